@@ -1,0 +1,16 @@
+// Package corpus is casebot's domain: documents, the passages they are split
+// into, and the vocabulary that ships beside them.
+//
+// A corpus is a directory tree (any fs.FS) of Markdown (.md, .markdown) and
+// plain-text (.txt) documents, each with optional YAML front matter, plus
+// optional vocabulary files (*.vocab, see ParseVocabulary). Load reads one;
+// Default returns the case-study corpus embedded in the binary.
+//
+// Split cuts a document into passages: paragraphs, list items, table rows and
+// headings, with long ones cut at sentence boundaries so that none exceeds
+// MaxPassageRunes. Every passage keeps its source path, its 1-based line range
+// in the stored text, its heading path and a stable id, so a citation can
+// always be checked against the file it quotes: the passage text stands
+// verbatim in those lines, with only block markup (list markers, heading
+// hashes, quote markers, table pipes) left out.
+package corpus

@@ -1,0 +1,237 @@
+package corpus
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Format is how a document's text is read.
+type Format string
+
+const (
+	Markdown  Format = "markdown"
+	PlainText Format = "text"
+)
+
+// Document is one file of a corpus, as stored.
+type Document struct {
+	// Path is slash-separated and relative to the corpus root; citations name it.
+	Path   string
+	Format Format
+	// Text is the document's stored text; passage line numbers refer to it.
+	// For Markdown and plain text it is the file itself, front matter included.
+	Text string
+	// Hash is the hex SHA-256 of the file's bytes.
+	Hash string
+	// Size is the file's size in bytes.
+	Size int64
+
+	// From the front matter, or derived when it is absent.
+	Title     string
+	Author    string
+	Published string // as written, usually YYYY-MM-DD
+	Kind      string // "article", "note", ... ; "document" when unset
+	Sources   []string
+	Related   []string
+	// Boost weighs this document's passages against others' when scores are
+	// close (front matter "boost"; 1 when unset). A corpus marks its primary
+	// reading this way so that supporting notes do not crowd it out.
+	Boost float64
+
+	// bodyLine is the 1-based line where the body starts (after front matter).
+	bodyLine int
+}
+
+// ErrNoText is reported for documents that hold no words at all.
+var ErrNoText = errors.New("no text")
+
+// ErrBinary is reported for files that are not text.
+var ErrBinary = errors.New("not a text file")
+
+// FormatOf tells the format of a file by its name, and false when casebot
+// does not read that kind of file.
+func FormatOf(name string) (Format, bool) {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown":
+		return Markdown, true
+	case ".txt", ".text":
+		return PlainText, true
+	}
+	return "", false
+}
+
+// Parse reads one document from its bytes. name is its slash-separated path
+// relative to the corpus root. Invalid UTF-8 is an error (a citation must quote
+// the file exactly), as are binary content, an invalid front matter block and a
+// document with no text.
+func Parse(name string, data []byte) (Document, error) {
+	format, ok := FormatOf(name)
+	if !ok {
+		return Document{}, fmt.Errorf("%s: unsupported file type %q", name, path.Ext(name))
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return Document{}, ErrBinary
+	}
+	if !utf8.Valid(data) {
+		return Document{}, errors.New("invalid UTF-8")
+	}
+	sum := sha256.Sum256(data)
+	d := Document{
+		Path:     name,
+		Format:   format,
+		Text:     strings.TrimPrefix(string(data), "\ufeff"),
+		Hash:     hex.EncodeToString(sum[:]),
+		Size:     int64(len(data)),
+		Kind:     "document",
+		Boost:    1,
+		bodyLine: 1,
+	}
+	if err := d.readFrontMatter(); err != nil {
+		return Document{}, err
+	}
+	if strings.TrimSpace(d.body()) == "" {
+		return Document{}, ErrNoText
+	}
+	if d.Title == "" {
+		d.Title = d.firstHeading()
+	}
+	if d.Title == "" {
+		d.Title = titleFromName(name)
+	}
+	return d, nil
+}
+
+// frontMatter is the YAML block at the top of a document, between "---" lines.
+type frontMatter struct {
+	Title     string    `yaml:"title"`
+	Author    yamlText  `yaml:"author"`
+	Published yamlText  `yaml:"published"`
+	Date      yamlText  `yaml:"date"`
+	Kind      string    `yaml:"kind"`
+	Sources   yamlTexts `yaml:"sources"`
+	Related   yamlTexts `yaml:"related"`
+	Boost     float64   `yaml:"boost"`
+}
+
+// yamlText accepts a scalar of any type (a date, a number) as text.
+type yamlText string
+
+func (t *yamlText) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a single value", n.Line)
+	}
+	*t = yamlText(n.Value)
+	return nil
+}
+
+// yamlTexts accepts a list of scalars or a single scalar.
+type yamlTexts []string
+
+func (t *yamlTexts) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*t = []string{n.Value}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if c.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: want a list of values", c.Line)
+			}
+			*t = append(*t, c.Value)
+		}
+	default:
+		return fmt.Errorf("line %d: want a value or a list", n.Line)
+	}
+	return nil
+}
+
+func (d *Document) readFrontMatter() error {
+	lines := strings.SplitAfter(d.Text, "\n")
+	if len(lines) == 0 || strings.TrimRight(lines[0], "\r\n") != "---" {
+		return nil
+	}
+	for i := 1; i < len(lines); i++ {
+		l := strings.TrimRight(lines[i], " \t\r\n")
+		if l != "---" && l != "..." {
+			continue
+		}
+		var fm frontMatter
+		block := strings.Join(lines[1:i], "")
+		if err := yaml.Unmarshal([]byte(block), &fm); err != nil {
+			return fmt.Errorf("front matter: %w", err)
+		}
+		d.Title = strings.TrimSpace(fm.Title)
+		d.Author = strings.TrimSpace(string(fm.Author))
+		d.Published = strings.TrimSpace(string(fm.Published))
+		if d.Published == "" {
+			d.Published = strings.TrimSpace(string(fm.Date))
+		}
+		if k := strings.TrimSpace(fm.Kind); k != "" {
+			d.Kind = k
+		}
+		d.Sources = fm.Sources
+		d.Related = fm.Related
+		if fm.Boost > 0 {
+			d.Boost = fm.Boost
+		}
+		d.bodyLine = i + 2
+		return nil
+	}
+	// An opening "---" with no closing line is a thematic break, not front matter.
+	return nil
+}
+
+// body is the text after the front matter.
+func (d Document) body() string {
+	return strings.Join(d.Lines()[d.bodyLine-1:], "\n")
+}
+
+// Lines returns the stored text split into lines (without line endings);
+// Lines()[n-1] is line n.
+func (d Document) Lines() []string {
+	lines := strings.Split(d.Text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+func (d Document) firstHeading() string {
+	if d.Format != Markdown {
+		return ""
+	}
+	for _, l := range d.Lines()[d.bodyLine-1:] {
+		if lvl, text := atxHeading(l); lvl == 1 {
+			return text
+		}
+	}
+	return ""
+}
+
+func titleFromName(name string) string {
+	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	base = strings.NewReplacer("-", " ", "_", " ").Replace(base)
+	if base == "" {
+		return name
+	}
+	r, size := utf8.DecodeRuneInString(base)
+	return strings.ToUpper(string(r)) + base[size:]
+}
+
+// Year returns the publication year, or 0 when the document has no date.
+func (d Document) Year() int {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006", time.RFC3339, "January 2, 2006", "2 January 2006"} {
+		if t, err := time.Parse(layout, d.Published); err == nil {
+			return t.Year()
+		}
+	}
+	return 0
+}

@@ -1,0 +1,461 @@
+package corpus
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxPassageRunes is the longest a passage may be, in characters.
+const MaxPassageRunes = 700
+
+// Kind says what kind of block a passage comes from.
+type Kind string
+
+const (
+	Paragraph   Kind = "paragraph"
+	Item        Kind = "item"    // a list item
+	Row         Kind = "row"     // a table row
+	Code        Kind = "code"    // a fenced code block
+	Heading     Kind = "heading" // a section title; not searched on its own
+	TableHeader Kind = "header"  // a table's header row; not searched on its own
+)
+
+// Searchable reports whether passages of this kind answer questions. Headings
+// and table headers are kept for context but searched only as the section or
+// header of the passages under them.
+func (k Kind) Searchable() bool { return k != Heading && k != TableHeader }
+
+// Passage is a quotable piece of a document.
+type Passage struct {
+	// ID is stable for the same document text: the source path and the
+	// passage's position in it ("notes/agencies.md#007").
+	ID     string
+	Source string // document path relative to the corpus root
+	Title  string // document title
+	// Section is the heading path above the passage, outermost first. A level-1
+	// heading equal to the title is left out.
+	Section   []string
+	LineStart int // 1-based, inclusive
+	LineEnd   int
+	// Text stands verbatim in lines LineStart..LineEnd of the stored document,
+	// with block markup (list markers, quote markers, table pipes at the ends)
+	// left out and lines joined with "\n".
+	Text string
+	Kind Kind
+	// Seq is the passage's position in its document, from 0.
+	Seq int
+	// List is the Seq of the first item of the list this item belongs to, or -1.
+	List int
+	// Context is text that helps find the passage but is not part of its
+	// quote: a table row's header row.
+	Context string
+}
+
+// SectionPath joins the section headings for display.
+func (p Passage) SectionPath() string { return strings.Join(p.Section, " > ") }
+
+// PassageID builds the id of the seq'th passage of a document.
+func PassageID(source string, seq int) string { return fmt.Sprintf("%s#%03d", source, seq) }
+
+// block is a run of lines that forms one passage before length cutting.
+type block struct {
+	kind    Kind
+	level   int // heading level
+	lines   []blockLine
+	indent  int // list item marker indent
+	list    int // block index of the list's first item, or -1
+	context string
+}
+
+// blockLine is the part of one source line that belongs to a block.
+type blockLine struct {
+	n    int    // 1-based line number
+	text string // the line with block markup removed
+}
+
+var (
+	atxRe       = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
+	itemRe      = regexp.MustCompile(`^([ \t]*)([-*+•‣◦▪–]|\d{1,9}[.)])[ \t]+(\S.*)$`)
+	fenceRe     = regexp.MustCompile("^ {0,3}(```+|~~~+)")
+	ruleRe      = regexp.MustCompile(`^ {0,3}([-*_])([ \t]*[-*_]){2,}[ \t]*$`)
+	setextRe    = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
+	quoteRe     = regexp.MustCompile(`^ {0,3}>[ \t]?(.*)$`)
+	tableSepRe  = regexp.MustCompile(`^[ \t]*\|?[ \t]*:?-{1,}:?[ \t]*(\|[ \t]*:?-{1,}:?[ \t]*)*\|?[ \t]*$`)
+	plainItemRe = regexp.MustCompile(`^([ \t]*)([•‣◦▪–*-]|\d{1,3}[.)])[ \t]+(\S.*)$`)
+)
+
+func atxHeading(line string) (int, string) {
+	m := atxRe.FindStringSubmatch(line)
+	if m == nil {
+		return 0, ""
+	}
+	return len(m[1]), strings.TrimSpace(m[2])
+}
+
+// Split cuts a document into passages in reading order.
+func Split(d Document) []Passage {
+	var blocks []block
+	if d.Format == PlainText {
+		blocks = plainBlocks(d)
+	} else {
+		blocks = markdownBlocks(d)
+	}
+	var out []Passage
+	var headings []string // headings[i] is the current level-(i+1) heading
+	listSeq := map[int]int{}
+	for _, b := range blocks {
+		if b.kind == Heading {
+			text := b.lines[0].text
+			for len(headings) < b.level {
+				headings = append(headings, "")
+			}
+			headings = append(headings[:b.level-1], text)
+		}
+		section := sectionPath(headings, d.Title, b.kind == Heading)
+		for _, chunk := range cutBlock(b) {
+			p := Passage{
+				Source:    d.Path,
+				Title:     d.Title,
+				Section:   section,
+				LineStart: chunk.start,
+				LineEnd:   chunk.end,
+				Text:      chunk.text,
+				Kind:      b.kind,
+				Seq:       len(out),
+				List:      -1,
+				Context:   b.context,
+			}
+			p.ID = PassageID(d.Path, p.Seq)
+			if b.list >= 0 {
+				if _, ok := listSeq[b.list]; !ok {
+					listSeq[b.list] = p.Seq
+				}
+				p.List = listSeq[b.list]
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func sectionPath(headings []string, title string, isHeading bool) []string {
+	var s []string
+	end := len(headings)
+	if isHeading {
+		end-- // a heading's section is the path above it
+	}
+	for i := 0; i < end; i++ {
+		h := headings[i]
+		if h == "" || (i == 0 && strings.EqualFold(h, title)) {
+			continue
+		}
+		s = append(s, h)
+	}
+	return s
+}
+
+func markdownBlocks(d Document) []block {
+	lines := d.Lines()
+	var blocks []block
+	cur := -1 // index of the open paragraph, item or quote block, or -1
+	blankBefore := true
+	fence := ""
+	listStart := -1 // block index of the current list's first item
+	var table *block
+	closeBlock := func() { cur = -1 }
+	for i := d.bodyLine - 1; i < len(lines); i++ {
+		n, line := i+1, lines[i]
+		if fence != "" {
+			if strings.HasPrefix(strings.TrimLeft(line, " "), fence) {
+				fence = ""
+				closeBlock()
+				continue
+			}
+			if strings.TrimSpace(line) != "" {
+				blocks[cur].lines = append(blocks[cur].lines, blockLine{n, strings.TrimRight(line, " \t")})
+			}
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" {
+			if cur >= 0 && blocks[cur].kind != Item {
+				closeBlock()
+			}
+			table = nil
+			blankBefore = true
+			continue
+		}
+		if m := fenceRe.FindStringSubmatch(line); m != nil {
+			fence = m[1][:3]
+			blocks = append(blocks, block{kind: Code, list: -1})
+			cur = len(blocks) - 1
+			listStart = -1
+			blankBefore = false
+			continue
+		}
+		if lvl, text := atxHeading(line); lvl > 0 {
+			if text != "" {
+				blocks = append(blocks, block{kind: Heading, level: lvl, lines: []blockLine{{n, text}}, list: -1})
+			}
+			closeBlock()
+			listStart = -1
+			blankBefore = false
+			continue
+		}
+		if cur >= 0 && blocks[cur].kind == Paragraph && len(blocks[cur].lines) == 1 && setextRe.MatchString(line) {
+			b := &blocks[cur]
+			b.kind, b.level = Heading, 1
+			if strings.Contains(line, "-") {
+				b.level = 2
+			}
+			b.lines[0].text = strings.TrimSpace(b.lines[0].text)
+			closeBlock()
+			listStart = -1
+			continue
+		}
+		if ruleRe.MatchString(line) {
+			closeBlock()
+			listStart = -1
+			blankBefore = true
+			continue
+		}
+		if strings.HasPrefix(trimmed, "|") || (table != nil && strings.Contains(trimmed, "|")) {
+			closeBlock()
+			listStart = -1
+			if tableSepRe.MatchString(line) && strings.Contains(trimmed, "-") {
+				if table != nil && table.kind == Row {
+					table.kind = TableHeader
+				}
+				blankBefore = false
+				continue
+			}
+			text := strings.TrimSpace(strings.Trim(trimmed, "|"))
+			if text == "" {
+				continue
+			}
+			ctx := ""
+			if table != nil {
+				ctx = table.context
+				if table.kind == TableHeader {
+					ctx = table.lines[0].text
+				}
+			}
+			blocks = append(blocks, block{kind: Row, lines: []blockLine{{n, text}}, list: -1, context: ctx})
+			table = &blocks[len(blocks)-1]
+			blankBefore = false
+			continue
+		}
+		table = nil
+		if m := itemRe.FindStringSubmatch(line); m != nil {
+			indent := len(strings.ReplaceAll(m[1], "\t", "    "))
+			if listStart < 0 {
+				listStart = len(blocks)
+			}
+			blocks = append(blocks, block{kind: Item, indent: indent, lines: []blockLine{{n, strings.TrimRight(m[3], " \t")}}, list: listStart})
+			cur = len(blocks) - 1
+			blankBefore = false
+			continue
+		}
+		if m := quoteRe.FindStringSubmatch(line); m != nil {
+			text := strings.TrimSpace(m[1])
+			if cur < 0 || blocks[cur].kind != Paragraph || blankBefore {
+				blocks = append(blocks, block{kind: Paragraph, list: -1})
+				cur = len(blocks) - 1
+			}
+			if text != "" {
+				blocks[cur].lines = append(blocks[cur].lines, blockLine{n, text})
+			}
+			listStart = -1
+			blankBefore = false
+			continue
+		}
+		indented := len(line)-len(strings.TrimLeft(line, " \t")) >= 2
+		switch {
+		case cur >= 0 && blocks[cur].kind == Item && (!blankBefore || indented):
+			// lazy or indented continuation of a list item
+			blocks[cur].lines = append(blocks[cur].lines, blockLine{n, trimmed})
+		case cur >= 0 && blocks[cur].kind == Paragraph && !blankBefore:
+			blocks[cur].lines = append(blocks[cur].lines, blockLine{n, trimmed})
+		default:
+			blocks = append(blocks, block{kind: Paragraph, lines: []blockLine{{n, trimmed}}, list: -1})
+			cur = len(blocks) - 1
+			listStart = -1
+		}
+		blankBefore = false
+	}
+	return dropEmpty(blocks)
+}
+
+// plainBlocks reads plain text: paragraphs separated by blank lines, bulleted
+// or numbered lines as list items, and short unpunctuated lines standing alone
+// as headings.
+func plainBlocks(d Document) []block {
+	lines := d.Lines()
+	var blocks []block
+	cur := -1
+	listStart := -1
+	for i := d.bodyLine - 1; i < len(lines); i++ {
+		n, trimmed := i+1, strings.TrimSpace(lines[i])
+		if trimmed == "" {
+			cur = -1
+			continue
+		}
+		if m := plainItemRe.FindStringSubmatch(lines[i]); m != nil {
+			if listStart < 0 {
+				listStart = len(blocks)
+			}
+			blocks = append(blocks, block{kind: Item, lines: []blockLine{{n, strings.TrimSpace(m[3])}}, list: listStart})
+			cur = len(blocks) - 1
+			continue
+		}
+		if cur >= 0 {
+			blocks[cur].lines = append(blocks[cur].lines, blockLine{n, trimmed})
+			continue
+		}
+		blankAfter := i+1 >= len(lines) || strings.TrimSpace(lines[i+1]) == ""
+		if blankAfter && looksLikeHeading(trimmed) {
+			level := 2
+			if !hasHeading(blocks) {
+				level = 1
+			}
+			blocks = append(blocks, block{kind: Heading, level: level, lines: []blockLine{{n, trimmed}}, list: -1})
+			listStart = -1
+			continue
+		}
+		blocks = append(blocks, block{kind: Paragraph, lines: []blockLine{{n, trimmed}}, list: -1})
+		cur = len(blocks) - 1
+		listStart = -1
+	}
+	return dropEmpty(blocks)
+}
+
+func hasHeading(blocks []block) bool {
+	for _, b := range blocks {
+		if b.kind == Heading {
+			return true
+		}
+	}
+	return false
+}
+
+func looksLikeHeading(s string) bool {
+	if utf8.RuneCountInString(s) > 80 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune(".!?,;:", last) {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(first) || unicode.IsDigit(first)
+}
+
+func dropEmpty(blocks []block) []block {
+	out := blocks[:0]
+	for _, b := range blocks {
+		if len(b.lines) > 0 {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// chunk is a piece of a block, at most MaxPassageRunes long.
+type chunk struct {
+	start, end int
+	text       string
+}
+
+// cutBlock joins a block's lines and cuts the result at sentence boundaries
+// (or, for a sentence that is itself too long, at spaces) into chunks.
+func cutBlock(b block) []chunk {
+	var sb strings.Builder
+	offsets := make([]int, len(b.lines)) // byte offset of each line in the joined text
+	for i, l := range b.lines {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		offsets[i] = sb.Len()
+		sb.WriteString(l.text)
+	}
+	text := sb.String()
+	lineAt := func(off int) int { // line number holding byte off
+		i := len(offsets) - 1
+		for i > 0 && offsets[i] > off {
+			i--
+		}
+		return b.lines[i].n
+	}
+	var out []chunk
+	for _, span := range cutSpans(text, MaxPassageRunes) {
+		a, z := span[0], span[1]
+		// trim spaces so that the chunk starts and ends on text
+		for a < z {
+			r, size := utf8.DecodeRuneInString(text[a:z])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			a += size
+		}
+		for z > a {
+			r, size := utf8.DecodeLastRuneInString(text[a:z])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			z -= size
+		}
+		if a == z {
+			continue
+		}
+		out = append(out, chunk{start: lineAt(a), end: lineAt(z - 1), text: text[a:z]})
+	}
+	return out
+}
+
+// cutSpans returns byte spans covering text, each at most max runes, cut at
+// sentence ends where possible, then at spaces, then anywhere between runes.
+func cutSpans(text string, max int) [][2]int {
+	if utf8.RuneCountInString(text) <= max {
+		return [][2]int{{0, len(text)}}
+	}
+	var out [][2]int
+	start := 0
+	for _, s := range Sentences(text) {
+		// s[1] is where this sentence ends; extend the current chunk over it
+		// when it fits, else close the chunk at the previous sentence end.
+		if utf8.RuneCountInString(text[start:s[1]]) <= max {
+			continue
+		}
+		if s[0] > start {
+			out = append(out, [2]int{start, s[0]})
+			start = s[0]
+		}
+		for utf8.RuneCountInString(text[start:s[1]]) > max {
+			cut := cutAtSpace(text[start:s[1]], max)
+			out = append(out, [2]int{start, start + cut})
+			start += cut
+		}
+	}
+	if start < len(text) {
+		out = append(out, [2]int{start, len(text)})
+	}
+	return out
+}
+
+// cutAtSpace returns a byte length of s, at most max runes, ending after a
+// space when there is one in the second half, else at a rune boundary.
+func cutAtSpace(s string, max int) int {
+	end, runes := 0, 0
+	for end < len(s) && runes < max {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+		runes++
+	}
+	if i := strings.LastIndexAny(s[:end], " \n\t"); i > end/2 {
+		return i + 1
+	}
+	return end
+}

@@ -1,0 +1,128 @@
+package corpus
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+)
+
+// Span is a range of years, both ends included.
+type Span struct{ From, To int }
+
+// Contains reports whether y falls in the span.
+func (s Span) Contains(y int) bool { return s.From <= y && y <= s.To }
+
+// Overlap returns how many years two spans share.
+func (s Span) Overlap(o Span) int {
+	a, b := max(s.From, o.From), min(s.To, o.To)
+	if b < a {
+		return 0
+	}
+	return b - a + 1
+}
+
+// Len is the number of years in the span.
+func (s Span) Len() int { return s.To - s.From + 1 }
+
+const (
+	year   = `(1[89]\d\d|20\d\d)`
+	decade = `(1[89]\d0|20\d0)[’']?s`
+	point  = `(?:` + decade + `|` + year + `)`
+)
+
+var (
+	// "1980s to 1995", "2008-2012", "from 1993 to 2001", "between 2003 and 2007", "2008–12"
+	rangeRe = regexp.MustCompile(`(?i)\b` + point + `\s*(?:-|–|—|to|through|until|till|and)\s*(?:` + decade + `|` + year + `|(\d\d))\b`)
+	// "2018 onward", "( 2018- onward)", "since 2018", "from 2018 on", "after 2018"
+	openRe  = regexp.MustCompile(`(?i)(?:\b` + year + `\s*[-–—]?\s*(?:onwards?|on\b|and beyond|to date|to the present|present|now)|\b(?:since|after)\s+(?:the\s+)?` + point + `)`)
+	pointRe = regexp.MustCompile(`(?i)\b` + point + `\b`)
+)
+
+// Years finds the years, decades and spans of years a text names, in order of
+// appearance. A decade ("the 1980s") spans its ten years; an open span ("2018
+// onward", "since 2018") runs to the year now. Numbers outside 1800-2099 are
+// not years.
+func Years(text string, now int) []Span {
+	type found struct {
+		at   int
+		span Span
+	}
+	var spans []found
+	taken := make([]bool, len(text))
+	mark := func(a, b int) bool {
+		for i := a; i < b; i++ {
+			if taken[i] {
+				return false
+			}
+		}
+		for i := a; i < b; i++ {
+			taken[i] = true
+		}
+		return true
+	}
+	for _, m := range rangeRe.FindAllStringSubmatchIndex(text, -1) {
+		from := pointSpan(text, m[2], m[3], m[4], m[5])
+		var to Span
+		switch {
+		case m[6] >= 0:
+			to = decadeSpan(text[m[6]:m[7]])
+		case m[8] >= 0:
+			to = yearSpan(text[m[8]:m[9]])
+		default: // two-digit end: "2008-12"
+			yy, _ := strconv.Atoi(text[m[10]:m[11]])
+			y := from.From/100*100 + yy
+			if y <= from.From {
+				continue // "1995-05" is not a span
+			}
+			to = Span{y, y}
+		}
+		if to.To < from.From || to.To-from.From > 200 {
+			continue
+		}
+		if mark(m[0], m[1]) {
+			spans = append(spans, found{m[0], Span{from.From, to.To}})
+		}
+	}
+	for _, m := range openRe.FindAllStringSubmatchIndex(text, -1) {
+		var from Span
+		if m[2] >= 0 {
+			from = yearSpan(text[m[2]:m[3]])
+		} else {
+			from = pointSpan(text, m[4], m[5], m[6], m[7])
+		}
+		if from.From > now {
+			continue
+		}
+		if mark(m[0], m[1]) {
+			spans = append(spans, found{m[0], Span{from.From, now}})
+		}
+	}
+	for _, m := range pointRe.FindAllStringSubmatchIndex(text, -1) {
+		if mark(m[0], m[1]) {
+			spans = append(spans, found{m[0], pointSpan(text, m[2], m[3], m[4], m[5])})
+		}
+	}
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].at < spans[j].at })
+	out := make([]Span, len(spans))
+	for i, f := range spans {
+		out[i] = f.span
+	}
+	return out
+}
+
+func pointSpan(text string, da, db, ya, yb int) Span {
+	if da >= 0 {
+		return decadeSpan(text[da:db])
+	}
+	return yearSpan(text[ya:yb])
+}
+
+func decadeSpan(s string) Span {
+	y, _ := strconv.Atoi(s[:4])
+	return Span{y, y + 9}
+}
+
+func yearSpan(s string) Span {
+	y, _ := strconv.Atoi(s[:4])
+	return Span{y, y}
+}

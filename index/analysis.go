@@ -1,0 +1,248 @@
+package index
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	unitok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+)
+
+// analyzerName is the analyzer of every text field. It is registered with
+// bleve's (process-wide) registry on first use.
+const analyzerName = "casebot_en"
+
+var registerOnce sync.Once
+
+func registerAnalysis() {
+	registerOnce.Do(func() {
+		// The error is "already registered", which the Once rules out.
+		_ = registry.RegisterAnalyzer(analyzerName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+			return newAnalyzer(), nil
+		})
+	})
+}
+
+// analyzer is casebot's English analysis chain. Per token: keep all-capital
+// acronyms ("IT", "US") out of the stop list; strip possessives
+// (straight or curly apostrophe); lower-case; fold accents (per token, so match
+// offsets stay on the original text); turn number words and ordinals into
+// digits ("fourth", "4th" -> "4"); drop stop words; fold British spellings into
+// American ones ("digitalisation" -> "digitalization"); stem (Snowball
+// English). A hyphenated word also yields its parts joined ("e-government"
+// gives "e", "government" and "egovernment"), so "eGovernment" matches it.
+type analyzer struct {
+	tokenizer analysis.Tokenizer
+	stop      map[string]bool
+}
+
+func newAnalyzer() *analyzer {
+	stop := map[string]bool{}
+	tm := analysis.NewTokenMap()
+	// The list is bleve's built-in Snowball list; loading it cannot fail.
+	_ = tm.LoadBytes(en.EnglishStopWords)
+	for w := range tm {
+		stop[w] = true
+	}
+	return &analyzer{
+		tokenizer: unitok.NewUnicodeTokenizer(),
+		stop:      stop,
+	}
+}
+
+func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
+	toks := a.tokenizer.Tokenize(input)
+	shouting := shoutingRuns(toks)
+	out := make(analysis.TokenStream, 0, len(toks)+len(toks)/8)
+	for i, t := range toks {
+		acronym := !shouting[i] && isAcronym(t.Term)
+		term := normalizeTerm(t.Term)
+		if term == "" {
+			continue
+		}
+		if !acronym && a.stop[term] {
+			continue
+		}
+		term = stem(term)
+		t.Term = []byte(term)
+		out = append(out, t)
+		// "e-government": also emit "egovernment" at the first part's position.
+		if i+1 < len(toks) && t.End < len(input) && input[t.End] == '-' && toks[i+1].Start == t.End+1 {
+			next := toks[i+1]
+			joined := normalizeTerm(append(append([]byte{}, input[t.Start:t.End]...), next.Term...))
+			if joined != "" {
+				out = append(out, &analysis.Token{
+					Term: []byte(stem(joined)), Start: t.Start, End: next.End,
+					Position: t.Position, Type: t.Type,
+				})
+			}
+		}
+	}
+	return out
+}
+
+// normalizeTerm applies the per-token steps before stop words and stemming.
+func normalizeTerm(raw []byte) string {
+	term := stripPossessive(raw)
+	s := strings.ToLower(string(term))
+	s = foldAccents(s)
+	if d, ok := numberWord(s); ok {
+		return d
+	}
+	return britishToAmerican(s)
+}
+
+func stem(term string) string {
+	if len(term) < 3 || term[0] >= '0' && term[0] <= '9' {
+		return term
+	}
+	env := snowballstem.NewEnv(term)
+	english.Stem(env)
+	return env.Current()
+}
+
+func stripPossessive(t []byte) []byte {
+	for _, suffix := range [][]byte{[]byte("'s"), []byte("’s"), []byte("'S"), []byte("’S"), []byte("s'"), []byte("s’")} {
+		if bytes.HasSuffix(t, suffix) && len(t) > len(suffix) {
+			if suffix[0] == 's' { // "countries'" -> "countries"
+				return t[:len(t)-len(suffix)+1]
+			}
+			return t[:len(t)-len(suffix)]
+		}
+	}
+	return t
+}
+
+// isAcronym reports whether a token is written in capitals ("IT", "G4C",
+// "MOIS"): two to eight letters or digits with at least two capital letters
+// and no lower-case letter.
+func isAcronym(t []byte) bool {
+	upper, n := 0, 0
+	for _, r := range string(t) {
+		n++
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+		case unicode.IsDigit(r):
+		default:
+			return false
+		}
+	}
+	return upper >= 2 && n <= 8
+}
+
+// shoutingRuns marks tokens that sit in a run of three or more all-capital
+// words ("ABOUT THE AUTHOR"): those are not acronyms.
+func shoutingRuns(toks analysis.TokenStream) []bool {
+	marks := make([]bool, len(toks))
+	for i := 0; i < len(toks); {
+		j := i
+		for j < len(toks) && isAcronym(toks[j].Term) {
+			j++
+		}
+		if j-i >= 3 {
+			for k := i; k < j; k++ {
+				marks[k] = true
+			}
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+	return marks
+}
+
+var accentFold = strings.NewReplacer(
+	"à", "a", "á", "a", "â", "a", "ã", "a", "ä", "a", "å", "a", "æ", "ae",
+	"ç", "c", "è", "e", "é", "e", "ê", "e", "ë", "e", "ì", "i", "í", "i",
+	"î", "i", "ï", "i", "ñ", "n", "ò", "o", "ó", "o", "ô", "o", "õ", "o",
+	"ö", "o", "ø", "o", "œ", "oe", "ù", "u", "ú", "u", "û", "u", "ü", "u",
+	"ý", "y", "ÿ", "y", "ß", "ss",
+)
+
+func foldAccents(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return accentFold.Replace(s)
+		}
+	}
+	return s
+}
+
+var numberWords = map[string]int{
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+	"fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+	"nineteen": 19, "twenty": 20,
+	"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+	"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+	"twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+	"sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+	"twentieth": 20,
+}
+
+// numberWord turns "four", "fourth" and "4th" into "4".
+func numberWord(s string) (string, bool) {
+	if n, ok := numberWords[s]; ok {
+		return strconv.Itoa(n), true
+	}
+	if len(s) > 2 {
+		digits, suffix := s[:len(s)-2], s[len(s)-2:]
+		if suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th" {
+			if n, err := strconv.Atoi(digits); err == nil && n >= 0 {
+				return strconv.Itoa(n), true
+			}
+		}
+	}
+	return "", false
+}
+
+// spellingRules fold British endings into American ones. They run on both
+// documents and questions, so a rule that also changes a word that was never
+// British (a "rise" would become "rize") is harmless: both sides change alike.
+var spellingRules = []struct {
+	suffix, repl string
+	minStem      int // letters that must precede the suffix
+}{
+	{"isations", "izations", 2}, {"isation", "ization", 2},
+	{"ising", "izing", 3}, {"ised", "ized", 3}, {"ises", "izes", 3}, {"isers", "izers", 3},
+	{"iser", "izer", 3}, {"ise", "ize", 3},
+	{"ysing", "yzing", 2}, {"ysed", "yzed", 2}, {"yses", "yzes", 3}, {"yse", "yze", 2},
+	{"ours", "ors", 3}, {"our", "or", 3}, {"oured", "ored", 3}, {"ouring", "oring", 3},
+	{"ourite", "orite", 3}, {"ourites", "orites", 3}, {"ourable", "orable", 3},
+	{"tres", "ters", 2}, {"tre", "ter", 2}, {"bres", "bers", 2}, {"bre", "ber", 2},
+	{"ogues", "ogs", 3}, {"ogue", "og", 3},
+	{"ammes", "ams", 3}, {"amme", "am", 3},
+	{"elled", "eled", 2}, {"elling", "eling", 2}, {"eller", "eler", 2}, {"ellers", "elers", 2},
+	{"fence", "fense", 2}, {"fences", "fenses", 2},
+}
+
+// britishToAmerican folds one lower-case word.
+func britishToAmerican(s string) string {
+	best := -1
+	for i, r := range spellingRules {
+		if strings.HasSuffix(s, r.suffix) && len(s)-len(r.suffix) >= r.minStem {
+			if best < 0 || len(r.suffix) > len(spellingRules[best].suffix) {
+				best = i
+			}
+		}
+	}
+	if best < 0 {
+		return s
+	}
+	r := spellingRules[best]
+	return s[:len(s)-len(r.suffix)] + r.repl
+}
+
+// sharedAnalyzer is the analyzer used outside bleve (questions, vocabulary,
+// highlights). It holds no per-call state, so one value serves every caller.
+var sharedAnalyzer = sync.OnceValue(newAnalyzer)

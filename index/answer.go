@@ -1,0 +1,645 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// Citation is a passage quoted in an answer.
+type Citation struct {
+	ID        string `json:"id"`
+	Source    string `json:"source"`
+	Title     string `json:"title"`
+	Section   string `json:"section"`
+	LineStart int    `json:"line_start"`
+	LineEnd   int    `json:"line_end"`
+	// Text stands verbatim in lines LineStart..LineEnd of Source.
+	Text  string  `json:"text"`
+	Score float64 `json:"score"`
+	// Highlights are the matched words, as [start, end) offsets into Text
+	// counted in characters (Unicode code points).
+	Highlights [][2]int `json:"highlights,omitempty"`
+	Kind       string   `json:"kind,omitempty"`
+
+	seq, list int
+	bytesHL   [][2]int // Highlights in bytes
+}
+
+// Answer is what casebot says to a question.
+type Answer struct {
+	Question string `json:"question"`
+	// Answered is false when the documents do not cover the question.
+	Answered bool `json:"answered"`
+	// Text is the answer: the sentence or sentences of the best passage that
+	// carry the match, or for a question asking for a list, the list's items.
+	// Empty when not answered.
+	Text string `json:"answer"`
+	// Citations back the answer, best first (list items in list order).
+	Citations []Citation `json:"citations,omitempty"`
+	// Suggestions are the closest passages when the question is not answered.
+	Suggestions []Citation `json:"suggestions,omitempty"`
+	// Corrections are question words that matched nothing and the corpus
+	// words searched instead.
+	Corrections []Correction `json:"corrections,omitempty"`
+	// List is true when the answer is a list of items.
+	List bool `json:"list,omitempty"`
+	// Note explains an unanswered question, or a question that was cut short.
+	Note string `json:"note,omitempty"`
+
+	quote []quotePart
+}
+
+// quotePart is a piece of the answer text: a byte range of a citation's text.
+type quotePart struct {
+	cit        int
+	start, end int
+}
+
+// ErrEmptyQuestion is returned for a question with nothing in it.
+var ErrEmptyQuestion = errors.New("empty question")
+
+// AskOptions tune Ask.
+type AskOptions struct {
+	// K is the number of citations (default 3). List answers cite every item.
+	K int
+	// Timeout bounds the search (default 2s).
+	Timeout time.Duration
+}
+
+// Tuning of retrieval and ranking. These weigh general signals (how much of
+// the question a passage covers, how close its words stand, how well its
+// years fit); none is keyed to a corpus or a question.
+const (
+	candidates = 30   // passages retrieved for re-ranking
+	maxTermSearchers = 512
+
+	// A passage's rank: coverage of the question (weighted by idf),
+	// BM25 relative to the best candidate, and proximity of the question's
+	// adjacent words.
+	wCoverage  = 0.6
+	wBM25      = 0.25
+	wProximity = 0.15
+
+	// answeredCoverage is the share of the question's weight the best passage
+	// must cover for the question to count as answered.
+	answeredCoverage = 0.5
+	// unknownWeight scales the weight of a question word the corpus lacks.
+	unknownWeight = 0.85
+	// yearWeight is the weight of the question's years, in idf units.
+	yearWeight = 2.5
+	// suggestions shown when a question is not answered.
+	maxSuggestions = 3
+)
+
+// Ask answers a question from the index.
+func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Answer, error) {
+	if opts.K <= 0 {
+		opts.K = 3
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 2 * time.Second
+	}
+	if strings.TrimSpace(strings.ToValidUTF8(question, "")) == "" {
+		return Answer{Question: question}, ErrEmptyQuestion
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	st := ix.st
+	if st == nil {
+		return Answer{}, errors.New("index is closed")
+	}
+	ans := Answer{Question: question}
+	p := st.plan(question)
+	ans.Corrections = p.corrections
+	if p.truncated {
+		ans.Note = fmt.Sprintf("Only the first %d characters of the question were read.", MaxQuestionRunes)
+	}
+	if !p.hasContent() {
+		ans.Note = joinNote(ans.Note, "The question has no words to search for.")
+		return ans, nil
+	}
+	ranked, err := st.retrieve(ctx, p, opts.Timeout)
+	if err != nil {
+		return ans, err
+	}
+	if len(ranked) == 0 || ranked[0].coverage < answeredCoverage {
+		ans.Note = joinNote(ans.Note, "The documents do not cover this question.")
+		for i := 0; i < len(ranked) && i < maxSuggestions; i++ {
+			ans.Suggestions = append(ans.Suggestions, st.cite(ranked[i], p))
+		}
+		return ans, nil
+	}
+	ans.Answered = true
+	top := ranked[0]
+	if items := st.listFor(ctx, top, p); len(items) > 1 {
+		ans.List = true
+		for _, it := range items {
+			c := st.citeMeta(it, p)
+			ans.Citations = append(ans.Citations, c)
+			a, z := firstSentence(c.Text)
+			ans.quote = append(ans.quote, quotePart{len(ans.Citations) - 1, a, z})
+		}
+		for _, r := range ranked[1:] {
+			if len(ans.Citations) >= len(items)+opts.K-1 {
+				break
+			}
+			if !containsID(ans.Citations, r.id) {
+				ans.Citations = append(ans.Citations, st.cite(r, p))
+			}
+		}
+	} else {
+		for i := 0; i < len(ranked) && i < opts.K; i++ {
+			ans.Citations = append(ans.Citations, st.cite(ranked[i], p))
+		}
+		for _, s := range bestSentences(ans.Citations[0], ranked[0], p) {
+			ans.quote = append(ans.quote, quotePart{0, s[0], s[1]})
+		}
+	}
+	ans.Text = ans.plainQuote()
+	return ans, nil
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " " + b
+}
+
+func (p plan) hasContent() bool {
+	if len(p.spans) > 0 {
+		return true
+	}
+	for _, c := range p.concepts {
+		if !c.filler {
+			return true
+		}
+	}
+	return false
+}
+
+func containsID(cs []Citation, id string) bool {
+	for _, c := range cs {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// candidate is a retrieved passage and how well it fits the question.
+type candidate struct {
+	id       string
+	text     string
+	meta     passageMeta
+	bm25     float64
+	coverage float64 // weighted share of the question the passage covers
+	// textCoverage counts matches in the passage text only, not its section.
+	textCoverage float64
+	proximity    float64
+	score        float64
+	locs     search.TermLocationMap // text-field locations by term
+}
+
+// query builds the bleve query of a plan: every alternative of every concept
+// in every searched field, and the question's years as numeric ranges. Terms
+// are already analyzed, so no user text reaches a query parser.
+func (p plan) query() query.Query {
+	var clauses []query.Query
+	for _, c := range p.concepts {
+		if c.filler {
+			continue
+		}
+		for _, a := range c.alts {
+			for _, f := range searchFields {
+				var q query.Query
+				boost := f.boost * a.weight
+				if len(a.terms) == 1 {
+					tq := bleve.NewTermQuery(a.terms[0])
+					tq.SetField(f.name)
+					tq.SetBoost(boost)
+					q = tq
+				} else {
+					var terms []query.Query
+					for _, t := range a.terms {
+						tq := bleve.NewTermQuery(t)
+						tq.SetField(f.name)
+						terms = append(terms, tq)
+					}
+					cq := bleve.NewConjunctionQuery(terms...)
+					cq.SetBoost(boost)
+					q = cq
+				}
+				clauses = append(clauses, q)
+			}
+		}
+	}
+	for _, s := range p.spans {
+		lo, hi := float64(s.From), float64(s.To)
+		incl := true
+		nq := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &incl, &incl)
+		nq.SetField(fieldYears)
+		nq.SetBoost(yearWeight)
+		clauses = append(clauses, nq)
+	}
+	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([]candidate, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
+	req := bleve.NewSearchRequestOptions(p.query(), candidates, 0, false)
+	req.IncludeLocations = true
+	req.Fields = []string{fieldText, fieldMeta}
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := st.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]candidate, 0, len(res.Hits))
+	maxBM := 0.0
+	for _, h := range res.Hits {
+		c := candidateOf(h)
+		maxBM = math.Max(maxBM, h.Score)
+		// Locations of the other fields tell which concepts matched there.
+		c.coverage, c.textCoverage, c.proximity = st.fit(p, h.Locations, c.meta)
+		out = append(out, c)
+	}
+	for i := range out {
+		c := &out[i]
+		bm := 0.0
+		if maxBM > 0 {
+			bm = c.bm25 / maxBM
+		}
+		boost := c.meta.Boost
+		if boost <= 0 {
+			boost = 1
+		}
+		c.score = boost * (wCoverage*c.coverage + wBM25*bm + wProximity*c.proximity)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].id < out[j].id
+	})
+	return out, nil
+}
+
+// fit measures how much of the plan a passage covers (0..1), in all fields
+// and in its text alone, and how close its matches of adjacent question
+// concepts stand (0..1).
+func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta) (coverage, textCoverage, proximity float64) {
+	total, got, gotText := 0.0, 0.0, 0.0
+	var positions [][]int // per concept: text positions of its best match
+	for _, c := range p.concepts {
+		if c.filler {
+			continue
+		}
+		w := c.weight
+		if !c.known {
+			w *= unknownWeight
+		}
+		total += w
+		best, bestText := 0.0, 0.0
+		var pos []int
+		for _, a := range c.alts {
+			for _, f := range searchFields {
+				m, ps := matchIn(locs[f.name], a.terms)
+				if m == 0 {
+					continue
+				}
+				v := a.weight * f.boost * m
+				best = math.Max(best, v)
+				if f.name == fieldText && v > bestText {
+					bestText, pos = v, ps
+				}
+			}
+		}
+		got += w * best
+		gotText += w * bestText
+		positions = append(positions, pos)
+	}
+	if len(p.spans) > 0 {
+		total += yearWeight
+		y := yearWeight * yearFit(p.spans, meta.Spans)
+		got += y
+		gotText += y
+	}
+	if total == 0 {
+		return 0, 0, 0
+	}
+	pairs, close := 0, 0
+	for i := 1; i < len(positions); i++ {
+		if positions[i-1] == nil && positions[i] == nil {
+			continue
+		}
+		pairs++
+		if near(positions[i-1], positions[i], 2) {
+			close++
+		}
+	}
+	if pairs > 0 {
+		proximity = float64(close) / float64(pairs)
+	}
+	return got / total, gotText / total, proximity
+}
+
+// matchIn says how well a field's locations match a run of terms: 1 when all
+// are there and (for a phrase) stand within a few words of each other, 0.7
+// when all are there but apart, 0 otherwise. It returns the positions of the
+// first term.
+func matchIn(tl search.TermLocationMap, terms []string) (float64, []int) {
+	if tl == nil {
+		return 0, nil
+	}
+	for _, t := range terms {
+		if len(tl[t]) == 0 {
+			return 0, nil
+		}
+	}
+	pos := positionsOf(tl[terms[0]])
+	if len(terms) == 1 {
+		return 1, pos
+	}
+	window := len(terms) + 3
+	for _, start := range pos {
+		ok := true
+		for _, t := range terms[1:] {
+			if !nearAny(start, positionsOf(tl[t]), window) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return 1, pos
+		}
+	}
+	return 0.7, pos
+}
+
+func positionsOf(ls search.Locations) []int {
+	out := make([]int, len(ls))
+	for i, l := range ls {
+		out[i] = int(l.Pos)
+	}
+	return out
+}
+
+func nearAny(p int, qs []int, d int) bool {
+	for _, q := range qs {
+		if q-p <= d && p-q <= d {
+			return true
+		}
+	}
+	return false
+}
+
+func near(a, b []int, d int) bool {
+	for _, p := range a {
+		if nearAny(p, b, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// yearFit is the best share of a question span that a passage span covers.
+func yearFit(q, ps []corpus.Span) float64 {
+	best := 0.0
+	for _, s := range q {
+		for _, ps := range ps {
+			if f := float64(s.Overlap(ps)) / float64(s.Len()); f > best {
+				best = f
+			}
+		}
+	}
+	return best
+}
+
+// cite turns a candidate into a citation with the question's words marked.
+func (st *state) cite(c candidate, p plan) Citation {
+	cit := st.citeMeta(c, p)
+	cit.Score = round3(c.score)
+	return cit
+}
+
+func (st *state) citeMeta(c candidate, p plan) Citation {
+	cit := Citation{
+		ID: c.id, Source: c.meta.Source, Title: c.meta.Title,
+		Section: strings.Join(c.meta.Section, " > "), LineStart: c.meta.LineStart,
+		LineEnd: c.meta.LineEnd, Text: c.text, Kind: c.meta.Kind,
+		seq: c.meta.Seq, list: c.meta.List,
+	}
+	cit.bytesHL = highlights(c.text, p)
+	cit.Highlights = runeOffsets(c.text, cit.bytesHL)
+	return cit
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// highlights finds the question's terms in a text, as byte ranges.
+func highlights(text string, p plan) [][2]int {
+	want := p.termWeights()
+	var out [][2]int
+	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
+		if _, ok := want[string(t.Term)]; !ok {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1][1] >= t.Start {
+			out[n-1][1] = max(out[n-1][1], t.End) // a joined hyphenated word
+			continue
+		}
+		out = append(out, [2]int{t.Start, t.End})
+	}
+	for _, s := range p.spans {
+		for _, y := range yearMentions(text, s) {
+			out = append(out, y)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return mergeRanges(out)
+}
+
+var yearRe = regexp.MustCompile(`\b(1[89]\d\d|20\d\d)s?\b`)
+
+// yearMentions finds where a text names a year inside span s.
+func yearMentions(text string, s corpus.Span) [][2]int {
+	var out [][2]int
+	for _, m := range yearRe.FindAllStringIndex(text, -1) {
+		y := 0
+		fmt.Sscanf(text[m[0]:m[0]+4], "%d", &y)
+		if s.Contains(y) || (strings.HasSuffix(text[m[0]:m[1]], "s") && s.Overlap(corpus.Span{From: y, To: y + 9}) > 0) {
+			out = append(out, [2]int{m[0], m[1]})
+		}
+	}
+	return out
+}
+
+func mergeRanges(rs [][2]int) [][2]int {
+	var out [][2]int
+	for _, r := range rs {
+		if n := len(out); n > 0 && r[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], r[1])
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func runeOffsets(text string, rs [][2]int) [][2]int {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([][2]int, len(rs))
+	for i, r := range rs {
+		out[i] = [2]int{utf8.RuneCountInString(text[:r[0]]), utf8.RuneCountInString(text[:r[1]])}
+	}
+	return out
+}
+
+// bestSentences picks the sentences of the top passage that carry the match:
+// the one with the most question weight, any other nearly as good, and the
+// sentence after a short leading one ("Stage 4 (2008 to 2012) – the
+// integration."), which is a label rather than a statement.
+func bestSentences(c Citation, cand candidate, p plan) [][2]int {
+	sents := corpus.Sentences(c.Text)
+	if len(sents) <= 1 {
+		return [][2]int{trimSpan(c.Text, 0, len(c.Text))}
+	}
+	termW := map[string]float64{}
+	for _, cpt := range p.concepts {
+		if cpt.filler {
+			continue
+		}
+		for _, a := range cpt.alts {
+			for _, t := range a.terms {
+				termW[t] = math.Max(termW[t], cpt.weight*a.weight)
+			}
+		}
+	}
+	scores := make([]float64, len(sents))
+	for term, ls := range cand.locs {
+		w := termW[term]
+		seen := make([]bool, len(sents))
+		for _, l := range ls {
+			for i, s := range sents {
+				if int(l.Start) >= s[0] && int(l.Start) < s[1] && !seen[i] {
+					scores[i] += w
+					seen[i] = true
+				}
+			}
+		}
+	}
+	for _, s := range p.spans {
+		for _, y := range yearMentions(c.Text, s) {
+			for i, sn := range sents {
+				if y[0] >= sn[0] && y[0] < sn[1] {
+					scores[i] += yearWeight
+				}
+			}
+		}
+	}
+	best := 0
+	for i := range scores {
+		if scores[i] > scores[best] {
+			best = i
+		}
+	}
+	var out [][2]int
+	for i, s := range sents {
+		keep := i == best || (scores[best] > 0 && scores[i] >= 0.6*scores[best])
+		if !keep && i == best+1 && utf8.RuneCountInString(c.Text[sents[best][0]:sents[best][1]]) < 60 {
+			keep = true
+		}
+		if keep {
+			out = append(out, trimSpan(c.Text, s[0], s[1]))
+		}
+	}
+	return out
+}
+
+func trimSpan(text string, a, z int) [2]int {
+	for a < z && (text[a] == ' ' || text[a] == '\n' || text[a] == '\t') {
+		a++
+	}
+	s := strings.TrimRightFunc(text[a:z], func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\u00a0' })
+	return [2]int{a, a + len(s)}
+}
+
+func firstSentence(text string) (int, int) {
+	s := corpus.Sentences(text)
+	if len(s) == 0 {
+		return 0, len(text)
+	}
+	sp := trimSpan(text, s[0][0], s[0][1])
+	return sp[0], sp[1]
+}
+
+// plainQuote joins the answer's parts.
+func (a Answer) plainQuote() string {
+	return a.render(false)
+}
+
+// Marked is the answer text with the question's words in **bold**.
+func (a Answer) Marked() string { return a.render(true) }
+
+func (a Answer) render(mark bool) string {
+	var sb strings.Builder
+	prev := -1
+	for _, q := range a.quote {
+		c := a.Citations[q.cit]
+		switch {
+		case a.List:
+			if sb.Len() > 0 {
+				sb.WriteString("\n")
+			}
+			sb.WriteString("- ")
+		case prev == q.cit && sb.Len() > 0:
+			sb.WriteString(" ")
+		case sb.Len() > 0:
+			sb.WriteString(" … ")
+		}
+		prev = q.cit
+		text := c.Text[q.start:q.end]
+		if mark {
+			text = markRanges(c.Text, q.start, q.end, c.bytesHL)
+		}
+		sb.WriteString(strings.ReplaceAll(text, "\n", " "))
+	}
+	return sb.String()
+}
+
+// markRanges returns text[a:z] with the highlight ranges inside it in **bold**.
+func markRanges(text string, a, z int, hl [][2]int) string {
+	var sb strings.Builder
+	at := a
+	for _, h := range hl {
+		s, e := max(h[0], a), min(h[1], z)
+		if s >= e {
+			continue
+		}
+		sb.WriteString(text[at:s])
+		sb.WriteString("**")
+		sb.WriteString(text[s:e])
+		sb.WriteString("**")
+		at = e
+	}
+	sb.WriteString(text[at:z])
+	return sb.String()
+}

@@ -1,0 +1,355 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// Index is a searchable, answerable corpus. It is safe for concurrent use.
+type Index struct {
+	mu  sync.RWMutex // guards st; held for reading during a search
+	st  *state
+	dir string // "" for an in-memory index
+}
+
+// state is a bleve index and what is derived from it. A search holds the
+// Index's read lock, so the bleve index and its derived data always match.
+type state struct {
+	bi   bleve.Index
+	info Info
+	lex  *lexicon
+	// df is the document frequency of each term of the text field; inField
+	// marks terms found in the section, title or context fields.
+	df      map[string]int
+	inField map[string]bool
+	n       int // searchable passages
+	terms   []string
+}
+
+// Info describes an index build.
+type Info struct {
+	Version  int       `json:"version"`
+	Built    time.Time `json:"built"`
+	Passages int       `json:"passages"`
+	Docs     []DocInfo `json:"docs"`
+	// Now is the year open spans ("2018 onward") run to.
+	Now int `json:"now"`
+}
+
+// DocInfo describes one indexed document.
+type DocInfo struct {
+	Path      string   `json:"path"`
+	Title     string   `json:"title"`
+	Kind      string   `json:"kind"`
+	Author    string   `json:"author,omitempty"`
+	Published string   `json:"published,omitempty"`
+	Sources   []string `json:"sources,omitempty"`
+	Hash      string   `json:"hash"`
+	Size      int64    `json:"size"`
+	Passages  int      `json:"passages"`
+	Boost     float64  `json:"boost"`
+}
+
+// Options tune Build.
+type Options struct {
+	// Dir is where the index is written; "" keeps it in memory.
+	Dir string
+	// Version numbers the build (shown in /sources and reply footers).
+	Version int
+	// Now is the current year, where open spans ("2018 onward") end. 0 means
+	// the year of the build.
+	Now int
+	// BatchSize is the number of passages written at a time; 0 means 500.
+	BatchSize int
+}
+
+// internal keys of the bleve index's key-value store.
+const (
+	keyInfo  = "casebot/info"
+	keyRules = "casebot/rules"
+	keyDoc   = "casebot/doc/"
+)
+
+// Build indexes a corpus.
+func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) {
+	if opts.Now == 0 {
+		opts.Now = time.Now().Year()
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	bi, err := create(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	info := Info{Version: opts.Version, Built: time.Now().UTC().Truncate(time.Second), Now: opts.Now}
+	rules := append([]corpus.Rule(nil), c.Rules...)
+	var docTexts []storedDoc
+	b := bi.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := bi.Batch(b); err != nil {
+			return err
+		}
+		b.Reset()
+		return nil
+	}
+	for _, d := range c.Docs {
+		if err := ctx.Err(); err != nil {
+			bi.Close()
+			return nil, err
+		}
+		ps := corpus.Split(d)
+		di := docInfo(d, ps)
+		info.Docs = append(info.Docs, di)
+		info.Passages += di.Passages
+		docTexts = append(docTexts, storedDoc{DocInfo: di, Text: d.Text})
+		rules = append(rules, acronymRules(d.Path, ps)...)
+		for _, p := range ps {
+			if !p.Kind.Searchable() {
+				continue
+			}
+			if err := b.Index(p.ID, passageDoc(p, d.Boost, opts.Now)); err != nil {
+				bi.Close()
+				return nil, fmt.Errorf("index %s: %w", p.ID, err)
+			}
+			if b.Size() >= opts.BatchSize {
+				if err := flush(); err != nil {
+					bi.Close()
+					return nil, fmt.Errorf("write batch: %w", err)
+				}
+			}
+		}
+	}
+	for _, sd := range docTexts {
+		v, _ := json.Marshal(sd)
+		b.SetInternal([]byte(keyDoc+sd.Path), v)
+	}
+	rv, _ := json.Marshal(rules)
+	b.SetInternal([]byte(keyRules), rv)
+	iv, _ := json.Marshal(info)
+	b.SetInternal([]byte(keyInfo), iv)
+	if err := flush(); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("write batch: %w", err)
+	}
+	st, err := load(bi)
+	if err != nil {
+		bi.Close()
+		return nil, err
+	}
+	return &Index{st: st, dir: opts.Dir}, nil
+}
+
+func create(dir string) (bleve.Index, error) {
+	m := newMapping()
+	if dir == "" {
+		bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("create in-memory index: %w", err)
+		}
+		return bi, nil
+	}
+	bi, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": "2s"})
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	return bi, nil
+}
+
+// ErrLocked is returned by Open when another process holds the index.
+var ErrLocked = errors.New("index is in use by another casebot process")
+
+// Open opens an index that Build wrote to dir.
+func Open(ctx context.Context, dir string) (*Index, error) {
+	registerAnalysis()
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	bi, err := bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": "2s"})
+	if err != nil {
+		if err.Error() == "timeout" {
+			return nil, fmt.Errorf("open index %s: %w", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	st, err := load(bi)
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	return &Index{st: st, dir: dir}, nil
+}
+
+// load reads what an index keeps beside its passages and derives the rest.
+func load(bi bleve.Index) (*state, error) {
+	st := &state{bi: bi, df: map[string]int{}, inField: map[string]bool{}}
+	raw, err := bi.GetInternal([]byte(keyInfo))
+	if err != nil || raw == nil {
+		return nil, fmt.Errorf("not a casebot index (no build info)")
+	}
+	if err := json.Unmarshal(raw, &st.info); err != nil {
+		return nil, fmt.Errorf("read build info: %w", err)
+	}
+	var rules []corpus.Rule
+	if raw, err := bi.GetInternal([]byte(keyRules)); err == nil && raw != nil {
+		if err := json.Unmarshal(raw, &rules); err != nil {
+			return nil, fmt.Errorf("read vocabulary: %w", err)
+		}
+	}
+	if err := st.readDictionaries(); err != nil {
+		return nil, err
+	}
+	st.lex = compileLexicon(rules)
+	return st, nil
+}
+
+func (st *state) readDictionaries() error {
+	n, err := st.bi.DocCount()
+	if err != nil {
+		return fmt.Errorf("count passages: %w", err)
+	}
+	st.n = int(n)
+	d, err := st.bi.FieldDict(fieldText)
+	if err != nil {
+		return fmt.Errorf("read dictionary: %w", err)
+	}
+	for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+		st.df[e.Term] = int(e.Count)
+		st.terms = append(st.terms, e.Term)
+	}
+	d.Close()
+	for _, f := range []string{fieldSection, fieldTitle, fieldContext} {
+		d, err := st.bi.FieldDict(f)
+		if err != nil {
+			return fmt.Errorf("read dictionary: %w", err)
+		}
+		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+			if !st.inField[e.Term] && st.df[e.Term] == 0 {
+				st.terms = append(st.terms, e.Term)
+			}
+			st.inField[e.Term] = true
+		}
+		d.Close()
+	}
+	sort.Strings(st.terms)
+	return nil
+}
+
+// idf is the BM25 inverse document frequency of a term in the text field.
+func (st *state) idf(df int) float64 {
+	n := float64(st.n)
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// known reports whether a term occurs in any searched field.
+func (st *state) known(term string) bool { return st.df[term] > 0 || st.inField[term] }
+
+// Close releases the index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.st == nil {
+		return nil
+	}
+	err := ix.st.bi.Close()
+	ix.st = nil
+	return err
+}
+
+// Info describes the current build.
+func (ix *Index) Info() Info {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.st.info
+}
+
+// storedDoc is what the index keeps of a document: its description and its
+// text, so that a citation's lines can always be shown.
+type storedDoc struct {
+	DocInfo
+	Text string `json:"text"`
+}
+
+func docInfo(d corpus.Document, ps []corpus.Passage) DocInfo {
+	n := 0
+	for _, p := range ps {
+		if p.Kind.Searchable() {
+			n++
+		}
+	}
+	return DocInfo{
+		Path: d.Path, Title: d.Title, Kind: d.Kind, Author: d.Author, Published: d.Published,
+		Sources: d.Sources, Hash: d.Hash, Size: d.Size, Passages: n, Boost: d.Boost,
+	}
+}
+
+// passageMeta is stored with each passage for showing it: everything but the
+// text, which has its own stored field.
+type passageMeta struct {
+	Source    string   `json:"source"`
+	Title     string   `json:"title"`
+	Section   []string `json:"section,omitempty"`
+	LineStart int      `json:"line_start"`
+	LineEnd   int      `json:"line_end"`
+	Kind      string   `json:"kind"`
+	Seq       int      `json:"seq"`
+	List      int      `json:"list"`
+	Boost     float64  `json:"boost"`
+	Spans     []corpus.Span `json:"spans,omitempty"`
+}
+
+// maxSpanYears caps how many years of one span are indexed as numbers.
+const maxSpanYears = 120
+
+func passageDoc(p corpus.Passage, boost float64, now int) map[string]interface{} {
+	spans := corpus.Years(p.Text, now)
+	var years []float64
+	seen := map[int]bool{}
+	for _, s := range spans {
+		for y := s.From; y <= s.To && y-s.From < maxSpanYears; y++ {
+			if !seen[y] {
+				seen[y] = true
+				years = append(years, float64(y))
+			}
+		}
+	}
+	meta, _ := json.Marshal(passageMeta{
+		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
+		LineEnd: p.LineEnd, Kind: string(p.Kind), Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
+	})
+	doc := map[string]interface{}{
+		fieldText:    p.Text,
+		fieldSection: p.SectionPath(),
+		fieldTitle:   p.Title,
+		fieldSource:  p.Source,
+		fieldMeta:    string(meta),
+	}
+	if p.List >= 0 {
+		doc[fieldList] = corpus.PassageID(p.Source, p.List)
+	}
+	if p.Context != "" {
+		doc[fieldContext] = p.Context
+	}
+	if len(years) > 0 {
+		doc[fieldYears] = years
+	}
+	return doc
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

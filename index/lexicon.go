@@ -1,0 +1,221 @@
+package index
+
+import (
+	"embed"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// The general English layer of the vocabulary, used with every corpus:
+// lexicon/english.vocab holds everyday synonyms (corpus.ParseVocabulary
+// format) and lexicon/question-words.txt the words people put around a
+// question ("tell me", "explain") that say nothing about its topic. Domain
+// words belong in a corpus's own *.vocab files, not here.
+//
+//go:embed lexicon
+var lexiconFiles embed.FS
+
+// lexicon is a compiled vocabulary: every phrase, in analyzed form, and the
+// phrases a question using it also searches for.
+type lexicon struct {
+	alts   map[string][]alternative // key: analyzed terms joined by " "
+	maxLen int                      // longest key, in terms
+	filler map[string]bool          // analyzed question words
+}
+
+// alternative is another way to say a phrase.
+type alternative struct {
+	terms []string
+	// weight scales a match of the alternative against a match of the words
+	// the question used: 1 for a corpus rule, less for general English.
+	weight float64
+	// rule is where the rule was written, for explanations.
+	rule string
+}
+
+// Weights of matches through the vocabulary, relative to the question's own
+// words: a corpus's rules are as good as the words themselves (the corpus
+// says they mean the same); everyday synonyms are looser.
+const (
+	corpusRuleWeight  = 0.9
+	englishRuleWeight = 0.6
+)
+
+func compileLexicon(corpusRules []corpus.Rule) *lexicon {
+	a := newAnalyzer()
+	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}}
+	english, _ := builtinRules()
+	lx.add(a, english, englishRuleWeight)
+	lx.add(a, corpusRules, corpusRuleWeight)
+	for _, w := range builtinQuestionWords() {
+		for _, t := range analyzeTerms(a, w) {
+			lx.filler[t] = true
+		}
+	}
+	return lx
+}
+
+func (lx *lexicon) add(a *analyzer, rules []corpus.Rule, weight float64) {
+	for _, r := range rules {
+		from := analyzePhrases(a, r.From)
+		to := analyzePhrases(a, r.To)
+		if r.OneWay {
+			for _, f := range from {
+				lx.link(f, to, weight, r.Where)
+			}
+			continue
+		}
+		all := append(from, to...)
+		for _, f := range all {
+			lx.link(f, all, weight, r.Where)
+		}
+	}
+}
+
+func (lx *lexicon) link(from []string, to [][]string, weight float64, where string) {
+	key := strings.Join(from, " ")
+	for _, t := range to {
+		tk := strings.Join(t, " ")
+		if tk == key {
+			continue
+		}
+		dup := false
+		for i, have := range lx.alts[key] {
+			if strings.Join(have.terms, " ") == tk {
+				dup = true
+				if weight > have.weight {
+					lx.alts[key][i].weight = weight
+				}
+			}
+		}
+		if !dup {
+			lx.alts[key] = append(lx.alts[key], alternative{terms: t, weight: weight, rule: where})
+		}
+	}
+	if len(from) > lx.maxLen {
+		lx.maxLen = len(from)
+	}
+}
+
+func analyzePhrases(a *analyzer, phrases []string) [][]string {
+	var out [][]string
+	for _, p := range phrases {
+		if t := analyzeTerms(a, p); len(t) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// analyzeTerms returns the terms of a phrase in order, without the joined
+// forms of hyphenated words.
+func analyzeTerms(a *analyzer, s string) []string {
+	var out []string
+	last := -1
+	for _, t := range a.Analyze([]byte(s)) {
+		if t.Position == last {
+			continue // the joined form of a hyphenated word
+		}
+		last = t.Position
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+func builtinRules() ([]corpus.Rule, error) {
+	f, err := lexiconFiles.Open("lexicon/english.vocab")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return corpus.ParseVocabulary("english.vocab", f)
+}
+
+func builtinQuestionWords() []string {
+	data, _ := lexiconFiles.ReadFile("lexicon/question-words.txt")
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, strings.Fields(l)...)
+		}
+	}
+	return out
+}
+
+// acronymDefRe finds an acronym in brackets after the words that may define
+// it: "Internet of Things (IoT)", "Ernst & Young (EY)".
+var acronymDefRe = regexp.MustCompile(`((?:[\p{L}\p{N}&’'-]+[ \t]+){1,12}?)\(([\p{L}\p{N}&-]{2,10})\)`)
+
+// acronymRules finds acronyms that a corpus defines in its own text, written
+// as "Long Form (LF)", with the Schwartz-Hearst algorithm: the long form is
+// the shortest run of words before the bracket whose letters spell the
+// acronym in order, the first letter starting a word.
+func acronymRules(where string, ps []corpus.Passage) []corpus.Rule {
+	var out []corpus.Rule
+	seen := map[string]bool{}
+	for _, p := range ps {
+		for _, m := range acronymDefRe.FindAllStringSubmatchIndex(p.Text, -1) {
+			short := p.Text[m[4]:m[5]]
+			if !looksLikeAcronym(short) {
+				continue
+			}
+			// Look back over at most min(len+5, 2*len) words before the bracket.
+			words := strings.Fields(p.Text[:m[2]] + p.Text[m[2]:m[3]])
+			limit := min(len(short)+5, 2*len(short))
+			if len(words) > limit {
+				words = words[len(words)-limit:]
+			}
+			long := schwartzHearst(short, strings.Join(words, " "))
+			if long == "" || strings.EqualFold(long, short) {
+				continue
+			}
+			key := short + "=" + strings.ToLower(long)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, corpus.Rule{From: []string{short}, To: []string{long}, Where: p.ID})
+		}
+	}
+	return out
+}
+
+func looksLikeAcronym(s string) bool {
+	upper := 0
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	return upper >= 2 && unicode.IsLetter(first)
+}
+
+func schwartzHearst(short, long string) string {
+	s, l := []rune(strings.ToLower(short)), []rune(strings.ToLower(long))
+	si, li := len(s)-1, len(l)-1
+	for si >= 0 {
+		c := s[si]
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) {
+			si--
+			continue
+		}
+		for li >= 0 && (l[li] != c || (si == 0 && li > 0 && (unicode.IsLetter(l[li-1]) || unicode.IsDigit(l[li-1])))) {
+			li--
+		}
+		if li < 0 {
+			return ""
+		}
+		li--
+		si--
+	}
+	start := li + 1
+	for start > 0 && l[start-1] != ' ' {
+		start--
+	}
+	return strings.TrimSpace(string([]rune(long)[start:]))
+}

@@ -1,0 +1,124 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// listCoverage is the share of the question that a list's heading and
+// introduction must cover for the whole list to answer it.
+const listCoverage = 0.5
+
+// listFor decides whether the best passage stands for a whole list and
+// returns the list's items in order, or nil. That is so when the passage
+// introduces a list (a paragraph ending in ":" or "?" right before one), or
+// when it is an item and the question is about the list rather than the item:
+// the list's heading and introduction cover the question, and the question
+// asks for several things or the item's own text covers less of it.
+func (st *state) listFor(ctx context.Context, top candidate, p plan) []candidate {
+	switch {
+	case top.meta.Kind == string(corpus.Paragraph) && endsAsIntro(top.text):
+		next, ok := st.passage(ctx, corpus.PassageID(top.meta.Source, top.meta.Seq+1))
+		if !ok || next.meta.Kind != string(corpus.Item) || next.meta.List != top.meta.Seq+1 {
+			return nil
+		}
+		return st.listItems(ctx, top.meta.Source, next.meta.List)
+	case top.meta.Kind == string(corpus.Item) && top.meta.List >= 0:
+		head := strings.Join(top.meta.Section, " ")
+		if intro, ok := st.passage(ctx, corpus.PassageID(top.meta.Source, top.meta.List-1)); ok && endsAsIntro(intro.text) {
+			head += " " + intro.text
+		}
+		hc := p.coverageOf(head)
+		if hc < listCoverage || !(p.list || top.textCoverage < hc) {
+			return nil
+		}
+		return st.listItems(ctx, top.meta.Source, top.meta.List)
+	}
+	return nil
+}
+
+func endsAsIntro(text string) bool {
+	t := strings.TrimSpace(text)
+	return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "?")
+}
+
+// coverageOf is the weighted share of the plan's concepts that occur in text.
+func (p plan) coverageOf(text string) float64 {
+	have := map[string]bool{}
+	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
+		have[string(t.Term)] = true
+	}
+	total, got := 0.0, 0.0
+	for _, c := range p.concepts {
+		if c.filler {
+			continue
+		}
+		total += c.weight
+		best := 0.0
+		for _, a := range c.alts {
+			all := true
+			for _, t := range a.terms {
+				all = all && have[t]
+			}
+			if all && a.weight > best {
+				best = a.weight
+			}
+		}
+		got += c.weight * best
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// maxListItems caps the items of one list answer.
+const maxListItems = 25
+
+func (st *state) listItems(ctx context.Context, source string, list int) []candidate {
+	q := bleve.NewTermQuery(corpus.PassageID(source, list))
+	q.SetField(fieldList)
+	items := st.fetch(ctx, q, maxListItems)
+	sort.Slice(items, func(i, j int) bool { return items[i].meta.Seq < items[j].meta.Seq })
+	return items
+}
+
+func (st *state) passage(ctx context.Context, id string) (candidate, bool) {
+	got := st.fetch(ctx, bleve.NewDocIDQuery([]string{id}), 1)
+	if len(got) == 0 {
+		return candidate{}, false
+	}
+	return got[0], true
+}
+
+func (st *state) fetch(ctx context.Context, q query.Query, size int) []candidate {
+	req := bleve.NewSearchRequestOptions(q, size, 0, false)
+	req.Fields = []string{fieldText, fieldMeta}
+	res, err := st.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil
+	}
+	out := make([]candidate, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, candidateOf(h))
+	}
+	return out
+}
+
+// candidateOf reads a hit's stored fields.
+func candidateOf(h *search.DocumentMatch) candidate {
+	c := candidate{id: h.ID, bm25: h.Score, locs: h.Locations[fieldText]}
+	c.text, _ = h.Fields[fieldText].(string)
+	if m, ok := h.Fields[fieldMeta].(string); ok {
+		_ = json.Unmarshal([]byte(m), &c.meta)
+	}
+	return c
+}

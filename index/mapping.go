@@ -1,0 +1,80 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field names of a passage document in the bleve index. doc.go says what each
+// holds and why.
+const (
+	fieldText    = "text"
+	fieldSection = "section"
+	fieldTitle   = "title"
+	fieldContext = "context"
+	fieldSource  = "source"
+	fieldList    = "list"
+	fieldYears   = "years"
+	fieldMeta    = "meta"
+)
+
+// searchFields are the analyzed fields a question is matched against, with
+// the weight of a match in each, relative to the passage text.
+var searchFields = []struct {
+	name  string
+	boost float64
+}{
+	{fieldText, 1},
+	{fieldSection, 0.6},
+	{fieldContext, 0.5},
+	{fieldTitle, 0.3},
+}
+
+func newMapping() mapping.IndexMapping {
+	registerAnalysis()
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = "bm25"
+	m.DefaultAnalyzer = analyzerName
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	text := func(store, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = store
+		f.IncludeTermVectors = vectors
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keywordField := bleve.NewKeywordFieldMapping()
+	keywordField.Analyzer = keyword.Name
+	keywordField.IncludeInAll = false
+	keywordField.DocValues = false
+
+	years := bleve.NewNumericFieldMapping()
+	years.Store = false
+	years.IncludeInAll = false
+	years.DocValues = false
+
+	meta := bleve.NewTextFieldMapping()
+	meta.Index = false
+	meta.Store = true
+	meta.IncludeInAll = false
+	meta.IncludeTermVectors = false
+	meta.DocValues = false
+
+	passage := bleve.NewDocumentStaticMapping()
+	passage.AddFieldMappingsAt(fieldText, text(true, true))
+	passage.AddFieldMappingsAt(fieldSection, text(false, true))
+	passage.AddFieldMappingsAt(fieldTitle, text(false, true))
+	passage.AddFieldMappingsAt(fieldContext, text(false, true))
+	passage.AddFieldMappingsAt(fieldSource, keywordField)
+	passage.AddFieldMappingsAt(fieldList, keywordField)
+	passage.AddFieldMappingsAt(fieldYears, years)
+	passage.AddFieldMappingsAt(fieldMeta, meta)
+	m.DefaultMapping = passage
+	return m
+}

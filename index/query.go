@@ -1,0 +1,274 @@
+package index
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// Limits on what a question may cost.
+const (
+	// MaxQuestionRunes is the longest question read; the rest is ignored.
+	MaxQuestionRunes = 500
+	// MaxConcepts caps the distinct words and phrases a question is matched by.
+	MaxConcepts = 32
+)
+
+// plan is a question turned into what to look for.
+type plan struct {
+	concepts []concept
+	// spans are the years, decades and spans of years the question names.
+	spans       []corpus.Span
+	corrections []Correction
+	// list is true when the question asks for several things ("what are the
+	// factors", "list the agencies").
+	list bool
+	// truncated is true when the question was cut to MaxQuestionRunes.
+	truncated bool
+}
+
+// concept is one thing a question asks about: a word or a phrase, and the
+// other ways the vocabulary says it.
+type concept struct {
+	word string        // as the question wrote it
+	alts []alternative // alts[0] is the question's own terms
+	// weight is how much the concept says about the topic (its idf).
+	weight float64
+	known  bool // some alternative occurs in the corpus
+	filler bool // a question word ("tell", "explain") that says nothing
+}
+
+// Correction is a question word that matched nothing, and the corpus word
+// used in its place.
+type Correction struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// qtoken is one analyzed question word.
+type qtoken struct {
+	term   string
+	word   string // the original text
+	joined string // for a hyphenated word's first part: the joined term
+}
+
+// cleanQuestion makes a question safe to analyze: valid UTF-8, no control
+// characters, at most MaxQuestionRunes, and not all in capitals.
+func cleanQuestion(q string) (string, bool) {
+	q = strings.ToValidUTF8(q, " ")
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, q)
+	q = strings.Join(strings.Fields(q), " ")
+	truncated := false
+	if utf8.RuneCountInString(q) > MaxQuestionRunes {
+		q = string([]rune(q)[:MaxQuestionRunes])
+		truncated = true
+	}
+	if q == strings.ToUpper(q) {
+		q = strings.ToLower(q) // shouting: no word in it is an acronym
+	}
+	return q, truncated
+}
+
+func (st *state) plan(question string) plan {
+	q, truncated := cleanQuestion(question)
+	p := plan{truncated: truncated, spans: corpus.Years(q, st.info.Now), list: asksForList(q)}
+	toks := questionTokens(q)
+	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
+		if isYearToken(toks[i].word) && len(p.spans) > 0 {
+			i++ // years are matched as spans, not as words
+			continue
+		}
+		c, n := st.lex.match(toks[i:])
+		i += n
+		if c == nil {
+			continue
+		}
+		if dupConcept(p.concepts, c) {
+			continue
+		}
+		p.concepts = append(p.concepts, *c)
+	}
+	content := 0
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		c.filler = len(c.alts) == 1 && len(c.alts[0].terms) == 1 && st.lex.filler[c.alts[0].terms[0]]
+		if !c.filler {
+			content++
+		}
+	}
+	if content == 0 && len(p.spans) == 0 {
+		// Only question words ("tell me more"): keep them, they are all there is.
+		for i := range p.concepts {
+			p.concepts[i].filler = false
+		}
+	}
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		st.weigh(c)
+		if !c.known && !c.filler {
+			if fix, ok := st.correct(c.alts[0].terms); ok {
+				c.alts = append(c.alts, alternative{terms: []string{fix}, weight: typoWeight, rule: "spelling"})
+				c.known = true
+				p.corrections = append(p.corrections, Correction{From: c.word, To: st.surface(fix)})
+			}
+		}
+	}
+	return p
+}
+
+// typoWeight scales a match of a spelling correction.
+const typoWeight = 0.8
+
+func dupConcept(cs []concept, c *concept) bool {
+	key := strings.Join(c.alts[0].terms, " ")
+	for _, have := range cs {
+		if strings.Join(have.alts[0].terms, " ") == key {
+			return true
+		}
+	}
+	return false
+}
+
+// weigh sets how much a concept says (the idf of its rarest own term, or of
+// a term the corpus lacks) and whether the corpus has it at all.
+func (st *state) weigh(c *concept) {
+	minDF := -1
+	for _, t := range c.alts[0].terms {
+		if df := st.df[t]; minDF < 0 || df < minDF {
+			minDF = df
+		}
+	}
+	c.weight = st.idf(max(minDF, 0))
+	for _, a := range c.alts {
+		all := true
+		for _, t := range a.terms {
+			if !st.known(t) {
+				all = false
+				break
+			}
+		}
+		if all {
+			c.known = true
+			return
+		}
+	}
+}
+
+func isYearToken(w string) bool {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "s"), "'")
+	if len(w) != 4 {
+		return false
+	}
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w >= "1800" && w <= "2099"
+}
+
+// questionTokens analyzes a question into its words in order.
+func questionTokens(q string) []qtoken {
+	a := sharedAnalyzer()
+	var out []qtoken
+	last := -1
+	for _, t := range a.Analyze([]byte(q)) {
+		if t.Position == last && len(out) > 0 {
+			out[len(out)-1].joined = string(t.Term)
+			continue
+		}
+		last = t.Position
+		out = append(out, qtoken{term: string(t.Term), word: q[t.Start:t.End]})
+	}
+	return out
+}
+
+// match takes the longest vocabulary phrase at the start of toks, or else
+// the first word, and returns it as a concept with the number of words used.
+// A lone letter is not a concept ("e" of "e-mail").
+func (lx *lexicon) match(toks []qtoken) (*concept, int) {
+	for n := min(lx.maxLen, len(toks)); n >= 1; n-- {
+		terms := make([]string, n)
+		words := make([]string, n)
+		for i := 0; i < n; i++ {
+			terms[i], words[i] = toks[i].term, toks[i].word
+		}
+		alts, ok := lx.alts[strings.Join(terms, " ")]
+		if !ok {
+			continue
+		}
+		c := &concept{word: strings.Join(words, " "), alts: []alternative{{terms: terms, weight: 1}}}
+		c.alts = append(c.alts, alts...)
+		return c, n
+	}
+	t := toks[0]
+	if utf8.RuneCountInString(t.term) == 1 && !unicode.IsDigit(rune(t.term[0])) {
+		if t.joined == "" || len(toks) < 2 {
+			return nil, 1
+		}
+		// "e-government": the concept is "government", or "egovernment".
+		next := toks[1]
+		c := &concept{word: t.word + "-" + next.word, alts: []alternative{{terms: []string{next.term}, weight: 1}, {terms: []string{t.joined}, weight: 1}}}
+		if alts, ok := lx.alts[next.term]; ok {
+			c.alts = append(c.alts, alts...)
+		}
+		return c, 2
+	}
+	c := &concept{word: t.word, alts: []alternative{{terms: []string{t.term}, weight: 1}}}
+	if t.joined != "" {
+		c.alts = append(c.alts, alternative{terms: []string{t.joined}, weight: 1})
+	}
+	return c, 1
+}
+
+// listWords start questions that ask for several things.
+var listStarts = []string{
+	"what are", "what were", "which are", "which were", "who are", "who were",
+	"list", "name the", "name all", "enumerate", "give me the", "give the",
+	"what kinds of", "what types of", "what sorts of",
+}
+
+func asksForList(q string) bool {
+	q = strings.ToLower(strings.TrimSpace(q))
+	for _, s := range listStarts {
+		if strings.HasPrefix(q, s+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedTerms lists every term of a plan, for highlighting.
+func (p plan) termWeights() map[string]float64 {
+	out := map[string]float64{}
+	for _, c := range p.concepts {
+		if c.filler {
+			continue
+		}
+		for _, a := range c.alts {
+			for _, t := range a.terms {
+				if a.weight > out[t] {
+					out[t] = a.weight
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]float64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
