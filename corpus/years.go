@@ -103,6 +103,9 @@ func Years(text string, now int) []Span {
 		}
 	}
 	sort.SliceStable(spans, func(i, j int) bool { return spans[i].at < spans[j].at })
+	if len(spans) == 0 {
+		return nil
+	}
 	out := make([]Span, len(spans))
 	for i, f := range spans {
 		out[i] = f.span

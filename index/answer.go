@@ -100,6 +100,9 @@ const (
 	unknownWeight = 0.85
 	// yearWeight is the weight of the question's years, in idf units.
 	yearWeight = 2.5
+	// typeWeight is the weight of the kind of answer a question asks for
+	// (a time for "when", a number for "how many"), in idf units.
+	typeWeight = 2.0
 	// suggestions shown when a question is not answered.
 	maxSuggestions = 3
 )
@@ -143,8 +146,7 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 		return ans, nil
 	}
 	ans.Answered = true
-	top := ranked[0]
-	if items := st.listFor(ctx, top, p); len(items) > 1 {
+	if items := st.listAnswer(ctx, ranked, p); len(items) > 1 {
 		ans.List = true
 		for _, it := range items {
 			c := st.citeMeta(it, p)
@@ -334,14 +336,21 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 		gotText += w * bestText
 		positions = append(positions, pos)
 	}
+	if total == 0 && len(p.spans) == 0 {
+		return 0, 0, 0
+	}
 	if len(p.spans) > 0 {
 		total += yearWeight
 		y := yearWeight * yearFit(p.spans, meta.Spans)
 		got += y
 		gotText += y
 	}
-	if total == 0 {
-		return 0, 0, 0
+	if p.want != anyAnswer {
+		total += typeWeight
+		if (p.want == timeAnswer && len(meta.Spans) > 0) || (p.want == numberAnswer && meta.Number) {
+			got += typeWeight
+			gotText += typeWeight
+		}
 	}
 	pairs, close := 0, 0
 	for i := 1; i < len(positions); i++ {

@@ -8,7 +8,7 @@ import (
 	"math"
 	"os"
 	"sort"
-	"strconv"
+	"regexp"
 	"sync"
 	"time"
 
@@ -312,6 +312,8 @@ type passageMeta struct {
 	List      int      `json:"list"`
 	Boost     float64  `json:"boost"`
 	Spans     []corpus.Span `json:"spans,omitempty"`
+	// Number is true when the text states a quantity (a number that is not a year).
+	Number bool `json:"number,omitempty"`
 }
 
 // maxSpanYears caps how many years of one span are indexed as numbers.
@@ -332,6 +334,7 @@ func passageDoc(p corpus.Passage, boost float64, now int) map[string]interface{}
 	meta, _ := json.Marshal(passageMeta{
 		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
 		LineEnd: p.LineEnd, Kind: string(p.Kind), Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
+		Number: statesQuantity(p.Text),
 	})
 	doc := map[string]interface{}{
 		fieldText:    p.Text,
@@ -352,4 +355,14 @@ func passageDoc(p corpus.Passage, boost float64, now int) map[string]interface{}
 	return doc
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+var quantityRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozens?)\b`)
+
+// statesQuantity reports whether a text names a number other than a year.
+func statesQuantity(text string) bool {
+	for _, m := range quantityRe.FindAllString(text, -1) {
+		if !isYearToken(m) {
+			return true
+		}
+	}
+	return false
+}

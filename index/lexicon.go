@@ -11,8 +11,9 @@ import (
 )
 
 // The general English layer of the vocabulary, used with every corpus:
-// lexicon/english.vocab holds everyday synonyms (corpus.ParseVocabulary
-// format) and lexicon/question-words.txt the words people put around a
+// lexicon/english.vocab holds everyday synonyms and lexicon/irregular.vocab
+// irregular word forms (corpus.ParseVocabulary format), and
+// lexicon/question-words.txt the words people put around a
 // question ("tell me", "explain") that say nothing about its topic. Domain
 // words belong in a corpus's own *.vocab files, not here.
 //
@@ -43,13 +44,14 @@ type alternative struct {
 const (
 	corpusRuleWeight  = 0.9
 	englishRuleWeight = 0.6
+	formWeight        = 1 // irregular forms of one word ("won" for "win")
 )
 
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	a := newAnalyzer()
 	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}}
-	english, _ := builtinRules()
-	lx.add(a, english, englishRuleWeight)
+	lx.add(a, builtinRules("english.vocab"), englishRuleWeight)
+	lx.add(a, builtinRules("irregular.vocab"), formWeight)
 	lx.add(a, corpusRules, corpusRuleWeight)
 	for _, w := range builtinQuestionWords() {
 		for _, t := range analyzeTerms(a, w) {
@@ -126,13 +128,19 @@ func analyzeTerms(a *analyzer, s string) []string {
 	return out
 }
 
-func builtinRules() ([]corpus.Rule, error) {
-	f, err := lexiconFiles.Open("lexicon/english.vocab")
+// builtinRules reads a vocabulary file of the lexicon directory; they are
+// part of the binary and tested, so a failure here is a bug.
+func builtinRules(name string) []corpus.Rule {
+	f, err := lexiconFiles.Open("lexicon/" + name)
 	if err != nil {
-		return nil, err
+		panic(err)
 	}
 	defer f.Close()
-	return corpus.ParseVocabulary("english.vocab", f)
+	rules, err := corpus.ParseVocabulary(name, f)
+	if err != nil {
+		panic(err)
+	}
+	return rules
 }
 
 func builtinQuestionWords() []string {

@@ -25,7 +25,7 @@ const listCoverage = 0.5
 // asks for several things or the item's own text covers less of it.
 func (st *state) listFor(ctx context.Context, top candidate, p plan) []candidate {
 	switch {
-	case top.meta.Kind == string(corpus.Paragraph) && endsAsIntro(top.text):
+	case top.meta.Kind == string(corpus.Paragraph) && endsAsIntro(top.text) && (p.list || announcesMatch(top, p)):
 		next, ok := st.passage(ctx, corpus.PassageID(top.meta.Source, top.meta.Seq+1))
 		if !ok || next.meta.Kind != string(corpus.Item) || next.meta.List != top.meta.Seq+1 {
 			return nil
@@ -44,6 +44,34 @@ func (st *state) listFor(ctx context.Context, top candidate, p plan) []candidate
 	}
 	return nil
 }
+
+// announcesMatch reports whether the question matched the last sentence of an
+// introduction (the one that announces the list), not only what comes before.
+func announcesMatch(c candidate, p plan) bool {
+	sents := corpus.Sentences(c.text)
+	best := bestSentences(Citation{Text: c.text}, c, p)
+	last := trimSpan(c.text, sents[len(sents)-1][0], sents[len(sents)-1][1])
+	return len(best) > 0 && best[len(best)-1] == last
+}
+
+// listAnswer finds the list that answers a question, if one does: from the
+// best passage, or for a question that asks for several things, from any
+// passage ranked nearly as high.
+func (st *state) listAnswer(ctx context.Context, ranked []candidate, p plan) []candidate {
+	for i, c := range ranked {
+		if i > 0 && (!p.list || c.score < listScoreShare*ranked[0].score) {
+			break
+		}
+		if items := st.listFor(ctx, c, p); len(items) > 1 {
+			return items
+		}
+	}
+	return nil
+}
+
+// listScoreShare is how close to the best passage a list must rank to answer
+// a question that asks for several things.
+const listScoreShare = 0.75
 
 func endsAsIntro(text string) bool {
 	t := strings.TrimSpace(text)

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -26,6 +27,8 @@ type plan struct {
 	// list is true when the question asks for several things ("what are the
 	// factors", "list the agencies").
 	list bool
+	// want is the kind of answer the question's form asks for.
+	want answerType
 	// truncated is true when the question was cut to MaxQuestionRunes.
 	truncated bool
 }
@@ -79,7 +82,7 @@ func cleanQuestion(q string) (string, bool) {
 
 func (st *state) plan(question string) plan {
 	q, truncated := cleanQuestion(question)
-	p := plan{truncated: truncated, spans: corpus.Years(q, st.info.Now), list: asksForList(q)}
+	p := plan{truncated: truncated, spans: corpus.Years(q, st.info.Now), list: asksForList(q), want: answerTypeOf(q)}
 	toks := questionTokens(q)
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
 		if isYearToken(toks[i].word) && len(p.spans) > 0 {
@@ -102,12 +105,6 @@ func (st *state) plan(question string) plan {
 		c.filler = len(c.alts) == 1 && len(c.alts[0].terms) == 1 && st.lex.filler[c.alts[0].terms[0]]
 		if !c.filler {
 			content++
-		}
-	}
-	if content == 0 && len(p.spans) == 0 {
-		// Only question words ("tell me more"): keep them, they are all there is.
-		for i := range p.concepts {
-			p.concepts[i].filler = false
 		}
 	}
 	for i := range p.concepts {
@@ -227,6 +224,30 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 		c.alts = append(c.alts, alternative{terms: []string{t.joined}, weight: 1})
 	}
 	return c, 1
+}
+
+// answerType is what kind of answer a question's form asks for.
+type answerType int
+
+const (
+	anyAnswer  answerType = iota
+	timeAnswer            // "when", "what year", "since when"
+	numberAnswer          // "how many", "how much"
+)
+
+var (
+	timeQuestionRe   = regexp.MustCompile(`(?i)^(?:\W*(?:and|so|but)\s+)?(?:when|since when|until when)\b|\b(?:what|which|in what|in which)\s+(?:year|years|date|month|decade|time)\b|\bhow long ago\b`)
+	numberQuestionRe = regexp.MustCompile(`(?i)\bhow\s+(?:many|much)\b|\b(?:what|which)\s+(?:number|percentage|share|amount)\b`)
+)
+
+func answerTypeOf(q string) answerType {
+	switch {
+	case timeQuestionRe.MatchString(q):
+		return timeAnswer
+	case numberQuestionRe.MatchString(q):
+		return numberAnswer
+	}
+	return anyAnswer
 }
 
 // listWords start questions that ask for several things.

@@ -37,6 +37,7 @@ Usage:
   casebot ask --json -            one question a line on stdin, one JSON object a line out
   casebot search [--corpus DIR] [--index DIR] [-k N] QUERY...
   casebot sources [--corpus DIR] [--index DIR]
+  casebot eval [-v] [--min-top1 F] [--min-abstain F] [--min-valid F] FILE...
   casebot help
 
 Run "casebot COMMAND -h" for a command's flags.
@@ -73,6 +74,8 @@ func dispatch(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 		return cmdSearch(ctx, rest, getenv, stdout, stderr)
 	case "sources":
 		return cmdSources(ctx, rest, getenv, stdout, stderr)
+	case "eval":
+		return cmdEval(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,104 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FuzzSplit states the splitting properties for any document: passages are
+// non-empty, valid UTF-8, at most MaxPassageRunes, each line of a passage
+// stands in the source line it claims, and together the passages cover every
+// letter and digit of the body that is not block markup.
+func FuzzSplit(f *testing.F) {
+	seeds := []string{
+		"# T\n\npara\n\n- a\n- b\n",
+		"---\ntitle: x\n---\ntext\n",
+		"| a | b |\n|---|---|\n| 1 | 2 |\n",
+		"```\ncode\n```\n",
+		"> q\n> r\n\n1. one\n2) two\n",
+		strings.Repeat("Word. ", 300),
+		"Setext\n======\n\nbody\n",
+		"• bullet\n  more\n\n* star\n",
+		"\ufeffBOM\r\nCRLF line\r\n",
+	}
+	for _, s := range seeds {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, plain bool) {
+		name := "f.md"
+		if plain {
+			name = "f.txt"
+		}
+		d, err := Parse(name, []byte(text))
+		if err != nil {
+			return // invalid UTF-8, binary, bad front matter or no text: reported, not split
+		}
+		lines := d.Lines()
+		covered := make(map[int]string)
+		for _, p := range Split(d) {
+			if strings.TrimSpace(p.Text) == "" {
+				t.Fatalf("empty passage %+v", p)
+			}
+			if !utf8.ValidString(p.Text) {
+				t.Fatalf("invalid UTF-8 in %q", p.Text)
+			}
+			if n := utf8.RuneCountInString(p.Text); n > MaxPassageRunes {
+				t.Fatalf("passage of %d runes", n)
+			}
+			if p.LineStart < d.bodyLine || p.LineEnd < p.LineStart || p.LineEnd > len(lines) {
+				t.Fatalf("line range %d-%d outside body %d-%d", p.LineStart, p.LineEnd, d.bodyLine, len(lines))
+			}
+			pieces := strings.Split(p.Text, "\n")
+			if len(pieces) > p.LineEnd-p.LineStart+1 {
+				t.Fatalf("%d text lines in line range %d-%d", len(pieces), p.LineStart, p.LineEnd)
+			}
+			// Blank lines inside a list item are not part of its text, so
+			// match pieces to lines in order, skipping blank lines.
+			ln := p.LineStart
+			for _, piece := range pieces {
+				for ln <= p.LineEnd && strings.TrimSpace(lines[ln-1]) == "" {
+					ln++
+				}
+				if ln > p.LineEnd || !strings.Contains(lines[ln-1], piece) {
+					t.Fatalf("piece %q not in line %d of %d-%d: %q", piece, ln, p.LineStart, p.LineEnd, lines[min(ln, len(lines))-1])
+				}
+				covered[ln] += piece
+				ln++
+			}
+		}
+		for n := d.bodyLine; n <= len(lines); n++ {
+			want := alnum(stripMarkup(lines[n-1]))
+			if got := alnum(covered[n]); !strings.Contains(got, want) {
+				t.Fatalf("line %d %q: passages hold %q", n, lines[n-1], covered[n])
+			}
+		}
+	})
+}
+
+// stripMarkup removes block markup from a line the way a reader would.
+func stripMarkup(l string) string {
+	t := strings.TrimSpace(l)
+	if fenceRe.MatchString(l) || ruleRe.MatchString(l) || tableSepRe.MatchString(l) || setextRe.MatchString(l) {
+		return ""
+	}
+	if m := itemRe.FindStringSubmatch(l); m != nil {
+		return m[3]
+	}
+	if m := plainItemRe.FindStringSubmatch(l); m != nil {
+		return m[3]
+	}
+	t = strings.TrimLeft(t, "#> ")
+	return t
+}
+
+func alnum(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+}

@@ -1,0 +1,168 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func mustParse(t testing.TB, name, text string) Document {
+	t.Helper()
+	d, err := Parse(name, []byte(text))
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return d
+}
+
+func TestSplitMarkdown(t *testing.T) {
+	doc := mustParse(t, "a.md", `---
+title: Test doc
+kind: note
+---
+
+# Test doc
+
+Intro line one
+continues here.
+
+## Part A
+
+- item one
+- item two
+  continued
+- item three
+
+| Year | Rank |
+|---|---|
+| 2010 | 1st |
+
+> quoted
+> text
+
+## Part B
+### Sub
+
+`+"```"+`
+code line
+`+"```"+`
+`)
+	got := Split(doc)
+	want := []struct {
+		kind    Kind
+		text    string
+		section string
+		lines   [2]int
+		list    int
+	}{
+		{Heading, "Test doc", "", [2]int{6, 6}, -1},
+		{Paragraph, "Intro line one\ncontinues here.", "", [2]int{8, 9}, -1},
+		{Heading, "Part A", "", [2]int{11, 11}, -1},
+		{Item, "item one", "Part A", [2]int{13, 13}, 3},
+		{Item, "item two\ncontinued", "Part A", [2]int{14, 15}, 3},
+		{Item, "item three", "Part A", [2]int{16, 16}, 3},
+		{TableHeader, "Year | Rank", "Part A", [2]int{18, 18}, -1},
+		{Row, "2010 | 1st", "Part A", [2]int{20, 20}, -1},
+		{Paragraph, "quoted\ntext", "Part A", [2]int{22, 23}, -1},
+		{Heading, "Part B", "", [2]int{25, 25}, -1},
+		{Heading, "Sub", "Part B", [2]int{26, 26}, -1},
+		{Code, "code line", "Part B > Sub", [2]int{29, 29}, -1},
+	}
+	if len(got) != len(want) {
+		for _, p := range got {
+			t.Logf("%s %q %v %d-%d", p.Kind, p.Text, p.Section, p.LineStart, p.LineEnd)
+		}
+		t.Fatalf("got %d passages, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		p := got[i]
+		if p.Kind != w.kind || p.Text != w.text || p.SectionPath() != w.section ||
+			p.LineStart != w.lines[0] || p.LineEnd != w.lines[1] || p.List != w.list {
+			t.Errorf("passage %d = %s %q [%s] %d-%d list %d; want %s %q [%s] %d-%d list %d", i,
+				p.Kind, p.Text, p.SectionPath(), p.LineStart, p.LineEnd, p.List,
+				w.kind, w.text, w.section, w.lines[0], w.lines[1], w.list)
+		}
+		if p.ID != PassageID("a.md", i) || p.Title != "Test doc" {
+			t.Errorf("passage %d: id %q title %q", i, p.ID, p.Title)
+		}
+	}
+	if got[7].Context != "Year | Rank" {
+		t.Errorf("row context = %q, want the header row", got[7].Context)
+	}
+}
+
+func TestSplitPlainText(t *testing.T) {
+	doc := mustParse(t, "b.txt", "A Title Line\n\nFirst paragraph.\nStill first.\n\nKey points\n\n  • one point\n  • two point\n")
+	got := Split(doc)
+	var kinds []string
+	for _, p := range got {
+		kinds = append(kinds, string(p.Kind)+":"+p.Text)
+	}
+	want := []string{"heading:A Title Line", "paragraph:First paragraph.\nStill first.", "heading:Key points", "item:one point", "item:two point"}
+	if strings.Join(kinds, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q\nwant %q", kinds, want)
+	}
+	if doc.Title != "B" {
+		t.Errorf("title = %q", doc.Title)
+	}
+}
+
+func TestSplitLongParagraph(t *testing.T) {
+	sentence := "This sentence is about e-government in Korea and it has some length to it. "
+	long := strings.Repeat(sentence, 30) // ~2,250 characters
+	doc := mustParse(t, "c.md", long+"\n")
+	got := Split(doc)
+	if len(got) < 4 {
+		t.Fatalf("got %d passages, want the paragraph cut in at least 4", len(got))
+	}
+	for _, p := range got {
+		if n := utf8.RuneCountInString(p.Text); n > MaxPassageRunes {
+			t.Errorf("passage of %d runes", n)
+		}
+		if !strings.HasSuffix(p.Text, ".") {
+			t.Errorf("passage not cut at a sentence end: %q", p.Text[len(p.Text)-20:])
+		}
+	}
+}
+
+func TestSplitUnbrokenText(t *testing.T) {
+	doc := mustParse(t, "d.md", strings.Repeat("é", 2000)+"\n")
+	got := Split(doc)
+	total := 0
+	for _, p := range got {
+		n := utf8.RuneCountInString(p.Text)
+		if n > MaxPassageRunes || !utf8.ValidString(p.Text) {
+			t.Errorf("bad passage: %d runes, valid %v", n, utf8.ValidString(p.Text))
+		}
+		total += n
+	}
+	if total != 2000 {
+		t.Errorf("passages hold %d runes, want 2000", total)
+	}
+}
+
+func TestEmbeddedArticle(t *testing.T) {
+	c, err := Load(Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := c.Doc("south-korea-e-government.md")
+	if !ok {
+		t.Fatal("article missing from the embedded corpus")
+	}
+	if d.Kind != "article" || d.Author != "Mohammad J Sear" || d.Published != "2021-07-15" || d.Year() != 2021 {
+		t.Errorf("front matter: %+v", d)
+	}
+	var stages, factors int
+	for _, p := range Split(d) {
+		if p.Kind == Item && strings.HasPrefix(p.Text, "Stage ") {
+			stages++
+		}
+		if p.Kind == Item && p.SectionPath() == "The key success factors" {
+			factors++
+		}
+	}
+	if stages != 6 || factors != 4 {
+		t.Errorf("got %d stage items and %d success factors, want 6 and 4", stages, factors)
+	}
+}

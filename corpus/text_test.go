@@ -1,0 +1,143 @@
+package corpus
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestYears(t *testing.T) {
+	const now = 2026
+	tests := []struct {
+		text string
+		want []Span
+	}{
+		{"Stage 1 (1980s to 1995)- the foundation.", []Span{{1980, 1995}}},
+		{"Stage 4 (2008 to 2012) – the integration.", []Span{{2008, 2012}}},
+		{"Stage 6 ( 2018- onward)- the intelligent", []Span{{2018, now}}},
+		{"from 1993 to 2001 it put 7.37 trillion won", []Span{{1993, 2001}}},
+		{"between 2003 and 2007", []Span{{2003, 2007}}},
+		{"the 2008–12 plan", []Span{{2008, 2012}}},
+		{"since 2018", []Span{{2018, now}}},
+		{"In 2001, South Korea adopted", []Span{{2001, 2001}}},
+		{"as early as the 1980s", []Span{{1980, 1989}}},
+		{"in 2010 and again in 2012", []Span{{2010, 2010}, {2012, 2012}}},
+		{"Act No. 9705 of 22 May 2009", []Span{{2009, 2009}}},
+		{"about 20,000 km and 1,100 types", nil},
+		{"1995-05 is not a span", []Span{{1995, 1995}}},
+		{"during 1996-2002?", []Span{{1996, 2002}}},
+		{"2050 onward", []Span{{2050, 2050}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			if got := Years(tt.text, now); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Years(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"One. Two! Three?", []string{"One. ", "Two! ", "Three?"}},
+		{"Stage 1 (1980s to 1995)- the foundation.\u00a0During this time, it grew.", []string{"Stage 1 (1980s to 1995)- the foundation.\u00a0", "During this time, it grew."}},
+		{"Many organisations such as NIA etc., have helped. Next.", []string{"Many organisations such as NIA etc., have helped. ", "Next."}},
+		{"See e.g. Korea. And Mohammad J. Sear wrote it.", []string{"See e.g. Korea. ", "And Mohammad J. Sear wrote it."}},
+		{"It said “Put Experience First.” Then more.", []string{"It said “Put Experience First.” ", "Then more."}},
+		{"version 2.6.3 is out", []string{"version 2.6.3 is out"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, s := range Sentences(tt.text) {
+			got = append(got, tt.text[s[0]:s[1]])
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Sentences(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseVocabulary(t *testing.T) {
+	in := "# comment\n\nMOIS = Ministry of the Interior and Safety\ncoronavirus = COVID-19 = pandemic\ngov24, gov 24 => Government24\n"
+	rules, err := ParseVocabulary("v.vocab", strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Rule{
+		{From: []string{"MOIS"}, To: []string{"Ministry of the Interior and Safety"}, Where: "v.vocab:3"},
+		{From: []string{"coronavirus"}, To: []string{"COVID-19", "pandemic"}, Where: "v.vocab:4"},
+		{From: []string{"gov24", "gov 24"}, To: []string{"Government24"}, OneWay: true, Where: "v.vocab:5"},
+	}
+	if !reflect.DeepEqual(rules, want) {
+		t.Errorf("got %+v\nwant %+v", rules, want)
+	}
+	for _, bad := range []string{"lonely", "a =>", "= b", " => "} {
+		if _, err := ParseVocabulary("v.vocab", strings.NewReader(bad)); err == nil {
+			t.Errorf("ParseVocabulary(%q): no error", bad)
+		}
+	}
+}
+
+func TestLoadSkipsBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("good.md", []byte("# Good\n\nFine text.\n"))
+	write("sub/also.txt", []byte("More fine text.\n"))
+	write("bad-utf8.md", []byte("caf\xe9 au lait\n"))
+	write("empty.md", nil)
+	write("blank.txt", []byte("  \n\n\t\n"))
+	write("binary.txt", []byte("PK\x03\x04\x00\x00binary"))
+	write("bad-front.md", []byte("---\ntitle: [unclosed\n---\ntext\n"))
+	write("big.md", []byte(strings.Repeat("x", 200)))
+	write("image.png", []byte("\x89PNG"))
+	write(".hidden.md", []byte("hidden\n"))
+	write("words.vocab", []byte("phase = stage\n"))
+	write("broken.vocab", []byte("no rule here\n"))
+	if err := os.Symlink("good.md", filepath.Join(dir, "link.md")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(os.DirFS(dir), Options{MaxBytes: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []string
+	for _, d := range c.Docs {
+		docs = append(docs, d.Path)
+	}
+	if want := []string{"good.md", "sub/also.txt"}; !reflect.DeepEqual(docs, want) {
+		t.Errorf("docs = %v, want %v", docs, want)
+	}
+	skipped := map[string]string{}
+	for _, s := range c.Skipped {
+		skipped[s.Path] = s.Reason
+	}
+	for name, reason := range map[string]string{
+		"bad-utf8.md": "invalid UTF-8", "empty.md": "no text", "blank.txt": "no text",
+		"binary.txt": "not a text file", "bad-front.md": "front matter", "big.md": "larger than 100 bytes",
+		"link.md": "symbolic link", "broken.vocab": "want",
+	} {
+		if !strings.Contains(skipped[name], reason) {
+			t.Errorf("%s: skipped with %q, want a reason containing %q", name, skipped[name], reason)
+		}
+	}
+	if len(c.Rules) != 1 || c.Rules[0].From[0] != "phase" {
+		t.Errorf("rules = %+v", c.Rules)
+	}
+	if _, err := Load(os.DirFS(filepath.Join(dir, "missing")), Options{}); err == nil {
+		t.Error("Load of a missing directory: no error")
+	}
+}
