@@ -58,6 +58,8 @@ type Answer struct {
 	List bool `json:"list,omitempty"`
 	// Note explains an unanswered question, or a question that was cut short.
 	Note string `json:"note,omitempty"`
+	// Explain is filled when AskOptions.Explain is set.
+	Explain []string `json:"explain,omitempty"`
 
 	quote []quotePart
 }
@@ -77,20 +79,23 @@ type AskOptions struct {
 	K int
 	// Timeout bounds the search (default 2s).
 	Timeout time.Duration
+	// Explain fills Answer.Explain with how the question was read and how
+	// the best passages scored.
+	Explain bool
 }
 
 // Tuning of retrieval and ranking. These weigh general signals (how much of
 // the question a passage covers, how close its words stand, how well its
 // years fit); none is keyed to a corpus or a question.
 const (
-	candidates = 30   // passages retrieved for re-ranking
+	candidates = 50 // passages retrieved for re-ranking
 	maxTermSearchers = 512
 
 	// A passage's rank: coverage of the question (weighted by idf),
 	// BM25 relative to the best candidate, and proximity of the question's
 	// adjacent words.
 	wCoverage  = 0.6
-	wBM25      = 0.25
+	wBM25      = 0.15
 	wProximity = 0.15
 
 	// answeredCoverage is the share of the question's weight the best passage
@@ -101,8 +106,10 @@ const (
 	// yearWeight is the weight of the question's years, in idf units.
 	yearWeight = 2.5
 	// typeWeight is the weight of the kind of answer a question asks for
-	// (a time for "when", a number for "how many"), in idf units.
-	typeWeight = 2.0
+	// (a time for "when", a number for "how many"), in idf units; a passage
+	// without it also has its score scaled by wrongTypeFactor.
+	typeWeight      = 2.0
+	wrongTypeFactor = 0.8
 	// suggestions shown when a question is not answered.
 	maxSuggestions = 3
 )
@@ -137,6 +144,9 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	ranked, err := st.retrieve(ctx, p, opts.Timeout)
 	if err != nil {
 		return ans, err
+	}
+	if opts.Explain {
+		ans.Explain = explain(p, ranked)
 	}
 	if len(ranked) == 0 || ranked[0].coverage < answeredCoverage {
 		ans.Note = joinNote(ans.Note, "The documents do not cover this question.")
@@ -213,6 +223,9 @@ type candidate struct {
 	textCoverage float64
 	proximity    float64
 	score        float64
+	// promoted is set when a heading above the passage covers the question
+	// better than the passage does (see promoteLeads).
+	promoted bool
 	locs     search.TermLocationMap // text-field locations by term
 }
 
@@ -254,7 +267,9 @@ func (p plan) query() query.Query {
 		incl := true
 		nq := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &incl, &incl)
 		nq.SetField(fieldYears)
-		nq.SetBoost(yearWeight)
+		// Years are scored by how well their spans fit (see fit), not by BM25
+		// over the numbers: this clause only finds the passages.
+		nq.SetBoost(0.001)
 		clauses = append(clauses, nq)
 	}
 	return bleve.NewDisjunctionQuery(clauses...)
@@ -281,10 +296,12 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 		c.coverage, c.textCoverage, c.proximity = st.fit(p, h.Locations, c.meta)
 		out = append(out, c)
 	}
+	out = st.promoteLeads(ctx, p, out)
+	words := p.hasWords()
 	for i := range out {
 		c := &out[i]
 		bm := 0.0
-		if maxBM > 0 {
+		if maxBM > 0 && words {
 			bm = c.bm25 / maxBM
 		}
 		boost := c.meta.Boost
@@ -292,6 +309,12 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 			boost = 1
 		}
 		c.score = boost * (wCoverage*c.coverage + wBM25*bm + wProximity*c.proximity)
+		if c.promoted {
+			c.score += wTopic * boost
+		}
+		if !p.typeFits(c.meta) {
+			c.score *= wrongTypeFactor
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
@@ -302,6 +325,94 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 	return out, nil
 }
 
+// typeFits reports whether a passage holds the kind of answer the question
+// asks for: a time for "when", a quantity for "how many".
+func (p plan) typeFits(m passageMeta) bool {
+	switch p.want {
+	case timeAnswer:
+		return len(m.Spans) > 0
+	case numberAnswer:
+		return m.Number
+	}
+	return true
+}
+
+// wTopic is the bonus of a section's or document's opening passage whose
+// heading covers the question better than its own text does: the question is
+// about the section's topic, and the opening passage introduces it.
+const wTopic = 0.15
+
+// hasWords reports whether the plan has words to match, not only years.
+func (p plan) hasWords() bool {
+	for _, c := range p.concepts {
+		if !c.filler {
+			return true
+		}
+	}
+	return false
+}
+
+// promoteLeads handles questions about a section's or document's topic: when
+// a heading or title of a good candidate covers the question at least as well
+// as the best passage does, the passage that opens that section or document
+// answers it (an overview, or the introduction of a list), and is ranked as
+// covering what its heading covers.
+func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []candidate {
+	best := 0.0
+	for _, c := range cands {
+		best = math.Max(best, c.coverage)
+	}
+	bar := math.Max(answeredCoverage, best)
+	byID := map[string]int{}
+	for i, c := range cands {
+		byID[c.id] = i
+	}
+	checked := map[string]bool{}
+	for i := 0; i < len(cands) && i < leadCandidates; i++ {
+		m := cands[i].meta
+		heads := []struct {
+			text string
+			lead int
+		}{{m.Title, m.DocLead}}
+		if len(m.Section) > 0 {
+			heads = append(heads, struct {
+				text string
+				lead int
+			}{m.Section[len(m.Section)-1], m.Lead})
+		}
+		for _, h := range heads {
+			if h.lead < 0 || checked[m.Source+"\x00"+h.text] {
+				continue
+			}
+			checked[m.Source+"\x00"+h.text] = true
+			cov := p.coverageOf(h.text)
+			if cov < bar {
+				continue
+			}
+			id := corpus.PassageID(m.Source, h.lead)
+			j, ok := byID[id]
+			if !ok {
+				c, found := st.passage(ctx, id)
+				if !found {
+					continue
+				}
+				cands = append(cands, c)
+				j = len(cands) - 1
+				byID[id] = j
+			}
+			if cov > cands[j].coverage {
+				cands[j].coverage = cov
+				cands[j].promoted = true
+			}
+		}
+	}
+	return cands
+}
+
+// leadCandidates is how many of the best candidates have their headings
+// checked by promoteLeads.
+const leadCandidates = 10
+
 // fit measures how much of the plan a passage covers (0..1), in all fields
 // and in its text alone, and how close its matches of adjacent question
 // concepts stand (0..1).
@@ -309,7 +420,7 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	total, got, gotText := 0.0, 0.0, 0.0
 	var positions [][]int // per concept: text positions of its best match
 	for _, c := range p.concepts {
-		if c.filler {
+		if c.filler || c.frame {
 			continue
 		}
 		w := c.weight
@@ -347,7 +458,7 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	}
 	if p.want != anyAnswer {
 		total += typeWeight
-		if (p.want == timeAnswer && len(meta.Spans) > 0) || (p.want == numberAnswer && meta.Number) {
+		if p.typeFits(meta) {
 			got += typeWeight
 			gotText += typeWeight
 		}
@@ -651,4 +762,40 @@ func markRanges(text string, a, z int, hl [][2]int) string {
 	}
 	sb.WriteString(text[at:z])
 	return sb.String()
+}
+
+// explain describes a plan and the best candidates, for --explain.
+func explain(p plan, ranked []candidate) []string {
+	var out []string
+	for _, c := range p.concepts {
+		var alts []string
+		for _, a := range c.alts {
+			alts = append(alts, fmt.Sprintf("%s×%.2g", strings.Join(a.terms, "+"), a.weight))
+		}
+		flag := ""
+		switch {
+		case c.filler:
+			flag = " (question word)"
+		case !c.known:
+			flag = " (not in the corpus)"
+		}
+		out = append(out, fmt.Sprintf("concept %q weight %.2f%s: %s", c.word, c.weight, flag, strings.Join(alts, " | ")))
+	}
+	for _, s := range p.spans {
+		out = append(out, fmt.Sprintf("years %d-%d", s.From, s.To))
+	}
+	if p.want != anyAnswer {
+		out = append(out, fmt.Sprintf("answer type %d", p.want))
+	}
+	if p.list {
+		out = append(out, "asks for a list")
+	}
+	for i, c := range ranked {
+		if i == 8 {
+			break
+		}
+		out = append(out, fmt.Sprintf("%d. %s score %.3f coverage %.2f text %.2f proximity %.2f bm25 %.2f boost %.2g: %.60q",
+			i+1, c.id, c.score, c.coverage, c.textCoverage, c.proximity, c.bm25, c.meta.Boost, c.text))
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 	"regexp"
 	"sync"
 	"time"
@@ -31,6 +32,9 @@ type state struct {
 	bi   bleve.Index
 	info Info
 	lex  *lexicon
+	// rules are the corpus's vocabulary: its .vocab files, then the
+	// acronyms its text defines.
+	rules []corpus.Rule
 	// df is the document frequency of each term of the text field; inField
 	// marks terms found in the section, title or context fields.
 	df      map[string]int
@@ -120,11 +124,12 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		info.Passages += di.Passages
 		docTexts = append(docTexts, storedDoc{DocInfo: di, Text: d.Text})
 		rules = append(rules, acronymRules(d.Path, ps)...)
-		for _, p := range ps {
+		lead, docLead := leads(ps)
+		for i, p := range ps {
 			if !p.Kind.Searchable() {
 				continue
 			}
-			if err := b.Index(p.ID, passageDoc(p, d.Boost, opts.Now)); err != nil {
+			if err := b.Index(p.ID, passageDoc(p, d.Boost, opts.Now, lead[i], docLead)); err != nil {
 				bi.Close()
 				return nil, fmt.Errorf("index %s: %w", p.ID, err)
 			}
@@ -215,6 +220,7 @@ func load(bi bleve.Index) (*state, error) {
 	if err := st.readDictionaries(); err != nil {
 		return nil, err
 	}
+	st.rules = rules
 	st.lex = compileLexicon(rules)
 	return st, nil
 }
@@ -314,12 +320,47 @@ type passageMeta struct {
 	Spans     []corpus.Span `json:"spans,omitempty"`
 	// Number is true when the text states a quantity (a number that is not a year).
 	Number bool `json:"number,omitempty"`
+	// Lead is the Seq of the passage that opens this passage's section, and
+	// DocLead of the one that opens the document: the first with at least
+	// leadWords words (a dateline does not open anything).
+	Lead    int `json:"lead"`
+	DocLead int `json:"doc_lead"`
+}
+
+// leadWords is the fewest words a passage needs to open a section.
+const leadWords = 8
+
+// leads finds, for each passage, the opening passage of its section and of
+// its document (see passageMeta.Lead).
+func leads(ps []corpus.Passage) (lead []int, docLead int) {
+	lead = make([]int, len(ps))
+	docLead = -1
+	first := map[string]int{}
+	for _, p := range ps {
+		if !p.Kind.Searchable() || len(strings.Fields(p.Text)) < leadWords {
+			continue
+		}
+		key := strings.Join(p.Section, "\x00")
+		if _, ok := first[key]; !ok {
+			first[key] = p.Seq
+		}
+		if docLead < 0 {
+			docLead = p.Seq
+		}
+	}
+	for i, p := range ps {
+		lead[i] = -1
+		if s, ok := first[strings.Join(p.Section, "\x00")]; ok {
+			lead[i] = s
+		}
+	}
+	return lead, docLead
 }
 
 // maxSpanYears caps how many years of one span are indexed as numbers.
 const maxSpanYears = 120
 
-func passageDoc(p corpus.Passage, boost float64, now int) map[string]interface{} {
+func passageDoc(p corpus.Passage, boost float64, now, lead, docLead int) map[string]interface{} {
 	spans := corpus.Years(p.Text, now)
 	var years []float64
 	seen := map[int]bool{}
@@ -334,7 +375,7 @@ func passageDoc(p corpus.Passage, boost float64, now int) map[string]interface{}
 	meta, _ := json.Marshal(passageMeta{
 		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
 		LineEnd: p.LineEnd, Kind: string(p.Kind), Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
-		Number: statesQuantity(p.Text),
+		Number: statesQuantity(p.Text), Lead: lead, DocLead: docLead,
 	})
 	doc := map[string]interface{}{
 		fieldText:    p.Text,

@@ -12,9 +12,10 @@ import (
 
 // The general English layer of the vocabulary, used with every corpus:
 // lexicon/english.vocab holds everyday synonyms and lexicon/irregular.vocab
-// irregular word forms (corpus.ParseVocabulary format), and
-// lexicon/question-words.txt the words people put around a
-// question ("tell me", "explain") that say nothing about its topic. Domain
+// irregular word forms (corpus.ParseVocabulary format);
+// lexicon/question-words.txt the words people put around a question ("tell
+// me", "explain") that say nothing about its topic, and
+// lexicon/frame-words.txt words that frame a topic ("the role of"). Domain
 // words belong in a corpus's own *.vocab files, not here.
 //
 //go:embed lexicon
@@ -26,6 +27,7 @@ type lexicon struct {
 	alts   map[string][]alternative // key: analyzed terms joined by " "
 	maxLen int                      // longest key, in terms
 	filler map[string]bool          // analyzed question words
+	frame  map[string]bool          // analyzed frame words
 }
 
 // alternative is another way to say a phrase.
@@ -49,13 +51,19 @@ const (
 
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	a := newAnalyzer()
-	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}}
+	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}}
 	lx.add(a, builtinRules("english.vocab"), englishRuleWeight)
 	lx.add(a, builtinRules("irregular.vocab"), formWeight)
 	lx.add(a, corpusRules, corpusRuleWeight)
-	for _, w := range builtinQuestionWords() {
+	lx.close()
+	for _, w := range builtinWords("question-words.txt") {
 		for _, t := range analyzeTerms(a, w) {
 			lx.filler[t] = true
+		}
+	}
+	for _, w := range builtinWords("frame-words.txt") {
+		for _, t := range analyzeTerms(a, w) {
+			lx.frame[t] = true
 		}
 	}
 	return lx
@@ -103,6 +111,36 @@ func (lx *lexicon) link(from []string, to [][]string, weight float64, where stri
 	}
 }
 
+// close adds the alternatives of each alternative, one step further ("wrote"
+// is a form of "write", which is a synonym of "author"), weighted by the
+// product of both steps.
+func (lx *lexicon) close() {
+	next := map[string][]alternative{}
+	for key, alts := range lx.alts {
+		out := append([]alternative(nil), alts...)
+		have := map[string]int{key: -1}
+		for i, a := range out {
+			have[strings.Join(a.terms, " ")] = i
+		}
+		for _, a := range alts {
+			for _, b := range lx.alts[strings.Join(a.terms, " ")] {
+				bk := strings.Join(b.terms, " ")
+				w := a.weight * b.weight
+				if i, ok := have[bk]; ok {
+					if i >= 0 && w > out[i].weight {
+						out[i].weight = w
+					}
+					continue
+				}
+				have[bk] = len(out)
+				out = append(out, alternative{terms: b.terms, weight: w, rule: b.rule})
+			}
+		}
+		next[key] = out
+	}
+	lx.alts = next
+}
+
 func analyzePhrases(a *analyzer, phrases []string) [][]string {
 	var out [][]string
 	for _, p := range phrases {
@@ -143,8 +181,9 @@ func builtinRules(name string) []corpus.Rule {
 	return rules
 }
 
-func builtinQuestionWords() []string {
-	data, _ := lexiconFiles.ReadFile("lexicon/question-words.txt")
+// builtinWords reads a word list of the lexicon directory.
+func builtinWords(name string) []string {
+	data, _ := lexiconFiles.ReadFile("lexicon/" + name)
 	var out []string
 	for _, l := range strings.Split(string(data), "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {

@@ -86,7 +86,7 @@ func (p plan) coverageOf(text string) float64 {
 	}
 	total, got := 0.0, 0.0
 	for _, c := range p.concepts {
-		if c.filler {
+		if c.filler || c.frame {
 			continue
 		}
 		total += c.weight

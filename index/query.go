@@ -42,6 +42,9 @@ type concept struct {
 	weight float64
 	known  bool // some alternative occurs in the corpus
 	filler bool // a question word ("tell", "explain") that says nothing
+	// frame is a word that frames the question ("the role of") rather than
+	// naming its topic: matched for ranking, not counted in coverage.
+	frame bool
 }
 
 // Correction is a question word that matched nothing, and the corpus word
@@ -99,18 +102,26 @@ func (st *state) plan(question string) plan {
 		}
 		p.concepts = append(p.concepts, *c)
 	}
-	content := 0
+	topics := 0
 	for i := range p.concepts {
 		c := &p.concepts[i]
-		c.filler = len(c.alts) == 1 && len(c.alts[0].terms) == 1 && st.lex.filler[c.alts[0].terms[0]]
-		if !c.filler {
-			content++
+		single := len(c.alts[0].terms) == 1
+		c.filler = single && st.lex.filler[c.alts[0].terms[0]]
+		c.frame = single && st.lex.frame[c.alts[0].terms[0]]
+		if !c.filler && !c.frame {
+			topics++
+		}
+	}
+	if topics == 0 {
+		// "What is the background?": the frame word is all the topic there is.
+		for i := range p.concepts {
+			p.concepts[i].frame = false
 		}
 	}
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		st.weigh(c)
-		if !c.known && !c.filler {
+		if !c.known && !c.filler && !c.frame {
 			if fix, ok := st.correct(c.alts[0].terms); ok {
 				c.alts = append(c.alts, alternative{terms: []string{fix}, weight: typoWeight, rule: "spelling"})
 				c.known = true

@@ -18,6 +18,7 @@ func cmdAsk(ctx context.Context, args []string, getenv env, stdin io.Reader, std
 	c.flags(fs, getenv)
 	fs.IntVar(&c.K, "k", 3, "number of citations")
 	fs.BoolVar(&c.JSON, "json", false, "print JSON (with \"-\": one question a line from stdin, one object a line out)")
+	explain := fs.Bool("explain", false, "show how the question was read and how the best passages scored")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func cmdAsk(ctx context.Context, args []string, getenv env, stdin io.Reader, std
 		return err
 	}
 	defer ix.Close()
-	opts := index.AskOptions{K: c.K}
+	opts := index.AskOptions{K: c.K, Explain: *explain}
 	if stream {
 		return askStream(ctx, ix, opts, stdin, stdout, c.JSON)
 	}
@@ -88,6 +89,9 @@ func askStream(ctx context.Context, ix *index.Index, opts index.AskOptions, stdi
 }
 
 func printAnswer(w io.Writer, a index.Answer) {
+	for _, l := range a.Explain {
+		fmt.Fprintln(w, "# "+l)
+	}
 	if !a.Answered {
 		fmt.Fprintln(w, a.Note)
 		if len(a.Suggestions) > 0 {
