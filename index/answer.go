@@ -88,7 +88,7 @@ type AskOptions struct {
 // the question a passage covers, how close its words stand, how well its
 // years fit); none is keyed to a corpus or a question.
 const (
-	candidates = 50 // passages retrieved for re-ranking
+	candidates       = 50 // passages retrieved for re-ranking
 	maxTermSearchers = 512
 
 	// A passage's rank: coverage of the question (weighted by idf),

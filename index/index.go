@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
-	"regexp"
 	"sync"
 	"time"
 
@@ -308,15 +308,15 @@ func docInfo(d corpus.Document, ps []corpus.Passage) DocInfo {
 // passageMeta is stored with each passage for showing it: everything but the
 // text, which has its own stored field.
 type passageMeta struct {
-	Source    string   `json:"source"`
-	Title     string   `json:"title"`
-	Section   []string `json:"section,omitempty"`
-	LineStart int      `json:"line_start"`
-	LineEnd   int      `json:"line_end"`
-	Kind      string   `json:"kind"`
-	Seq       int      `json:"seq"`
-	List      int      `json:"list"`
-	Boost     float64  `json:"boost"`
+	Source    string        `json:"source"`
+	Title     string        `json:"title"`
+	Section   []string      `json:"section,omitempty"`
+	LineStart int           `json:"line_start"`
+	LineEnd   int           `json:"line_end"`
+	Kind      string        `json:"kind"`
+	Seq       int           `json:"seq"`
+	List      int           `json:"list"`
+	Boost     float64       `json:"boost"`
 	Spans     []corpus.Span `json:"spans,omitempty"`
 	// Number is true when the text states a quantity (a number that is not a year).
 	Number bool `json:"number,omitempty"`

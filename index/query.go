@@ -241,9 +241,9 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 type answerType int
 
 const (
-	anyAnswer  answerType = iota
-	timeAnswer            // "when", "what year", "since when"
-	numberAnswer          // "how many", "how much"
+	anyAnswer    answerType = iota
+	timeAnswer              // "when", "what year", "since when"
+	numberAnswer            // "how many", "how much"
 )
 
 var (
