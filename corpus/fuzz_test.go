@@ -15,6 +15,7 @@ func FuzzSplit(f *testing.F) {
 	seeds := []string{
 		"# T\n\npara\n\n- a\n- b\n",
 		"---\ntitle: x\n---\ntext\n",
+		"---\nauthor: A. Writer\npublished: 2021-07-15\n---\nbody\n",
 		"| a | b |\n|---|---|\n| 1 | 2 |\n",
 		"```\ncode\n```\n",
 		"> q\n> r\n\n1. one\n2) two\n",
@@ -47,6 +48,12 @@ func FuzzSplit(f *testing.F) {
 			}
 			if n := utf8.RuneCountInString(p.Text); n > MaxPassageRunes {
 				t.Fatalf("passage of %d runes", n)
+			}
+			if p.Kind == Meta {
+				if p.LineStart != p.LineEnd || p.LineStart >= d.bodyLine || !strings.Contains(lines[p.LineStart-1], p.Text) {
+					t.Fatalf("meta passage %+v outside the front matter (body from line %d)", p, d.bodyLine)
+				}
+				continue
 			}
 			if p.LineStart < d.bodyLine || p.LineEnd < p.LineStart || p.LineEnd > len(lines) {
 				t.Fatalf("line range %d-%d outside body %d-%d", p.LineStart, p.LineEnd, d.bodyLine, len(lines))

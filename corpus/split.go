@@ -3,6 +3,7 @@ package corpus
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,7 +22,12 @@ const (
 	Code        Kind = "code"    // a fenced code block
 	Heading     Kind = "heading" // a section title; not searched on its own
 	TableHeader Kind = "header"  // a table's header row; not searched on its own
+	Meta        Kind = "meta"    // a front matter line naming the author or the date
 )
+
+// metaKeys are the front matter fields that become passages, so that "who
+// wrote it?" and "when was it published?" can be answered and cited.
+var metaKeys = []string{"author", "authors", "published", "date"}
 
 // Searchable reports whether passages of this kind answer questions. Headings
 // and table headers are kept for context but searched only as the section or
@@ -104,6 +110,21 @@ func Split(d Document) []Passage {
 		blocks = markdownBlocks(d)
 	}
 	var out []Passage
+	lines := d.Lines()
+	for n := 2; n < d.bodyLine-1; n++ {
+		key, value, ok := strings.Cut(lines[n-1], ":")
+		if !ok || strings.TrimSpace(value) == "" || !slices.Contains(metaKeys, strings.TrimSpace(strings.ToLower(key))) {
+			continue
+		}
+		text := strings.TrimSpace(lines[n-1])
+		if utf8.RuneCountInString(text) > MaxPassageRunes {
+			continue
+		}
+		out = append(out, Passage{
+			ID: PassageID(d.Path, len(out)), Source: d.Path, Title: d.Title, LineStart: n, LineEnd: n,
+			Text: text, Kind: Meta, Seq: len(out), List: -1,
+		})
+	}
 	var headings []string // headings[i] is the current level-(i+1) heading
 	listSeq := map[int]int{}
 	for _, b := range blocks {

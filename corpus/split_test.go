@@ -162,6 +162,10 @@ func TestEmbeddedArticle(t *testing.T) {
 			factors++
 		}
 	}
+	if ps := Split(d); ps[0].Kind != Meta || ps[0].Text != "author: Mohammad J Sear" || ps[0].LineStart != 3 ||
+		ps[1].Text != "published: 2021-07-15" || ps[1].LineStart != 4 {
+		t.Errorf("front matter passages: %+v %+v", ps[0], ps[1])
+	}
 	if stages != 6 || factors != 4 {
 		t.Errorf("got %d stage items and %d success factors, want 6 and 4", stages, factors)
 	}

@@ -100,7 +100,7 @@ const (
 
 	// answeredCoverage is the share of the question's weight the best passage
 	// must cover for the question to count as answered.
-	answeredCoverage = 0.5
+	answeredCoverage = 0.55
 	// unknownWeight scales the weight of a question word the corpus lacks.
 	unknownWeight = 0.85
 	// yearWeight is the weight of the question's years, in idf units.
@@ -156,7 +156,11 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 		return ans, nil
 	}
 	ans.Answered = true
-	if items := st.listAnswer(ctx, ranked, p); len(items) > 1 {
+	items := st.seriesFor(ctx, p)
+	if items == nil {
+		items = st.listAnswer(ctx, ranked, p)
+	}
+	if len(items) > 1 {
 		ans.List = true
 		for _, it := range items {
 			c := st.citeMeta(it, p)
@@ -312,8 +316,8 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 		if c.promoted {
 			c.score += wTopic * boost
 		}
-		if !p.typeFits(c.meta) {
-			c.score *= wrongTypeFactor
+		if p.want != anyAnswer {
+			c.score *= wrongTypeFactor + (1-wrongTypeFactor)*p.typeFit(c.meta, c.locs)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -325,16 +329,59 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 	return out, nil
 }
 
-// typeFits reports whether a passage holds the kind of answer the question
-// asks for: a time for "when", a quantity for "how many".
-func (p plan) typeFits(m passageMeta) bool {
+// withYearsAndType turns a coverage of the plan's words into a coverage of
+// the whole plan, adding how well a passage fits its years and answer type.
+func (p plan) withYearsAndType(words float64, m passageMeta, text search.TermLocationMap) float64 {
+	total, got := 0.0, 0.0
+	for _, c := range p.concepts {
+		if !c.filler && !c.frame {
+			w := c.weight
+			if !c.known {
+				w *= unknownWeight
+			}
+			total += w
+		}
+	}
+	got = words * total
+	if len(p.spans) > 0 {
+		total += yearWeight
+		got += yearWeight * yearFit(p.spans, m.Spans)
+	}
+	if p.want != anyAnswer {
+		total += typeWeight
+		got += typeWeight * p.typeFit(m, text)
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// typeFit says how well a passage holds the kind of answer the question asks
+// for: 1 for a time when asked "when", or for a number counting what a "how
+// many" question counts ("five essential stages"); 0.5 for a number that
+// counts something else; 0 for none.
+func (p plan) typeFit(m passageMeta, text search.TermLocationMap) float64 {
 	switch p.want {
 	case timeAnswer:
-		return len(m.Spans) > 0
+		if len(m.Spans) > 0 {
+			return 1
+		}
+		return 0
 	case numberAnswer:
-		return m.Number
+		if !m.Number {
+			return 0
+		}
+		for _, l := range text[p.counted] {
+			for _, n := range m.NumPos {
+				if d := int(l.Pos) - n; d > 0 && d <= 3 {
+					return 1
+				}
+			}
+		}
+		return 0.5
 	}
-	return true
+	return 1
 }
 
 // wTopic is the bonus of a section's or document's opening passage whose
@@ -400,8 +447,10 @@ func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []
 				j = len(cands) - 1
 				byID[id] = j
 			}
-			if cov > cands[j].coverage {
-				cands[j].coverage = cov
+			// The heading names the topic; the opening passage must still hold
+			// the question's years and kind of answer.
+			if v := p.withYearsAndType(cov, cands[j].meta, cands[j].locs); v > cands[j].coverage {
+				cands[j].coverage = v
 				cands[j].promoted = true
 			}
 		}
@@ -458,10 +507,9 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	}
 	if p.want != anyAnswer {
 		total += typeWeight
-		if p.typeFits(meta) {
-			got += typeWeight
-			gotText += typeWeight
-		}
+		f := typeWeight * p.typeFit(meta, locs[fieldText])
+		got += f
+		gotText += f
 	}
 	pairs, close := 0, 0
 	for i := 1; i < len(positions); i++ {

@@ -325,6 +325,10 @@ type passageMeta struct {
 	// leadWords words (a dateline does not open anything).
 	Lead    int `json:"lead"`
 	DocLead int `json:"doc_lead"`
+	// NumPos are the token positions of the numbers in the text that are not
+	// years, to tell "five essential stages" (a count of stages) for "how many
+	// stages".
+	NumPos []int `json:"num_pos,omitempty"`
 }
 
 // leadWords is the fewest words a passage needs to open a section.
@@ -375,7 +379,7 @@ func passageDoc(p corpus.Passage, boost float64, now, lead, docLead int) map[str
 	meta, _ := json.Marshal(passageMeta{
 		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
 		LineEnd: p.LineEnd, Kind: string(p.Kind), Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
-		Number: statesQuantity(p.Text), Lead: lead, DocLead: docLead,
+		Number: statesQuantity(p.Text), Lead: lead, DocLead: docLead, NumPos: numberPositions(p.Text),
 	})
 	doc := map[string]interface{}{
 		fieldText:    p.Text,
@@ -394,6 +398,18 @@ func passageDoc(p corpus.Passage, boost float64, now, lead, docLead int) map[str
 		doc[fieldYears] = years
 	}
 	return doc
+}
+
+// numberPositions finds the positions of number tokens that are not years.
+func numberPositions(text string) []int {
+	var out []int
+	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
+		term := string(t.Term)
+		if term != "" && strings.Trim(term, "0123456789") == "" && !isYearToken(term) {
+			out = append(out, t.Position)
+		}
+	}
+	return out
 }
 
 var quantityRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozens?)\b`)

@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -89,7 +91,11 @@ func (p plan) coverageOf(text string) float64 {
 		if c.filler || c.frame {
 			continue
 		}
-		total += c.weight
+		w := c.weight
+		if !c.known {
+			w *= unknownWeight
+		}
+		total += w
 		best := 0.0
 		for _, a := range c.alts {
 			all := true
@@ -100,7 +106,7 @@ func (p plan) coverageOf(text string) float64 {
 				best = a.weight
 			}
 		}
-		got += c.weight * best
+		got += w * best
 	}
 	if total == 0 {
 		return 0
@@ -149,4 +155,77 @@ func candidateOf(h *search.DocumentMatch) candidate {
 		_ = json.Unmarshal([]byte(m), &c.meta)
 	}
 	return c
+}
+
+// minSeries is the fewest numbered passages that make a series.
+const minSeries = 3
+
+// seriesFor answers a question that asks for several of a numbered thing
+// ("what are the stages?") with the series the corpus numbers by that word
+// ("Stage 1 ...", "Stage 2 ..."): one passage per number, from the document
+// with the highest boost, in number order. It returns nil when the question
+// does not ask for a list of one thing or the corpus numbers no such series.
+func (st *state) seriesFor(ctx context.Context, p plan) []candidate {
+	if !p.list {
+		return nil
+	}
+	var topic *concept
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		if c.filler || c.frame {
+			continue
+		}
+		if topic != nil {
+			return nil // "what are the stages of X": not a whole series
+		}
+		topic = c
+	}
+	if topic == nil {
+		return nil
+	}
+	for _, a := range topic.alts {
+		if len(a.terms) != 1 {
+			continue
+		}
+		if s := st.numbered(ctx, a.terms[0]); len(s) >= minSeries {
+			return s
+		}
+	}
+	return nil
+}
+
+var numberedRe = regexp.MustCompile(`^\W*([\p{L}-]+)\s+(\d{1,3})\b`)
+
+// numbered finds the passages that open with a word analyzed to term and a
+// number, one per number (highest boost, then first in id order), sorted by
+// number.
+func (st *state) numbered(ctx context.Context, term string) []candidate {
+	q := bleve.NewTermQuery(term)
+	q.SetField(fieldText)
+	best := map[int]candidate{}
+	for _, c := range st.fetch(ctx, q, 1000) {
+		m := numberedRe.FindStringSubmatch(c.text)
+		if m == nil {
+			continue
+		}
+		if ts := analyzeTerms(sharedAnalyzer(), m[1]); len(ts) != 1 || ts[0] != term {
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		if have, ok := best[n]; ok && (have.meta.Boost > c.meta.Boost ||
+			have.meta.Boost == c.meta.Boost && have.id < c.id) {
+			continue
+		}
+		best[n] = c
+	}
+	out := make([]candidate, 0, len(best))
+	for _, c := range best {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ni, _ := strconv.Atoi(numberedRe.FindStringSubmatch(out[i].text)[2])
+		nj, _ := strconv.Atoi(numberedRe.FindStringSubmatch(out[j].text)[2])
+		return ni < nj
+	})
+	return out
 }

@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"errors"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,29 +123,12 @@ func (ix *Index) Numbered(ctx context.Context, word string) ([]Numbered, error) 
 	if len(terms) != 1 {
 		return nil, errors.New("want one word")
 	}
-	q := bleve.NewTermQuery(terms[0])
-	q.SetField(fieldText)
-	got := st.fetch(ctx, q, 1000)
-	re := regexp.MustCompile(`(?i)^\W*` + regexp.QuoteMeta(word) + `\s+(\d{1,3})\b`)
-	best := map[int]candidate{}
-	for _, c := range got {
-		m := re.FindStringSubmatch(c.text)
-		if m == nil {
-			continue
-		}
-		n, _ := strconv.Atoi(m[1])
-		if have, ok := best[n]; ok && (have.meta.Boost > c.meta.Boost ||
-			have.meta.Boost == c.meta.Boost && have.id < c.id) {
-			continue
-		}
-		best[n] = c
-	}
 	var out []Numbered
-	for n, c := range best {
+	for _, c := range st.numbered(ctx, terms[0]) {
+		n, _ := strconv.Atoi(numberedRe.FindStringSubmatch(c.text)[2])
 		a, z := firstSentence(c.text)
 		out = append(out, Numbered{N: n, Label: strings.TrimSpace(c.text[a:z]), Cite: st.citeMeta(c, plan{})})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].N < out[j].N })
 	return out, nil
 }
 

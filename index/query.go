@@ -29,6 +29,9 @@ type plan struct {
 	list bool
 	// want is the kind of answer the question's form asks for.
 	want answerType
+	// counted is the term a "how many" question counts ("stage" in "how
+	// many stages"), or "".
+	counted string
 	// truncated is true when the question was cut to MaxQuestionRunes.
 	truncated bool
 }
@@ -87,6 +90,11 @@ func (st *state) plan(question string) plan {
 	q, truncated := cleanQuestion(question)
 	p := plan{truncated: truncated, spans: corpus.Years(q, st.info.Now), list: asksForList(q), want: answerTypeOf(q)}
 	toks := questionTokens(q)
+	if m := countedRe.FindStringSubmatch(q); m != nil {
+		if ts := analyzeTerms(sharedAnalyzer(), m[1]); len(ts) > 0 {
+			p.counted = ts[0]
+		}
+	}
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
 		if isYearToken(toks[i].word) && len(p.spans) > 0 {
 			i++ // years are matched as spans, not as words
@@ -122,7 +130,7 @@ func (st *state) plan(question string) plan {
 		c := &p.concepts[i]
 		st.weigh(c)
 		if !c.known && !c.filler && !c.frame {
-			if fix, ok := st.correct(c.alts[0].terms); ok {
+			if fix, ok := st.correct(c.word, c.alts[0].terms); ok {
 				c.alts = append(c.alts, alternative{terms: []string{fix}, weight: typoWeight, rule: "spelling"})
 				c.known = true
 				p.corrections = append(p.corrections, Correction{From: c.word, To: st.surface(fix)})
@@ -247,6 +255,7 @@ const (
 )
 
 var (
+	countedRe        = regexp.MustCompile(`(?i)\b(?:how\s+(?:many|much)|number\s+of)\s+([\p{L}\p{N}-]+)`)
 	timeQuestionRe   = regexp.MustCompile(`(?i)^(?:\W*(?:and|so|but)\s+)?(?:when|since when|until when)\b|\b(?:what|which|in what|in which)\s+(?:year|years|date|month|decade|time)\b|\bhow long ago\b`)
 	numberQuestionRe = regexp.MustCompile(`(?i)\bhow\s+(?:many|much)\b|\b(?:what|which)\s+(?:number|percentage|share|amount)\b`)
 )

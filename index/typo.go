@@ -1,7 +1,11 @@
 package index
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
+	"slices"
+	"sync"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -21,12 +25,40 @@ func maxEdits(n int) int {
 	return 0
 }
 
+// englishWords is a list of English words (lexicon/words.txt.gz, from SCOWL;
+// see lexicon/words.COPYRIGHT), sorted. A question word in it is not a typo,
+// only a word the corpus lacks ("matter" must not become "master").
+// The list is part of the binary; a test checks that it reads.
+var englishWords = sync.OnceValue(func() []string {
+	f, err := lexiconFiles.Open("lexicon/words.txt.gz")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(data))
+})
+
+// isEnglishWord reports whether a lower-case word is spelled right.
+func isEnglishWord(w string) bool {
+	words := englishWords()
+	_, found := slices.BinarySearch(words, w)
+	return found
+}
+
 // correct finds the corpus term nearest to a question term that matched
 // nothing: within maxEdits (Damerau-Levenshtein, on the analyzed forms),
 // starting with the same letter (few typos hit the first letter), the
 // commonest of the nearest. Phrases and numbers are not corrected.
-func (st *state) correct(terms []string) (string, bool) {
-	if len(terms) != 1 {
+func (st *state) correct(word string, terms []string) (string, bool) {
+	if len(terms) != 1 || isEnglishWord(strings.ToLower(word)) {
 		return "", false
 	}
 	t := terms[0]
