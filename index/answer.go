@@ -227,9 +227,10 @@ type candidate struct {
 	textCoverage float64
 	proximity    float64
 	score        float64
-	// promoted is set when a heading above the passage covers the question
-	// better than the passage does (see promoteLeads).
-	promoted bool
+	// topic is set for the opening passage of a section or document whose
+	// heading covers the question: the share of the heading's words the
+	// question matches (see promoteLeads).
+	topic float64
 	locs     search.TermLocationMap // text-field locations by term
 }
 
@@ -313,9 +314,7 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 			boost = 1
 		}
 		c.score = boost * (wCoverage*c.coverage + wBM25*bm + wProximity*c.proximity)
-		if c.promoted {
-			c.score += wTopic * boost
-		}
+		c.score += wTopic * c.topic * boost
 		if p.want != anyAnswer {
 			c.score *= wrongTypeFactor + (1-wrongTypeFactor)*p.typeFit(c.meta, c.locs)
 		}
@@ -385,9 +384,32 @@ func (p plan) typeFit(m passageMeta, text search.TermLocationMap) float64 {
 }
 
 // wTopic is the bonus of a section's or document's opening passage whose
-// heading covers the question better than its own text does: the question is
-// about the section's topic, and the opening passage introduces it.
+// heading covers the question: the question is about the section's topic, and
+// the opening passage introduces it. It is scaled by how much of the heading
+// the question accounts for ("About the Author" is all about "the author";
+// "G4C to Minwon 24 to Government24" is only partly about "Minwon 24").
 const wTopic = 0.15
+
+// specificity is the share of a heading's distinct terms that the plan
+// matches.
+func (p plan) specificity(heading string) float64 {
+	want := p.termWeights()
+	seen := map[string]bool{}
+	hit := 0
+	for _, t := range analyzeTerms(sharedAnalyzer(), heading) {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		if _, ok := want[t]; ok {
+			hit++
+		}
+	}
+	if len(seen) == 0 {
+		return 0
+	}
+	return float64(hit) / float64(len(seen))
+}
 
 // hasWords reports whether the plan has words to match, not only years.
 func (p plan) hasWords() bool {
@@ -402,8 +424,8 @@ func (p plan) hasWords() bool {
 // promoteLeads handles questions about a section's or document's topic: when
 // a heading or title of a good candidate covers the question at least as well
 // as the best passage does, the passage that opens that section or document
-// answers it (an overview, or the introduction of a list), and is ranked as
-// covering what its heading covers.
+// answers it (an overview, a definition, the introduction of a list): it is
+// ranked as covering what its heading covers, with the topic bonus.
 func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []candidate {
 	best := 0.0
 	for _, c := range cands {
@@ -449,9 +471,9 @@ func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []
 			}
 			// The heading names the topic; the opening passage must still hold
 			// the question's years and kind of answer.
-			if v := p.withYearsAndType(cov, cands[j].meta, cands[j].locs); v > cands[j].coverage {
+			if v := p.withYearsAndType(cov, cands[j].meta, cands[j].locs); v >= cands[j].coverage {
 				cands[j].coverage = v
-				cands[j].promoted = true
+				cands[j].topic = math.Max(cands[j].topic, p.specificity(h.text))
 			}
 		}
 	}

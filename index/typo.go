@@ -5,9 +5,9 @@ import (
 	"context"
 	"io"
 	"slices"
-	"sync"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
