@@ -640,6 +640,9 @@ func (st *state) citeMeta(c candidate, p plan) Citation {
 	return cit
 }
 
+// Marked is the citation's text with the question's words in **bold**.
+func (c Citation) Marked() string { return markRanges(c.Text, 0, len(c.Text), c.bytesHL) }
+
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 // highlights finds the question's terms in a text, as byte ranges.
