@@ -206,7 +206,8 @@ func numberWord(s string) (string, bool) {
 	return "", false
 }
 
-// spellingRules fold British endings into American ones. They run on both
+// spellingRules fold British endings into American ones (and "-ship" nouns
+// into the noun they are made from). They run on both
 // documents and questions, so a rule that also changes a word that was never
 // British (a "rise" would become "rize") is harmless: both sides change alike.
 var spellingRules = []struct {
@@ -224,6 +225,8 @@ var spellingRules = []struct {
 	{"ammes", "ams", 3}, {"amme", "am", 3},
 	{"elled", "eled", 2}, {"elling", "eling", 2}, {"eller", "eler", 2}, {"ellers", "elers", 2},
 	{"fence", "fense", 2}, {"fences", "fenses", 2},
+	// not a spelling rule, a word-formation one: "leadership" is about leaders
+	{"ship", "", 4}, {"ships", "", 4},
 }
 
 // britishToAmerican folds one lower-case word.

@@ -608,17 +608,22 @@ func near(a, b []int, d int) bool {
 	return false
 }
 
-// yearFit is the best share of a question span that a passage span covers.
+// yearFit is how well a passage's years fit the question's: for each span the
+// question names, the best share of it that one passage span covers,
+// averaged over the question's spans.
 func yearFit(q, ps []corpus.Span) float64 {
-	best := 0.0
-	for _, s := range q {
-		for _, ps := range ps {
-			if f := float64(s.Overlap(ps)) / float64(s.Len()); f > best {
-				best = f
-			}
-		}
+	if len(q) == 0 {
+		return 0
 	}
-	return best
+	sum := 0.0
+	for _, s := range q {
+		best := 0.0
+		for _, p := range ps {
+			best = math.Max(best, float64(s.Overlap(p))/float64(s.Len()))
+		}
+		sum += best
+	}
+	return sum / float64(len(q))
 }
 
 // cite turns a candidate into a citation with the question's words marked.

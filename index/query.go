@@ -155,27 +155,47 @@ func dupConcept(cs []concept, c *concept) bool {
 
 // weigh sets how much a concept says (the idf of its rarest own term, or of
 // a term the corpus lacks) and whether the corpus has it at all.
+//
+// When the question's own words are not in the corpus but another way of
+// saying them is ("e-gov" for "e-government"), the weight is that of the
+// commonest such way: the concept is as informative as the words the corpus
+// uses for it.
 func (st *state) weigh(c *concept) {
-	minDF := -1
-	for _, t := range c.alts[0].terms {
-		if df := st.df[t]; minDF < 0 || df < minDF {
-			minDF = df
+	rarest := func(terms []string) int {
+		m := -1
+		for _, t := range terms {
+			if df := st.df[t]; m < 0 || df < m {
+				m = df
+			}
 		}
+		return max(m, 0)
 	}
-	c.weight = st.idf(max(minDF, 0))
+	df := rarest(c.alts[0].terms)
 	for _, a := range c.alts {
 		all := true
 		for _, t := range a.terms {
-			if !st.known(t) {
-				all = false
-				break
-			}
+			all = all && st.known(t)
 		}
-		if all {
-			c.known = true
-			return
+		if !all {
+			continue
+		}
+		c.known = true
+		if st.anyDF(c.alts[0].terms) {
+			break
+		}
+		df = max(df, rarest(a.terms))
+	}
+	c.weight = st.idf(df)
+}
+
+// anyDF reports whether all terms occur in passage text.
+func (st *state) anyDF(terms []string) bool {
+	for _, t := range terms {
+		if st.df[t] == 0 {
+			return false
 		}
 	}
+	return true
 }
 
 func isYearToken(w string) bool {
