@@ -103,8 +103,10 @@ const (
 	answeredCoverage = 0.55
 	// unknownWeight scales the weight of a question word the corpus lacks.
 	unknownWeight = 0.85
-	// yearWeight is the weight of the question's years, in idf units.
-	yearWeight = 2.5
+	// minYearWeight and maxYearWeight bound the weight of a year the
+	// question names, which is the idf of that year in the passages.
+	minYearWeight = 2.0
+	maxYearWeight = 5.0
 	// typeWeight is the weight of the kind of answer a question asks for
 	// (a time for "when", a number for "how many"), in idf units; a passage
 	// without it also has its score scaled by wrongTypeFactor.
@@ -342,9 +344,9 @@ func (p plan) withYearsAndType(words float64, m passageMeta, text search.TermLoc
 		}
 	}
 	got = words * total
-	if len(p.spans) > 0 {
-		total += yearWeight
-		got += yearWeight * yearFit(p.spans, m.Spans)
+	for i, s := range p.spans {
+		total += p.spanWeights[i]
+		got += p.spanWeights[i] * spanFit(s, m.Spans)
 	}
 	if p.want != anyAnswer {
 		total += typeWeight
@@ -509,8 +511,9 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 				}
 				v := a.weight * f.boost * m
 				best = math.Max(best, v)
-				if f.name == fieldText && v > bestText {
-					bestText, pos = v, ps
+				if f.name == fieldText {
+					bestText = math.Max(bestText, v)
+					pos = append(pos, ps...)
 				}
 			}
 		}
@@ -521,9 +524,9 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	if total == 0 && len(p.spans) == 0 {
 		return 0, 0, 0
 	}
-	if len(p.spans) > 0 {
-		total += yearWeight
-		y := yearWeight * yearFit(p.spans, meta.Spans)
+	for i, s := range p.spans {
+		total += p.spanWeights[i]
+		y := p.spanWeights[i] * spanFit(s, meta.Spans)
 		got += y
 		gotText += y
 	}
@@ -539,7 +542,7 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 			continue
 		}
 		pairs++
-		if near(positions[i-1], positions[i], 2) {
+		if near(positions[i-1], positions[i], nearWords) {
 			close++
 		}
 	}
@@ -548,6 +551,10 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	}
 	return got / total, gotText / total, proximity
 }
+
+// nearWords is how many positions apart two question concepts may stand in
+// a passage to count as near each other.
+const nearWords = 3
 
 // matchIn says how well a field's locations match a run of terms: 1 when all
 // are there and (for a phrase) stand within a few words of each other, 0.7
@@ -608,22 +615,14 @@ func near(a, b []int, d int) bool {
 	return false
 }
 
-// yearFit is how well a passage's years fit the question's: for each span the
-// question names, the best share of it that one passage span covers,
-// averaged over the question's spans.
-func yearFit(q, ps []corpus.Span) float64 {
-	if len(q) == 0 {
-		return 0
+// spanFit is how well a passage's years fit one span of the question: the
+// largest share of it that one passage span covers.
+func spanFit(q corpus.Span, ps []corpus.Span) float64 {
+	best := 0.0
+	for _, p := range ps {
+		best = math.Max(best, float64(q.Overlap(p))/float64(q.Len()))
 	}
-	sum := 0.0
-	for _, s := range q {
-		best := 0.0
-		for _, p := range ps {
-			best = math.Max(best, float64(s.Overlap(p))/float64(s.Len()))
-		}
-		sum += best
-	}
-	return sum / float64(len(q))
+	return best
 }
 
 // cite turns a candidate into a citation with the question's words marked.
@@ -748,7 +747,7 @@ func bestSentences(c Citation, cand candidate, p plan) [][2]int {
 		for _, y := range yearMentions(c.Text, s) {
 			for i, sn := range sents {
 				if y[0] >= sn[0] && y[0] < sn[1] {
-					scores[i] += yearWeight
+					scores[i] += minYearWeight
 				}
 			}
 		}

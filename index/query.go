@@ -1,7 +1,9 @@
 package index
 
 import (
+	"math"
 	"regexp"
+	"strconv"
 	"sort"
 	"strings"
 	"unicode"
@@ -21,8 +23,10 @@ const (
 // plan is a question turned into what to look for.
 type plan struct {
 	concepts []concept
-	// spans are the years, decades and spans of years the question names.
+	// spans are the years, decades and spans of years the question names,
+	// and spanWeights how much each says (the idf of its first year).
 	spans       []corpus.Span
+	spanWeights []float64
 	corrections []Correction
 	// list is true when the question asks for several things ("what are the
 	// factors", "list the agencies").
@@ -89,6 +93,10 @@ func cleanQuestion(q string) (string, bool) {
 func (st *state) plan(question string) plan {
 	q, truncated := cleanQuestion(question)
 	p := plan{truncated: truncated, spans: corpus.Years(q, st.info.Now), list: asksForList(q), want: answerTypeOf(q)}
+	for _, s := range p.spans {
+		w := st.idf(st.df[strconv.Itoa(s.From)])
+		p.spanWeights = append(p.spanWeights, math.Min(maxYearWeight, math.Max(minYearWeight, w)))
+	}
 	toks := questionTokens(q)
 	if m := countedRe.FindStringSubmatch(q); m != nil {
 		if ts := analyzeTerms(sharedAnalyzer(), m[1]); len(ts) > 0 {
