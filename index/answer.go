@@ -554,7 +554,7 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 
 // nearWords is how many positions apart two question concepts may stand in
 // a passage to count as near each other.
-const nearWords = 3
+const nearWords = 2
 
 // matchIn says how well a field's locations match a run of terms: 1 when all
 // are there and (for a phrase) stand within a few words of each other, 0.7
