@@ -112,6 +112,8 @@ const (
 	// without it also has its score scaled by wrongTypeFactor.
 	typeWeight      = 2.0
 	wrongTypeFactor = 0.8
+	// metaFactor scales the score of front matter passages (see retrieve).
+	metaFactor = 0.9
 	// suggestions shown when a question is not answered.
 	maxSuggestions = 3
 )
@@ -197,12 +199,14 @@ func joinNote(a, b string) string {
 	return a + " " + b
 }
 
+// hasContent reports whether a plan has something to look for: years, or a
+// word that is not a question word or a bare number ("what is 2 + 2?").
 func (p plan) hasContent() bool {
 	if len(p.spans) > 0 {
 		return true
 	}
 	for _, c := range p.concepts {
-		if !c.filler {
+		if !c.filler && strings.Trim(strings.Join(c.alts[0].terms, ""), "0123456789") != "" {
 			return true
 		}
 	}
@@ -317,6 +321,11 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 		}
 		c.score = boost * (wCoverage*c.coverage + wBM25*bm + wProximity*c.proximity)
 		c.score += wTopic * c.topic * boost
+		if c.meta.Kind == string(corpus.Meta) {
+			// A front matter line answers "who wrote it?" when nothing else
+			// does, but prose that says as much ranks first.
+			c.score *= metaFactor
+		}
 		if p.want != anyAnswer {
 			c.score *= wrongTypeFactor + (1-wrongTypeFactor)*p.typeFit(c.meta, c.locs)
 		}
@@ -438,9 +447,15 @@ func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []
 	for i, c := range cands {
 		byID[c.id] = i
 	}
+	// Look at the headings of the candidates that cover the most.
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].coverage > cands[order[b]].coverage })
 	checked := map[string]bool{}
-	for i := 0; i < len(cands) && i < leadCandidates; i++ {
-		m := cands[i].meta
+	for k := 0; k < len(order) && k < leadCandidates; k++ {
+		m := cands[order[k]].meta
 		heads := []struct {
 			text string
 			lead int

@@ -169,25 +169,29 @@ func (st *state) seriesFor(ctx context.Context, p plan) []candidate {
 	if !p.list {
 		return nil
 	}
-	var topic *concept
-	for i := range p.concepts {
-		c := &p.concepts[i]
-		if c.filler || c.frame {
-			continue
+	var topics []concept
+	for _, c := range p.concepts {
+		if !c.filler && !c.frame {
+			topics = append(topics, c)
 		}
-		if topic != nil {
-			return nil // "what are the stages of X": not a whole series
-		}
-		topic = c
 	}
-	if topic == nil {
-		return nil
-	}
-	for _, a := range topic.alts {
-		if len(a.terms) != 1 {
-			continue
-		}
-		if s := st.numbered(ctx, a.terms[0]); len(s) >= minSeries {
+	// One of the question's concepts names the series; the others must be
+	// what the series' document or section is about ("the stages of Korean
+	// e-government"), not a narrower question ("the stages of G4C").
+	for i, topic := range topics {
+		for _, a := range topic.alts {
+			if len(a.terms) != 1 {
+				continue
+			}
+			s := st.numbered(ctx, a.terms[0])
+			if len(s) < minSeries {
+				continue
+			}
+			rest := plan{concepts: append(append([]concept(nil), topics[:i]...), topics[i+1:]...)}
+			m := s[0].meta
+			if len(rest.concepts) > 0 && rest.coverageOf(m.Title+" "+strings.Join(m.Section, " ")) < listCoverage {
+				continue
+			}
 			return s
 		}
 	}

@@ -194,7 +194,16 @@ func (st *state) weigh(c *concept) {
 		df = max(df, rarest(a.terms))
 	}
 	c.weight = st.idf(df)
+	if !c.known && isPredicate(strings.ToLower(c.word)) {
+		c.weight *= predicateWeight
+	}
 }
+
+// predicateWeight scales the weight of a question word the corpus lacks when
+// it is a verb or adjective rather than a noun ("what did the promotion stage
+// achieve?"): such words say how the question asks, while a missing noun
+// ("the capital of France") says the topic is not in the documents.
+const predicateWeight = 0.5
 
 // anyDF reports whether all terms occur in passage text.
 func (st *state) anyDF(terms []string) bool {

@@ -29,8 +29,23 @@ func maxEdits(n int) int {
 // see lexicon/words.COPYRIGHT), sorted. A question word in it is not a typo,
 // only a word the corpus lacks ("matter" must not become "master").
 // The list is part of the binary; a test checks that it reads.
-var englishWords = sync.OnceValue(func() []string {
-	f, err := lexiconFiles.Open("lexicon/words.txt.gz")
+var englishWords = sync.OnceValue(func() []string { return gzipWords("lexicon/words.txt.gz") })
+
+// predicateWords lists English words used mostly as verbs, adjectives or
+// adverbs rather than nouns ("achieve", "teach", "important"), with their
+// inflected forms (lexicon/predicates.txt.gz, made from WordNet by
+// lexicon/make-predicates.py), sorted.
+var predicateWords = sync.OnceValue(func() []string { return gzipWords("lexicon/predicates.txt.gz") })
+
+// isPredicate reports whether a lower-case word is a predicate word.
+func isPredicate(w string) bool {
+	_, found := slices.BinarySearch(predicateWords(), w)
+	return found
+}
+
+// gzipWords reads a sorted, gzipped word list of the lexicon directory.
+func gzipWords(name string) []string {
+	f, err := lexiconFiles.Open(name)
 	if err != nil {
 		return nil
 	}
@@ -44,7 +59,7 @@ var englishWords = sync.OnceValue(func() []string {
 		return nil
 	}
 	return strings.Fields(string(data))
-})
+}
 
 // isEnglishWord reports whether a lower-case word is spelled right.
 func isEnglishWord(w string) bool {
