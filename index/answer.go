@@ -237,7 +237,7 @@ type candidate struct {
 	// heading covers the question: the share of the heading's words the
 	// question matches (see promoteLeads).
 	topic float64
-	locs     search.TermLocationMap // text-field locations by term
+	locs  search.TermLocationMap // text-field locations by term
 }
 
 // query builds the bleve query of a plan: every alternative of every concept
@@ -375,6 +375,11 @@ func (p plan) typeFit(m passageMeta, text search.TermLocationMap) float64 {
 	switch p.want {
 	case timeAnswer:
 		if len(m.Spans) > 0 {
+			return 1
+		}
+		return 0
+	case durationAnswer:
+		if m.Duration {
 			return 1
 		}
 		return 0

@@ -318,8 +318,11 @@ type passageMeta struct {
 	List      int           `json:"list"`
 	Boost     float64       `json:"boost"`
 	Spans     []corpus.Span `json:"spans,omitempty"`
-	// Number is true when the text states a quantity (a number that is not a year).
-	Number bool `json:"number,omitempty"`
+	// Number is true when the text states a quantity (a number that is not a
+	// year), Duration when it states a length of time ("12+ years", "from
+	// 1995 to 2005").
+	Number   bool `json:"number,omitempty"`
+	Duration bool `json:"duration,omitempty"`
 	// Lead is the Seq of the passage that opens this passage's section, and
 	// DocLead of the one that opens the document: the first with at least
 	// leadWords words (a dateline does not open anything).
@@ -379,7 +382,7 @@ func passageDoc(p corpus.Passage, boost float64, now, lead, docLead int) map[str
 	meta, _ := json.Marshal(passageMeta{
 		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
 		LineEnd: p.LineEnd, Kind: string(p.Kind), Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
-		Number: statesQuantity(p.Text), Lead: lead, DocLead: docLead, NumPos: numberPositions(p.Text),
+		Number: statesQuantity(p.Text), Duration: statesDuration(p.Text, spans), Lead: lead, DocLead: docLead, NumPos: numberPositions(p.Text),
 	})
 	doc := map[string]interface{}{
 		fieldText:    p.Text,
@@ -413,6 +416,19 @@ func numberPositions(text string) []int {
 }
 
 var quantityRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozens?)\b`)
+
+var durationRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|several|many|few)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b`)
+
+// statesDuration reports whether a text states a length of time: a number of
+// years, months, ... or a span of years.
+func statesDuration(text string, spans []corpus.Span) bool {
+	for _, s := range spans {
+		if s.Len() > 1 {
+			return true
+		}
+	}
+	return durationRe.MatchString(text)
+}
 
 // statesQuantity reports whether a text names a number other than a year.
 func statesQuantity(text string) bool {

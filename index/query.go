@@ -3,8 +3,8 @@ package index
 import (
 	"math"
 	"regexp"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -286,19 +286,23 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 type answerType int
 
 const (
-	anyAnswer    answerType = iota
-	timeAnswer              // "when", "what year", "since when"
-	numberAnswer            // "how many", "how much"
+	anyAnswer      answerType = iota
+	timeAnswer                // "when", "what year", "since when"
+	numberAnswer              // "how many", "how much"
+	durationAnswer            // "how long", "for how many years"
 )
 
 var (
-	countedRe        = regexp.MustCompile(`(?i)\b(?:how\s+(?:many|much)|number\s+of)\s+([\p{L}\p{N}-]+)`)
-	timeQuestionRe   = regexp.MustCompile(`(?i)^(?:\W*(?:and|so|but)\s+)?(?:when|since when|until when)\b|\b(?:what|which|in what|in which)\s+(?:year|years|date|month|decade|time)\b|\bhow long ago\b`)
-	numberQuestionRe = regexp.MustCompile(`(?i)\bhow\s+(?:many|much)\b|\b(?:what|which)\s+(?:number|percentage|share|amount)\b`)
+	countedRe          = regexp.MustCompile(`(?i)\b(?:how\s+(?:many|much)|number\s+of)\s+([\p{L}\p{N}-]+)`)
+	timeQuestionRe     = regexp.MustCompile(`(?i)^(?:\W*(?:and|so|but)\s+)?(?:when|since when|until when)\b|\b(?:what|which|in what|in which)\s+(?:year|years|date|month|decade|time)\b|\bhow long ago\b`)
+	durationQuestionRe = regexp.MustCompile(`(?i)\bhow\s+long\b|\bhow\s+many\s+(?:years|months|weeks|days|hours|minutes)\b`)
+	numberQuestionRe   = regexp.MustCompile(`(?i)\bhow\s+(?:many|much)\b|\b(?:what|which)\s+(?:number|percentage|share|amount)\b`)
 )
 
 func answerTypeOf(q string) answerType {
 	switch {
+	case durationQuestionRe.MatchString(q):
+		return durationAnswer
 	case timeQuestionRe.MatchString(q):
 		return timeAnswer
 	case numberQuestionRe.MatchString(q):
