@@ -513,14 +513,16 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	total, got, gotText := 0.0, 0.0, 0.0
 	var positions [][]int // per concept: text positions of its best match
 	for _, c := range p.concepts {
-		if c.filler || c.frame {
+		if c.filler {
 			continue
 		}
 		w := c.weight
 		if !c.known {
 			w *= unknownWeight
 		}
-		total += w
+		if !c.frame {
+			total += w
+		}
 		best, bestText := 0.0, 0.0
 		var pos []int
 		for _, a := range c.alts {
@@ -536,6 +538,13 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 					pos = append(pos, ps...)
 				}
 			}
+		}
+		if c.frame {
+			// A frame word ("start" in "when did X start?") is not part of
+			// the topic: missing it costs nothing, matching it helps a little.
+			got += w * math.Min(best, frameShare)
+			gotText += w * math.Min(bestText, frameShare)
+			continue
 		}
 		got += w * best
 		gotText += w * bestText
@@ -569,8 +578,12 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	if pairs > 0 {
 		proximity = float64(close) / float64(pairs)
 	}
-	return got / total, gotText / total, proximity
+	return math.Min(1, got/total), math.Min(1, gotText/total), proximity
 }
+
+// frameShare caps what a matched frame word adds to a passage's coverage, as
+// a share of its weight.
+const frameShare = 0.5
 
 // nearWords is how many positions apart two question concepts may stand in
 // a passage to count as near each other.

@@ -1,0 +1,138 @@
+package index
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func terms(s string) []string { return analyzeTerms(sharedAnalyzer(), s) }
+
+func TestAnalyzerFoldsSpellingAndForms(t *testing.T) {
+	same := [][]string{
+		{"digitalisation", "digitalization", "digitalised", "digitalize"},
+		{"digitise", "digitize", "digitization"},
+		{"organisation", "organization", "organisations"},
+		{"informatisation", "informatization"},
+		{"recognised", "recognized", "recognizes"},
+		{"colour", "color"},
+		{"centre", "center", "centres"},
+		{"programme", "program"},
+		{"analyse", "analyze"},
+		{"modelling", "modeling"},
+		{"defence", "defense"},
+		{"catalogue", "catalog"},
+		{"café", "cafe"},
+		{"Korea's", "Korea’s", "KOREA’S", "korea"},
+		{"fourth", "4th", "4", "four"},
+		{"stage two", "stage 2", "second stage"},
+		{"leadership", "leaders", "leader"},
+		{"e-government", "e government"},
+	}
+	for _, group := range same {
+		want := strings.Join(sortedCopy(terms(group[0])), " ")
+		for _, w := range group[1:] {
+			if got := strings.Join(sortedCopy(terms(w)), " "); got != want {
+				t.Errorf("%q -> %q, but %q -> %q", group[0], want, w, got)
+			}
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestAnalyzerKeepsOffsets(t *testing.T) {
+	text := "Café digitalisation of Korea’s IT — the 4th stage, e-Government."
+	for _, tok := range sharedAnalyzer().Analyze([]byte(text)) {
+		word := text[tok.Start:tok.End]
+		if strings.ContainsAny(word, " —,.") {
+			t.Errorf("token %q spans %q", tok.Term, word)
+		}
+		var got []string
+		for _, t := range sharedAnalyzer().Analyze([]byte(word)) {
+			got = append(got, string(t.Term))
+		}
+		if !contains(got, string(tok.Term)) {
+			t.Errorf("offsets of %q point at %q, which analyzes to %v", tok.Term, word, got)
+		}
+	}
+}
+
+func contains(s []string, w string) bool {
+	for _, x := range s {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAnalyzerAcronymsAndStopWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"11 high-priority IT projects", []string{"11", "high", "prioriti", "it", "project"}},
+		{"what is it", nil},
+		{"ABOUT THE AUTHOR", []string{"author"}},
+		{"the US act", []string{"us", "act"}},
+		{"G4C and KONEPS", []string{"g4c", "konep"}},
+	}
+	for _, tt := range tests {
+		if got := terms(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("terms(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAnalyzerJoinsHyphenatedWords(t *testing.T) {
+	var got []string
+	for _, tok := range sharedAnalyzer().Analyze([]byte("e-government")) {
+		got = append(got, string(tok.Term))
+	}
+	if want := []string{"e", "egovern", "govern"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestLexiconFilesLoad(t *testing.T) {
+	for _, name := range []string{"english.vocab", "irregular.vocab"} {
+		if rules := builtinRules(name); len(rules) < 10 {
+			t.Errorf("%s: %d rules", name, len(rules))
+		}
+	}
+	for _, name := range []string{"question-words.txt", "frame-words.txt"} {
+		if words := builtinWords(name); len(words) < 10 {
+			t.Errorf("%s: %d words", name, len(words))
+		}
+	}
+	if n := len(englishWords()); n < 50000 || !isEnglishWord("matter") || isEnglishWord("infrastucture") {
+		t.Errorf("English word list: %d words", n)
+	}
+	if !isPredicate("achieve") || !isPredicate("taught") || isPredicate("capital") {
+		t.Error("predicate word list: wrong entries")
+	}
+}
+
+func TestAcronymRules(t *testing.T) {
+	text := "the Internet of Things (IoT), Ernst & Young (EY) and information and communication technology (ICT); but not (SEE) or (x)."
+	rules := acronymRules("a.md", corpusPassages{{Text: text}}.passages())
+	got := map[string]string{}
+	for _, r := range rules {
+		got[r.From[0]] = r.To[0]
+	}
+	want := map[string]string{"IoT": "Internet of Things", "EY": "Ernst & Young", "ICT": "information and communication technology"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

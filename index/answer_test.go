@@ -1,0 +1,243 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// Each mechanism of Ask, with its own table. Questions are worded for these
+// tests; none is taken from an evaluation set.
+
+func topText(a Answer) string {
+	if len(a.Citations) == 0 {
+		return ""
+	}
+	return a.Citations[0].Text
+}
+
+func wantTop(t *testing.T, q, phrase string) Answer {
+	t.Helper()
+	a := ask(t, q)
+	if !a.Answered {
+		t.Errorf("%q: not answered (%s); suggestions %q", q, a.Note, suggestionTexts(a))
+		return a
+	}
+	if !strings.Contains(Fold(topText(a)), Fold(phrase)) {
+		t.Errorf("%q: top passage %.100q, want one containing %q", q, topText(a), phrase)
+	}
+	return a
+}
+
+func suggestionTexts(a Answer) []string {
+	var out []string
+	for _, s := range a.Suggestions {
+		out = append(out, s.Text[:min(60, len(s.Text))])
+	}
+	return out
+}
+
+func TestYearsAndSpans(t *testing.T) {
+	for _, tt := range []struct{ q, want string }{
+		{"what went on in 1991", "Stage 1 (1980s to 1995)"},
+		{"events of 2011", "2008 to 2012"},
+		{"what was going on in the mid 2010s, say 2014", "2013 to 2017"},
+		{"which stage covers 2005?", "Stage 3 (2003 to 2007)"},
+		{"anything since 2019?", "2018"},
+	} {
+		t.Run(tt.q, func(t *testing.T) { wantTop(t, tt.q, tt.want) })
+	}
+}
+
+func TestNumbersAndOrdinals(t *testing.T) {
+	for _, tt := range []struct{ q, want string }{
+		{"stage three", "Stage 3 (2003 to 2007)"},
+		{"the third stage", "Stage 3 (2003 to 2007)"},
+		{"phase 3", "Stage 3 (2003 to 2007)"},
+		{"3rd phase", "Stage 3 (2003 to 2007)"},
+		{"the sixth stage", "Stage 6"},
+	} {
+		t.Run(tt.q, func(t *testing.T) { wantTop(t, tt.q, tt.want) })
+	}
+}
+
+func TestSpellingAndWordForms(t *testing.T) {
+	for _, tt := range []struct{ q, want string }{
+		{"digitization of critical databases", "digitalised national critical databases"},
+		{"national informatization fund", "fund"},
+		{"Korea’s e-participation levels", "e-participation"},
+		{"organizations contributing technical expertise", "Technical support"},
+	} {
+		t.Run(tt.q, func(t *testing.T) { wantTop(t, tt.q, tt.want) })
+	}
+}
+
+func TestVocabularyExpansion(t *testing.T) {
+	for _, tt := range []struct{ q, want string }{
+		// acronym to its long form, defined in the corpus's vocabulary file
+		{"What does the MOIS handle?", "Ministry of the Interior and Safety"},
+		// long form to acronym, learned from the text ("... (ICT)")
+		{"information and communication technology in stage five", "ICT"},
+		// a one-way rule
+		{"gov24 launch", "Government24"},
+		// everyday synonyms: "legislation" for "act"
+		{"2001 legislation for digitalisation of administrative work", "Act"},
+	} {
+		t.Run(tt.q, func(t *testing.T) { wantTop(t, tt.q, tt.want) })
+	}
+}
+
+func TestTypoCorrection(t *testing.T) {
+	for _, tt := range []struct{ q, from, to string }{
+		{"implementaton framework", "implementaton", "implementation"},
+		{"comittee members", "comittee", "committee"},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			a := ask(t, tt.q)
+			if !a.Answered {
+				t.Fatalf("not answered: %s", a.Note)
+			}
+			if len(a.Corrections) != 1 || a.Corrections[0].From != tt.from || a.Corrections[0].To != tt.to {
+				t.Errorf("corrections %+v, want %s -> %s", a.Corrections, tt.from, tt.to)
+			}
+		})
+	}
+	// A real English word the corpus lacks is not "corrected" into another.
+	if a := ask(t, "does it matter"); len(a.Corrections) != 0 {
+		t.Errorf("corrected a real word: %+v", a.Corrections)
+	}
+}
+
+func TestAbstention(t *testing.T) {
+	for _, q := range []string{
+		"What is the boiling point of water?",
+		"recommend a hotel in Seoul",
+		"Who won the most Olympic medals?",
+		"lorem ipsum dolor",
+		"good morning",
+		"What's the best Korean fried chicken?",
+		"how do I renew my passport",
+	} {
+		t.Run(q, func(t *testing.T) {
+			a := ask(t, q)
+			if a.Answered {
+				t.Errorf("answered with %.80q", topText(a))
+			}
+			if len(a.Citations) != 0 || a.Text != "" || a.Note == "" {
+				t.Errorf("unanswered must have no citations or text and a note: %+v", a)
+			}
+			if len(a.Suggestions) > maxSuggestions {
+				t.Errorf("%d suggestions", len(a.Suggestions))
+			}
+		})
+	}
+	// Something the corpus partly covers still gets suggestions.
+	if a := ask(t, "Korean barbecue restaurants near the National Information Society Agency"); a.Answered || len(a.Suggestions) == 0 {
+		t.Errorf("want an unanswered question with suggestions, got answered=%v, %d suggestions", a.Answered, len(a.Suggestions))
+	}
+}
+
+func TestQuoteAndHighlights(t *testing.T) {
+	a := wantTop(t, "when did the intelligent digital government stage start", "Stage 6")
+	c := a.Citations[0]
+	if a.Text == "" || !strings.Contains(c.Text, a.Text[:min(20, len(a.Text))]) {
+		t.Errorf("answer %q is not a sentence of the top passage %q", a.Text, c.Text)
+	}
+	if len(c.Highlights) == 0 {
+		t.Fatal("no highlights")
+	}
+	runes := []rune(c.Text)
+	for _, h := range c.Highlights {
+		if h[0] < 0 || h[1] > len(runes) || h[0] >= h[1] {
+			t.Fatalf("bad highlight %v in %d runes", h, len(runes))
+		}
+		word := strings.ToLower(string(runes[h[0]:h[1]]))
+		if !strings.Contains("stage intelligent digital government 2018", word) {
+			t.Errorf("highlight %q is not a question word", word)
+		}
+	}
+	if !strings.Contains(a.Marked(), "**") || !strings.Contains(c.Marked(), "**") {
+		t.Errorf("marked texts lack bold: %q / %q", a.Marked(), c.Marked())
+	}
+}
+
+func TestListAnswers(t *testing.T) {
+	a := ask(t, "list the key success factors")
+	if !a.Answered || !a.List || len(a.Citations) < 4 {
+		t.Fatalf("want a list of at least 4 items, got list=%v %d citations", a.List, len(a.Citations))
+	}
+	for i, want := range []string{"The proper infrastructure", "Constant investment", "Well-established implementation framework", "Technical support"} {
+		if !strings.HasPrefix(a.Citations[i].Text, want) {
+			t.Errorf("item %d = %.40q, want %q", i, a.Citations[i].Text, want)
+		}
+	}
+	if strings.Count(a.Text, "\n- ")+1 < 4 || !strings.HasPrefix(a.Text, "- ") {
+		t.Errorf("list answer text %q", a.Text)
+	}
+	// "what are the phases?" is answered by the numbered series.
+	s := ask(t, "what were the phases?")
+	if !s.List || len(s.Citations) < 6 || !strings.HasPrefix(s.Citations[0].Text, "Stage 1") || !strings.HasPrefix(s.Citations[5].Text, "Stage 6") {
+		t.Errorf("series answer: list=%v, %d citations, first %.30q", s.List, len(s.Citations), topText(s))
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	qs := []string{"what happened in 2010", "stage", "Korea", "success", "e-government committee members"}
+	for _, q := range qs {
+		first := ask(t, q)
+		for i := 0; i < 5; i++ {
+			again := ask(t, q)
+			if len(again.Citations) != len(first.Citations) || again.Text != first.Text {
+				t.Fatalf("%q: answers differ between runs", q)
+			}
+			for j := range again.Citations {
+				if again.Citations[j].ID != first.Citations[j].ID {
+					t.Fatalf("%q: citation %d differs: %s vs %s", q, j, again.Citations[j].ID, first.Citations[j].ID)
+				}
+			}
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	ix := embedded(t)
+	ctx := context.Background()
+	for _, q := range []string{"", "   ", "\t\n"} {
+		if _, err := ix.Ask(ctx, q, AskOptions{}); !errors.Is(err, ErrEmptyQuestion) {
+			t.Errorf("Ask(%q): err %v, want ErrEmptyQuestion", q, err)
+		}
+	}
+	long := strings.Repeat("What was the foundation stage of e-government in Korea? ", 180) // ~10,000 chars
+	hostile := []string{
+		long, "/.*/", "*", "title:x", "a^9", `"unclosed`, "+-", "/.*/ /.*/ /.*/ stage~2",
+		"\xff\xfe invalid \xc3\x28 utf8 stage 2", "😀🎉🚀", "@everyone what was stage 1?",
+		"../../etc/passwd", "<script>alert(1)</script>", strings.Repeat("x", 10000),
+		"text:stage +section:author -title:x", "stage\x00one", "((((stage))))",
+	}
+	for _, q := range hostile {
+		a, err := ix.Ask(ctx, q, AskOptions{})
+		if err != nil {
+			t.Errorf("Ask(%.30q): %v", q, err)
+			continue
+		}
+		if a.Answered && len(a.Citations) == 0 {
+			t.Errorf("Ask(%.30q): answered without citations", q)
+		}
+		for _, c := range a.Citations {
+			if !utf8.ValidString(c.Text) || c.Text == "" {
+				t.Errorf("Ask(%.30q): bad citation text", q)
+			}
+		}
+	}
+	if a, _ := ix.Ask(ctx, long, AskOptions{}); !strings.Contains(a.Note, "first 500 characters") || !a.Answered {
+		t.Errorf("long question: answered=%v note %q", a.Answered, a.Note)
+	}
+	if a, _ := ix.Ask(ctx, "😀🎉🚀", AskOptions{}); a.Answered || a.Note == "" {
+		t.Errorf("emoji question: answered=%v note %q", a.Answered, a.Note)
+	}
+	if a, _ := ix.Ask(ctx, "/.*/", AskOptions{}); a.Answered {
+		t.Errorf("regexp syntax answered: %q", topText(a))
+	}
+}

@@ -1,0 +1,54 @@
+package index
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// The embedded corpus, indexed once and shared by the tests that only read.
+var (
+	sharedOnce sync.Once
+	sharedIx   *Index
+	sharedErr  error
+)
+
+func embedded(t testing.TB) *Index {
+	t.Helper()
+	sharedOnce.Do(func() {
+		c, err := corpus.Load(corpus.Default(), corpus.Options{})
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		sharedIx, sharedErr = Build(context.Background(), c, Options{Version: 1, Now: 2026})
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedIx
+}
+
+func ask(t testing.TB, q string) Answer {
+	t.Helper()
+	a, err := embedded(t).Ask(context.Background(), q, AskOptions{K: 3})
+	if err != nil {
+		t.Fatalf("Ask(%q): %v", q, err)
+	}
+	return a
+}
+
+// corpusPassage builds passages for tests from their text.
+type corpusPassage struct{ Text string }
+
+type corpusPassages []corpusPassage
+
+func (cs corpusPassages) passages() []corpus.Passage {
+	out := make([]corpus.Passage, len(cs))
+	for i, c := range cs {
+		out[i] = corpus.Passage{ID: corpus.PassageID("test.md", i), Text: c.Text, Kind: corpus.Paragraph}
+	}
+	return out
+}
