@@ -752,28 +752,37 @@ func bestSentences(c Citation, cand candidate, p plan) [][2]int {
 	if len(sents) <= 1 {
 		return [][2]int{trimSpan(c.Text, 0, len(c.Text))}
 	}
-	termW := map[string]float64{}
+	// A sentence earns each concept's weight once, when it holds all the
+	// terms of one of the concept's alternatives.
+	scores := make([]float64, len(sents))
+	inSentence := func(term string, i int) bool {
+		for _, l := range cand.locs[term] {
+			if int(l.Start) >= sents[i][0] && int(l.Start) < sents[i][1] {
+				return true
+			}
+		}
+		return false
+	}
 	for _, cpt := range p.concepts {
 		if cpt.filler {
 			continue
 		}
-		for _, a := range cpt.alts {
-			for _, t := range a.terms {
-				termW[t] = math.Max(termW[t], cpt.weight*a.weight)
-			}
+		w := cpt.weight
+		if cpt.frame {
+			w *= frameShare
 		}
-	}
-	scores := make([]float64, len(sents))
-	for term, ls := range cand.locs {
-		w := termW[term]
-		seen := make([]bool, len(sents))
-		for _, l := range ls {
-			for i, s := range sents {
-				if int(l.Start) >= s[0] && int(l.Start) < s[1] && !seen[i] {
-					scores[i] += w
-					seen[i] = true
+		for i := range sents {
+			best := 0.0
+			for _, a := range cpt.alts {
+				all := true
+				for _, t := range a.terms {
+					all = all && inSentence(t, i)
+				}
+				if all {
+					best = math.Max(best, a.weight)
 				}
 			}
+			scores[i] += w * best
 		}
 	}
 	for _, s := range p.spans {
