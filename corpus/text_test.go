@@ -14,21 +14,21 @@ func TestYears(t *testing.T) {
 		text string
 		want []Span
 	}{
-		{"Stage 1 (1980s to 1995)- the foundation.", []Span{{1980, 1995}}},
-		{"Stage 4 (2008 to 2012) – the integration.", []Span{{2008, 2012}}},
-		{"Stage 6 ( 2018- onward)- the intelligent", []Span{{2018, now}}},
-		{"from 1993 to 2001 it put 7.37 trillion won", []Span{{1993, 2001}}},
-		{"between 2003 and 2007", []Span{{2003, 2007}}},
-		{"the 2008–12 plan", []Span{{2008, 2012}}},
-		{"since 2018", []Span{{2018, now}}},
-		{"In 2001, South Korea adopted", []Span{{2001, 2001}}},
-		{"as early as the 1980s", []Span{{1980, 1989}}},
-		{"in 2010 and again in 2012", []Span{{2010, 2010}, {2012, 2012}}},
-		{"Act No. 9705 of 22 May 2009", []Span{{2009, 2009}}},
+		{"Stage 1 (1980s to 1995)- the foundation.", []Span{{From: 1980, To: 1995}}},
+		{"Stage 4 (2008 to 2012) – the integration.", []Span{{From: 2008, To: 2012}}},
+		{"Stage 6 ( 2018- onward)- the intelligent", []Span{{From: 2018, To: now, Open: true}}},
+		{"from 1993 to 2001 it put 7.37 trillion won", []Span{{From: 1993, To: 2001}}},
+		{"between 2003 and 2007", []Span{{From: 2003, To: 2007}}},
+		{"the 2008–12 plan", []Span{{From: 2008, To: 2012}}},
+		{"since 2018", []Span{{From: 2018, To: now, Open: true}}},
+		{"In 2001, South Korea adopted", []Span{{From: 2001, To: 2001}}},
+		{"as early as the 1980s", []Span{{From: 1980, To: 1989}}},
+		{"in 2010 and again in 2012", []Span{{From: 2010, To: 2010}, {From: 2012, To: 2012}}},
+		{"Act No. 9705 of 22 May 2009", []Span{{From: 2009, To: 2009}}},
 		{"about 20,000 km and 1,100 types", nil},
-		{"1995-05 is not a span", []Span{{1995, 1995}}},
-		{"during 1996-2002?", []Span{{1996, 2002}}},
-		{"2050 onward", []Span{{2050, 2050}}},
+		{"1995-05 is not a span", []Span{{From: 1995, To: 1995}}},
+		{"during 1996-2002?", []Span{{From: 1996, To: 2002}}},
+		{"2050 onward", []Span{{From: 2050, To: 2050}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -6,8 +6,13 @@ import (
 	"strconv"
 )
 
-// Span is a range of years, both ends included.
-type Span struct{ From, To int }
+// Span is a range of years, both ends included. An open span ("2018
+// onward", "since 1997") runs to the year now and is vaguer than a closed one.
+type Span struct {
+	From int  `json:"from"`
+	To   int  `json:"to"`
+	Open bool `json:"open,omitempty"`
+}
 
 // Contains reports whether y falls in the span.
 func (s Span) Contains(y int) bool { return s.From <= y && y <= s.To }
@@ -74,13 +79,13 @@ func Years(text string, now int) []Span {
 			if y <= from.From {
 				continue // "1995-05" is not a span
 			}
-			to = Span{y, y}
+			to = Span{From: y, To: y}
 		}
 		if to.To < from.From || to.To-from.From > 200 {
 			continue
 		}
 		if mark(m[0], m[1]) {
-			spans = append(spans, found{m[0], Span{from.From, to.To}})
+			spans = append(spans, found{m[0], Span{From: from.From, To: to.To}})
 		}
 	}
 	for _, m := range openRe.FindAllStringSubmatchIndex(text, -1) {
@@ -94,7 +99,7 @@ func Years(text string, now int) []Span {
 			continue
 		}
 		if mark(m[0], m[1]) {
-			spans = append(spans, found{m[0], Span{from.From, now}})
+			spans = append(spans, found{m[0], Span{from.From, now, true}})
 		}
 	}
 	for _, m := range pointRe.FindAllStringSubmatchIndex(text, -1) {
@@ -122,10 +127,10 @@ func pointSpan(text string, da, db, ya, yb int) Span {
 
 func decadeSpan(s string) Span {
 	y, _ := strconv.Atoi(s[:4])
-	return Span{y, y + 9}
+	return Span{From: y, To: y + 9}
 }
 
 func yearSpan(s string) Span {
 	y, _ := strconv.Atoi(s[:4])
-	return Span{y, y}
+	return Span{From: y, To: y}
 }

@@ -649,14 +649,22 @@ func near(a, b []int, d int) bool {
 }
 
 // spanFit is how well a passage's years fit one span of the question: the
-// largest share of it that one passage span covers.
+// largest share of it that one passage span covers, less for an open span
+// ("since 1997" covers 2014, but says little about it).
 func spanFit(q corpus.Span, ps []corpus.Span) float64 {
 	best := 0.0
 	for _, p := range ps {
-		best = math.Max(best, float64(q.Overlap(p))/float64(q.Len()))
+		f := float64(q.Overlap(p)) / float64(q.Len())
+		if p.Open {
+			f *= openSpanFit
+		}
+		best = math.Max(best, f)
 	}
 	return best
 }
+
+// openSpanFit scales the fit of an open passage span.
+const openSpanFit = 0.8
 
 // cite turns a candidate into a citation with the question's words marked.
 func (st *state) cite(c candidate, p plan) Citation {

@@ -41,6 +41,9 @@ type state struct {
 	inField map[string]bool
 	n       int // searchable passages
 	terms   []string
+	// words are the corpus's words as written (lower-cased, letters only,
+	// at least four), sorted: what a misspelt question word is matched to.
+	words []string
 }
 
 // Info describes an index build.
@@ -85,6 +88,7 @@ const (
 	keyInfo  = "casebot/info"
 	keyRules = "casebot/rules"
 	keyDoc   = "casebot/doc/"
+	keyWords = "casebot/words"
 )
 
 // Build indexes a corpus.
@@ -102,6 +106,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	info := Info{Version: opts.Version, Built: time.Now().UTC().Truncate(time.Second), Now: opts.Now}
 	rules := append([]corpus.Rule(nil), c.Rules...)
 	var docTexts []storedDoc
+	words := map[string]bool{}
 	b := bi.NewBatch()
 	flush := func() error {
 		if b.Size() == 0 {
@@ -129,6 +134,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 			if !p.Kind.Searchable() {
 				continue
 			}
+			addWords(words, p.Text)
 			if err := b.Index(p.ID, passageDoc(p, d.Boost, opts.Now, lead[i], docLead)); err != nil {
 				bi.Close()
 				return nil, fmt.Errorf("index %s: %w", p.ID, err)
@@ -147,6 +153,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	}
 	rv, _ := json.Marshal(rules)
 	b.SetInternal([]byte(keyRules), rv)
+	b.SetInternal([]byte(keyWords), []byte(strings.Join(sortedSet(words), "\n")))
 	iv, _ := json.Marshal(info)
 	b.SetInternal([]byte(keyInfo), iv)
 	if err := flush(); err != nil {
@@ -219,6 +226,9 @@ func load(bi bleve.Index) (*state, error) {
 	}
 	if err := st.readDictionaries(); err != nil {
 		return nil, err
+	}
+	if raw, err := bi.GetInternal([]byte(keyWords)); err == nil && len(raw) > 0 {
+		st.words = strings.Split(string(raw), "\n")
 	}
 	st.rules = rules
 	st.lex = compileLexicon(rules)
@@ -332,6 +342,26 @@ type passageMeta struct {
 	// years, to tell "five essential stages" (a count of stages) for "how many
 	// stages".
 	NumPos []int `json:"num_pos,omitempty"`
+}
+
+// addWords adds a text's words, as written, to a set (see state.words).
+func addWords(set map[string]bool, text string) {
+	for _, w := range wordRe.FindAllString(text, -1) {
+		if len(w) >= 4 {
+			set[strings.ToLower(w)] = true
+		}
+	}
+}
+
+var wordRe = regexp.MustCompile(`\p{L}+`)
+
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for w := range set {
+		out = append(out, w)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // leadWords is the fewest words a passage needs to open a section.

@@ -138,10 +138,11 @@ func (st *state) plan(question string) plan {
 		c := &p.concepts[i]
 		st.weigh(c)
 		if !c.known && !c.filler && !c.frame {
-			if fix, ok := st.correct(c.word, c.alts[0].terms); ok {
-				c.alts = append(c.alts, alternative{terms: []string{fix}, weight: typoWeight, rule: "spelling"})
+			if fixed, term, ok := st.correct(c.word, c.alts[0].terms); ok {
+				c.alts = append(c.alts, alternative{terms: []string{term}, weight: typoWeight, rule: "spelling"})
 				c.known = true
-				p.corrections = append(p.corrections, Correction{From: c.word, To: st.surface(fix)})
+				c.weight = st.idf(st.df[term])
+				p.corrections = append(p.corrections, Correction{From: c.word, To: fixed})
 			}
 		}
 	}

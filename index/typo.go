@@ -2,15 +2,12 @@ package index
 
 import (
 	"compress/gzip"
-	"context"
 	"io"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // maxEdits is how far a question word may be from the corpus word used in its
@@ -68,37 +65,43 @@ func isEnglishWord(w string) bool {
 	return found
 }
 
-// correct finds the corpus term nearest to a question term that matched
-// nothing: within maxEdits (Damerau-Levenshtein, on the analyzed forms),
-// starting with the same letter (few typos hit the first letter), the
-// commonest of the nearest. Phrases and numbers are not corrected.
-func (st *state) correct(word string, terms []string) (string, bool) {
-	if len(terms) != 1 || isEnglishWord(strings.ToLower(word)) {
-		return "", false
+// correct finds the corpus word nearest to a question word that matched
+// nothing: within maxEdits (Damerau-Levenshtein, on the words as written),
+// starting with the same letter (few typos hit the first letter), the one
+// whose term is commonest among the nearest. It returns the word as the
+// corpus writes it and its term. Phrases, numbers and real English words
+// ("matter" is not a typo of "master") are not corrected.
+func (st *state) correct(word string, terms []string) (fixed, term string, ok bool) {
+	w := strings.ToLower(word)
+	if len(terms) != 1 || isEnglishWord(w) || w == "" || w[0] >= '0' && w[0] <= '9' {
+		return "", "", false
 	}
-	t := terms[0]
-	limit := maxEdits(utf8.RuneCountInString(t))
-	if limit == 0 || t[0] >= '0' && t[0] <= '9' {
-		return "", false
+	limit := maxEdits(utf8.RuneCountInString(w))
+	if limit == 0 {
+		return "", "", false
 	}
-	best, bestD, bestDF := "", limit+1, 0
-	// Terms are sorted; those with the same first byte are one run.
-	i := sort.SearchStrings(st.terms, t[:1])
-	for ; i < len(st.terms) && st.terms[i][0] == t[0]; i++ {
-		c := st.terms[i]
-		if d := len(c) - len(t); d > limit || -d > limit {
+	bestD, bestDF := limit+1, 0
+	// Words are sorted; those with the same first byte are one run.
+	i := sort.SearchStrings(st.words, w[:1])
+	for ; i < len(st.words) && st.words[i][0] == w[0]; i++ {
+		c := st.words[i]
+		if d := len(c) - len(w); d > limit || -d > limit {
 			continue
 		}
-		d := editDistance(t, c, limit)
+		d := editDistance(w, c, limit)
 		if d > limit {
 			continue
 		}
-		df := st.df[c]
+		ts := analyzeTerms(sharedAnalyzer(), c)
+		if len(ts) != 1 || !st.known(ts[0]) {
+			continue
+		}
+		df := st.df[ts[0]]
 		if d < bestD || d == bestD && df > bestDF {
-			best, bestD, bestDF = c, d, df
+			fixed, term, bestD, bestDF = c, ts[0], d, df
 		}
 	}
-	return best, best != ""
+	return fixed, term, fixed != ""
 }
 
 // editDistance is the optimal-string-alignment distance between a and b, or
@@ -131,26 +134,4 @@ func editDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
-}
-
-// surface finds how the corpus writes a term ("committe" -> "committee"),
-// for telling the user what was searched.
-func (st *state) surface(term string) string {
-	q := bleve.NewTermQuery(term)
-	q.SetField(fieldText)
-	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
-	req.IncludeLocations = true
-	req.Fields = []string{fieldText}
-	res, err := st.bi.SearchInContext(context.Background(), req)
-	if err != nil || len(res.Hits) == 0 {
-		return term
-	}
-	h := res.Hits[0]
-	text, _ := h.Fields[fieldText].(string)
-	for _, l := range h.Locations[fieldText][term] {
-		if int(l.End) <= len(text) && l.Start < l.End {
-			return strings.ToLower(text[l.Start:l.End])
-		}
-	}
-	return term
 }
