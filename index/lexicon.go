@@ -111,9 +111,11 @@ func (lx *lexicon) link(from []string, to [][]string, weight float64, where stri
 	}
 }
 
-// close adds the alternatives of each alternative, one step further ("wrote"
-// is a form of "write", which is a synonym of "author"), weighted by the
-// product of both steps.
+// close adds the alternatives of each alternative one step further when one
+// of the two steps joins forms of one word ("wrote" is a form of "write",
+// which is a synonym of "author"), weighted by the product of both steps.
+// Two synonym steps are not chained: "adopt" is "use", and "use" is
+// "employ", but "adopt" is not "employer".
 func (lx *lexicon) close() {
 	next := map[string][]alternative{}
 	for key, alts := range lx.alts {
@@ -124,6 +126,9 @@ func (lx *lexicon) close() {
 		}
 		for _, a := range alts {
 			for _, b := range lx.alts[strings.Join(a.terms, " ")] {
+				if a.weight < formWeight && b.weight < formWeight {
+					continue
+				}
 				bk := strings.Join(b.terms, " ")
 				w := a.weight * b.weight
 				if i, ok := have[bk]; ok {
