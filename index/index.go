@@ -135,7 +135,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 				continue
 			}
 			addWords(words, p.Text)
-			if err := b.Index(p.ID, passageDoc(p, d.Boost, opts.Now, lead[i], docLead)); err != nil {
+			if err := b.Index(p.ID, passageDoc(p, d.Kind, d.Boost, opts.Now, lead[i], docLead)); err != nil {
 				bi.Close()
 				return nil, fmt.Errorf("index %s: %w", p.ID, err)
 			}
@@ -250,7 +250,7 @@ func (st *state) readDictionaries() error {
 		st.terms = append(st.terms, e.Term)
 	}
 	d.Close()
-	for _, f := range []string{fieldSection, fieldTitle, fieldContext} {
+	for _, f := range []string{fieldSection, fieldTitle, fieldContext, fieldKind} {
 		d, err := st.bi.FieldDict(f)
 		if err != nil {
 			return fmt.Errorf("read dictionary: %w", err)
@@ -397,7 +397,7 @@ func leads(ps []corpus.Passage) (lead []int, docLead int) {
 // maxSpanYears caps how many years of one span are indexed as numbers.
 const maxSpanYears = 120
 
-func passageDoc(p corpus.Passage, boost float64, now, lead, docLead int) map[string]interface{} {
+func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead int) map[string]interface{} {
 	spans := corpus.Years(p.Text, now)
 	var years []float64
 	seen := map[int]bool{}
@@ -418,6 +418,7 @@ func passageDoc(p corpus.Passage, boost float64, now, lead, docLead int) map[str
 		fieldText:    p.Text,
 		fieldSection: p.SectionPath(),
 		fieldTitle:   p.Title,
+		fieldKind:    kind,
 		fieldSource:  p.Source,
 		fieldMeta:    string(meta),
 	}

@@ -12,6 +12,7 @@ const (
 	fieldText    = "text"
 	fieldSection = "section"
 	fieldTitle   = "title"
+	fieldKind    = "kind"
 	fieldContext = "context"
 	fieldSource  = "source"
 	fieldList    = "list"
@@ -29,6 +30,9 @@ var searchFields = []struct {
 	{fieldSection, 0.6},
 	{fieldContext, 0.5},
 	{fieldTitle, 0.3},
+	// A question that names a kind of document ("when was the article
+	// published?") refers to the documents of that kind.
+	{fieldKind, 0.9},
 }
 
 func newMapping() mapping.IndexMapping {
@@ -71,6 +75,7 @@ func newMapping() mapping.IndexMapping {
 	passage.AddFieldMappingsAt(fieldSection, text(false, true))
 	passage.AddFieldMappingsAt(fieldTitle, text(false, true))
 	passage.AddFieldMappingsAt(fieldContext, text(false, true))
+	passage.AddFieldMappingsAt(fieldKind, text(false, true))
 	passage.AddFieldMappingsAt(fieldSource, keywordField)
 	passage.AddFieldMappingsAt(fieldList, keywordField)
 	passage.AddFieldMappingsAt(fieldYears, years)

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCasebot runs the CLI as main would, with an empty environment.
+func runCasebot(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := func(string) string { return "" }
+	code = run(context.Background(), args, env, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	empty := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no command", nil, exitUsage, "no command given"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
+		{"empty question", []string{"ask", ""}, exitUsage, "ask needs a question"},
+		{"blank question", []string{"ask", "   "}, exitUsage, "ask needs a question"},
+		{"bad flag", []string{"ask", "--nope", "x"}, exitUsage, "flag provided but not defined"},
+		{"bad k", []string{"ask", "-k", "0", "x"}, exitUsage, "-k must be"},
+		{"missing corpus", []string{"ask", "--corpus", missing, "what?"}, exitUsage, "corpus directory"},
+		{"empty corpus", []string{"ask", "--corpus", empty, "what?"}, exitFail, "holds no documents"},
+		{"help", []string{"help"}, exitOK, ""},
+		{"answered", []string{"ask", "What was stage 1?"}, exitOK, ""},
+		{"not found", []string{"ask", "Who painted the Mona Lisa?"}, exitOK, ""},
+		{"search", []string{"search", "stage"}, exitOK, ""},
+		{"empty search", []string{"search"}, exitUsage, "search needs a query"},
+		{"sources", []string{"sources"}, exitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCasebot(t, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.code, stderr)
+			}
+			if tt.stderr != "" && !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr %q, want it to mention %q", stderr, tt.stderr)
+			}
+			if tt.code != exitOK && strings.Count(strings.TrimSpace(stderr), "\n") > 0 && !strings.Contains(stderr, "Usage") {
+				t.Errorf("want a one-line reason, got %q", stderr)
+			}
+		})
+	}
+}
+
+func TestAskText(t *testing.T) {
+	code, out, _ := runCasebot(t, "", "ask", "What was stage 1?")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"**Stage** **1**", "[1] ", "south-korea-e-government.md:", "> Stage 1 (1980s to 1995)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = runCasebot(t, "", "ask", "Who painted the Mona Lisa?")
+	if !strings.Contains(out, "do not cover") {
+		t.Errorf("not-found output: %s", out)
+	}
+}
+
+// TestAskJSONStream checks the stable contract of "casebot ask --json -": one
+// JSON object a line, in input order, each with the fields the evaluation
+// reads, and every citation quoting its source file's lines.
+func TestAskJSONStream(t *testing.T) {
+	questions := []string{"What was stage 1?", "", "Who painted the Mona Lisa?", "\xff\xfe", "what are the success factors?"}
+	code, out, errOut := runCasebot(t, strings.Join(questions, "\n")+"\n", "ask", "--json", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(questions) {
+		t.Fatalf("%d lines out for %d questions", len(lines), len(questions))
+	}
+	type citation struct {
+		Source    string  `json:"source"`
+		Title     string  `json:"title"`
+		Section   string  `json:"section"`
+		LineStart int     `json:"line_start"`
+		LineEnd   int     `json:"line_end"`
+		Text      string  `json:"text"`
+		Score     float64 `json:"score"`
+	}
+	type answer struct {
+		Question    string     `json:"question"`
+		Answered    bool       `json:"answered"`
+		Answer      string     `json:"answer"`
+		Citations   []citation `json:"citations"`
+		Suggestions []citation `json:"suggestions"`
+	}
+	answers := make([]answer, len(lines))
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &answers[i]); err != nil {
+			t.Fatalf("line %d is not JSON: %v", i+1, err)
+		}
+		if !strings.Contains(l, `"answered":`) || !strings.Contains(l, `"question":`) {
+			t.Errorf("line %d lacks fields: %s", i+1, l)
+		}
+	}
+	if a := answers[0]; !a.Answered || len(a.Citations) == 0 || a.Answer == "" || a.Question != questions[0] {
+		t.Errorf("first answer: %+v", a)
+	}
+	for _, i := range []int{1, 2, 3} {
+		if answers[i].Answered || len(answers[i].Citations) != 0 {
+			t.Errorf("question %q answered: %+v", questions[i], answers[i])
+		}
+		if strings.Contains(lines[i], `"citations"`) {
+			t.Errorf("an unanswered question must have no citations key: %s", lines[i])
+		}
+	}
+	if len(answers[2].Suggestions) == 0 && len(answers[4].Citations) < 4 {
+		t.Errorf("want suggestions for a not-found question and a list for success factors")
+	}
+	root := filepath.Join("..", "..", "corpus", "docs")
+	for _, a := range answers {
+		for _, c := range a.Citations {
+			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(c.Source)))
+			if err != nil {
+				t.Fatalf("citation source %q: %v", c.Source, err)
+			}
+			fileLines := strings.Split(string(data), "\n")
+			if c.LineStart < 1 || c.LineEnd < c.LineStart || c.LineEnd > len(fileLines) {
+				t.Fatalf("bad line range %d-%d", c.LineStart, c.LineEnd)
+			}
+			span := strings.Join(fileLines[c.LineStart-1:c.LineEnd], " ")
+			if !strings.Contains(fold(span), fold(c.Text)) || len([]rune(c.Text)) > 700 || c.Title == "" {
+				t.Errorf("citation %s:%d-%d does not quote its lines: %q", c.Source, c.LineStart, c.LineEnd, c.Text)
+			}
+		}
+	}
+}
+
+func fold(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			space = false
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// TestAskStreamFlushesEachLine reads answers while questions are still being
+// written: each answer must arrive before the next question is sent.
+func TestAskStreamFlushesEachLine(t *testing.T) {
+	inR, inW, _ := os.Pipe()
+	outR, outW, _ := os.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- run(context.Background(), []string{"ask", "--json", "-"}, func(string) string { return "" }, inR, outW, &bytes.Buffer{})
+		outW.Close()
+	}()
+	rd := bufio.NewReader(outR)
+	for _, q := range []string{"What was stage 2?", "What is G4C?"} {
+		if _, err := inW.WriteString(q + "\n"); err != nil {
+			t.Fatal(err)
+		}
+		line, err := rd.ReadString('\n')
+		if err != nil || !strings.Contains(line, `"answered":true`) {
+			t.Fatalf("answer to %q: %q %v", q, line, err)
+		}
+	}
+	inW.Close()
+	if code := <-done; code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+func TestEval(t *testing.T) {
+	dir := t.TempDir()
+	qs := filepath.Join(dir, "q.jsonl")
+	os.WriteFile(qs, []byte(`{"id":"1","q":"What was stage 1?","expect":["stage 1"]}
+{"id":"2","q":"Who painted the Mona Lisa?","abstain":true}
+`), 0o644)
+	code, out, errOut := runCasebot(t, "", "eval", "--min-top1", "1", "--min-abstain", "1", "--min-valid", "1", qs)
+	if code != exitOK || !strings.Contains(out, "top1 1.000") {
+		t.Errorf("exit %d, out %q, err %q", code, out, errOut)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{not json\n"), 0o644)
+	if code, _, _ := runCasebot(t, "", "eval", bad); code != exitUsage {
+		t.Errorf("malformed question file: exit %d", code)
+	}
+}
