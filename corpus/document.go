@@ -20,6 +20,10 @@ type Format string
 const (
 	Markdown  Format = "markdown"
 	PlainText Format = "text"
+	// HTML pages and PDF files are stored as the Markdown converted from
+	// them (see htmlText and pdfText), and split as Markdown.
+	HTML Format = "html"
+	PDF  Format = "pdf"
 )
 
 // Document is one file of a corpus, as stored.
@@ -28,9 +32,10 @@ type Document struct {
 	Path   string
 	Format Format
 	// Text is the document's stored text; passage line numbers refer to it.
-	// For Markdown and plain text it is the file itself, front matter included.
+	// For Markdown and plain text it is the file itself, front matter included;
+	// for HTML and PDF it is Markdown made from the file's text.
 	Text string
-	// Hash is the hex SHA-256 of the file's bytes.
+	// Hash is the hex SHA-256 of the file's bytes (not of Text).
 	Hash string
 	// Size is the file's size in bytes.
 	Size int64
@@ -65,30 +70,32 @@ func FormatOf(name string) (Format, bool) {
 		return Markdown, true
 	case ".txt", ".text":
 		return PlainText, true
+	case ".html", ".htm":
+		return HTML, true
+	case ".pdf":
+		return PDF, true
 	}
 	return "", false
 }
 
 // Parse reads one document from its bytes. name is its slash-separated path
-// relative to the corpus root. Invalid UTF-8 is an error (a citation must quote
-// the file exactly), as are binary content, an invalid front matter block and a
-// document with no text.
+// relative to the corpus root. Invalid UTF-8 in Markdown or text is an error (a
+// citation must quote the file exactly), as are binary content, an invalid
+// front matter block, a PDF that cannot be read and a document with no text.
 func Parse(name string, data []byte) (Document, error) {
 	format, ok := FormatOf(name)
 	if !ok {
 		return Document{}, fmt.Errorf("%s: unsupported file type %q", name, path.Ext(name))
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return Document{}, ErrBinary
-	}
-	if !utf8.Valid(data) {
-		return Document{}, errors.New("invalid UTF-8")
+	text, err := storedText(format, data)
+	if err != nil {
+		return Document{}, err
 	}
 	sum := sha256.Sum256(data)
 	d := Document{
 		Path:     name,
 		Format:   format,
-		Text:     strings.TrimPrefix(string(data), "\ufeff"),
+		Text:     text,
 		Hash:     hex.EncodeToString(sum[:]),
 		Size:     int64(len(data)),
 		Kind:     "document",
@@ -108,6 +115,23 @@ func Parse(name string, data []byte) (Document, error) {
 		d.Title = titleFromName(name)
 	}
 	return d, nil
+}
+
+// storedText returns the text a document of the format is stored as.
+func storedText(format Format, data []byte) (string, error) {
+	switch format {
+	case HTML:
+		return htmlText(data)
+	case PDF:
+		return pdfText(data)
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", ErrBinary
+	}
+	if !utf8.Valid(data) {
+		return "", errors.New("invalid UTF-8")
+	}
+	return strings.TrimPrefix(string(data), "\ufeff"), nil
 }
 
 // frontMatter is the YAML block at the top of a document, between "---" lines.
@@ -205,7 +229,7 @@ func (d Document) Lines() []string {
 }
 
 func (d Document) firstHeading() string {
-	if d.Format != Markdown {
+	if d.Format == PlainText {
 		return ""
 	}
 	for _, l := range d.Lines()[d.bodyLine-1:] {

@@ -37,9 +37,10 @@ type Options struct {
 // Load reads every document and vocabulary file below the root of fsys.
 // Files and directories whose names start with "." are ignored, as are files
 // of types casebot does not read. A file that cannot be used (unreadable, too
-// big, binary, invalid UTF-8, bad front matter, empty, a symbolic link) is
-// listed in Skipped with the reason and the rest is loaded; Load fails only
-// when the root itself cannot be read.
+// big, binary, invalid UTF-8, bad front matter, empty, a symbolic link, a
+// damaged or encrypted PDF, a PDF with no text layer) is listed in Skipped
+// with the reason and the rest is loaded; Load fails only when the root itself
+// cannot be read.
 func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
