@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -104,10 +105,27 @@ func stem(term string) string {
 	if len(term) < 3 || term[0] >= '0' && term[0] <= '9' {
 		return term
 	}
+	if s, ok := stemCache.Load(term); ok {
+		return s.(string)
+	}
 	env := snowballstem.NewEnv(term)
 	english.Stem(env)
-	return env.Current()
+	s := env.Current()
+	if stemCacheSize.Add(1) <= maxStemCache {
+		stemCache.Store(term, s)
+	}
+	return s
 }
+
+// Stemming is the costliest step of analysis, and a corpus and its questions
+// use a bounded vocabulary, so stems are remembered, up to maxStemCache words
+// (beyond that, new words are stemmed each time).
+var (
+	stemCache     sync.Map
+	stemCacheSize atomic.Int64
+)
+
+const maxStemCache = 200000
 
 func stripPossessive(t []byte) []byte {
 	for _, suffix := range [][]byte{[]byte("'s"), []byte("’s"), []byte("'S"), []byte("’S"), []byte("s'"), []byte("s’")} {

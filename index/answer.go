@@ -233,6 +233,7 @@ type candidate struct {
 	textCoverage float64
 	proximity    float64
 	score        float64
+	sp *storedPassage // the cached passage, for its analyzed text
 	// topic is set for the opening passage of a section or document whose
 	// heading covers the question: the share of the heading's words the
 	// question matches (see promoteLeads).
@@ -292,8 +293,6 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
 	req := bleve.NewSearchRequestOptions(p.query(), candidates, 0, false)
 	req.IncludeLocations = true
-	req.Fields = []string{fieldText, fieldMeta}
-	req.SortBy([]string{"-_score", "_id"})
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -301,7 +300,10 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 	out := make([]candidate, 0, len(res.Hits))
 	maxBM := 0.0
 	for _, h := range res.Hits {
-		c := candidateOf(h)
+		c, ok := st.candidateOf(h)
+		if !ok {
+			continue
+		}
 		maxBM = math.Max(maxBM, h.Score)
 		// Locations of the other fields tell which concepts matched there.
 		c.coverage, c.textCoverage, c.proximity = st.fit(p, h.Locations, c.meta)
@@ -408,23 +410,18 @@ const wTopic = 0.15
 
 // specificity is the share of a heading's distinct terms that the plan
 // matches.
-func (p plan) specificity(heading string) float64 {
+func (p plan) specificity(heading map[string]bool) float64 {
 	want := p.termWeights()
-	seen := map[string]bool{}
 	hit := 0
-	for _, t := range analyzeTerms(sharedAnalyzer(), heading) {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
+	for t := range heading {
 		if _, ok := want[t]; ok {
 			hit++
 		}
 	}
-	if len(seen) == 0 {
+	if len(heading) == 0 {
 		return 0
 	}
-	return float64(hit) / float64(len(seen))
+	return float64(hit) / float64(len(heading))
 }
 
 // hasWords reports whether the plan has words to match, not only years.
@@ -476,7 +473,7 @@ func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []
 				continue
 			}
 			checked[m.Source+"\x00"+h.text] = true
-			cov := p.coverageOf(h.text)
+			cov := p.coverageOfTerms(st.headingTerms(h.text))
 			if cov < bar {
 				continue
 			}
@@ -495,7 +492,7 @@ func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []
 			// the question's years and kind of answer.
 			if v := p.withYearsAndType(cov, cands[j].meta, cands[j].locs); v >= cands[j].coverage {
 				cands[j].coverage = v
-				cands[j].topic = math.Max(cands[j].topic, p.specificity(h.text))
+				cands[j].topic = math.Max(cands[j].topic, p.specificity(st.headingTerms(h.text)))
 			}
 		}
 	}
@@ -680,7 +677,11 @@ func (st *state) citeMeta(c candidate, p plan) Citation {
 		LineEnd: c.meta.LineEnd, Text: c.text, Kind: c.meta.Kind,
 		seq: c.meta.Seq, list: c.meta.List,
 	}
-	cit.bytesHL = highlights(c.text, p)
+	var toks []token
+	if c.sp != nil {
+		toks = c.sp.analyzed()
+	}
+	cit.bytesHL = highlights(c.text, toks, p)
 	cit.Highlights = runeOffsets(c.text, cit.bytesHL)
 	return cit
 }
@@ -690,19 +691,25 @@ func (c Citation) Marked() string { return markRanges(c.Text, 0, len(c.Text), c.
 
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
-// highlights finds the question's terms in a text, as byte ranges.
-func highlights(text string, p plan) [][2]int {
+// highlights finds the question's terms in a text (given analyzed, or
+// analyzed here when toks is nil), as byte ranges.
+func highlights(text string, toks []token, p plan) [][2]int {
+	if toks == nil {
+		for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
+			toks = append(toks, token{string(t.Term), t.Start, t.End})
+		}
+	}
 	want := p.termWeights()
 	var out [][2]int
-	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
-		if _, ok := want[string(t.Term)]; !ok {
+	for _, t := range toks {
+		if _, ok := want[t.term]; !ok {
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1][1] >= t.Start {
-			out[n-1][1] = max(out[n-1][1], t.End) // a joined hyphenated word
+		if n := len(out); n > 0 && out[n-1][1] >= t.start {
+			out[n-1][1] = max(out[n-1][1], t.end) // a joined hyphenated word
 			continue
 		}
-		out = append(out, [2]int{t.Start, t.End})
+		out = append(out, [2]int{t.start, t.end})
 	}
 	for _, s := range p.spans {
 		for _, y := range yearMentions(text, s) {

@@ -41,6 +41,8 @@ type state struct {
 	inField map[string]bool
 	n       int // searchable passages
 	terms   []string
+	cache    passageCache
+	headings sync.Map // heading or title -> its terms (map[string]bool)
 	// words are the corpus's words as written (lower-cased, letters only,
 	// at least four), sorted: what a misspelt question word is matched to.
 	words []string

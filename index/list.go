@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"regexp"
 	"sort"
 	"strconv"
@@ -86,6 +85,11 @@ func (p plan) coverageOf(text string) float64 {
 	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
 		have[string(t.Term)] = true
 	}
+	return p.coverageOfTerms(have)
+}
+
+// coverageOfTerms is coverageOf for an analyzed text.
+func (p plan) coverageOfTerms(have map[string]bool) float64 {
 	total, got := 0.0, 0.0
 	for _, c := range p.concepts {
 		if c.filler || c.frame {
@@ -135,26 +139,26 @@ func (st *state) passage(ctx context.Context, id string) (candidate, bool) {
 
 func (st *state) fetch(ctx context.Context, q query.Query, size int) []candidate {
 	req := bleve.NewSearchRequestOptions(q, size, 0, false)
-	req.Fields = []string{fieldText, fieldMeta}
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil
 	}
 	out := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		out = append(out, candidateOf(h))
+		if c, ok := st.candidateOf(h); ok {
+			out = append(out, c)
+		}
 	}
 	return out
 }
 
-// candidateOf reads a hit's stored fields.
-func candidateOf(h *search.DocumentMatch) candidate {
-	c := candidate{id: h.ID, bm25: h.Score, locs: h.Locations[fieldText]}
-	c.text, _ = h.Fields[fieldText].(string)
-	if m, ok := h.Fields[fieldMeta].(string); ok {
-		_ = json.Unmarshal([]byte(m), &c.meta)
+// candidateOf completes a hit with its stored text and metadata.
+func (st *state) candidateOf(h *search.DocumentMatch) (candidate, bool) {
+	sp, ok := st.stored(h.ID)
+	if !ok {
+		return candidate{}, false
 	}
-	return c
+	return candidate{id: h.ID, bm25: h.Score, locs: h.Locations[fieldText], text: sp.text, meta: sp.meta, sp: sp}, true
 }
 
 // minSeries is the fewest numbered passages that make a series.

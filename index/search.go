@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -32,19 +33,26 @@ func (ix *Index) Search(ctx context.Context, text string, k int) ([]Citation, er
 	defer cancel()
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
 	req := bleve.NewSearchRequestOptions(mq, k, 0, false)
-	req.Fields = []string{fieldText, fieldMeta}
-	req.SortBy([]string{"-_score", "_id"})
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := make([]Citation, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		c := candidateOf(h)
+		c, ok := st.candidateOf(h)
+		if !ok {
+			continue
+		}
 		cit := st.citeMeta(c, plan{})
 		cit.Score = round3(h.Score)
 		out = append(out, cit)
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
 }
 
