@@ -38,6 +38,7 @@ Usage:
   casebot search [--corpus DIR] [--index DIR] [-k N] QUERY...
   casebot sources [--corpus DIR] [--index DIR]
   casebot eval [-v] [--min-top1 F] [--min-abstain F] [--min-valid F] FILE...
+  casebot serve [--http ADDR] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR]
   casebot help
 
 Run "casebot COMMAND -h" for a command's flags.
@@ -76,6 +77,8 @@ func dispatch(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 		return cmdSources(ctx, rest, getenv, stdout, stderr)
 	case "eval":
 		return cmdEval(ctx, rest, getenv, stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

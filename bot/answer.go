@@ -1,0 +1,212 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/casebot/casebot/index"
+)
+
+// Embed colours.
+const (
+	colorAnswer   = 0x2b8a3e
+	colorNotFound = 0x868e96
+	colorInfo     = 0x1c7ed6
+	colorError    = 0xc92a2a
+)
+
+// citationsPerPage is how many passages an answer shows at a time.
+const citationsPerPage = 3
+
+// userError is a refusal the user should read as is.
+type userError struct{ msg string }
+
+func (e userError) Error() string { return e.msg }
+
+func userErrorf(format string, args ...any) error { return userError{fmt.Sprintf(format, args...)} }
+
+// errExpired is a button whose state the bot no longer has.
+var errExpired = userError{"This button has expired: I keep only recent answers in memory, and this one is gone (or I was restarted). Ask again with /ask."}
+
+// errorReply is where errors become words.
+func errorReply(err error) Reply {
+	var ue userError
+	msg := "Something went wrong on my side and it has been logged. Please try again in a moment."
+	switch {
+	case errors.As(err, &ue):
+		msg = ue.msg
+	case errors.Is(err, index.ErrEmptyQuestion):
+		msg = "That question has no words I can search for. Try something like: What was stage 1?"
+	case errors.Is(err, context.DeadlineExceeded):
+		msg = "That took too long to answer. Try a shorter or more specific question."
+	}
+	return Reply{Content: msg, Private: true}
+}
+
+// footer names the index the answer came from.
+func footer(info index.Info) string {
+	return "casebot · index v" + strconv.Itoa(info.Version)
+}
+
+// lines is "source:12-14", or "source:12" for one line.
+func lines(c index.Citation) string {
+	if c.LineEnd > c.LineStart {
+		return fmt.Sprintf("%s:%d-%d", c.Source, c.LineStart, c.LineEnd)
+	}
+	return fmt.Sprintf("%s:%d", c.Source, c.LineStart)
+}
+
+// heading is "Title › Section", or the title alone.
+func heading(c index.Citation) string {
+	t := strings.TrimSpace(c.Title)
+	if t == "" {
+		t = c.Source
+	}
+	if s := strings.TrimSpace(c.Section); s != "" && s != t {
+		t += " › " + s
+	}
+	return t
+}
+
+// citationField shows a passage: its number, where it comes from, and the
+// passage itself with the matched words in bold.
+func citationField(n int, c index.Citation, label string) Field {
+	name := fmt.Sprintf("[%d] %s", n, heading(c))
+	if label != "" {
+		name = fmt.Sprintf("[%d] %s · %s", n, label, heading(c))
+	}
+	return Field{
+		Name:  name,
+		Value: "`" + lines(c) + "`\n" + quote(markdown(c.Text, c.Highlights)),
+	}
+}
+
+// answerText is the answer's quoted sentences, escaped for Discord, with
+// the matched words in bold.
+func answerText(a index.Answer) string {
+	hl := markedRanges(a.Marked(), a.Text)
+	if a.List {
+		// Items are "- item" lines; keep the list, escape the items.
+		var out []string
+		off := 0
+		for _, line := range strings.Split(a.Text, "\n") {
+			n := len([]rune(line))
+			item, lead := line, 0
+			if strings.HasPrefix(line, "- ") {
+				item, lead = line[2:], 2
+			}
+			out = append(out, line[:lead]+markdown(item, shift(hl, off+lead, n-lead)))
+			off += n + 1
+		}
+		return strings.Join(out, "\n")
+	}
+	return quote(markdown(a.Text, hl))
+}
+
+// shift returns the ranges within [off, off+n) moved to start at 0.
+func shift(hl [][2]int, off, n int) [][2]int {
+	var out [][2]int
+	for _, r := range hl {
+		a, z := max(r[0]-off, 0), min(r[1]-off, n)
+		if a < z {
+			out = append(out, [2]int{a, z})
+		}
+	}
+	return out
+}
+
+// corrections says which question words were read as others.
+func corrections(a index.Answer) string {
+	if len(a.Corrections) == 0 {
+		return ""
+	}
+	var to []string
+	for _, c := range a.Corrections {
+		to = append(to, "*"+markdown(c.To, nil)+"*")
+	}
+	return "Showing results for " + strings.Join(to, ", ") + ".\n"
+}
+
+// answerOptions shape an answer reply.
+type answerOptions struct {
+	Title   string // default: the question
+	Key     string // request id, for buttons whose state is cached
+	Private bool   // ephemeral, with a Share button
+	Mention bool   // a reply to a message: no Share, no ephemeral
+	// Lead is a passage to cite first, whatever the answer cites.
+	Lead *index.Citation
+}
+
+// answerReply formats an answer: the quoted sentences with matched words
+// in bold, numbered citations, the index version, and the buttons.
+func answerReply(a index.Answer, info index.Info, o answerOptions) Reply {
+	title := o.Title
+	if title == "" {
+		title = a.Question
+	}
+	e := Embed{Title: title, Footer: footer(info), Color: colorAnswer}
+	var sb strings.Builder
+	sb.WriteString(corrections(a))
+	cites := a.Citations
+	if o.Lead != nil {
+		cites = []index.Citation{*o.Lead}
+		for _, c := range a.Citations {
+			if c.ID != o.Lead.ID && len(cites) <= citationsPerPage {
+				cites = append(cites, c)
+			}
+		}
+	}
+	label := ""
+	if a.Answered {
+		sb.WriteString(answerText(a))
+	} else {
+		e.Color = colorNotFound
+		note := "The documents do not cover this."
+		if a.Note != "" && !strings.Contains(a.Note, "do not cover") {
+			note += " " + a.Note
+		}
+		sb.WriteString(note)
+		cites = a.Suggestions
+		if len(cites) > 0 {
+			sb.WriteString("\nThe closest passages, in case they help (low matches):")
+		}
+		label = "low match"
+	}
+	e.Description = sb.String()
+	for i, c := range cites {
+		e.Fields = append(e.Fields, citationField(i+1, c, label))
+	}
+
+	r := Reply{Embeds: []Embed{e}, Private: o.Private && !o.Mention}
+	qref := func(prefix string) string { return ref(prefix, a.Question, o.Key) }
+	if len(cites) > 0 {
+		r.Buttons = append(r.Buttons, Button{Label: "Show context", ID: ref("ctx:", cites[0].ID, o.Key), Style: Secondary})
+	}
+	if a.Answered && len(cites) >= citationsPerPage {
+		r.Buttons = append(r.Buttons, Button{Label: "More passages", ID: qref("more:a:1:"), Style: Secondary})
+	}
+	r.Buttons = append(r.Buttons,
+		Button{Label: "Helpful", ID: qref("fb:y:"), Style: Success},
+		Button{Label: "Not helpful", ID: qref("fb:n:"), Style: Danger},
+	)
+	if r.Private {
+		r.Buttons = append(r.Buttons, Button{Label: "Share", ID: qref("share:"), Style: Primary})
+	}
+	return r
+}
+
+// passageIDs lists the ids of the passages an answer shows.
+func passageIDs(a index.Answer) []string {
+	cs := a.Citations
+	if !a.Answered {
+		cs = a.Suggestions
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids
+}

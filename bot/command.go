@@ -1,0 +1,245 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Kind is what started a request.
+type Kind int
+
+// Request kinds.
+const (
+	KindCommand      Kind = iota + 1 // a slash command
+	KindButton                       // a click on one of the bot's buttons
+	KindAutocomplete                 // a user typing into an autocomplete option
+	KindMention                      // a message that mentions the bot, or a DM
+)
+
+// User is who made a request.
+type User struct {
+	ID   string
+	Name string
+}
+
+// Request is one thing a user asked of the bot, whichever way it came
+// (gateway or HTTP, slash command, button or mention).
+type Request struct {
+	Kind Kind
+	// ID is the interaction's (or the mention's message's) id. Buttons on
+	// the reply carry it when their state does not fit in a custom_id.
+	ID        string
+	Command   string         // slash command name
+	Options   map[string]any // option values: string, float64 or bool, as Discord sends them
+	Focused   string         // the option being typed into (autocomplete)
+	CustomID  string         // the button's custom_id
+	User      User
+	GuildID   string // "" in a DM
+	ChannelID string
+	// Permissions are the invoker's permissions in the channel, as Discord
+	// computed them (0 in a DM).
+	Permissions int64
+	// Text is a mention's question, the mention itself removed.
+	Text string
+	// Embeds are the embeds of the message a button was clicked on.
+	Embeds []Embed
+}
+
+// String returns a string option ("" if missing).
+func (r Request) String(name string) string {
+	switch v := r.Options[name].(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return ""
+}
+
+// Int returns an integer option. While a user types, Discord sends a
+// partial number as a string; that is read too.
+func (r Request) Int(name string) (int, bool) {
+	switch v := r.Options[name].(type) {
+	case float64:
+		if v != math.Trunc(v) || math.Abs(v) > 1e9 {
+			return 0, false
+		}
+		return int(v), true
+	case string:
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// Bool returns a boolean option (false if missing).
+func (r Request) Bool(name string) bool {
+	v, _ := r.Options[name].(bool)
+	return v
+}
+
+// Handler answers a command or a button. An error becomes a short
+// apology in one place (errorReply); anything the user should read,
+// "nothing found" included, is a Reply.
+type Handler func(ctx context.Context, r Request) (Reply, error)
+
+// Completer lists autocomplete choices for the focused option.
+type Completer func(ctx context.Context, r Request) ([]Choice, error)
+
+// OptionType is an option's value type.
+type OptionType int
+
+// Option types, numbered as Discord numbers them.
+const (
+	StringOption  OptionType = 3
+	IntegerOption OptionType = 4
+	BooleanOption OptionType = 5
+)
+
+// Option is one option of a slash command.
+type Option struct {
+	Name        string
+	Description string
+	Type        OptionType
+	Required    bool
+	// Autocomplete makes Discord ask the command's Complete for choices.
+	Autocomplete bool
+	MaxLength    int // strings; 0 for Discord's default (6000)
+	MinValue     *float64
+}
+
+// Command is a slash command.
+type Command struct {
+	Name        string
+	Description string
+	Options     []Option
+	// Admin commands are offered only to members who can manage the
+	// server (default_member_permissions), and checked again here: the
+	// default can be changed by a server's admins, and an HTTP endpoint
+	// must not trust that the client showed the command only to them.
+	Admin bool
+	// Limited requests count against the per-user question rate.
+	Limited bool
+	// Private says, before the answer is known, whether it is ephemeral;
+	// a slow answer is deferred with that visibility. nil means public.
+	Private  func(Request) bool
+	Run      Handler
+	Complete Completer
+}
+
+// Action is what a button does. Its custom_id starts with Prefix and a
+// colon.
+type Action struct {
+	Prefix  string
+	Limited bool
+	Private bool // the answer is ephemeral
+	Run     Handler
+}
+
+// adminPermissions are the permissions an admin command needs (either).
+const adminPermissions = discordgo.PermissionManageGuild | discordgo.PermissionAdministrator
+
+// Registry holds the bot's slash commands and button actions. The admin
+// commands of the reindex issue are added with Add like any other.
+type Registry struct {
+	commands []Command
+	byName   map[string]int
+	actions  map[string]Action
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{byName: map[string]int{}, actions: map[string]Action{}}
+}
+
+// Add registers commands. A name used twice is a programming error,
+// reported as an error for the caller to return.
+func (g *Registry) Add(cmds ...Command) error {
+	for _, c := range cmds {
+		if _, dup := g.byName[c.Name]; dup {
+			return fmt.Errorf("command %q registered twice", c.Name)
+		}
+		if c.Run == nil {
+			return fmt.Errorf("command %q has no handler", c.Name)
+		}
+		g.byName[c.Name] = len(g.commands)
+		g.commands = append(g.commands, c)
+	}
+	return nil
+}
+
+// Handle registers button actions.
+func (g *Registry) Handle(actions ...Action) error {
+	for _, a := range actions {
+		if a.Prefix == "" || strings.Contains(a.Prefix, ":") {
+			return fmt.Errorf("button prefix %q: want a short word without colons", a.Prefix)
+		}
+		if _, dup := g.actions[a.Prefix]; dup {
+			return fmt.Errorf("button prefix %q registered twice", a.Prefix)
+		}
+		g.actions[a.Prefix] = a
+	}
+	return nil
+}
+
+// Command returns the command of that name.
+func (g *Registry) Command(name string) (Command, bool) {
+	i, ok := g.byName[name]
+	if !ok {
+		return Command{}, false
+	}
+	return g.commands[i], true
+}
+
+// Commands lists the commands in registration order.
+func (g *Registry) Commands() []Command { return append([]Command(nil), g.commands...) }
+
+// Action returns the action a custom_id belongs to, and the rest of the id.
+func (g *Registry) Action(customID string) (Action, string, bool) {
+	prefix, rest, _ := strings.Cut(customID, ":")
+	a, ok := g.actions[prefix]
+	return a, rest, ok
+}
+
+// ApplicationCommands is the registry as Discord's bulk overwrite takes it.
+func (g *Registry) ApplicationCommands() []*discordgo.ApplicationCommand {
+	out := make([]*discordgo.ApplicationCommand, 0, len(g.commands))
+	for _, c := range g.commands {
+		ac := &discordgo.ApplicationCommand{
+			Type:        discordgo.ChatApplicationCommand,
+			Name:        c.Name,
+			Description: c.Description,
+			Options:     []*discordgo.ApplicationCommandOption{},
+		}
+		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+		if c.Admin {
+			perm := int64(discordgo.PermissionManageGuild)
+			ac.DefaultMemberPermissions = &perm
+			contexts = contexts[:1]
+		}
+		ac.Contexts = &contexts
+		for _, o := range c.Options {
+			ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
+				Type:         discordgo.ApplicationCommandOptionType(o.Type),
+				Name:         o.Name,
+				Description:  o.Description,
+				Required:     o.Required,
+				Autocomplete: o.Autocomplete,
+				MaxLength:    o.MaxLength,
+				MinValue:     o.MinValue,
+			})
+		}
+		out = append(out, ac)
+	}
+	return out
+}
+
+// allowed reports whether the invoker may run c.
+func allowed(c Command, r Request) bool {
+	return !c.Admin || (r.GuildID != "" && r.Permissions&adminPermissions != 0)
+}

@@ -1,0 +1,576 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/casebot/casebot/index"
+)
+
+// Questions the lookup commands put to the engine: the words are the
+// case study's own, the answers come from the documents.
+const (
+	factorsQuestion = "What are the success factors?"
+	stageWord       = "stage"
+)
+
+// searchPageSize is how many passages /search lists at a time.
+const searchPageSize = 5
+
+// maxQuestionRunes matches the engine's limit (index.MaxQuestionRunes).
+const maxQuestionRunes = index.MaxQuestionRunes
+
+func (b *Bot) builtinCommands() []Command {
+	one := 1.0
+	return []Command{
+		{
+			Name: "ask", Description: "Ask a question; the answer quotes and cites the documents",
+			Options: []Option{
+				{Name: "question", Description: "Your question, e.g. What was stage 1?", Type: StringOption, Required: true, MaxLength: maxQuestionRunes},
+				{Name: "private", Description: "Answer only to you (you can share it after)", Type: BooleanOption},
+			},
+			Limited: true,
+			Private: func(r Request) bool { return r.Bool("private") },
+			Run:     b.ask,
+		},
+		{
+			Name: "search", Description: "List the passages that best match some words",
+			Options: []Option{{Name: "query", Description: "Words to look for", Type: StringOption, Required: true, MaxLength: maxQuestionRunes}},
+			Limited: true,
+			Run:     b.search,
+		},
+		{
+			Name: "stage", Description: "What happened in one stage of the case study",
+			Options:  []Option{{Name: "number", Description: "The stage's number", Type: IntegerOption, Required: true, Autocomplete: true, MinValue: &one}},
+			Limited:  true,
+			Run:      b.stage,
+			Complete: b.completeStage,
+		},
+		{
+			Name: "agency", Description: "What an agency or other body did, by name or acronym",
+			Options:  []Option{{Name: "name", Description: "e.g. NIA", Type: StringOption, Required: true, Autocomplete: true, MaxLength: 200}},
+			Limited:  true,
+			Run:      b.agency,
+			Complete: b.completeAgency,
+		},
+		{
+			Name: "factors", Description: "The case study's success factors",
+			Limited: true,
+			Run:     b.factors,
+		},
+		{
+			Name: "sources", Description: "The documents I answer from, and the index version",
+			Run: b.sources,
+		},
+		{
+			Name: "cite", Description: "A reference to a document, ready to paste (APA style)",
+			Options:  []Option{{Name: "source", Description: "The document", Type: StringOption, Required: true, Autocomplete: true, MaxLength: 200}},
+			Run:      b.cite,
+			Complete: b.completeCite,
+		},
+		{
+			Name: "help", Description: "What I can do",
+			Private: func(Request) bool { return true },
+			Run:     b.help,
+		},
+	}
+}
+
+func (b *Bot) builtinActions() []Action {
+	return []Action{
+		{Prefix: "ctx", Private: true, Run: b.showContext},
+		{Prefix: "more", Private: true, Limited: true, Run: b.more},
+		{Prefix: "share", Run: b.share},
+		{Prefix: "fb", Private: true, Limited: true, Run: b.feedback},
+	}
+}
+
+func (b *Bot) ask(ctx context.Context, r Request) (Reply, error) {
+	q := strings.TrimSpace(r.String("question"))
+	if q == "" {
+		return Reply{}, userError{"Ask me a question, for example: /ask question: What was stage 1?"}
+	}
+	return b.answer(ctx, q, r.ID, answerOptions{Private: r.Bool("private")})
+}
+
+// askMention answers a message that mentions the bot, or a DM.
+func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
+	q := strings.TrimSpace(r.Text)
+	if q == "" {
+		return Reply{Content: "Ask me something about the documents, for example: What was stage 1? (Or use /ask; /help lists everything.)"}, nil
+	}
+	return b.answer(ctx, q, r.ID, answerOptions{Mention: true})
+}
+
+// answer asks the engine and formats the answer, keeping what its buttons
+// need under key.
+func (b *Bot) answer(ctx context.Context, q, key string, o answerOptions) (Reply, error) {
+	a, err := b.eng.Ask(ctx, q, index.AskOptions{K: citationsPerPage})
+	if err != nil {
+		return Reply{}, err
+	}
+	o.Key = key
+	b.cache.put(key, state{Question: a.Question, Passages: passageIDs(a)})
+	return answerReply(a, b.eng.Info(), o), nil
+}
+
+func (b *Bot) search(ctx context.Context, r Request) (Reply, error) {
+	q := strings.TrimSpace(r.String("query"))
+	if q == "" {
+		return Reply{}, userError{"Give me some words to look for, for example: /search query: procurement"}
+	}
+	b.cache.put(r.ID, state{Question: q})
+	return b.searchPage(ctx, q, r.ID, 0, false)
+}
+
+// searchPage lists one page of passages, one line each.
+func (b *Bot) searchPage(ctx context.Context, q, key string, page int, private bool) (Reply, error) {
+	cs, err := b.eng.Search(ctx, q, (page+1)*searchPageSize+1)
+	if err != nil {
+		return Reply{}, err
+	}
+	more := len(cs) > (page+1)*searchPageSize
+	cs = cs[min(len(cs), page*searchPageSize):min(len(cs), (page+1)*searchPageSize)]
+	e := Embed{Title: "Search: " + q, Footer: footer(b.eng.Info()), Color: colorInfo}
+	if len(cs) == 0 {
+		e.Description = "No passage matches those words."
+		if page > 0 {
+			e.Description = "No more passages match those words."
+		}
+		return Reply{Embeds: []Embed{e}, Private: private}, nil
+	}
+	var sb strings.Builder
+	for i, c := range cs {
+		fmt.Fprintf(&sb, "**%d.** `%s` %s\n%s\n", page*searchPageSize+i+1, lines(c), markdown(heading(c), nil), cut(markdown(c.Text, c.Highlights), 300))
+	}
+	e.Description = sb.String()
+	rep := Reply{Embeds: []Embed{e}, Private: private}
+	if more {
+		rep.Buttons = []Button{{Label: "More", ID: ref("more:s:"+strconv.Itoa(page+1)+":", q, key), Style: Secondary}}
+	}
+	return rep, nil
+}
+
+// more shows the next page of an answer's passages or a search's.
+// args: "a:PAGE:REF" or "s:PAGE:REF".
+func (b *Bot) more(ctx context.Context, r Request) (Reply, error) {
+	parts := strings.SplitN(r.CustomID, ":", 3)
+	if len(parts) != 3 {
+		return Reply{}, errExpired
+	}
+	page, err := strconv.Atoi(parts[1])
+	if err != nil || page < 1 || page > 20 {
+		return Reply{}, errExpired
+	}
+	st, _, ok := b.cache.resolve(parts[2])
+	if !ok {
+		return Reply{}, errExpired
+	}
+	if parts[0] == "s" {
+		return b.searchPage(ctx, st.Question, r.ID, page, true)
+	}
+	a, err := b.eng.Ask(ctx, st.Question, index.AskOptions{K: (page + 1) * citationsPerPage})
+	if err != nil {
+		return Reply{}, err
+	}
+	cs := a.Citations
+	if !a.Answered {
+		cs = a.Suggestions
+	}
+	from := page * citationsPerPage
+	e := Embed{Title: "More passages: " + st.Question, Footer: footer(b.eng.Info()), Color: colorAnswer}
+	if from >= len(cs) {
+		e.Description = "There are no more passages for this question."
+		return Reply{Embeds: []Embed{e}, Private: true}, nil
+	}
+	for i, c := range cs[from:] {
+		e.Fields = append(e.Fields, citationField(from+i+1, c, ""))
+	}
+	b.cache.put(r.ID, state{Question: st.Question})
+	rep := Reply{Embeds: []Embed{e}, Private: true}
+	if len(cs) == (page+1)*citationsPerPage {
+		rep.Buttons = []Button{{Label: "More passages", ID: ref("more:a:"+strconv.Itoa(page+1)+":", st.Question, r.ID), Style: Secondary}}
+	}
+	return rep, nil
+}
+
+// showContext shows a passage with the passages around it.
+func (b *Bot) showContext(ctx context.Context, r Request) (Reply, error) {
+	id := strings.TrimPrefix(r.CustomID, "=")
+	if strings.HasPrefix(r.CustomID, "#") {
+		st, ok := b.cache.get(r.CustomID[1:])
+		if !ok || len(st.Passages) == 0 {
+			return Reply{}, errExpired
+		}
+		id = st.Passages[0]
+	}
+	cs, err := b.eng.Context(ctx, id, 2)
+	if err != nil || len(cs) == 0 {
+		return Reply{}, userError{"That passage is no longer in the index (it may have been rebuilt). Ask again to get fresh citations."}
+	}
+	var center index.Citation
+	var sb strings.Builder
+	for _, c := range cs {
+		if c.ID == id {
+			center = c
+			fmt.Fprintf(&sb, "**→ `%s`**\n%s\n", lines(c), quote(markdown(c.Text, nil)))
+			continue
+		}
+		fmt.Fprintf(&sb, "`%s`\n%s\n", lines(c), quote(markdown(c.Text, nil)))
+	}
+	if center.ID == "" {
+		center = cs[0]
+	}
+	e := Embed{Title: "Context: " + heading(center), Description: sb.String(), Footer: footer(b.eng.Info()), Color: colorInfo}
+	return Reply{Embeds: []Embed{e}, Private: true}, nil
+}
+
+// share posts a private answer to the channel, for everyone.
+func (b *Bot) share(ctx context.Context, r Request) (Reply, error) {
+	st, _, ok := b.cache.resolve(r.CustomID)
+	if !ok {
+		if len(r.Embeds) == 0 {
+			return Reply{}, errExpired
+		}
+		// The state is gone but the message is here: share it as it is.
+		return Reply{Embeds: r.Embeds}, nil
+	}
+	return b.answer(ctx, st.Question, r.ID, answerOptions{})
+}
+
+// feedback records a helpful / not helpful click. args: "y:REF" or "n:REF".
+func (b *Bot) feedback(ctx context.Context, r Request) (Reply, error) {
+	verdict, rest, _ := strings.Cut(r.CustomID, ":")
+	if verdict != "y" && verdict != "n" {
+		return Reply{}, errExpired
+	}
+	st, inline, ok := b.cache.resolve(rest)
+	if !ok {
+		return Reply{}, errExpired
+	}
+	if inline {
+		// The passages were not in the button: the same question to the
+		// same index cites the same passages.
+		a, err := b.eng.Ask(ctx, st.Question, index.AskOptions{K: citationsPerPage})
+		if err != nil {
+			return Reply{}, err
+		}
+		st.Passages = passageIDs(a)
+	}
+	f := Feedback{
+		Time:         b.now().UTC(),
+		Helpful:      verdict == "y",
+		Question:     st.Question,
+		Passages:     st.Passages,
+		User:         b.fb.hashUser(r.User.ID),
+		IndexVersion: b.eng.Info().Version,
+	}
+	if f.Passages == nil {
+		f.Passages = []string{}
+	}
+	if err := b.fb.add(f); err != nil {
+		return Reply{}, err
+	}
+	msg := "Thanks! I noted that this answer helped."
+	if !f.Helpful {
+		msg = "Thanks! I noted that this answer did not help; it will be used to improve me."
+	}
+	return Reply{Content: msg, Private: true}, nil
+}
+
+func (b *Bot) factors(ctx context.Context, r Request) (Reply, error) {
+	a, err := b.eng.Ask(ctx, factorsQuestion, index.AskOptions{K: citationsPerPage})
+	if err != nil {
+		return Reply{}, err
+	}
+	b.cache.put(r.ID, state{Question: a.Question, Passages: passageIDs(a)})
+	return answerReply(a, b.eng.Info(), answerOptions{Title: "Success factors", Key: r.ID}), nil
+}
+
+func (b *Bot) stage(ctx context.Context, r Request) (Reply, error) {
+	n, ok := r.Int("number")
+	if !ok {
+		return Reply{}, userError{"Give the stage as a number, for example /stage number: 1."}
+	}
+	stages, err := b.lookups.stages(ctx, b.eng)
+	if err != nil {
+		return Reply{}, err
+	}
+	var st *index.Numbered
+	for i := range stages {
+		if stages[i].N == n {
+			st = &stages[i]
+		}
+	}
+	if st == nil {
+		if len(stages) == 0 {
+			return Reply{}, userError{"The documents do not number any stages."}
+		}
+		return Reply{}, userErrorf("The documents describe stages %d to %d; there is no stage %d.", stages[0].N, stages[len(stages)-1].N, n)
+	}
+	q := fmt.Sprintf("What happened in %s %d?", stageWord, n)
+	a, err := b.eng.Ask(ctx, q, index.AskOptions{K: citationsPerPage})
+	if err != nil {
+		return Reply{}, err
+	}
+	if !a.Answered {
+		a = index.Answer{Question: q, Answered: true, Text: st.Label}
+	}
+	b.cache.put(r.ID, state{Question: q, Passages: append([]string{st.Cite.ID}, passageIDs(a)...)})
+	// The stage's own passage first, then what the question found.
+	return answerReply(a, b.eng.Info(), answerOptions{Title: cut(flatten(st.Label), 200), Key: r.ID, Lead: &st.Cite}), nil
+}
+
+func (b *Bot) completeStage(ctx context.Context, r Request) ([]Choice, error) {
+	stages, err := b.lookups.stages(ctx, b.eng)
+	if err != nil {
+		return nil, err
+	}
+	typed := strings.TrimSpace(r.String("number"))
+	var out []Choice
+	for _, s := range stages {
+		if typed != "" && !strings.HasPrefix(strconv.Itoa(s.N), typed) {
+			continue
+		}
+		out = append(out, Choice{Name: cut(flatten(s.Label), MaxChoiceRunes), Value: s.N})
+	}
+	return out, nil
+}
+
+func (b *Bot) agency(ctx context.Context, r Request) (Reply, error) {
+	name := strings.TrimSpace(r.String("name"))
+	if name == "" {
+		return Reply{}, userError{"Name an agency, for example /agency name: NIA."}
+	}
+	q := "What is " + name + "?"
+	for _, a := range b.lookups.agencies(b.eng) {
+		if strings.EqualFold(a.Short, name) || strings.EqualFold(a.Long, name) {
+			q = fmt.Sprintf("What is %s (%s)?", a.Long, a.Short)
+			name = fmt.Sprintf("%s (%s)", a.Long, a.Short)
+			break
+		}
+	}
+	a, err := b.eng.Ask(ctx, q, index.AskOptions{K: citationsPerPage})
+	if err != nil {
+		return Reply{}, err
+	}
+	b.cache.put(r.ID, state{Question: q, Passages: passageIDs(a)})
+	return answerReply(a, b.eng.Info(), answerOptions{Title: name, Key: r.ID}), nil
+}
+
+func (b *Bot) completeAgency(ctx context.Context, r Request) ([]Choice, error) {
+	typed := strings.ToLower(strings.TrimSpace(r.String("name")))
+	var prefix, rest []Choice
+	for _, a := range b.lookups.agencies(b.eng) {
+		c := Choice{Name: cut(a.Short+": "+a.Long, MaxChoiceRunes), Value: a.Short}
+		switch {
+		case typed == "" || strings.HasPrefix(strings.ToLower(a.Short), typed):
+			prefix = append(prefix, c)
+		case strings.Contains(strings.ToLower(a.Long), typed):
+			rest = append(rest, c)
+		}
+	}
+	return append(prefix, rest...), nil
+}
+
+func (b *Bot) sources(ctx context.Context, r Request) (Reply, error) {
+	info := b.eng.Info()
+	e := Embed{
+		Title: "Documents",
+		Description: fmt.Sprintf("%d documents, %d passages. Index version %d, built %s.",
+			len(info.Docs), info.Passages, info.Version, info.Built.UTC().Format("2006-01-02 15:04 MST")),
+		Footer: footer(info),
+		Color:  colorInfo,
+	}
+	for i, d := range info.Docs {
+		if i == MaxFields-1 && len(info.Docs) > MaxFields {
+			e.Fields = append(e.Fields, Field{Name: "…", Value: fmt.Sprintf("and %d more documents", len(info.Docs)-i)})
+			break
+		}
+		v := fmt.Sprintf("`%s` · %s · %d passages", d.Path, d.Kind, d.Passages)
+		if d.Author != "" {
+			v += " · " + markdown(d.Author, nil)
+		}
+		if d.Published != "" {
+			v += " · " + d.Published
+		}
+		e.Fields = append(e.Fields, Field{Name: docTitle(d), Value: v})
+	}
+	return Reply{Embeds: []Embed{e}}, nil
+}
+
+func (b *Bot) cite(ctx context.Context, r Request) (Reply, error) {
+	want := strings.TrimSpace(r.String("source"))
+	info := b.eng.Info()
+	d, ok := findDoc(info.Docs, want)
+	if !ok {
+		return Reply{}, userErrorf("No document is called %q; /sources lists them.", want)
+	}
+	ref := apa(d)
+	e := Embed{
+		Title:       "Reference",
+		Description: ref.rendered,
+		Fields:      []Field{{Name: "Copy", Value: "```\n" + ref.plain + "\n```"}},
+		Footer:      footer(info),
+		Color:       colorInfo,
+	}
+	if len(d.Sources) > 1 {
+		e.Fields = append(e.Fields, Field{Name: "The document's sources", Value: "<" + strings.Join(d.Sources, ">\n<") + ">"})
+	}
+	return Reply{Embeds: []Embed{e}}, nil
+}
+
+func (b *Bot) completeCite(ctx context.Context, r Request) ([]Choice, error) {
+	typed := strings.ToLower(strings.TrimSpace(r.String("source")))
+	var out []Choice
+	for _, d := range b.eng.Info().Docs {
+		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
+			continue
+		}
+		out = append(out, Choice{Name: cut(docTitle(d), MaxChoiceRunes), Value: d.Path})
+	}
+	return out, nil
+}
+
+func (b *Bot) help(ctx context.Context, r Request) (Reply, error) {
+	var sb strings.Builder
+	sb.WriteString("I answer questions about the documents with quoted, cited passages.\n\n")
+	for _, c := range b.reg.Commands() {
+		if c.Admin {
+			continue
+		}
+		fmt.Fprintf(&sb, "**/%s**", c.Name)
+		for _, o := range c.Options {
+			if o.Required {
+				fmt.Fprintf(&sb, " %s:", o.Name)
+			} else {
+				fmt.Fprintf(&sb, " [%s:]", o.Name)
+			}
+		}
+		fmt.Fprintf(&sb, ": %s\n", c.Description)
+	}
+	sb.WriteString("\nYou can also mention me with a question, or write to me directly. ")
+	fmt.Fprintf(&sb, "Buttons under an answer show the passage in context, more passages, and let you say whether it helped. Everyone may ask %d questions a minute.", b.rate)
+	e := Embed{Title: "casebot", Description: sb.String(), Footer: footer(b.eng.Info()), Color: colorInfo}
+	return Reply{Embeds: []Embed{e}, Private: true}, nil
+}
+
+func docTitle(d index.DocInfo) string {
+	if t := strings.TrimSpace(d.Title); t != "" {
+		return t
+	}
+	return d.Path
+}
+
+// findDoc finds a document by path, then title, then a word of either.
+func findDoc(docs []index.DocInfo, want string) (index.DocInfo, bool) {
+	w := strings.ToLower(want)
+	for _, d := range docs {
+		if d.Path == want {
+			return d, true
+		}
+	}
+	for _, d := range docs {
+		if strings.ToLower(d.Title) == w {
+			return d, true
+		}
+	}
+	if w == "" {
+		return index.DocInfo{}, false
+	}
+	for _, d := range docs {
+		if strings.Contains(strings.ToLower(d.Title+" "+d.Path), w) {
+			return d, true
+		}
+	}
+	return index.DocInfo{}, false
+}
+
+// lookups caches what autocomplete offers, per index build, so typing
+// does not search the index at every key; a swapped index (another
+// version or build time) refreshes it.
+type lookups struct {
+	mu       sync.Mutex
+	key      string
+	stageSet []index.Numbered
+	orgs     []index.Acronym
+}
+
+func buildKey(info index.Info) string {
+	return strconv.Itoa(info.Version) + "@" + info.Built.Format(time.RFC3339Nano)
+}
+
+func (l *lookups) stages(ctx context.Context, eng Engine) ([]index.Numbered, error) {
+	key := buildKey(eng.Info())
+	l.mu.Lock()
+	if l.key == key && l.stageSet != nil {
+		s := l.stageSet
+		l.mu.Unlock()
+		return s, nil
+	}
+	l.mu.Unlock()
+	s, err := eng.Numbered(ctx, stageWord)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i].N < s[j].N })
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.key != key {
+		l.key, l.orgs = key, nil
+	}
+	l.stageSet = s
+	return s, nil
+}
+
+func (l *lookups) agencies(eng Engine) []index.Acronym {
+	key := buildKey(eng.Info())
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.key == key && l.orgs != nil {
+		return l.orgs
+	}
+	if l.key != key {
+		l.key, l.stageSet = key, nil
+	}
+	l.orgs = []index.Acronym{}
+	for _, a := range eng.Acronyms() {
+		if isOrganisation(a.Long) {
+			l.orgs = append(l.orgs, a)
+		}
+	}
+	return l.orgs
+}
+
+// orgWords are words that make a name an organisation's, in English
+// generally: not a list of this corpus's bodies.
+var orgWords = map[string]bool{
+	"agency": true, "institute": true, "ministry": true, "committee": true, "commission": true,
+	"service": true, "center": true, "centre": true, "centers": true, "centres": true, "council": true,
+	"office": true, "administration": true, "bureau": true, "authority": true, "department": true,
+	"board": true, "organisation": true, "organization": true, "foundation": true, "association": true,
+	"alliance": true, "corporation": true, "agencies": true, "federation": true,
+}
+
+// isOrganisation reads a long form as an organisation's name when one of
+// its words names a kind of body ("National Tax Service") and it is
+// written as a name, in capitals.
+func isOrganisation(long string) bool {
+	words := strings.Fields(long)
+	if len(words) < 2 {
+		return false
+	}
+	found := false
+	for _, w := range words {
+		if orgWords[strings.ToLower(strings.Trim(w, ",.()"))] {
+			found = true
+		}
+	}
+	first := []rune(words[0])
+	return found && len(first) > 0 && first[0] >= 'A' && first[0] <= 'Z'
+}

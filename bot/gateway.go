@@ -1,0 +1,234 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Intents are the gateway events the bot asks for: messages in guilds
+// and in DMs. Neither is privileged; without the message content intent
+// Discord still sends the content of messages that mention the bot and of
+// DMs, which are the only ones it answers.
+const Intents = discordgo.IntentGuildMessages | discordgo.IntentDirectMessages
+
+// GatewayOptions configure RunGateway.
+type GatewayOptions struct {
+	Token string
+	// AppID is the application whose commands are registered; "" means
+	// the one READY names.
+	AppID string
+	// GuildID registers the commands in one guild, where they show at
+	// once; "" registers them globally.
+	GuildID string
+	// ShardID and ShardCount split the guilds between processes; shard 0
+	// (which also gets the DMs) registers the commands.
+	ShardID, ShardCount int
+	// Client carries REST calls and gateway discovery (see APIClient).
+	Client *http.Client
+	// DrainTimeout bounds how long shutdown waits for answers in flight
+	// (default 10 s).
+	DrainTimeout time.Duration
+}
+
+// RunGateway connects to Discord's gateway, registers the commands and
+// answers until ctx ends, then closes the connection cleanly.
+func (b *Bot) RunGateway(ctx context.Context, o GatewayOptions) error {
+	if o.ShardCount < 1 {
+		o.ShardCount = 1
+	}
+	if o.ShardID < 0 || o.ShardID >= o.ShardCount {
+		return fmt.Errorf("shard %d of %d: want 0 <= SHARD_ID < SHARD_COUNT", o.ShardID, o.ShardCount)
+	}
+	if o.DrainTimeout <= 0 {
+		o.DrainTimeout = 10 * time.Second
+	}
+	s, err := newSession(o.Token, o.Client)
+	if err != nil {
+		return err
+	}
+	s.Identify.Intents = Intents
+	s.ShardID, s.ShardCount = o.ShardID, o.ShardCount
+	s.ShouldReconnectOnError = true
+
+	// Answers in flight finish after ctx ends; drain waits for them.
+	base := context.WithoutCancel(ctx)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		received := time.Now()
+		if !b.inflight.begin() {
+			return // shutting down
+		}
+		defer b.inflight.end()
+		defer b.guard("interaction")
+		b.interact(base, ic.Interaction, newRESTResponder(b, s, ic.Interaction), received)
+	})
+	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		if !b.inflight.begin() {
+			return
+		}
+		defer b.inflight.end()
+		defer b.guard("message")
+		b.onMessage(base, s, m.Message)
+	})
+
+	if err := s.Open(); err != nil {
+		return fmt.Errorf("connect to the Discord gateway: %w", err)
+	}
+	defer b.closeSession(s)
+
+	s.State.RLock()
+	user, app := s.State.User, s.State.Application
+	s.State.RUnlock()
+	appID := o.AppID
+	if appID == "" && app != nil {
+		appID = app.ID
+	}
+	if user != nil {
+		b.log.Info("connected to Discord", "user", user.Username, "user_id", user.ID, "application", appID,
+			"shard", o.ShardID, "shards", o.ShardCount)
+	}
+	if o.ShardID == 0 {
+		if appID == "" {
+			return errors.New("no application id: set DISCORD_APP_ID")
+		}
+		if err := b.register(ctx, s, appID, o.GuildID); err != nil {
+			return err
+		}
+	}
+
+	<-ctx.Done()
+	b.log.Info("shutting down")
+	dctx, cancel := context.WithTimeout(context.Background(), o.DrainTimeout)
+	defer cancel()
+	if err := b.inflight.drain(dctx); err != nil {
+		b.log.Warn("answers still in flight at shutdown", "err", err)
+	}
+	b.log.Info("stopped", "stats", b.Stats())
+	return nil
+}
+
+// newSession makes a discordgo session that logs only errors and sends
+// everything through client.
+func newSession(token string, client *http.Client) (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot " + token)
+	if err != nil {
+		return nil, err
+	}
+	if client != nil {
+		s.Client = client
+	}
+	s.LogLevel = discordgo.LogError
+	return s, nil
+}
+
+// closeSession closes the gateway connection. discordgo v0.29.0 has a
+// race: closed before its heartbeat goroutine has sent the first
+// heartbeat (DataReady), that goroutine later writes to the closed socket
+// and, with ShouldReconnectOnError, reconnects and resumes after Close. So
+// wait for DataReady (briefly) first.
+func (b *Bot) closeSession(s *discordgo.Session) {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		s.RLock()
+		ready := s.DataReady
+		s.RUnlock()
+		if ready {
+			break
+		}
+	}
+	if err := s.Close(); err != nil {
+		b.log.Warn("closing the gateway connection", "err", err)
+	}
+}
+
+// register replaces the application's commands with the registry's.
+func (b *Bot) register(ctx context.Context, s *discordgo.Session, appID, guildID string) error {
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmds, err := s.ApplicationCommandBulkOverwrite(appID, guildID, b.reg.ApplicationCommands(), discordgo.WithContext(rctx))
+	if err != nil {
+		return fmt.Errorf("register commands: %w", err)
+	}
+	scope := "global"
+	if guildID != "" {
+		scope = "guild " + guildID
+	}
+	b.log.Info("commands registered", "count", len(cmds), "scope", scope)
+	return nil
+}
+
+// onMessage answers a message that mentions the bot, or a DM, with a
+// reply to it. Messages by bots, the bot itself included, are ignored.
+func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message) {
+	if m.Author == nil || m.Author.Bot {
+		return
+	}
+	s.State.RLock()
+	me := s.State.User
+	s.State.RUnlock()
+	if me == nil || m.Author.ID == me.ID {
+		return
+	}
+	mentioned := false
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == me.ID {
+			mentioned = true
+		}
+	}
+	if m.GuildID != "" && !mentioned {
+		return
+	}
+	b.stats.requests.Add(1)
+	req := Request{
+		Kind: KindMention, ID: m.ID, GuildID: m.GuildID, ChannelID: m.ChannelID,
+		User: User{ID: m.Author.ID, Name: m.Author.Username},
+		Text: stripMention(m.Content, me.ID),
+	}
+	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
+	rep := b.Handle(hctx, req)
+	cancel()
+	rep.Private = false // a channel message cannot be ephemeral
+	w := toWire(rep)
+	no := false
+	send := &discordgo.MessageSend{
+		Content: w.content, Embeds: w.embeds, Components: w.components,
+		AllowedMentions: noMentions(),
+		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &no},
+	}
+	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	log := b.log.With("message", m.ID, "channel", m.ChannelID)
+	b.send(log, "reply", b.sendMessage(sctx, s, m.ChannelID, send))
+}
+
+// sendMessage posts a channel message. Channel buckets are few (one per
+// channel), so the session's rate limiter is used; a 429 is retried once
+// if the wait fits in ctx, not as long and as often as Discord says.
+func (b *Bot) sendMessage(ctx context.Context, s *discordgo.Session, channelID string, m *discordgo.MessageSend) error {
+	for attempt := 0; ; attempt++ {
+		_, err := s.ChannelMessageSendComplex(channelID, m, discordgo.WithRetryOnRatelimit(false), discordgo.WithContext(ctx))
+		var rle *discordgo.RateLimitError
+		if !errors.As(err, &rle) {
+			return err
+		}
+		b.stats.rateLimited.Add(1)
+		if dl, ok := ctx.Deadline(); attempt > 0 || (ok && time.Until(dl) < rle.RetryAfter+100*time.Millisecond) {
+			return fmt.Errorf("discord rate limit (retry after %v)", rle.RetryAfter)
+		}
+		if err := sleep(ctx, rle.RetryAfter); err != nil {
+			return err
+		}
+	}
+}
+
+// stripMention removes the bot's mention (<@id> or <@!id>) from a
+// message, and the punctuation that followed it ("@casebot, what …").
+func stripMention(content, botID string) string {
+	re := regexp.MustCompile(`<@!?` + regexp.QuoteMeta(botID) + `>[\s,:;.!?-]*`)
+	return strings.TrimSpace(re.ReplaceAllString(content, " "))
+}

@@ -1,0 +1,150 @@
+package bot
+
+import (
+	"sort"
+	"strings"
+)
+
+// markdown renders document text for Discord: characters Discord would
+// read as formatting are escaped, so the passage shows verbatim; the
+// ranges in hl (rune offsets into text, sorted, as index.Citation has
+// them) are set in bold; links are wrapped in <> and never escaped or
+// bolded inside.
+func markdown(text string, hl [][2]int) string {
+	rs := []rune(text)
+	links := linkRe.FindAllStringIndex(text, -1)
+	// Link byte ranges as rune ranges.
+	var linkRunes [][2]int
+	if len(links) > 0 {
+		byteToRune := make(map[int]int, len(rs)+1)
+		bi := 0
+		for ri, r := range rs {
+			byteToRune[bi] = ri
+			bi += len(string(r))
+		}
+		byteToRune[bi] = len(rs)
+		for _, l := range links {
+			linkRunes = append(linkRunes, [2]int{byteToRune[l[0]], byteToRune[l[1]]})
+		}
+	}
+	inLink := func(i int) (int, bool) {
+		for _, l := range linkRunes {
+			if i >= l[0] && i < l[1] {
+				return l[1], true
+			}
+		}
+		return 0, false
+	}
+	hl = clampRanges(hl, len(rs))
+
+	var sb strings.Builder
+	h := 0
+	bold := false
+	lineStart := true
+	for i := 0; i < len(rs); {
+		if end, ok := inLink(i); ok {
+			if bold {
+				sb.WriteString("**")
+				bold = false
+			}
+			wrapped := i > 0 && rs[i-1] == '<'
+			if !wrapped {
+				sb.WriteByte('<')
+			}
+			sb.WriteString(string(rs[i:end]))
+			if !wrapped {
+				sb.WriteByte('>')
+			}
+			for h < len(hl) && hl[h][1] <= end {
+				h++
+			}
+			i = end
+			lineStart = false
+			continue
+		}
+		if !bold && h < len(hl) && i >= hl[h][0] && i < hl[h][1] {
+			sb.WriteString("**")
+			bold = true
+		}
+		r := rs[i]
+		switch {
+		case strings.ContainsRune("\\*_~`|", r):
+			sb.WriteByte('\\')
+		case lineStart && (r == '>' || r == '#'):
+			sb.WriteByte('\\')
+		}
+		sb.WriteRune(r)
+		lineStart = r == '\n'
+		i++
+		if bold && i >= hl[h][1] {
+			sb.WriteString("**")
+			bold = false
+			h++
+		}
+	}
+	if bold {
+		sb.WriteString("**")
+	}
+	return sb.String()
+}
+
+// clampRanges sorts and merges ranges and keeps them inside [0, n).
+func clampRanges(hl [][2]int, n int) [][2]int {
+	var out [][2]int
+	for _, r := range hl {
+		a, z := max(0, r[0]), min(n, r[1])
+		if a < z {
+			out = append(out, [2]int{a, z})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	merged := out[:0]
+	for _, r := range out {
+		if k := len(merged); k > 0 && r[0] <= merged[k-1][1] {
+			merged[k-1][1] = max(merged[k-1][1], r[1])
+			continue
+		}
+		merged = append(merged, r)
+	}
+	return merged
+}
+
+// markedRanges recovers the bold ranges (rune offsets into plain) from
+// marked, which is plain with "**" put around matched words, as
+// index.Answer.Marked returns it next to Answer.Text.
+func markedRanges(marked, plain string) [][2]int {
+	m, p := []rune(marked), []rune(plain)
+	var out [][2]int
+	open := -1
+	j := 0
+	for i := 0; i < len(m); {
+		isMarker := i+1 < len(m) && m[i] == '*' && m[i+1] == '*' &&
+			!(j+1 < len(p) && p[j] == '*' && p[j+1] == '*')
+		if isMarker {
+			if open < 0 {
+				open = j
+			} else {
+				if open < j {
+					out = append(out, [2]int{open, j})
+				}
+				open = -1
+			}
+			i += 2
+			continue
+		}
+		if j >= len(p) || m[i] != p[j] {
+			return nil // not plain plus markers: show the text without bold
+		}
+		i++
+		j++
+	}
+	if j != len(p) {
+		return nil
+	}
+	return out
+}
+
+// quote puts text in a Discord block quote, line by line.
+func quote(text string) string {
+	return "> " + strings.ReplaceAll(strings.TrimSpace(text), "\n", "\n> ")
+}
