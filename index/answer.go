@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -233,7 +234,7 @@ type candidate struct {
 	textCoverage float64
 	proximity    float64
 	score        float64
-	sp *storedPassage // the cached passage, for its analyzed text
+	sp           *storedPassage // the cached passage, for its analyzed text
 	// topic is set for the opening passage of a section or document whose
 	// heading covers the question: the share of the heading's words the
 	// question matches (see promoteLeads).
@@ -244,14 +245,20 @@ type candidate struct {
 // query builds the bleve query of a plan: every alternative of every concept
 // in every searched field, and the question's years as numeric ranges. Terms
 // are already analyzed, so no user text reaches a query parser.
-func (p plan) query() query.Query {
+func (st *state) query(p plan) query.Query {
 	var clauses []query.Query
 	for _, c := range p.concepts {
 		if c.filler {
 			continue
 		}
-		for _, a := range c.alts {
+		for i, a := range c.alts {
+			if coveredBy(a, c.alts[:i]) {
+				continue // whatever it finds, an earlier alternative finds too
+			}
 			for _, f := range searchFields {
+				if !f.retrieve || !st.inFieldAll(f.name, a.terms) {
+					continue // a clause that cannot match only costs time
+				}
 				var q query.Query
 				boost := f.boost * a.weight
 				if len(a.terms) == 1 {
@@ -291,7 +298,7 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
-	req := bleve.NewSearchRequestOptions(p.query(), candidates, 0, false)
+	req := bleve.NewSearchRequestOptions(st.query(p), candidates, 0, false)
 	req.IncludeLocations = true
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -524,7 +531,16 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 		var pos []int
 		for _, a := range c.alts {
 			for _, f := range searchFields {
-				m, ps := matchIn(locs[f.name], a.terms)
+				var m float64
+				var ps []int
+				switch f.name {
+				case fieldTitle:
+					m = allIn(st.headingTerms(meta.Title), a.terms)
+				case fieldKind:
+					m = allIn(st.headingTerms(meta.DocKind), a.terms)
+				default:
+					m, ps = matchIn(locs[f.name], a.terms)
+				}
 				if m == 0 {
 					continue
 				}
@@ -585,6 +601,34 @@ const frameShare = 0.5
 // nearWords is how many positions apart two question concepts may stand in
 // a passage to count as near each other.
 const nearWords = 2
+
+// coveredBy reports whether one of the alternatives has all its terms in a,
+// so that a passage matching a also matches it ("south korea" and "korea").
+func coveredBy(a alternative, others []alternative) bool {
+	for _, o := range others {
+		if len(o.terms) >= len(a.terms) {
+			continue
+		}
+		all := true
+		for _, t := range o.terms {
+			all = all && slices.Contains(a.terms, t)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// allIn is 1 when a set of terms holds all of terms, else 0.
+func allIn(set map[string]bool, terms []string) float64 {
+	for _, t := range terms {
+		if !set[t] {
+			return 0
+		}
+	}
+	return 1
+}
 
 // matchIn says how well a field's locations match a run of terms: 1 when all
 // are there and (for a phrase) stand within a few words of each other, 0.7

@@ -36,11 +36,10 @@ type state struct {
 	// acronyms its text defines.
 	rules []corpus.Rule
 	// df is the document frequency of each term of the text field; inField
-	// marks terms found in the section, title or context fields.
-	df      map[string]int
-	inField map[string]bool
-	n       int // searchable passages
-	terms   []string
+	// holds the terms of the other searched fields, by field.
+	df       map[string]int
+	inField  map[string]map[string]bool
+	n        int // searchable passages
 	cache    passageCache
 	headings sync.Map // heading or title -> its terms (map[string]bool)
 	// words are the corpus's words as written (lower-cased, letters only,
@@ -212,7 +211,7 @@ func Open(ctx context.Context, dir string) (*Index, error) {
 
 // load reads what an index keeps beside its passages and derives the rest.
 func load(bi bleve.Index) (*state, error) {
-	st := &state{bi: bi, df: map[string]int{}, inField: map[string]bool{}}
+	st := &state{bi: bi, df: map[string]int{}, inField: map[string]map[string]bool{}}
 	raw, err := bi.GetInternal([]byte(keyInfo))
 	if err != nil || raw == nil {
 		return nil, fmt.Errorf("not a casebot index (no build info)")
@@ -249,7 +248,6 @@ func (st *state) readDictionaries() error {
 	}
 	for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
 		st.df[e.Term] = int(e.Count)
-		st.terms = append(st.terms, e.Term)
 	}
 	d.Close()
 	for _, f := range []string{fieldSection, fieldTitle, fieldContext, fieldKind} {
@@ -257,16 +255,25 @@ func (st *state) readDictionaries() error {
 		if err != nil {
 			return fmt.Errorf("read dictionary: %w", err)
 		}
+		set := map[string]bool{}
 		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
-			if !st.inField[e.Term] && st.df[e.Term] == 0 {
-				st.terms = append(st.terms, e.Term)
-			}
-			st.inField[e.Term] = true
+			set[e.Term] = true
 		}
 		d.Close()
+		st.inField[f] = set
 	}
-	sort.Strings(st.terms)
 	return nil
+}
+
+// inFieldAll reports whether every term occurs in a field, so that a query
+// clause for them can match something.
+func (st *state) inFieldAll(field string, terms []string) bool {
+	for _, t := range terms {
+		if field == fieldText && st.df[t] == 0 || field != fieldText && !st.inField[field][t] {
+			return false
+		}
+	}
+	return true
 }
 
 // idf is the BM25 inverse document frequency of a term in the text field.
@@ -276,7 +283,17 @@ func (st *state) idf(df int) float64 {
 }
 
 // known reports whether a term occurs in any searched field.
-func (st *state) known(term string) bool { return st.df[term] > 0 || st.inField[term] }
+func (st *state) known(term string) bool {
+	if st.df[term] > 0 {
+		return true
+	}
+	for _, set := range st.inField {
+		if set[term] {
+			return true
+		}
+	}
+	return false
+}
 
 // Close releases the index.
 func (ix *Index) Close() error {
@@ -326,6 +343,7 @@ type passageMeta struct {
 	LineStart int           `json:"line_start"`
 	LineEnd   int           `json:"line_end"`
 	Kind      string        `json:"kind"`
+	DocKind   string        `json:"doc_kind"`
 	Seq       int           `json:"seq"`
 	List      int           `json:"list"`
 	Boost     float64       `json:"boost"`
@@ -413,7 +431,7 @@ func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead
 	}
 	meta, _ := json.Marshal(passageMeta{
 		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
-		LineEnd: p.LineEnd, Kind: string(p.Kind), Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
+		LineEnd: p.LineEnd, Kind: string(p.Kind), DocKind: kind, Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
 		Number: statesQuantity(p.Text), Duration: statesDuration(p.Text, spans), Lead: lead, DocLead: docLead, NumPos: numberPositions(p.Text),
 	})
 	doc := map[string]interface{}{

@@ -129,12 +129,12 @@ func (st *state) listItems(ctx context.Context, source string, list int) []candi
 	return items
 }
 
-func (st *state) passage(ctx context.Context, id string) (candidate, bool) {
-	got := st.fetch(ctx, bleve.NewDocIDQuery([]string{id}), 1)
-	if len(got) == 0 {
+func (st *state) passage(_ context.Context, id string) (candidate, bool) {
+	sp, ok := st.stored(id)
+	if !ok {
 		return candidate{}, false
 	}
-	return got[0], true
+	return candidate{id: id, text: sp.text, meta: sp.meta, sp: sp}, true
 }
 
 func (st *state) fetch(ctx context.Context, q query.Query, size int) []candidate {

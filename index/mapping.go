@@ -21,18 +21,22 @@ const (
 )
 
 // searchFields are the analyzed fields a question is matched against, with
-// the weight of a match in each, relative to the passage text.
+// the weight of a match in each, relative to the passage text. Fields marked
+// retrieve are searched in the index; the others hold the same words for
+// every passage of a document, so finding passages by them would only add
+// cost, and their matches are checked on the candidates instead.
 var searchFields = []struct {
-	name  string
-	boost float64
+	name     string
+	boost    float64
+	retrieve bool
 }{
-	{fieldText, 1},
-	{fieldSection, 0.6},
-	{fieldContext, 0.5},
-	{fieldTitle, 0.3},
+	{fieldText, 1, true},
+	{fieldSection, 0.6, true},
+	{fieldContext, 0.5, true},
+	{fieldTitle, 0.3, false},
 	// A question that names a kind of document ("when was the article
 	// published?") refers to the documents of that kind.
-	{fieldKind, 0.9},
+	{fieldKind, 0.9, false},
 }
 
 func newMapping() mapping.IndexMapping {

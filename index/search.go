@@ -37,13 +37,18 @@ func (ix *Index) Search(ctx context.Context, text string, k int) ([]Citation, er
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	// Mark the query's own words (no vocabulary) in the results.
+	var words plan
+	for _, t := range questionTokens(q) {
+		words.concepts = append(words.concepts, concept{alts: []alternative{{terms: []string{t.term}, weight: 1}}})
+	}
 	out := make([]Citation, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		c, ok := st.candidateOf(h)
 		if !ok {
 			continue
 		}
-		cit := st.citeMeta(c, plan{})
+		cit := st.citeMeta(c, words)
 		cit.Score = round3(h.Score)
 		out = append(out, cit)
 	}
