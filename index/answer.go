@@ -83,6 +83,11 @@ type AskOptions struct {
 	// Explain fills Answer.Explain with how the question was read and how
 	// the best passages scored.
 	Explain bool
+	// Plain turns off every mechanism above BM25 (vocabulary, years, answer
+	// types, typos, headings, lists, abstention): the question's words are
+	// searched in the passage text and the best K passages cited. It exists
+	// to measure what the mechanisms cost and gain.
+	Plain bool
 }
 
 // Tuning of retrieval and ranking. These weigh general signals (how much of
@@ -137,6 +142,9 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 		return Answer{}, errors.New("index is closed")
 	}
 	ans := Answer{Question: question}
+	if opts.Plain {
+		return st.askPlain(ctx, ans, opts)
+	}
 	p := st.plan(question)
 	ans.Corrections = p.corrections
 	if p.truncated {
@@ -188,6 +196,46 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 		for _, s := range bestSentences(ans.Citations[0], ranked[0], p) {
 			ans.quote = append(ans.quote, quotePart{0, s[0], s[1]})
 		}
+	}
+	ans.Text = ans.plainQuote()
+	return ans, nil
+}
+
+// askPlain answers with BM25 alone (see AskOptions.Plain).
+func (st *state) askPlain(ctx context.Context, ans Answer, opts AskOptions) (Answer, error) {
+	q, _ := cleanQuestion(ans.Question)
+	var p plan
+	var clauses []query.Query
+	for _, t := range questionTokens(q) {
+		p.concepts = append(p.concepts, concept{weight: 1, alts: []alternative{{terms: []string{t.term}, weight: 1}}})
+		tq := bleve.NewTermQuery(t.term)
+		tq.SetField(fieldText)
+		clauses = append(clauses, tq)
+	}
+	if len(clauses) == 0 {
+		return ans, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), opts.K, 0, false)
+	req.IncludeLocations = true
+	res, err := st.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return ans, fmt.Errorf("search: %w", err)
+	}
+	for _, h := range res.Hits {
+		if c, ok := st.candidateOf(h); ok {
+			ans.Citations = append(ans.Citations, st.cite(c, p))
+		}
+	}
+	if len(ans.Citations) == 0 {
+		return ans, nil
+	}
+	ans.Answered = true
+	top, _ := st.candidateOf(res.Hits[0])
+	for _, s := range bestSentences(ans.Citations[0], top, p) {
+		ans.quote = append(ans.quote, quotePart{0, s[0], s[1]})
 	}
 	ans.Text = ans.plainQuote()
 	return ans, nil

@@ -53,8 +53,22 @@ func BenchmarkAsk(b *testing.B) {
 	})
 }
 
-// BenchmarkSearch is the plain BM25 search Ask is compared with: the same
-// questions, the same index, the top 3 passages with their stored fields.
+// BenchmarkAskPlain answers the same questions with every mechanism turned
+// off (AskOptions.Plain): BM25 over the passage text, the top 3 passages
+// cited with their best sentence and matched words. BenchmarkAsk over
+// BenchmarkAskPlain is what the mechanisms cost.
+func BenchmarkAskPlain(b *testing.B) {
+	ix := embedded(b)
+	ctx := context.Background()
+	benchTimes(b, func(q string) {
+		if _, err := ix.Ask(ctx, q, AskOptions{K: 3, Plain: true}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkSearch is "casebot search": the question's words matched in the
+// passage text, the top 3 passages with their matched words, no quote.
 func BenchmarkSearch(b *testing.B) {
 	ix := embedded(b)
 	ctx := context.Background()
