@@ -287,7 +287,7 @@ type candidate struct {
 	// heading covers the question: the share of the heading's words the
 	// question matches (see promoteLeads).
 	topic float64
-	locs  search.TermLocationMap // text-field locations by term
+	locs  search.TermLocationMap // where each term stands in the text
 }
 
 // query builds the bleve query of a plan: every alternative of every concept
@@ -347,7 +347,6 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 	defer cancel()
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
 	req := bleve.NewSearchRequestOptions(st.query(p), candidates, 0, false)
-	req.IncludeLocations = true
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -360,8 +359,7 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 			continue
 		}
 		maxBM = math.Max(maxBM, h.Score)
-		// Locations of the other fields tell which concepts matched there.
-		c.coverage, c.textCoverage, c.proximity = st.fit(p, h.Locations, c.meta)
+		c.coverage, c.textCoverage, c.proximity = st.fit(p, st.fieldLocs(c), c.meta)
 		out = append(out, c)
 	}
 	out = st.promoteLeads(ctx, p, out)
@@ -666,6 +664,16 @@ func coveredBy(a alternative, others []alternative) bool {
 		}
 	}
 	return false
+}
+
+// fieldLocs gathers where each term stands in a candidate's text, section
+// and context.
+func (st *state) fieldLocs(c candidate) search.FieldTermLocationMap {
+	return search.FieldTermLocationMap{
+		fieldText:    c.locs,
+		fieldSection: st.headingLocs(strings.Join(c.meta.Section, " > ")),
+		fieldContext: st.headingLocs(c.meta.Context),
+	}
 }
 
 // allIn is 1 when a set of terms holds all of terms, else 0.

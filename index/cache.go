@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -14,7 +15,8 @@ type storedPassage struct {
 	meta passageMeta
 
 	tokensOnce sync.Once
-	tokens     []token // the text analyzed, made on first use
+	tokens     []token                // the text analyzed, made on first use
+	locs       search.TermLocationMap // the same, by term
 }
 
 // token is one analyzed word of a passage and where it stands.
@@ -26,11 +28,43 @@ type token struct {
 // analyzed returns the passage's tokens, analyzing its text the first time.
 func (sp *storedPassage) analyzed() []token {
 	sp.tokensOnce.Do(func() {
-		for _, t := range sharedAnalyzer().Analyze([]byte(sp.text)) {
-			sp.tokens = append(sp.tokens, token{string(t.Term), t.Start, t.End})
-		}
+		sp.tokens, sp.locs = analyzeText(sp.text)
 	})
 	return sp.tokens
+}
+
+// locations returns where each term stands in the passage's text. Ranking
+// reads them here rather than asking the index for match locations, which
+// costs more on every search than analyzing each passage once.
+func (sp *storedPassage) locations() search.TermLocationMap {
+	sp.analyzed()
+	return sp.locs
+}
+
+func analyzeText(text string) ([]token, search.TermLocationMap) {
+	toks := sharedAnalyzer().Analyze([]byte(text))
+	out := make([]token, 0, len(toks))
+	locs := make(search.TermLocationMap, len(toks))
+	for _, t := range toks {
+		term := string(t.Term)
+		out = append(out, token{term, t.Start, t.End})
+		locs[term] = append(locs[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
+	}
+	return out, locs
+}
+
+// headingLocs returns where each term stands in a heading path or a table
+// header, analyzing it the first time.
+func (st *state) headingLocs(h string) search.TermLocationMap {
+	if h == "" {
+		return nil
+	}
+	if v, ok := st.headingLocCache.Load(h); ok {
+		return v.(search.TermLocationMap)
+	}
+	_, locs := analyzeText(h)
+	st.headingLocCache.Store(h, locs)
+	return locs
 }
 
 // headingTerms returns the distinct terms of a heading or title, analyzing

@@ -37,11 +37,12 @@ type state struct {
 	rules []corpus.Rule
 	// df is the document frequency of each term of the text field; inField
 	// holds the terms of the other searched fields, by field.
-	df       map[string]int
-	inField  map[string]map[string]bool
-	n        int // searchable passages
-	cache    passageCache
-	headings sync.Map // heading or title -> its terms (map[string]bool)
+	df              map[string]int
+	inField         map[string]map[string]bool
+	n               int // searchable passages
+	cache           passageCache
+	headings        sync.Map // heading or title -> its terms (map[string]bool)
+	headingLocCache sync.Map // heading path or table header -> search.TermLocationMap
 	// words are the corpus's words as written (lower-cased, letters only,
 	// at least four), sorted: what a misspelt question word is matched to.
 	words []string
@@ -344,6 +345,7 @@ type passageMeta struct {
 	LineEnd   int           `json:"line_end"`
 	Kind      string        `json:"kind"`
 	DocKind   string        `json:"doc_kind"`
+	Context   string        `json:"context,omitempty"`
 	Seq       int           `json:"seq"`
 	List      int           `json:"list"`
 	Boost     float64       `json:"boost"`
@@ -431,7 +433,7 @@ func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead
 	}
 	meta, _ := json.Marshal(passageMeta{
 		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
-		LineEnd: p.LineEnd, Kind: string(p.Kind), DocKind: kind, Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
+		LineEnd: p.LineEnd, Kind: string(p.Kind), DocKind: kind, Context: p.Context, Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
 		Number: statesQuantity(p.Text), Duration: statesDuration(p.Text, spans), Lead: lead, DocLead: docLead, NumPos: numberPositions(p.Text),
 	})
 	doc := map[string]interface{}{

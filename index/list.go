@@ -134,7 +134,7 @@ func (st *state) passage(_ context.Context, id string) (candidate, bool) {
 	if !ok {
 		return candidate{}, false
 	}
-	return candidate{id: id, text: sp.text, meta: sp.meta, sp: sp}, true
+	return candidate{id: id, text: sp.text, meta: sp.meta, sp: sp, locs: sp.locations()}, true
 }
 
 func (st *state) fetch(ctx context.Context, q query.Query, size int) []candidate {
@@ -158,7 +158,7 @@ func (st *state) candidateOf(h *search.DocumentMatch) (candidate, bool) {
 	if !ok {
 		return candidate{}, false
 	}
-	return candidate{id: h.ID, bm25: h.Score, locs: h.Locations[fieldText], text: sp.text, meta: sp.meta, sp: sp}, true
+	return candidate{id: h.ID, bm25: h.Score, locs: sp.locations(), text: sp.text, meta: sp.meta, sp: sp}, true
 }
 
 // minSeries is the fewest numbered passages that make a series.
