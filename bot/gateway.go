@@ -98,6 +98,9 @@ func (b *Bot) RunGateway(ctx context.Context, o GatewayOptions) error {
 			return errors.New("no application id: set DISCORD_APP_ID")
 		}
 		if err := b.register(ctx, s, appID, o.GuildID); err != nil {
+			if ctx.Err() != nil {
+				return nil // asked to stop while registering
+			}
 			return err
 		}
 	}
@@ -230,5 +233,5 @@ func (b *Bot) sendMessage(ctx context.Context, s *discordgo.Session, channelID s
 // message, and the punctuation that followed it ("@casebot, what …").
 func stripMention(content, botID string) string {
 	re := regexp.MustCompile(`<@!?` + regexp.QuoteMeta(botID) + `>[\s,:;.!?-]*`)
-	return strings.TrimSpace(re.ReplaceAllString(content, " "))
+	return strings.Join(strings.Fields(re.ReplaceAllString(content, " ")), " ")
 }

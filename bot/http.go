@@ -95,6 +95,9 @@ func (b *Bot) ServeHTTP(ctx context.Context, ln net.Listener, o HTTPOptions) err
 		return err
 	}
 	if err := b.register(ctx, s, o.AppID, o.GuildID); err != nil {
+		if ctx.Err() != nil {
+			return nil // asked to stop while registering
+		}
 		return err
 	}
 	srv := &http.Server{

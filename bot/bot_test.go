@@ -1,0 +1,195 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casebot/casebot/corpus"
+	"github.com/casebot/casebot/index"
+)
+
+// The real engine fits the interface the bot declares.
+var _ Engine = (*index.Index)(nil)
+
+// sharedIndex is the embedded corpus, indexed in memory once for all the
+// tests of the package; nothing writes to it.
+var sharedIndex = sync.OnceValues(func() (*index.Index, error) {
+	c, err := corpus.Load(corpus.Default(), corpus.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return index.Build(context.Background(), c, index.Options{Version: 1})
+})
+
+func testIndex(t *testing.T) *index.Index {
+	t.Helper()
+	ix, err := sharedIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// newTestBot returns a bot on the real index, logging into a buffer.
+func newTestBot(t *testing.T, o Options) (*Bot, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	if o.Engine == nil {
+		o.Engine = testIndex(t)
+	}
+	o.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	if o.DataDir == "" {
+		o.DataDir = t.TempDir()
+	}
+	b, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, logs
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// slowEngine answers like the real one, after a delay.
+type slowEngine struct {
+	Engine
+	delay time.Duration
+}
+
+func (e slowEngine) Ask(ctx context.Context, q string, o index.AskOptions) (index.Answer, error) {
+	select {
+	case <-time.After(e.delay):
+	case <-ctx.Done():
+		return index.Answer{}, ctx.Err()
+	}
+	return e.Engine.Ask(ctx, q, o)
+}
+
+func slash(name string, opts map[string]any, userID string) Request {
+	return Request{Kind: KindCommand, ID: "i-" + userID + "-" + name, Command: name, Options: opts, User: User{ID: userID}, GuildID: "100"}
+}
+
+func TestHandle(t *testing.T) {
+	t.Parallel()
+	b, logs := newTestBot(t, Options{Rate: 2})
+	boom := Command{Name: "boom", Description: "panics", Run: func(context.Context, Request) (Reply, error) { panic("kaboom") }}
+	fails := Command{Name: "fails", Description: "fails", Run: func(context.Context, Request) (Reply, error) { return Reply{}, errors.New("disk on fire") }}
+	admin := Command{Name: "reindex", Description: "admins only", Admin: true, Run: func(context.Context, Request) (Reply, error) { return Reply{Content: "reindexed"}, nil }}
+	if err := b.Registry().Add(boom, fails, admin); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	managers := slash("reindex", nil, "7")
+	managers.Permissions = 32 // Manage Server
+	inDM := slash("reindex", nil, "7")
+	inDM.GuildID, inDM.Permissions = "", 32
+
+	for _, c := range []struct {
+		name    string
+		req     Request
+		content string // a substring of the reply's content; "" for an embed answer
+		private bool
+	}{
+		{"ask", slash("ask", map[string]any{"question": "What was stage 1?"}, "1"), "", false},
+		{"ask privately", slash("ask", map[string]any{"question": "What was stage 1?", "private": true}, "2"), "", true},
+		{"empty question", slash("ask", map[string]any{"question": "  "}, "3"), "Ask me a question", true},
+		{"unknown command", slash("gone", nil, "4"), "I do not know the command /gone", true},
+		{"panic is recovered", slash("boom", nil, "5"), "Something went wrong", true},
+		{"error becomes words", slash("fails", nil, "5"), "Something went wrong", true},
+		{"admin command refused to a member", slash("reindex", nil, "6"), "for members who can manage this server", true},
+		{"admin command refused in a DM", inDM, "for members who can manage", true},
+		{"admin command run for a manager", managers, "reindexed", false},
+		{"unknown button", Request{Kind: KindButton, CustomID: "nope:1", User: User{ID: "8"}}, "expired", true},
+		{"mention", Request{Kind: KindMention, ID: "m1", Text: "What is NIA?", User: User{ID: "9"}}, "", false},
+		{"empty mention", Request{Kind: KindMention, ID: "m2", Text: "", User: User{ID: "10"}}, "Ask me something", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := b.Handle(ctx, c.req)
+			if c.content == "" && len(rep.Embeds) == 0 {
+				t.Errorf("no embed: %+v", rep)
+			}
+			if !strings.Contains(rep.Content, c.content) {
+				t.Errorf("content %q, want %q", rep.Content, c.content)
+			}
+			if rep.Private != c.private {
+				t.Errorf("private %v, want %v", rep.Private, c.private)
+			}
+		})
+	}
+	st := b.Stats()
+	if st.Panics != 1 || st.Errors != 1 {
+		t.Errorf("stats %+v: want 1 panic and 1 error", st)
+	}
+	if !strings.Contains(logs.String(), "kaboom") || !strings.Contains(logs.String(), "disk on fire") {
+		t.Errorf("panic and error not logged:\n%s", logs)
+	}
+
+	t.Run("rate limit is per user", func(t *testing.T) {
+		ask := func(user string) Reply {
+			return b.Handle(ctx, slash("ask", map[string]any{"question": "What was stage 2?"}, user))
+		}
+		ask("r1")
+		ask("r1")
+		if rep := ask("r1"); !rep.Private || !strings.Contains(rep.Content, "2 questions a minute") {
+			t.Errorf("third question in a minute at rate 2: %+v", rep)
+		}
+		if rep := ask("r2"); len(rep.Embeds) == 0 {
+			t.Errorf("another user throttled: %+v", rep)
+		}
+		if rep := b.Handle(ctx, slash("sources", nil, "r1")); len(rep.Embeds) == 0 {
+			t.Errorf("/sources is not a question, but was throttled: %+v", rep)
+		}
+	})
+}
+
+func TestPrivate(t *testing.T) {
+	t.Parallel()
+	b, _ := newTestBot(t, Options{})
+	for _, c := range []struct {
+		req  Request
+		want bool
+	}{
+		{slash("ask", map[string]any{"question": "q"}, "1"), false},
+		{slash("ask", map[string]any{"question": "q", "private": true}, "1"), true},
+		{slash("help", nil, "1"), true},
+		{slash("nope", nil, "1"), true},
+		{Request{Kind: KindButton, CustomID: "ctx:=x"}, true},
+		{Request{Kind: KindButton, CustomID: "share:=x"}, false},
+		{Request{Kind: KindMention}, false},
+	} {
+		if got := b.Private(c.req); got != c.want {
+			t.Errorf("Private(%s %s) = %v, want %v", c.req.Command, c.req.CustomID, got, c.want)
+		}
+	}
+}
+
+func TestNewNeedsEngineAndData(t *testing.T) {
+	t.Parallel()
+	if _, err := New(Options{DataDir: t.TempDir()}); err == nil {
+		t.Error("no engine: want an error")
+	}
+	if _, err := New(Options{Engine: testIndex(t)}); err == nil {
+		t.Error("no data directory: want an error")
+	}
+}

@@ -1,0 +1,152 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casebot/casebot/bot/discordtest"
+)
+
+// runGateway runs the bot against a fake Discord until the test ends, and
+// returns the request that registered its commands.
+func runGateway(t *testing.T, b *Bot, fake *discordtest.Server, o GatewayOptions) discordtest.Request {
+	t.Helper()
+	client, err := APIClient(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Token, o.Client = "test-token", client
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.RunGateway(ctx, o) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("RunGateway: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("RunGateway did not return")
+		}
+	})
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	put, err := fake.WaitRequest(wctx, func(r discordtest.Request) bool { return r.Method == "PUT" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return put
+}
+
+// TestGatewayDefers: an answer slower than DeferAfter is deferred within
+// Discord's deadline, privately if asked privately, and edited in.
+func TestGatewayDefers(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	b, logs := newTestBot(t, Options{Engine: slowEngine{Engine: testIndex(t), delay: 500 * time.Millisecond}, DeferAfter: 50 * time.Millisecond})
+	if put := runGateway(t, b, fake, GatewayOptions{}); put.Path != "/api/v9/applications/app-1/commands" || put.Status != 200 {
+		t.Errorf("without a guild, commands are global: %s", put)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	for _, private := range []bool{false, true} {
+		i := fake.SlashCommand("ask", map[string]any{"question": "What was stage 1?", "private": private}, discordtest.User{ID: "3", Username: "dan"}, "100")
+		sent := time.Now()
+		if err := fake.DispatchInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+		cb, err := fake.Callback(ctx, i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cb.Time.Sub(sent); d > time.Second {
+			t.Errorf("first response after %v", d)
+		}
+		rep, _ := cb.Reply()
+		if rep.Type != 5 || (rep.Flags&64 != 0) != private {
+			t.Errorf("private=%v: callback type %d flags %d, want a deferral of the same privacy", private, rep.Type, rep.Flags)
+		}
+		ed, err := fake.WaitRequest(ctx, func(r discordtest.Request) bool {
+			return r.Method == "PATCH" && strings.Contains(r.Path, i.Token)
+		})
+		if err != nil {
+			t.Fatalf("no edit: %v\n%s", err, logs)
+		}
+		if rep, _ := ed.Reply(); ed.Status != 200 || len(rep.Embeds) == 0 || len(rep.Components) == 0 {
+			t.Errorf("edit: %s %+v", ed, rep)
+		}
+		msg, _ := fake.Original(i.ID)
+		if (msg.Flags&64 != 0) != private {
+			t.Errorf("private=%v: the answer's flags are %d", private, msg.Flags)
+		}
+	}
+}
+
+// TestGatewayShard: SHARD_ID and SHARD_COUNT reach IDENTIFY; only shard
+// 0 registers commands, and out-of-range shards are refused.
+func TestGatewayShard(t *testing.T) {
+	t.Parallel()
+	b, _ := newTestBot(t, Options{})
+	if err := b.RunGateway(context.Background(), GatewayOptions{Token: "x", ShardID: 2, ShardCount: 2}); err == nil || !strings.Contains(err.Error(), "SHARD_ID") {
+		t.Errorf("shard 2 of 2: %v", err)
+	}
+
+	fake := discordtest.New(t)
+	if put := runGateway(t, b, fake, GatewayOptions{ShardID: 0, ShardCount: 2, GuildID: "100"}); put.Path != "/api/v9/applications/app-1/guilds/100/commands" {
+		t.Errorf("with a guild, commands are the guild's: %s", put)
+	}
+	id, ok := fake.Identify()
+	if !ok || id.Shard == nil || *id.Shard != [2]int{0, 2} || id.Intents != int(Intents) {
+		t.Errorf("IDENTIFY shard %v intents %d", id.Shard, id.Intents)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := fake.WaitFrame(ctx, func(f discordtest.Frame) bool { return f.Op == 1 }); err != nil {
+		t.Fatal(err)
+	}
+
+	// Shard 1 leaves registering to shard 0.
+	fake1 := discordtest.New(t)
+	b1, _ := newTestBot(t, Options{})
+	client, _ := APIClient(fake1.URL())
+	rctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- b1.RunGateway(rctx, GatewayOptions{Token: "t", Client: client, ShardID: 1, ShardCount: 2})
+	}()
+	if _, err := fake1.WaitFrame(ctx, func(f discordtest.Frame) bool { return f.Op == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Error(err)
+	}
+	for _, r := range fake1.Requests() {
+		if r.Method == "PUT" {
+			t.Errorf("shard 1 registered commands: %s", r)
+		}
+	}
+	if id, _ := fake1.Identify(); id.Shard == nil || *id.Shard != [2]int{1, 2} {
+		t.Errorf("shard 1 identified as %v", id.Shard)
+	}
+}
+
+func TestStripMention(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want string }{
+		{"<@999> What was stage 1?", "What was stage 1?"},
+		{"<@!999>, what is NIA?", "what is NIA?"},
+		{"So <@999>: which stage came first?", "So which stage came first?"},
+		{"<@999>", ""},
+		{"<@9999> not me", "<@9999> not me"},
+		{"no mention at all", "no mention at all"},
+	} {
+		if got := stripMention(c.in, "999"); got != c.want {
+			t.Errorf("stripMention(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

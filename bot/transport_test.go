@@ -1,0 +1,43 @@
+package bot
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestAPIClient(t *testing.T) {
+	t.Parallel()
+	got := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Host + " " + r.URL.Path + "?" + r.URL.RawQuery
+	}))
+	t.Cleanup(srv.Close)
+	for _, c := range []struct{ base, want string }{
+		{srv.URL, srv.Listener.Addr().String() + " /api/v9/gateway?v=9"},
+		{srv.URL + "/proxy/", srv.Listener.Addr().String() + " /proxy/api/v9/gateway?v=9"},
+	} {
+		client, err := APIClient(c.base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Get("https://discord.com/api/v9/gateway?v=9")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if last := <-got; last != c.want {
+			t.Errorf("base %s: request went to %q, want %q", c.base, last, c.want)
+		}
+	}
+	for _, bad := range []string{"ftp://x", "discord.example", "http://"} {
+		if _, err := APIClient(bad); err == nil {
+			t.Errorf("APIClient(%q): want an error", bad)
+		}
+	}
+	if c, err := APIClient(""); err != nil || c.Transport == nil {
+		t.Errorf("default client: %v", err)
+	}
+}
