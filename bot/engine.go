@@ -14,7 +14,6 @@ type Engine interface {
 	Ask(ctx context.Context, question string, opts index.AskOptions) (index.Answer, error)
 	Search(ctx context.Context, query string, k int) ([]index.Citation, error)
 	Context(ctx context.Context, passageID string, n int) ([]index.Citation, error)
-	Passage(ctx context.Context, id string) (index.Citation, bool)
 	Numbered(ctx context.Context, word string) ([]index.Numbered, error)
 	Acronyms() []index.Acronym
 	Info() index.Info
