@@ -1,12 +1,9 @@
 package index
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -14,16 +11,16 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/casebot/casebot/corpus"
 )
 
 // Index is a searchable, answerable corpus. It is safe for concurrent use.
 type Index struct {
-	mu  sync.RWMutex // guards st; held for reading during a search
-	st  *state
-	dir string // "" for an in-memory index
+	mu      sync.RWMutex // guards st; held for reading during a search
+	st      *state
+	writeMu sync.Mutex // one update at a time
+	store   *store     // nil for an in-memory index
 }
 
 // state is a bleve index and what is derived from it. A search holds the
@@ -32,9 +29,10 @@ type state struct {
 	bi   bleve.Index
 	info Info
 	lex  *lexicon
-	// rules are the corpus's vocabulary: its .vocab files, then the
-	// acronyms its text defines.
-	rules []corpus.Rule
+	// rules are the corpus's vocabulary: its .vocab files (vocabRules),
+	// then the acronyms its text defines.
+	rules      []corpus.Rule
+	vocabRules []corpus.Rule
 	// df is the document frequency of each term of the text field; inField
 	// holds the terms of the other searched fields, by field.
 	df              map[string]int
@@ -70,19 +68,30 @@ type DocInfo struct {
 	Size      int64    `json:"size"`
 	Passages  int      `json:"passages"`
 	Boost     float64  `json:"boost"`
+	// Acronyms are those the document defines in its text ("Long Form (LF)").
+	Acronyms []corpus.Rule `json:"acronyms,omitempty"`
 }
 
-// Options tune Build.
+// Options tune Build and Update.
 type Options struct {
-	// Dir is where the index is written; "" keeps it in memory.
+	// Dir is where the index is kept (see store.go); "" keeps it in memory.
 	Dir string
-	// Version numbers the build (shown in /sources and reply footers).
+	// Version numbers a new index (1 when unset); updates count on from it.
 	Version int
 	// Now is the current year, where open spans ("2018 onward") end. 0 means
 	// the year of the build.
 	Now int
-	// BatchSize is the number of passages written at a time; 0 means 500.
+	// BatchSize is the number of passages written at a time when building a
+	// whole index; 0 means 500. An update of an existing index is written in
+	// one batch, so that it is seen whole or not at all.
 	BatchSize int
+	// Full rebuilds the whole index beside the current one and swaps it in,
+	// instead of re-analysing only added and changed documents.
+	Full bool
+	// DryRun reports what an update would change and changes nothing.
+	DryRun bool
+	// Progress, when set, is called after each document is analysed.
+	Progress func(done, total int)
 }
 
 // internal keys of the bleve index's key-value store.
@@ -92,123 +101,6 @@ const (
 	keyDoc   = "casebot/doc/"
 	keyWords = "casebot/words"
 )
-
-// Build indexes a corpus.
-func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) {
-	if opts.Now == 0 {
-		opts.Now = time.Now().Year()
-	}
-	if opts.BatchSize <= 0 {
-		opts.BatchSize = 500
-	}
-	bi, err := create(opts.Dir)
-	if err != nil {
-		return nil, err
-	}
-	info := Info{Version: opts.Version, Built: time.Now().UTC().Truncate(time.Second), Now: opts.Now}
-	rules := append([]corpus.Rule(nil), c.Rules...)
-	var docTexts []storedDoc
-	words := map[string]bool{}
-	b := bi.NewBatch()
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
-		}
-		if err := bi.Batch(b); err != nil {
-			return err
-		}
-		b.Reset()
-		return nil
-	}
-	for _, d := range c.Docs {
-		if err := ctx.Err(); err != nil {
-			bi.Close()
-			return nil, err
-		}
-		ps := corpus.Split(d)
-		di := docInfo(d, ps)
-		info.Docs = append(info.Docs, di)
-		info.Passages += di.Passages
-		docTexts = append(docTexts, storedDoc{DocInfo: di, Text: d.Text})
-		rules = append(rules, acronymRules(d.Path, ps)...)
-		lead, docLead := leads(ps)
-		for i, p := range ps {
-			if !p.Kind.Searchable() {
-				continue
-			}
-			addWords(words, p.Text)
-			if err := b.Index(p.ID, passageDoc(p, d.Kind, d.Boost, opts.Now, lead[i], docLead)); err != nil {
-				bi.Close()
-				return nil, fmt.Errorf("index %s: %w", p.ID, err)
-			}
-			if b.Size() >= opts.BatchSize {
-				if err := flush(); err != nil {
-					bi.Close()
-					return nil, fmt.Errorf("write batch: %w", err)
-				}
-			}
-		}
-	}
-	for _, sd := range docTexts {
-		v, _ := json.Marshal(sd)
-		b.SetInternal([]byte(keyDoc+sd.Path), v)
-	}
-	rv, _ := json.Marshal(rules)
-	b.SetInternal([]byte(keyRules), rv)
-	b.SetInternal([]byte(keyWords), []byte(strings.Join(sortedSet(words), "\n")))
-	iv, _ := json.Marshal(info)
-	b.SetInternal([]byte(keyInfo), iv)
-	if err := flush(); err != nil {
-		bi.Close()
-		return nil, fmt.Errorf("write batch: %w", err)
-	}
-	st, err := load(bi)
-	if err != nil {
-		bi.Close()
-		return nil, err
-	}
-	return &Index{st: st, dir: opts.Dir}, nil
-}
-
-func create(dir string) (bleve.Index, error) {
-	m := newMapping()
-	if dir == "" {
-		bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
-		if err != nil {
-			return nil, fmt.Errorf("create in-memory index: %w", err)
-		}
-		return bi, nil
-	}
-	bi, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": "2s"})
-	if err != nil {
-		return nil, fmt.Errorf("create index %s: %w", dir, err)
-	}
-	return bi, nil
-}
-
-// ErrLocked is returned by Open when another process holds the index.
-var ErrLocked = errors.New("index is in use by another casebot process")
-
-// Open opens an index that Build wrote to dir.
-func Open(ctx context.Context, dir string) (*Index, error) {
-	registerAnalysis()
-	if _, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
-	}
-	bi, err := bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": "2s"})
-	if err != nil {
-		if err.Error() == "timeout" {
-			return nil, fmt.Errorf("open index %s: %w", dir, ErrLocked)
-		}
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
-	}
-	st, err := load(bi)
-	if err != nil {
-		bi.Close()
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
-	}
-	return &Index{st: st, dir: dir}, nil
-}
 
 // load reads what an index keeps beside its passages and derives the rest.
 func load(bi bleve.Index) (*state, error) {
@@ -225,6 +117,11 @@ func load(bi bleve.Index) (*state, error) {
 		if err := json.Unmarshal(raw, &rules); err != nil {
 			return nil, fmt.Errorf("read vocabulary: %w", err)
 		}
+	}
+	st.vocabRules = rules
+	rules = append([]corpus.Rule(nil), rules...)
+	for _, d := range st.info.Docs {
+		rules = append(rules, d.Acronyms...)
 	}
 	if err := st.readDictionaries(); err != nil {
 		return nil, err
@@ -296,8 +193,10 @@ func (st *state) known(term string) bool {
 	return false
 }
 
-// Close releases the index.
+// Close releases the index (and the store's lock).
 func (ix *Index) Close() error {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.st == nil {
@@ -305,7 +204,18 @@ func (ix *Index) Close() error {
 	}
 	err := ix.st.bi.Close()
 	ix.st = nil
+	if ix.store != nil {
+		ix.store.release()
+	}
 	return err
+}
+
+// Dir is where the index is kept, or "" for an in-memory index.
+func (ix *Index) Dir() string {
+	if ix.store == nil {
+		return ""
+	}
+	return ix.store.dir
 }
 
 // Info describes the current build.
@@ -315,11 +225,13 @@ func (ix *Index) Info() Info {
 	return ix.st.info
 }
 
-// storedDoc is what the index keeps of a document: its description and its
-// text, so that a citation's lines can always be shown.
+// storedDoc is what the index keeps of a document: its description, its
+// text, so that a citation's lines can always be shown, and the ids of its
+// passages, so that an update can delete them.
 type storedDoc struct {
 	DocInfo
-	Text string `json:"text"`
+	Text string   `json:"text"`
+	IDs  []string `json:"ids"`
 }
 
 func docInfo(d corpus.Document, ps []corpus.Passage) DocInfo {
@@ -332,6 +244,7 @@ func docInfo(d corpus.Document, ps []corpus.Passage) DocInfo {
 	return DocInfo{
 		Path: d.Path, Title: d.Title, Kind: d.Kind, Author: d.Author, Published: d.Published,
 		Sources: d.Sources, Hash: d.Hash, Size: d.Size, Passages: n, Boost: d.Boost,
+		Acronyms: acronymRules(d.Path, ps),
 	}
 }
 

@@ -65,7 +65,7 @@ func TestAskText(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"**Stage** **1**", "[1] ", "south-korea-e-government.md:", "> Stage 1 (1980s to 1995)"} {
+	for _, want := range []string{"**Stage** **1**", "[1] ", ".md:", "> Stage 1 (1980s to 1995)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -38,6 +38,7 @@ Usage:
   casebot search [--corpus DIR] [--index DIR] [-k N] QUERY...
   casebot sources [--corpus DIR] [--index DIR]
   casebot eval [-v] [--min-top1 F] [--min-abstain F] [--min-valid F] FILE...
+  casebot index --corpus DIR [--index DIR] [--full] [--dry-run]
   casebot serve [--http ADDR] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR]
   casebot help
 
@@ -77,6 +78,8 @@ func dispatch(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 		return cmdSources(ctx, rest, getenv, stdout, stderr)
 	case "eval":
 		return cmdEval(ctx, rest, getenv, stdout, stderr)
+	case "index":
+		return cmdIndex(ctx, rest, getenv, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -119,19 +122,34 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// openIndex opens the index the config names, building it from the corpus
-// when there is none yet.
+// openIndex opens the index the config names. With an index directory: the
+// store there, brought up to date with the corpus when a corpus directory is
+// given, or built there from the corpus when there is none yet. Without one:
+// an index in memory, built from the corpus (the embedded one by default).
 func openIndex(ctx context.Context, c Config) (*index.Index, error) {
-	if c.Index != "" {
-		if _, err := os.Stat(c.Index); err == nil {
-			return index.Open(ctx, c.Index)
+	if c.Index != "" && index.Exists(c.Index) {
+		ix, err := index.Open(ctx, c.Index)
+		if err != nil {
+			return nil, err
 		}
+		if c.Corpus == "" {
+			return ix, nil
+		}
+		corp, err := loadCorpus(c.Corpus)
+		if err == nil {
+			_, err = ix.Update(ctx, corp, index.Options{})
+		}
+		if err != nil {
+			ix.Close()
+			return nil, err
+		}
+		return ix, nil
 	}
 	corp, err := loadCorpus(c.Corpus)
 	if err != nil {
 		return nil, err
 	}
-	return index.Build(ctx, corp, index.Options{Dir: c.Index, Version: 1})
+	return index.Build(ctx, corp, index.Options{Dir: c.Index})
 }
 
 func loadCorpus(dir string) (*corpus.Corpus, error) {
