@@ -61,6 +61,12 @@ func TestIsOrganisation(t *testing.T) {
 		{"Internet of Things", false},
 		{"customer service", false}, // not written as a name
 		{"Agency", false},
+		{"Master of Business Administration", false},
+		{"United Nations Public Service Awards", false},
+		{"United Nations", true},
+		{"American Society for Public Administration", true},
+		{"Korea Agency for Digital Opportunity", true},
+		{"Korea ON-line E-Procurement System", false},
 	} {
 		if got := isOrganisation(c.long); got != c.want {
 			t.Errorf("isOrganisation(%q) = %v", c.long, got)

@@ -547,30 +547,40 @@ func (l *lookups) agencies(eng Engine) []index.Acronym {
 	return l.orgs
 }
 
-// orgWords are words that make a name an organisation's, in English
-// generally: not a list of this corpus's bodies.
+// orgWords are nouns that name a kind of body, in English generally:
+// not a list of this corpus's organisations.
 var orgWords = map[string]bool{
-	"agency": true, "institute": true, "ministry": true, "committee": true, "commission": true,
-	"service": true, "center": true, "centre": true, "centers": true, "centres": true, "council": true,
-	"office": true, "administration": true, "bureau": true, "authority": true, "department": true,
-	"board": true, "organisation": true, "organization": true, "foundation": true, "association": true,
-	"alliance": true, "corporation": true, "agencies": true, "federation": true,
+	"agency": true, "agencies": true, "institute": true, "ministry": true, "committee": true,
+	"commission": true, "service": true, "center": true, "centre": true, "centers": true,
+	"centres": true, "council": true, "office": true, "administration": true, "bureau": true,
+	"authority": true, "department": true, "board": true, "organisation": true,
+	"organization": true, "foundation": true, "association": true, "alliance": true,
+	"corporation": true, "federation": true, "society": true, "nations": true, "union": true,
 }
 
-// isOrganisation reads a long form as an organisation's name when one of
-// its words names a kind of body ("National Tax Service") and it is
-// written as a name, in capitals.
+// isOrganisation reads a long form as an organisation's name when it is
+// written as a name (a capital first) and its head noun, the last word
+// before "of", "for", "on"... ("Ministry of the Interior", "Korea
+// Centers for Disease Control", "National Tax Service"), names a kind of
+// body. "Master of Business Administration" and "United Nations Public
+// Service Awards" are not.
 func isOrganisation(long string) bool {
 	words := strings.Fields(long)
 	if len(words) < 2 {
 		return false
 	}
-	found := false
-	for _, w := range words {
-		if orgWords[strings.ToLower(strings.Trim(w, ",.()"))] {
-			found = true
+	if r := []rune(words[0]); r[0] < 'A' || r[0] > 'Z' {
+		return false
+	}
+	head := words
+	for i, w := range words {
+		if w == "of" || w == "for" || w == "on" || w == "in" || w == "to" || w == "at" {
+			head = words[:i]
+			break
 		}
 	}
-	first := []rune(words[0])
-	return found && len(first) > 0 && first[0] >= 'A' && first[0] <= 'Z'
+	if len(head) == 0 {
+		return false
+	}
+	return orgWords[strings.ToLower(strings.Trim(head[len(head)-1], ",.()"))]
 }

@@ -3,37 +3,38 @@ package bot
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // markdown renders document text for Discord: characters Discord would
-// read as formatting are escaped, so the passage shows verbatim; the
+// read as formatting are escaped, so the passage shows as written; the
 // ranges in hl (rune offsets into text, sorted, as index.Citation has
 // them) are set in bold; links are wrapped in <> and never escaped or
-// bolded inside.
+// bolded inside. The documents are markdown themselves: their own bold
+// markers ("**PPS** (Public Procurement Service)") are dropped rather than
+// shown as asterisks, as they would clash with the highlights.
 func markdown(text string, hl [][2]int) string {
 	rs := []rune(text)
-	links := linkRe.FindAllStringIndex(text, -1)
-	// Link byte ranges as rune ranges.
-	var linkRunes [][2]int
-	if len(links) > 0 {
-		byteToRune := make(map[int]int, len(rs)+1)
-		bi := 0
-		for ri, r := range rs {
-			byteToRune[bi] = ri
-			bi += len(string(r))
-		}
-		byteToRune[bi] = len(rs)
-		for _, l := range links {
-			linkRunes = append(linkRunes, [2]int{byteToRune[l[0]], byteToRune[l[1]]})
-		}
-	}
+	links := linkRunes(text, rs)
 	inLink := func(i int) (int, bool) {
-		for _, l := range linkRunes {
+		for _, l := range links {
 			if i >= l[0] && i < l[1] {
 				return l[1], true
 			}
 		}
 		return 0, false
+	}
+	// The document's own "**" pairs, by the rune index they start at.
+	var stars []int
+	for i := 0; i+1 < len(rs); i++ {
+		if _, ok := inLink(i); !ok && rs[i] == '*' && rs[i+1] == '*' {
+			stars = append(stars, i)
+			i++
+		}
+	}
+	docBold := map[int]bool{}
+	for _, i := range stars[:len(stars)/2*2] {
+		docBold[i] = true
 	}
 	hl = clampRanges(hl, len(rs))
 
@@ -42,6 +43,13 @@ func markdown(text string, hl [][2]int) string {
 	bold := false
 	lineStart := true
 	for i := 0; i < len(rs); {
+		for h < len(hl) && hl[h][1] <= i {
+			if bold {
+				sb.WriteString("**")
+				bold = false
+			}
+			h++
+		}
 		if end, ok := inLink(i); ok {
 			if bold {
 				sb.WriteString("**")
@@ -55,14 +63,15 @@ func markdown(text string, hl [][2]int) string {
 			if !wrapped {
 				sb.WriteByte('>')
 			}
-			for h < len(hl) && hl[h][1] <= end {
-				h++
-			}
 			i = end
 			lineStart = false
 			continue
 		}
-		if !bold && h < len(hl) && i >= hl[h][0] && i < hl[h][1] {
+		if docBold[i] {
+			i += 2
+			continue
+		}
+		if !bold && h < len(hl) && i >= hl[h][0] {
 			sb.WriteString("**")
 			bold = true
 		}
@@ -76,16 +85,31 @@ func markdown(text string, hl [][2]int) string {
 		sb.WriteRune(r)
 		lineStart = r == '\n'
 		i++
-		if bold && i >= hl[h][1] {
-			sb.WriteString("**")
-			bold = false
-			h++
-		}
 	}
 	if bold {
 		sb.WriteString("**")
 	}
 	return sb.String()
+}
+
+// linkRunes finds the links in text, as rune ranges of rs ([]rune(text)).
+func linkRunes(text string, rs []rune) [][2]int {
+	links := linkRe.FindAllStringIndex(text, -1)
+	if len(links) == 0 {
+		return nil
+	}
+	byteToRune := make(map[int]int, len(rs)+1)
+	bi := 0
+	for ri, r := range rs {
+		byteToRune[bi] = ri
+		bi += utf8.RuneLen(r)
+	}
+	byteToRune[bi] = len(rs)
+	out := make([][2]int, len(links))
+	for i, l := range links {
+		out[i] = [2]int{byteToRune[l[0]], byteToRune[l[1]]}
+	}
+	return out
 }
 
 // clampRanges sorts and merges ranges and keeps them inside [0, n).

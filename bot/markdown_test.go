@@ -27,6 +27,9 @@ func TestMarkdown(t *testing.T) {
 		{"link already wrapped", "see <https://example.com/a_b>", nil, "see <https://example.com/a_b>"},
 		{"no bold inside a link", "go to https://nia.or.kr now", [][2]int{{6, 20}}, "go to <https://nia.or.kr> now"},
 		{"@everyone is left to allowed_mentions", "@everyone look", nil, "@everyone look"},
+		{"the document's bold dropped", "**PPS** (Public Procurement Service): runs KONEPS.", [][2]int{{16, 27}}, "PPS (Public **Procurement** Service): runs KONEPS."},
+		{"highlight inside the document's bold", "**PPS** runs it", [][2]int{{2, 5}}, "**PPS** runs it"},
+		{"an unpaired ** is escaped", "**a** and ** b", nil, `a and \*\* b`},
 	} {
 		if got := markdown(c.text, c.hl); got != c.want {
 			t.Errorf("%s: markdown(%q) = %q, want %q", c.name, c.text, got, c.want)

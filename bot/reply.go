@@ -288,12 +288,28 @@ var bareLinkTail = regexp.MustCompile(`https?://\S*$`)
 // linkRe finds links; trailing punctuation is not part of them.
 var linkRe = regexp.MustCompile(`https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"*_~|]`)
 
+// codeRe finds code blocks and code spans, where <> would show as is.
+var codeRe = regexp.MustCompile("(?s)```.*?```|`[^`\n]*`")
+
 // wrapLinks puts <> around bare links, so Discord shows them without a
-// preview card. Links already in <> or in a markdown link are left alone.
+// preview card. Links already in <>, in a markdown link or in code are
+// left alone.
 func wrapLinks(s string) string {
 	if !strings.Contains(s, "http") {
 		return s
 	}
+	var sb strings.Builder
+	last := 0
+	for _, m := range codeRe.FindAllStringIndex(s, -1) {
+		sb.WriteString(wrapBareLinks(s[last:m[0]]))
+		sb.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	sb.WriteString(wrapBareLinks(s[last:]))
+	return sb.String()
+}
+
+func wrapBareLinks(s string) string {
 	var sb strings.Builder
 	last := 0
 	for _, m := range linkRe.FindAllStringIndex(s, -1) {

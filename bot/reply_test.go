@@ -157,6 +157,12 @@ func TestFit(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", out.Content, want)
 			}
 		}},
+		{"links in code left alone", Reply{Content: "```\nhttps://example.com/x\n``` and `https://example.com/y` but https://example.com/z"}, func(t *testing.T, out Reply) {
+			want := "```\nhttps://example.com/x\n``` and `https://example.com/y` but <https://example.com/z>"
+			if out.Content != want {
+				t.Errorf("got  %q\nwant %q", out.Content, want)
+			}
+		}},
 		{"bold kept balanced when cut", Reply{Embeds: []Embed{{Description: strings.Repeat("word ", 900) + "**" + strings.Repeat("bold ", 400) + "**"}}}, func(t *testing.T, out Reply) {
 			if strings.Count(out.Embeds[0].Description, "**")%2 != 0 {
 				t.Errorf("unbalanced ** after the cut: …%q", out.Embeds[0].Description[len(out.Embeds[0].Description)-30:])
