@@ -48,6 +48,17 @@ type Request struct {
 	Text string
 	// Embeds are the embeds of the message a button was clicked on.
 	Embeds []Embed
+	// Attachments are the files given to attachment options, by option
+	// name (an admin's /add-document, for one).
+	Attachments map[string]Attachment
+}
+
+// Attachment is a file a user gave a command. URL is Discord's CDN link.
+type Attachment struct {
+	Filename    string
+	ContentType string
+	Size        int
+	URL         string
 }
 
 // String returns a string option ("" if missing).
@@ -99,6 +110,9 @@ const (
 	StringOption  OptionType = 3
 	IntegerOption OptionType = 4
 	BooleanOption OptionType = 5
+	// AttachmentOption takes a file; the handler finds it in
+	// Request.Attachments.
+	AttachmentOption OptionType = 11
 )
 
 // Option is one option of a slash command.

@@ -53,6 +53,15 @@ func requestFrom(i *discordgo.Interaction) Request {
 			if o.Focused {
 				r.Focused = o.Name
 			}
+			id, _ := o.Value.(string)
+			if o.Type != discordgo.ApplicationCommandOptionAttachment || d.Resolved == nil || d.Resolved.Attachments[id] == nil {
+				continue
+			}
+			a := d.Resolved.Attachments[id]
+			if r.Attachments == nil {
+				r.Attachments = map[string]Attachment{}
+			}
+			r.Attachments[o.Name] = Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, URL: a.URL}
 		}
 	case discordgo.InteractionMessageComponent:
 		r.Kind = KindButton
