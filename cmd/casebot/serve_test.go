@@ -916,12 +916,13 @@ func TestServeBadToken(t *testing.T) {
 	}
 }
 
-// TestServeRealDiscord connects to Discord itself. It runs only when
-// DISCORD_TOKEN (and, to keep the commands out of everyone's servers,
-// DISCORD_GUILD_ID) are set, e.g. from a test application's .env.
+// TestServeRealDiscord connects to Discord itself, registers the commands
+// and disconnects. It runs only when DISCORD_TOKEN is set in the
+// environment; use a test application, and set DISCORD_GUILD_ID too to
+// register in a test server rather than globally.
 func TestServeRealDiscord(t *testing.T) {
-	if os.Getenv("DISCORD_TOKEN") == "" || os.Getenv("DISCORD_GUILD_ID") == "" {
-		t.Skip("DISCORD_TOKEN and DISCORD_GUILD_ID not set: not talking to Discord")
+	if os.Getenv("DISCORD_TOKEN") == "" {
+		t.Skip("DISCORD_TOKEN not set: not talking to Discord")
 	}
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "empty.env") // the settings come from the environment
