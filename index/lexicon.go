@@ -2,6 +2,7 @@ package index
 
 import (
 	"embed"
+	"sync"
 	"regexp"
 	"strings"
 	"unicode"
@@ -50,12 +51,24 @@ const (
 )
 
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
-	a := newAnalyzer()
+	base := baseLexicon()
+	lx := &lexicon{alts: make(map[string][]alternative, len(base.alts)), maxLen: base.maxLen,
+		filler: base.filler, frame: base.frame}
+	for k, v := range base.alts {
+		lx.alts[k] = append([]alternative(nil), v...)
+	}
+	lx.add(sharedAnalyzer(), corpusRules, corpusRuleWeight)
+	lx.close()
+	return lx
+}
+
+// baseLexicon is the general English layer, the same for every corpus,
+// compiled once.
+var baseLexicon = sync.OnceValue(func() *lexicon {
+	a := sharedAnalyzer()
 	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}}
 	lx.add(a, builtinRules("english.vocab"), englishRuleWeight)
 	lx.add(a, builtinRules("irregular.vocab"), formWeight)
-	lx.add(a, corpusRules, corpusRuleWeight)
-	lx.close()
 	for _, w := range builtinWords("question-words.txt") {
 		for _, t := range analyzeTerms(a, w) {
 			lx.filler[t] = true
@@ -67,7 +80,7 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 		}
 	}
 	return lx
-}
+})
 
 func (lx *lexicon) add(a *analyzer, rules []corpus.Rule, weight float64) {
 	for _, r := range rules {

@@ -130,4 +130,3 @@ func printSummary(w io.Writer, dir string, s index.Summary) {
 	fmt.Fprintf(w, "  %d documents analysed (%.1f KB), %d passages, index version %d, %s\n",
 		s.Analyzed, float64(s.Bytes)/1024, s.Passages, s.Version, s.Took.Round(time.Millisecond))
 }
-
