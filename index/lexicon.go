@@ -2,9 +2,9 @@ package index
 
 import (
 	"embed"
-	"sync"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
