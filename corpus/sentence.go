@@ -50,7 +50,7 @@ func Sentences(text string) [][2]int {
 			continue // no space after it, or end of text
 		}
 		c, _ := utf8.DecodeRuneInString(text[next:])
-		if !(unicode.IsUpper(c) || unicode.IsDigit(c) || strings.ContainsRune(`"'“‘([•-–`, c)) {
+		if !(unicode.IsUpper(c) || unicode.IsDigit(c) || strings.ContainsRune(`"'“‘([•-–`, c) || capitalInside(text[next:])) {
 			continue
 		}
 		if r == '.' && isAbbreviation(text[start:i-1]) {
@@ -64,6 +64,21 @@ func Sentences(text string) [][2]int {
 		out = append(out, [2]int{start, len(text)})
 	}
 	return out
+}
+
+// capitalInside reports whether the word at the start of s has a capital
+// after a hyphen ("e-Governance", which starts a sentence in lower case).
+func capitalInside(s string) bool {
+	end := strings.IndexFunc(s, unicode.IsSpace)
+	if end < 0 {
+		end = len(s)
+	}
+	i := strings.IndexByte(s[:end], '-')
+	if i < 0 || i+1 >= end {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i+1 : end])
+	return unicode.IsUpper(r)
 }
 
 // isAbbreviation reports whether the word that ends s is an abbreviation or a

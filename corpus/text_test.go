@@ -50,6 +50,8 @@ func TestSentences(t *testing.T) {
 		{"See e.g. Korea. And Mohammad J. Sear wrote it.", []string{"See e.g. Korea. ", "And Mohammad J. Sear wrote it."}},
 		{"It said “Put Experience First.” Then more.", []string{"It said “Put Experience First.” ", "Then more."}},
 		{"version 2.6.3 is out", []string{"version 2.6.3 is out"}},
+		{"the intelligent digital government.\u00a0e-Governance has played a role.", []string{"the intelligent digital government.\u00a0", "e-Governance has played a role."}},
+		{"it rose 3 p.c. and e-mail grew.", []string{"it rose 3 p.c. and e-mail grew."}},
 	}
 	for _, tt := range tests {
 		var got []string
