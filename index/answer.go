@@ -511,22 +511,24 @@ func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []
 	checked := map[string]bool{}
 	for k := 0; k < len(order) && k < leadCandidates; k++ {
 		m := cands[order[k]].meta
-		heads := []struct {
-			text string
-			lead int
-		}{{m.Title, m.DocLead}}
+		// A section's heading is read in its document's context: "Contact
+		// tracing" in "Korea's digital response to COVID-19" is about
+		// contact tracing in Korea during COVID-19. The topic bonus goes by
+		// the heading alone.
+		type head struct {
+			heading, context string
+			lead             int
+		}
+		heads := []head{{m.Title, "", m.DocLead}}
 		if len(m.Section) > 0 {
-			heads = append(heads, struct {
-				text string
-				lead int
-			}{m.Section[len(m.Section)-1], m.Lead})
+			heads = append(heads, head{m.Section[len(m.Section)-1], m.Title, m.Lead})
 		}
 		for _, h := range heads {
-			if h.lead < 0 || checked[m.Source+"\x00"+h.text] {
+			if h.lead < 0 || checked[m.Source+"\x00"+h.heading] {
 				continue
 			}
-			checked[m.Source+"\x00"+h.text] = true
-			cov := p.coverageOfTerms(st.headingTerms(h.text))
+			checked[m.Source+"\x00"+h.heading] = true
+			cov := p.coverageOfTerms(st.headingTerms(strings.TrimSpace(h.context + "\n" + h.heading)))
 			if cov < bar {
 				continue
 			}
@@ -545,7 +547,7 @@ func (st *state) promoteLeads(ctx context.Context, p plan, cands []candidate) []
 			// the question's years and kind of answer.
 			if v := p.withYearsAndType(cov, cands[j].meta, cands[j].locs); v >= cands[j].coverage {
 				cands[j].coverage = v
-				cands[j].topic = math.Max(cands[j].topic, p.specificity(st.headingTerms(h.text)))
+				cands[j].topic = math.Max(cands[j].topic, p.specificity(st.headingTerms(h.heading)))
 			}
 		}
 	}
