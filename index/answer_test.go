@@ -119,6 +119,9 @@ func TestAbstention(t *testing.T) {
 		"good morning",
 		"What's the best Korean fried chicken?",
 		"how do I renew my passport",
+		"Where can I get the best Korean barbecue?",
+		"which Korean noodle brand is the most popular?",
+		"Can you write me a poem?",
 	} {
 		t.Run(q, func(t *testing.T) {
 			a := ask(t, q)

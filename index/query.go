@@ -165,10 +165,10 @@ func dupConcept(cs []concept, c *concept) bool {
 // weigh sets how much a concept says (the idf of its rarest own term, or of
 // a term the corpus lacks) and whether the corpus has it at all.
 //
-// When the question's own words are not in the corpus but another way of
-// saying them is ("e-gov" for "e-government"), the weight is that of the
-// commonest such way: the concept is as informative as the words the corpus
-// uses for it.
+// A concept is as informative as the commonest way the corpus says it: its
+// own words, or an equivalent from the vocabulary ("Korean" and "Korea"), or,
+// when the corpus lacks its own words, any other way ("e-gov" for
+// "e-government").
 func (st *state) weigh(c *concept) {
 	rarest := func(terms []string) int {
 		m := -1
@@ -180,6 +180,7 @@ func (st *state) weigh(c *concept) {
 		return max(m, 0)
 	}
 	df := rarest(c.alts[0].terms)
+	own := st.anyDF(c.alts[0].terms)
 	for _, a := range c.alts {
 		all := true
 		for _, t := range a.terms {
@@ -189,10 +190,11 @@ func (st *state) weigh(c *concept) {
 			continue
 		}
 		c.known = true
-		if st.anyDF(c.alts[0].terms) {
-			break
+		// An equivalent the corpus treats as the same word ("Korean" for
+		// "Korea") makes the concept as common as that form.
+		if !own || a.weight >= corpusRuleWeight {
+			df = max(df, rarest(a.terms))
 		}
-		df = max(df, rarest(a.terms))
 	}
 	c.weight = st.idf(df)
 	if !c.known && isPredicate(strings.ToLower(c.word)) {
