@@ -814,9 +814,7 @@ func highlights(text string, toks []token, p plan) [][2]int {
 		out = append(out, [2]int{t.start, t.end})
 	}
 	for _, s := range p.spans {
-		for _, y := range yearMentions(text, s) {
-			out = append(out, y)
-		}
+		out = append(out, yearMentions(text, s)...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return mergeRanges(out)

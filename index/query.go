@@ -3,7 +3,6 @@ package index
 import (
 	"math"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -331,7 +330,8 @@ func asksForList(q string) bool {
 	return false
 }
 
-// sortedTerms lists every term of a plan, for highlighting.
+// termWeights lists every term of a plan, for highlighting, with the best
+// weight it is matched with.
 func (p plan) termWeights() map[string]float64 {
 	out := map[string]float64{}
 	for _, c := range p.concepts {
@@ -346,14 +346,5 @@ func (p plan) termWeights() map[string]float64 {
 			}
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[string]float64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
