@@ -48,6 +48,9 @@ var (
 // onward", "since 2018") runs to the year now. Numbers outside 1800-2099 are
 // not years.
 func Years(text string, now int) []Span {
+	if !mayHoldYear(text) {
+		return nil
+	}
 	type found struct {
 		at   int
 		span Span
@@ -117,6 +120,20 @@ func Years(text string, now int) []Span {
 	}
 	return out
 }
+
+// mayHoldYear is a quick test that a text has "18", "19" or "20" followed by
+// two digits somewhere, before the costlier patterns run.
+func mayHoldYear(text string) bool {
+	for i := 0; i+3 < len(text); i++ {
+		if (text[i] == '1' && (text[i+1] == '8' || text[i+1] == '9') || text[i] == '2' && text[i+1] == '0') &&
+			isDigit(text[i+2]) && isDigit(text[i+3]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func pointSpan(text string, da, db, ya, yb int) Span {
 	if da >= 0 {

@@ -263,9 +263,9 @@ type passageMeta struct {
 	List      int           `json:"list"`
 	Boost     float64       `json:"boost"`
 	Spans     []corpus.Span `json:"spans,omitempty"`
-	// Number is true when the text states a quantity (a number that is not a
-	// year), Duration when it states a length of time ("12+ years", "from
-	// 1995 to 2005").
+	// Number is true when the text states a quantity (a number, in digits
+	// or words, that is not a year), Duration when it states a length of time
+	// ("12+ years", "from 1995 to 2005").
 	Number   bool `json:"number,omitempty"`
 	Duration bool `json:"duration,omitempty"`
 	// Lead is the Seq of the passage that opens this passage's section, and
@@ -334,6 +334,7 @@ const maxSpanYears = 120
 
 func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead int) map[string]interface{} {
 	spans := corpus.Years(p.Text, now)
+	numPos := numberPositions(p.Text)
 	var years []float64
 	seen := map[int]bool{}
 	for _, s := range spans {
@@ -347,7 +348,7 @@ func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead
 	meta, _ := json.Marshal(passageMeta{
 		Source: p.Source, Title: p.Title, Section: p.Section, LineStart: p.LineStart,
 		LineEnd: p.LineEnd, Kind: string(p.Kind), DocKind: kind, Context: p.Context, Seq: p.Seq, List: p.List, Boost: boost, Spans: spans,
-		Number: statesQuantity(p.Text), Duration: statesDuration(p.Text, spans), Lead: lead, DocLead: docLead, NumPos: numberPositions(p.Text),
+		Number: len(numPos) > 0, Duration: statesDuration(p.Text, spans), Lead: lead, DocLead: docLead, NumPos: numPos,
 	})
 	doc := map[string]interface{}{
 		fieldText:    p.Text,
@@ -369,19 +370,19 @@ func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead
 	return doc
 }
 
-// numberPositions finds the positions of number tokens that are not years.
+// numberPositions finds the positions of number tokens ("4", "7.37",
+// "20,000", number words analyzed to digits) that are not years.
 func numberPositions(text string) []int {
 	var out []int
 	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
 		term := string(t.Term)
-		if term != "" && strings.Trim(term, "0123456789") == "" && !isYearToken(term) {
+		if strings.ContainsAny(term, "0123456789") && strings.Trim(term, "0123456789.,") == "" && !isYearToken(term) {
 			out = append(out, t.Position)
 		}
 	}
 	return out
 }
 
-var quantityRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozens?)\b`)
 
 var durationRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|several|many|few)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b`)
 
@@ -393,14 +394,10 @@ func statesDuration(text string, spans []corpus.Span) bool {
 			return true
 		}
 	}
-	return durationRe.MatchString(text)
-}
-
-// statesQuantity reports whether a text names a number other than a year.
-func statesQuantity(text string) bool {
-	for _, m := range quantityRe.FindAllString(text, -1) {
-		if !isYearToken(m) {
-			return true
+	lower := strings.ToLower(text)
+	for _, unit := range []string{"year", "month", "week", "day", "hour", "minute", "decade"} {
+		if strings.Contains(lower, unit) {
+			return durationRe.MatchString(text)
 		}
 	}
 	return false

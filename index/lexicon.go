@@ -208,9 +208,9 @@ func builtinWords(name string) []string {
 	return out
 }
 
-// acronymDefRe finds an acronym in brackets after the words that may define
-// it: "Internet of Things (IoT)", "Ernst & Young (EY)".
-var acronymDefRe = regexp.MustCompile(`((?:[\p{L}\p{N}&’'-]+[ \t]+){1,12}?)\(([\p{L}\p{N}&-]{2,10})\)`)
+// acronymDefRe finds an acronym in brackets, which the words before it may
+// define: "Internet of Things (IoT)", "Ernst & Young (EY)".
+var acronymDefRe = regexp.MustCompile(`\(([\p{L}\p{N}&-]{2,10})\)`)
 
 // acronymRules finds acronyms that a corpus defines in its own text, written
 // as "Long Form (LF)", with the Schwartz-Hearst algorithm: the long form is
@@ -220,13 +220,16 @@ func acronymRules(where string, ps []corpus.Passage) []corpus.Rule {
 	var out []corpus.Rule
 	seen := map[string]bool{}
 	for _, p := range ps {
+		if !strings.Contains(p.Text, "(") {
+			continue
+		}
 		for _, m := range acronymDefRe.FindAllStringSubmatchIndex(p.Text, -1) {
-			short := p.Text[m[4]:m[5]]
+			short := p.Text[m[2]:m[3]]
 			if !looksLikeAcronym(short) {
 				continue
 			}
 			// Look back over at most min(len+5, 2*len) words before the bracket.
-			words := strings.Fields(p.Text[:m[2]] + p.Text[m[2]:m[3]])
+			words := strings.Fields(p.Text[max(0, m[0]-300):m[0]])
 			limit := min(len(short)+5, 2*len(short))
 			if len(words) > limit {
 				words = words[len(words)-limit:]
