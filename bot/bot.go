@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net/http"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,15 @@ type Options struct {
 	CacheSize int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Reindexer is the corpus directory the admin commands change and
+	// reindex; nil when the bot serves the embedded corpus, and they say so.
+	Reindexer *Reindexer
+	// MaxUploadBytes caps /add-document's files (default and at most
+	// DefaultMaxUploadBytes, the largest document the corpus reads).
+	MaxUploadBytes int64
+	// Download fetches attachments (default: a client with a 1 minute
+	// timeout). Not the API client: attachments are on Discord's CDN.
+	Download *http.Client
 }
 
 // Bot answers requests. Its methods are safe for concurrent use; the
@@ -47,6 +57,9 @@ type Bot struct {
 	lookups    lookups
 	stats      counters
 	inflight   tracker
+	rx         *Reindexer
+	maxUpload  int64
+	download   *http.Client
 }
 
 // New returns a bot with the built-in commands registered.
@@ -75,6 +88,15 @@ func New(o Options) (*Bot, error) {
 	if o.DataDir == "" {
 		return nil, errors.New("bot: no data directory")
 	}
+	if o.MaxUploadBytes <= 0 {
+		o.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if o.MaxUploadBytes > DefaultMaxUploadBytes {
+		return nil, fmt.Errorf("bot: uploads of up to %d bytes: the corpus reads documents of up to %d", o.MaxUploadBytes, DefaultMaxUploadBytes)
+	}
+	if o.Download == nil {
+		o.Download = &http.Client{Timeout: downloadTimeout}
+	}
 	fb, err := openFeedback(o.DataDir)
 	if err != nil {
 		return nil, err
@@ -89,8 +111,11 @@ func New(o Options) (*Bot, error) {
 		cache:      newStateCache(o.CacheSize),
 		deferAfter: o.DeferAfter,
 		now:        o.Now,
+		rx:         o.Reindexer,
+		maxUpload:  o.MaxUploadBytes,
+		download:   o.Download,
 	}
-	if err := b.reg.Add(b.builtinCommands()...); err != nil {
+	if err := b.reg.Add(append(b.builtinCommands(), b.adminCommands()...)...); err != nil {
 		return nil, err
 	}
 	if err := b.reg.Handle(b.builtinActions()...); err != nil {
@@ -99,8 +124,8 @@ func New(o Options) (*Bot, error) {
 	return b, nil
 }
 
-// Registry returns the bot's commands, for registering more (admin
-// commands) before the bot starts serving.
+// Registry returns the bot's commands, for registering more before the
+// bot starts serving.
 func (b *Bot) Registry() *Registry { return b.reg }
 
 // Handle answers one request. It is what a request's goroutine runs, so

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -141,7 +142,10 @@ type Command struct {
 	Limited bool
 	// Private says, before the answer is known, whether it is ephemeral;
 	// a slow answer is deferred with that visibility. nil means public.
-	Private  func(Request) bool
+	Private func(Request) bool
+	// Timeout bounds the handler; 0 means 30 s. A reindex may take
+	// minutes, and Discord lets a deferred answer be edited for 15.
+	Timeout  time.Duration
 	Run      Handler
 	Complete Completer
 }
@@ -158,8 +162,7 @@ type Action struct {
 // adminPermissions are the permissions an admin command needs (either).
 const adminPermissions = discordgo.PermissionManageGuild | discordgo.PermissionAdministrator
 
-// Registry holds the bot's slash commands and button actions. The admin
-// commands of the reindex issue are added with Add like any other.
+// Registry holds the bot's slash commands and button actions.
 type Registry struct {
 	commands []Command
 	byName   map[string]int

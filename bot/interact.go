@@ -18,8 +18,8 @@ const (
 	// responseDeadline is Discord's window for an interaction's first
 	// response; the callback request must have been answered by then.
 	responseDeadline = discordgo.InteractionDeadline
-	// handlerTimeout bounds a handler, well inside the 15 minutes an
-	// interaction token may edit its response.
+	// handlerTimeout bounds a handler unless its command says otherwise,
+	// well inside the 15 minutes an interaction token may edit its response.
 	handlerTimeout = 30 * time.Second
 	// sendTimeout bounds an edit or a message sent after the first response.
 	sendTimeout = 10 * time.Second
@@ -205,7 +205,7 @@ func (b *Bot) interact(ctx context.Context, i *discordgo.Interaction, out respon
 	}
 
 	private := b.Private(req)
-	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
+	hctx, cancel := context.WithTimeout(ctx, b.timeout(req))
 	defer cancel()
 	done := make(chan Reply, 1)
 	go func() { done <- b.Handle(hctx, req) }() // Handle recovers
@@ -225,6 +225,14 @@ func (b *Bot) interact(ctx context.Context, i *discordgo.Interaction, out respon
 		defer cancel()
 		b.send(log, "edit", out.edit(ectx, edit(rep)))
 	}
+}
+
+// timeout is how long r's handler may run.
+func (b *Bot) timeout(r Request) time.Duration {
+	if c, ok := b.reg.Command(r.Command); ok && r.Kind == KindCommand && c.Timeout > 0 {
+		return c.Timeout
+	}
+	return handlerTimeout
 }
 
 // send logs and counts a response Discord did not take. Nothing else can

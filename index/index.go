@@ -383,7 +383,6 @@ func numberPositions(text string) []int {
 	return out
 }
 
-
 var durationRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|several|many|few)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b`)
 
 // statesDuration reports whether a text states a length of time: a number of
