@@ -19,6 +19,7 @@ func cmdAsk(ctx context.Context, args []string, getenv env, stdin io.Reader, std
 	fs.IntVar(&c.K, "k", 3, "number of citations")
 	fs.BoolVar(&c.JSON, "json", false, "print JSON (with \"-\": one question a line from stdin, one object a line out)")
 	explain := fs.Bool("explain", false, "show how the question was read and how the best passages scored")
+	plain := fs.Bool("plain", false, "BM25 alone, every mechanism off (for comparison)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func cmdAsk(ctx context.Context, args []string, getenv env, stdin io.Reader, std
 		return err
 	}
 	defer ix.Close()
-	opts := index.AskOptions{K: c.K, Explain: *explain}
+	opts := index.AskOptions{K: c.K, Explain: *explain, Plain: *plain}
 	if stream {
 		return askStream(ctx, ix, opts, stdin, stdout, c.JSON)
 	}

@@ -15,6 +15,7 @@ func cmdEval(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	c.flags(fs, getenv)
 	fs.IntVar(&c.K, "k", 3, "citations per answer")
 	verbose := fs.Bool("v", false, "list every miss")
+	plain := fs.Bool("plain", false, "BM25 alone, every mechanism off (for comparison)")
 	minTop1 := fs.Float64("min-top1", 0, "fail (exit 1) below this top-1 rate")
 	minAbstain := fs.Float64("min-abstain", 0, "fail below this abstention rate on out-of-scope questions")
 	minValid := fs.Float64("min-valid", 0, "fail below this rate of valid citations")
@@ -42,7 +43,7 @@ func cmdEval(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		return err
 	}
 	defer ix.Close()
-	rep, err := ix.Evaluate(ctx, qs, index.AskOptions{K: c.K})
+	rep, err := ix.Evaluate(ctx, qs, index.AskOptions{K: c.K, Plain: *plain})
 	if err != nil {
 		return err
 	}
