@@ -2,7 +2,6 @@ package index
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -91,16 +90,16 @@ func cleanQuestion(q string) (string, bool) {
 
 func (st *state) plan(question string) plan {
 	q, truncated := cleanQuestion(question)
-	p := plan{truncated: truncated, spans: corpus.Years(q, st.info.Now), list: asksForList(q), want: answerTypeOf(q)}
+	p := plan{truncated: truncated, spans: corpus.Years(q, st.info.Now), list: asksForList(q)}
+	var counted string
+	p.want, counted = answerTypeOf(questionWords(q))
 	for _, s := range p.spans {
 		w := st.idf(st.df[strconv.Itoa(s.From)])
 		p.spanWeights = append(p.spanWeights, math.Min(maxYearWeight, math.Max(minYearWeight, w)))
 	}
 	toks := questionTokens(q)
-	if m := countedRe.FindStringSubmatch(q); m != nil {
-		if ts := analyzeTerms(sharedAnalyzer(), m[1]); len(ts) > 0 {
-			p.counted = ts[0]
-		}
+	if ts := analyzeTerms(sharedAnalyzer(), counted); len(ts) > 0 {
+		p.counted = ts[0]
 	}
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
 		if isYearToken(toks[i].word) && len(p.spans) > 0 {
@@ -294,23 +293,58 @@ const (
 	durationAnswer            // "how long", "for how many years"
 )
 
+// questionWords splits a question into lower-case words without the
+// punctuation around them, for reading its form.
+func questionWords(q string) []string {
+	fs := strings.Fields(strings.ToLower(q))
+	out := fs[:0]
+	for _, f := range fs {
+		if f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 var (
-	countedRe          = regexp.MustCompile(`(?i)\b(?:how\s+(?:many|much)|number\s+of)\s+([\p{L}\p{N}-]+)`)
-	timeQuestionRe     = regexp.MustCompile(`(?i)^(?:\W*(?:and|so|but)\s+)?(?:when|since when|until when)\b|\b(?:what|which|in what|in which)\s+(?:year|years|date|month|decade|time)\b|\bhow long ago\b`)
-	durationQuestionRe = regexp.MustCompile(`(?i)\bhow\s+long\b|\bhow\s+many\s+(?:years|months|weeks|days|hours|minutes)\b`)
-	numberQuestionRe   = regexp.MustCompile(`(?i)\bhow\s+(?:many|much)\b|\b(?:what|which)\s+(?:number|percentage|share|amount)\b`)
+	timeUnits = map[string]bool{"years": true, "months": true, "weeks": true, "days": true, "hours": true, "minutes": true}
+	timeNouns = map[string]bool{"year": true, "years": true, "date": true, "month": true, "decade": true, "time": true}
+	amounts   = map[string]bool{"number": true, "percentage": true, "share": true, "amount": true}
 )
 
-func answerTypeOf(q string) answerType {
-	switch {
-	case durationQuestionRe.MatchString(q):
-		return durationAnswer
-	case timeQuestionRe.MatchString(q):
-		return timeAnswer
-	case numberQuestionRe.MatchString(q):
-		return numberAnswer
+// answerTypeOf reads the kind of answer a question's form asks for, and for
+// "how many X" the X counted.
+func answerTypeOf(words []string) (answerType, string) {
+	at := func(i int) string {
+		if i >= 0 && i < len(words) {
+			return words[i]
+		}
+		return ""
 	}
-	return anyAnswer
+	first := 0
+	for first < len(words) && (words[first] == "and" || words[first] == "so" || words[first] == "but") {
+		first++
+	}
+	want, counted := anyAnswer, ""
+	for i, w := range words {
+		next := at(i + 1)
+		switch {
+		case w == "how" && next == "long" && at(i+2) == "ago":
+			return timeAnswer, ""
+		case w == "how" && next == "long", w == "how" && next == "many" && timeUnits[at(i+2)]:
+			return durationAnswer, ""
+		case (w == "when" && (i == first || at(i-1) == "since" && i-1 == first || at(i-1) == "until" && i-1 == first)) ||
+			(w == "what" || w == "which") && timeNouns[next]:
+			want = timeAnswer
+		case want == anyAnswer && w == "how" && (next == "many" || next == "much"):
+			want, counted = numberAnswer, at(i+2)
+		case want == anyAnswer && (w == "what" || w == "which") && amounts[next]:
+			want = numberAnswer
+		case w == "number" && next == "of" && counted == "":
+			counted = at(i + 2)
+		}
+	}
+	return want, counted
 }
 
 // listWords start questions that ask for several things.
