@@ -95,14 +95,14 @@ func TestHandle(t *testing.T) {
 	b, logs := newTestBot(t, Options{Rate: 2})
 	boom := Command{Name: "boom", Description: "panics", Run: func(context.Context, Request) (Reply, error) { panic("kaboom") }}
 	fails := Command{Name: "fails", Description: "fails", Run: func(context.Context, Request) (Reply, error) { return Reply{}, errors.New("disk on fire") }}
-	admin := Command{Name: "reindex", Description: "admins only", Admin: true, Run: func(context.Context, Request) (Reply, error) { return Reply{Content: "reindexed"}, nil }}
+	admin := Command{Name: "lockdown", Description: "admins only", Admin: true, Run: func(context.Context, Request) (Reply, error) { return Reply{Content: "locked down"}, nil }}
 	if err := b.Registry().Add(boom, fails, admin); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	managers := slash("reindex", nil, "7")
+	managers := slash("lockdown", nil, "7")
 	managers.Permissions = 32 // Manage Server
-	inDM := slash("reindex", nil, "7")
+	inDM := slash("lockdown", nil, "7")
 	inDM.GuildID, inDM.Permissions = "", 32
 
 	for _, c := range []struct {
@@ -117,9 +117,9 @@ func TestHandle(t *testing.T) {
 		{"unknown command", slash("gone", nil, "4"), "I do not know the command /gone", true},
 		{"panic is recovered", slash("boom", nil, "5"), "Something went wrong", true},
 		{"error becomes words", slash("fails", nil, "5"), "Something went wrong", true},
-		{"admin command refused to a member", slash("reindex", nil, "6"), "for members who can manage this server", true},
+		{"admin command refused to a member", slash("lockdown", nil, "6"), "for members who can manage this server", true},
 		{"admin command refused in a DM", inDM, "for members who can manage", true},
-		{"admin command run for a manager", managers, "reindexed", false},
+		{"admin command run for a manager", managers, "locked down", false},
 		{"unknown button", Request{Kind: KindButton, CustomID: "nope:1", User: User{ID: "8"}}, "expired", true},
 		{"mention", Request{Kind: KindMention, ID: "m1", Text: "What is NIA?", User: User{ID: "9"}}, "", false},
 		{"empty mention", Request{Kind: KindMention, ID: "m2", Text: "", User: User{ID: "10"}}, "Ask me something", false},

@@ -1,0 +1,218 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/casebot/casebot/corpus"
+	"github.com/casebot/casebot/index"
+)
+
+// The real engine can be reindexed.
+var _ Updater = (*index.Index)(nil)
+
+func TestSafeName(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in, want string // want "" means refused
+	}{
+		{"notes.md", "notes.md"},
+		{"my  notes\t2024.md", "my_notes_2024.md"},
+		{"  padded.md  ", "padded.md"},
+		{"Zürich — Bericht.pdf", "Zürich_—_Bericht.pdf"},
+		{"../x.md", ""},
+		{"a/b.md", ""},
+		{`a\b.md`, ""},
+		{"/etc/passwd", ""},
+		{"..", ""},
+		{".", ""},
+		{"x..md", ""},
+		{".hidden.md", ""},
+		{"bell\a.md", ""},
+		{"line\nbreak.md", "line_break.md"},
+		{"nul\x00.md", ""},
+		{"bad\xff.md", ""},
+		{"", ""},
+		{"   ", ""},
+		{"what?.md", ""},
+		{"c:notes.md", ""},
+		{strings.Repeat("a", 253) + ".md", ""},
+	} {
+		got, err := safeName(c.in)
+		if c.want == "" && err == nil {
+			t.Errorf("safeName(%q) = %q, want a refusal", c.in, got)
+		}
+		if c.want != "" && (err != nil || got != c.want) {
+			t.Errorf("safeName(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}
+
+func TestRemovable(t *testing.T) {
+	t.Parallel()
+	docs := []index.DocInfo{
+		{Path: "tea.md", Title: "Tea policy"},
+		{Path: "notes/ports.md", Title: "Ports"},
+		{Path: "a.md", Title: "Twice"},
+		{Path: "b.md", Title: "Twice"},
+	}
+	for _, c := range []struct {
+		in, want string // want "" means refused
+	}{
+		{"tea.md", "tea.md"},
+		{"notes/ports.md", "notes/ports.md"},
+		{"ports", "notes/ports.md"}, // the title, in any case
+		{"Tea Policy", "tea.md"},
+		{"skipped/bad.md", "skipped/bad.md"},
+		{"Twice", ""}, // two documents have it: which?
+		{"tea", ""},   // a word of a title is not enough to remove by
+		{"../tea.md", ""},
+		{"notes/../../tea.md", ""},
+		{"/etc/passwd.md", ""},
+		{"notes/.hidden.md", ""},
+		{".git/config.md", ""},
+		{`notes\ports.md`, ""},
+		{"notes//ports.md", ""},
+		{"notes/", ""},
+		{"tea.vocab", ""},
+		{"notes", ""},
+		{".", ""},
+		{"", ""},
+	} {
+		got, ok := removable(docs, c.in)
+		if c.want == "" && ok {
+			t.Errorf("removable(%q) = %q, want a refusal", c.in, got)
+		}
+		if c.want != "" && (!ok || got != c.want) {
+			t.Errorf("removable(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}
+
+// blockingUpdater holds Update until release is closed.
+type blockingUpdater struct {
+	entered chan struct{}
+	release chan struct{}
+	calls   int
+}
+
+func (u *blockingUpdater) Update(ctx context.Context, c *corpus.Corpus, opts index.Options) (index.Summary, error) {
+	u.calls++
+	close(u.entered)
+	<-u.release
+	return index.Summary{Version: 2, Unchanged: len(c.Docs)}, nil
+}
+
+func TestReindexerOneAtATime(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("# A\n\nSome text.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := &blockingUpdater{entered: make(chan struct{}), release: make(chan struct{})}
+	x := NewReindexer(u, dir, nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := x.Reindex(context.Background(), "/reindex by alice", index.Options{})
+		done <- err
+	}()
+	<-u.entered
+	_, err := x.Reindex(context.Background(), "the corpus watcher", index.Options{})
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "/reindex by alice") {
+		t.Errorf("second reindex: %v, want ErrBusy naming the first", err)
+	}
+	b, _ := newTestBot(t, Options{})
+	if msg := errorReply(b.reindexError(err)).Content; !strings.Contains(msg, "already running (/reindex by alice, started") {
+		t.Errorf("the admin is told %q", msg)
+	}
+	close(u.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if u.calls != 1 {
+		t.Errorf("Update called %d times, want 1", u.calls)
+	}
+	// Free again.
+	u.entered, u.release = make(chan struct{}), make(chan struct{})
+	close(u.release)
+	if _, err := x.Reindex(context.Background(), "the corpus watcher", index.Options{}); err != nil {
+		t.Errorf("after the first finished: %v", err)
+	}
+}
+
+func TestReindexerKeepsIndexOfEmptyDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bin.md"), []byte("\x00\x01"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := &blockingUpdater{entered: make(chan struct{}), release: make(chan struct{})}
+	sum, err := NewReindexer(u, dir, nil).Reindex(context.Background(), "test", index.Options{})
+	if !errors.Is(err, errEmptyCorpus) || u.calls != 0 {
+		t.Errorf("err %v, %d updates; want errEmptyCorpus and none", err, u.calls)
+	}
+	if len(sum.Skipped) != 1 || sum.Skipped[0].Path != "bin.md" {
+		t.Errorf("skipped %+v, want bin.md", sum.Skipped)
+	}
+}
+
+func TestSummaryEmbed(t *testing.T) {
+	t.Parallel()
+	var many []string
+	for i := range 1000 {
+		many = append(many, fmt.Sprintf("reports/2024/report-%04d.md", i))
+	}
+	sum := index.Summary{
+		Version: 8, Added: many, Changed: []string{"a`b.md"}, Unchanged: 1,
+		Skipped:  []corpus.Skip{{Path: "bin.md", Reason: "not a text file"}},
+		Warnings: []string{"two documents are titled *Notes*"},
+		Analyzed: 1001, Bytes: 3 << 20, Passages: 5000, Took: 1234 * time.Millisecond,
+	}
+	e := Fit(Reply{Embeds: []Embed{summaryEmbed("Reindexed", 7, sum)}}).Embeds[0]
+	if !strings.HasPrefix(e.Description, "Index version 7 → 8 (update): 1001 documents analysed (3.0 MB), 5000 passages now, in 1.234s. 1 document unchanged.") {
+		t.Errorf("description %q", e.Description)
+	}
+	fields := map[string]string{}
+	for _, f := range e.Fields {
+		fields[f.Name] = f.Value
+	}
+	added := fields["Added (1000)"]
+	if !strings.HasPrefix(added, "`reports/2024/report-0000.md`\n") || !strings.Contains(added, "more") || utf8.RuneCountInString(added) > MaxFieldValueRunes {
+		t.Errorf("added field: %q", added)
+	}
+	if !strings.HasSuffix(added, fmt.Sprintf("… and %d more", 1000-strings.Count(added, "\n"))) {
+		t.Errorf("added field does not end with how many more: %q", added[len(added)-40:])
+	}
+	if fields["Changed (1)"] != "`a'b.md`" || fields["Skipped (1)"] != "`bin.md`: not a text file" || !strings.Contains(fields["Warnings (1)"], `\*Notes\*`) {
+		t.Errorf("fields: %q", fields)
+	}
+
+	dry := summaryEmbed("Reindex (dry run)", 8, index.Summary{Version: 8, DryRun: true, Removed: []string{"old.md"}, Unchanged: 2})
+	if !strings.HasPrefix(dry.Description, "Dry run: nothing was changed.") || len(dry.Fields) != 1 || dry.Fields[0].Name != "Would remove (1)" {
+		t.Errorf("dry run: %+v", dry)
+	}
+	same := summaryEmbed("Reindexed", 8, index.Summary{Version: 8, Unchanged: 2, Passages: 1})
+	if !strings.HasPrefix(same.Description, "Nothing changed: the index (version 8, 1 passage) is up to date") || len(same.Fields) != 0 {
+		t.Errorf("no change: %+v", same)
+	}
+}
+
+func TestCommandTimeout(t *testing.T) {
+	t.Parallel()
+	b, _ := newTestBot(t, Options{})
+	for cmd, want := range map[string]time.Duration{"reindex": reindexTimeout, "add-document": reindexTimeout, "ask": handlerTimeout, "nope": handlerTimeout} {
+		if got := b.timeout(Request{Kind: KindCommand, Command: cmd}); got != want {
+			t.Errorf("/%s: timeout %v, want %v", cmd, got, want)
+		}
+	}
+	if _, err := New(Options{Engine: testIndex(t), DataDir: t.TempDir(), MaxUploadBytes: DefaultMaxUploadBytes + 1}); err == nil {
+		t.Error("New took uploads larger than the corpus reads")
+	}
+}
