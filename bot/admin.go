@@ -95,7 +95,7 @@ func (b *Bot) reindexError(err error) error {
 	var busy busyError
 	switch {
 	case errors.As(err, &busy):
-		return userErrorf("A reindex is already running (%s, started %s ago). Try again when it has finished.", busy.by, busy.since.Round(time.Second))
+		return userErrorf("A reindex is already running (%s, started %s ago). Try again when it has finished.", markdown(busy.by, nil), busy.since.Round(time.Second))
 	case errors.Is(err, errEmptyCorpus):
 		return userErrorf("The corpus directory holds no documents, so I kept the index as it was. Add a document first.")
 	case errors.Is(err, context.DeadlineExceeded):
@@ -132,13 +132,13 @@ func (b *Bot) addDocument(ctx context.Context, r Request) (Reply, error) {
 		return Reply{}, userErrorf("%s was not added: %s. Nothing was stored.", code(name), reason(name, err))
 	}
 
-	before := b.eng.Info().Version
 	by := "/add-document by " + r.User.Name
 	release, err := b.rx.begin(by)
 	if err != nil {
 		return Reply{}, b.reindexError(err)
 	}
 	defer release()
+	before := b.eng.Info().Version
 	dst := filepath.Join(b.rx.Dir(), name)
 	old, existed, err := previous(dst)
 	if err != nil {
@@ -289,13 +289,13 @@ func (b *Bot) removeDocument(ctx context.Context, r Request) (Reply, error) {
 	if !ok {
 		return Reply{}, userErrorf("%s is not a document of the corpus directory; pick one from the list (/sources shows them all).", code(want))
 	}
-	before := b.eng.Info().Version
 	by := "/remove-document by " + r.User.Name
 	release, err := b.rx.begin(by)
 	if err != nil {
 		return Reply{}, b.reindexError(err)
 	}
 	defer release()
+	before := b.eng.Info().Version
 	// The root refuses any path that would leave the directory, through
 	// ".." or a symbolic link.
 	root, err := os.OpenRoot(b.rx.Dir())
