@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,17 +66,25 @@ var ErrBinary = errors.New("not a text file")
 // FormatOf tells the format of a file by its name, and false when casebot
 // does not read that kind of file.
 func FormatOf(name string) (Format, bool) {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".md", ".markdown":
-		return Markdown, true
-	case ".txt", ".text":
-		return PlainText, true
-	case ".html", ".htm":
-		return HTML, true
-	case ".pdf":
-		return PDF, true
+	f, ok := extensions[strings.ToLower(path.Ext(name))]
+	return f, ok
+}
+
+var extensions = map[string]Format{
+	".md": Markdown, ".markdown": Markdown,
+	".txt": PlainText, ".text": PlainText,
+	".html": HTML, ".htm": HTML,
+	".pdf": PDF,
+}
+
+// Extensions lists the file extensions casebot reads, sorted.
+func Extensions() []string {
+	out := make([]string, 0, len(extensions))
+	for e := range extensions {
+		out = append(out, e)
 	}
-	return "", false
+	sort.Strings(out)
+	return out
 }
 
 // Parse reads one document from its bytes. name is its slash-separated path

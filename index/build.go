@@ -16,9 +16,10 @@ import (
 
 // Summary tells what a build or an update did (or, for a dry run, would do).
 type Summary struct {
-	Version int  `json:"version"` // the index version afterwards
-	Full    bool `json:"full"`    // the whole index was rebuilt
-	DryRun  bool `json:"dry_run"`
+	Version  int  `json:"version"`  // the index version afterwards
+	Previous int  `json:"previous"` // the index version before (0 for a new index)
+	Full     bool `json:"full"`     // the whole index was rebuilt
+	DryRun   bool `json:"dry_run"`
 	// Added, Changed and Removed list document paths; Unchanged counts the
 	// documents left as they were.
 	Added     []string      `json:"added,omitempty"`
@@ -272,6 +273,7 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	sum := diffCorpus(c, st.info)
 	sum.DryRun = opts.DryRun
 	sum.Version = st.info.Version
+	sum.Previous = st.info.Version
 	touched := len(sum.Added) + len(sum.Changed) + len(sum.Removed)
 	full := opts.Full || (len(st.info.Docs) > 0 && float64(touched) > fullRebuildShare*float64(len(st.info.Docs)))
 	if opts.DryRun {
@@ -280,7 +282,9 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		return sum, nil
 	}
 	if full {
-		return ix.rebuild(ctx, c, opts, st.info.Version+1, start)
+		s, err := ix.rebuild(ctx, c, opts, st.info.Version+1, start)
+		s.Previous = st.info.Version
+		return s, err
 	}
 	if touched == 0 && rulesEqual(c.Rules, st.vocabRules) {
 		sum.Passages = st.info.Passages

@@ -39,7 +39,7 @@ Usage:
   casebot sources [--corpus DIR] [--index DIR]
   casebot eval [-v] [--min-top1 F] [--min-abstain F] [--min-valid F] FILE...
   casebot index --corpus DIR [--index DIR] [--full] [--dry-run]
-  casebot serve [--http ADDR] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR]
+  casebot serve [--http ADDR] [--watch] [--watch-delay D] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR]
   casebot help
 
 Run "casebot COMMAND -h" for a command's flags.
