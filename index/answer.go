@@ -564,6 +564,13 @@ const leadCandidates = 10
 func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta) (coverage, textCoverage, proximity float64) {
 	total, got, gotText := 0.0, 0.0, 0.0
 	var positions [][]int // per concept: text positions of its best match
+	// The parts of the passage, looked up once: where each term stands in
+	// the text, section and context, and the terms of its title and kind.
+	var parts [len(searchFieldNames)]search.TermLocationMap
+	for i, name := range searchFieldNames {
+		parts[i] = locs[name]
+	}
+	titleTerms, kindTerms := st.headingTerms(meta.Title), st.headingTerms(meta.DocKind)
 	for _, c := range p.concepts {
 		if c.filler {
 			continue
@@ -578,23 +585,26 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 		best, bestText := 0.0, 0.0
 		var pos []int
 		for _, a := range c.alts {
-			for _, f := range searchFields {
+			for fi, f := range searchFields {
+				if a.weight*f.boost <= best && fi != 0 {
+					continue // cannot beat what this concept already has
+				}
 				var m float64
 				var ps []int
 				switch f.name {
 				case fieldTitle:
-					m = allIn(st.headingTerms(meta.Title), a.terms)
+					m = allIn(titleTerms, a.terms)
 				case fieldKind:
-					m = allIn(st.headingTerms(meta.DocKind), a.terms)
+					m = allIn(kindTerms, a.terms)
 				default:
-					m, ps = matchIn(locs[f.name], a.terms)
+					m, ps = matchIn(parts[fi], a.terms)
 				}
 				if m == 0 {
 					continue
 				}
 				v := a.weight * f.boost * m
 				best = math.Max(best, v)
-				if f.name == fieldText {
+				if fi == 0 {
 					bestText = math.Max(bestText, v)
 					pos = append(pos, ps...)
 				}

@@ -87,3 +87,6 @@ func newMapping() mapping.IndexMapping {
 	m.DefaultMapping = passage
 	return m
 }
+
+// searchFieldNames are the names of searchFields, in order (text first).
+var searchFieldNames = [...]string{fieldText, fieldSection, fieldContext, fieldTitle, fieldKind}
