@@ -359,7 +359,7 @@ func (st *state) retrieve(ctx context.Context, p plan, timeout time.Duration) ([
 			continue
 		}
 		maxBM = math.Max(maxBM, h.Score)
-		c.coverage, c.textCoverage, c.proximity = st.fit(p, st.fieldLocs(c), c.meta)
+		c.coverage, c.textCoverage, c.proximity = st.fit(p, c)
 		out = append(out, c)
 	}
 	out = st.promoteLeads(ctx, p, out)
@@ -561,14 +561,14 @@ const leadCandidates = 10
 // fit measures how much of the plan a passage covers (0..1), in all fields
 // and in its text alone, and how close its matches of adjacent question
 // concepts stand (0..1).
-func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta) (coverage, textCoverage, proximity float64) {
+func (st *state) fit(p plan, c candidate) (coverage, textCoverage, proximity float64) {
+	meta := c.meta
 	total, got, gotText := 0.0, 0.0, 0.0
 	var positions [][]int // per concept: text positions of its best match
 	// The parts of the passage, looked up once: where each term stands in
 	// the text, section and context, and the terms of its title and kind.
-	var parts [len(searchFieldNames)]search.TermLocationMap
-	for i, name := range searchFieldNames {
-		parts[i] = locs[name]
+	parts := [len(searchFieldNames)]search.TermLocationMap{
+		c.locs, st.headingLocs(strings.Join(meta.Section, " > ")), st.headingLocs(meta.Context),
 	}
 	titleTerms, kindTerms := st.headingTerms(meta.Title), st.headingTerms(meta.DocKind)
 	for _, c := range p.concepts {
@@ -632,7 +632,7 @@ func (st *state) fit(p plan, locs search.FieldTermLocationMap, meta passageMeta)
 	}
 	if p.want != anyAnswer {
 		total += typeWeight
-		f := typeWeight * p.typeFit(meta, locs[fieldText])
+		f := typeWeight * p.typeFit(meta, parts[0])
 		got += f
 		gotText += f
 	}
@@ -678,15 +678,6 @@ func coveredBy(a alternative, others []alternative) bool {
 	return false
 }
 
-// fieldLocs gathers where each term stands in a candidate's text, section
-// and context.
-func (st *state) fieldLocs(c candidate) search.FieldTermLocationMap {
-	return search.FieldTermLocationMap{
-		fieldText:    c.locs,
-		fieldSection: st.headingLocs(strings.Join(c.meta.Section, " > ")),
-		fieldContext: st.headingLocs(c.meta.Context),
-	}
-}
 
 // allIn is 1 when a set of terms holds all of terms, else 0.
 func allIn(set map[string]bool, terms []string) float64 {

@@ -41,6 +41,7 @@ type state struct {
 	cache           passageCache
 	headings        sync.Map // heading or title -> its terms (map[string]bool)
 	headingLocCache sync.Map // heading path or table header -> search.TermLocationMap
+	series          sync.Map // term -> the numbered series it opens ([]candidate)
 	// words are the corpus's words as written (lower-cased, letters only,
 	// at least four), sorted: what a misspelt question word is matched to.
 	words []string

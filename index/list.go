@@ -208,6 +208,16 @@ var numberedRe = regexp.MustCompile(`^\W*([\p{L}-]+)\s+(\d{1,3})\b`)
 // number, one per number (highest boost, then first in id order), sorted by
 // number.
 func (st *state) numbered(ctx context.Context, term string) []candidate {
+	if v, ok := st.series.Load(term); ok {
+		return v.([]candidate)
+	}
+	out := st.findNumbered(ctx, term)
+	st.series.Store(term, out)
+	return out
+}
+
+// findNumbered is numbered without the cache.
+func (st *state) findNumbered(ctx context.Context, term string) []candidate {
 	q := bleve.NewTermQuery(term)
 	q.SetField(fieldText)
 	best := map[int]candidate{}
