@@ -678,7 +678,6 @@ func coveredBy(a alternative, others []alternative) bool {
 	return false
 }
 
-
 // allIn is 1 when a set of terms holds all of terms, else 0.
 func allIn(set map[string]bool, terms []string) float64 {
 	for _, t := range terms {
