@@ -50,7 +50,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		ix, _, err := Create(ctx, opts.Dir, c, opts)
 		return ix, err
 	}
-	bi, sum, err := buildNew(ctx, "", c, opts, max(opts.Version, 1))
+	bi, _, err := buildNew(ctx, "", c, opts, max(opts.Version, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,6 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		bi.Close()
 		return nil, err
 	}
-	_ = sum
 	return &Index{st: st}, nil
 }
 

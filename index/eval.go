@@ -207,13 +207,6 @@ func (ix *Index) DocText(path string) (string, bool) {
 	if ix.st == nil {
 		return "", false
 	}
-	raw, err := ix.st.bi.GetInternal([]byte(keyDoc + path))
-	if err != nil || raw == nil {
-		return "", false
-	}
-	var sd storedDoc
-	if json.Unmarshal(raw, &sd) != nil {
-		return "", false
-	}
-	return sd.Text, true
+	sd, ok := ix.st.storedDoc(path)
+	return sd.Text, ok
 }

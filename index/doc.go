@@ -1,0 +1,55 @@
+// Package index is casebot's answer engine, and the only package that
+// imports bleve. It indexes a corpus's passages, turns a question into a safe
+// query, ranks the passages it finds, and answers with the sentence that
+// carries the match and citations that quote their source, or says that the
+// documents do not cover the question.
+//
+// # The bleve documents
+//
+// Each searchable passage (corpus.Passage; headings are not) is one bleve
+// document whose id is the passage id ("notes/agencies.md#007"):
+//
+//	text     the passage text; stored (citations quote it) and analysed with
+//	         casebot_en (analysis.go), with term vectors. BM25 retrieval and
+//	         the document frequencies behind every weight come from it.
+//	section  the heading path ("The key success factors"), casebot_en: a
+//	         question about a section's topic finds its passages by it.
+//	context  a table row's header row, casebot_en: "2010 | 1st" is found by
+//	         "EGDI rank".
+//	title    the document title, and kind its kind ("article", "note"),
+//	         casebot_en. They hold the same words for every passage of a
+//	         document, so they are not searched; their dictionaries tell which
+//	         words the corpus knows, and candidates are matched against them.
+//	source   the document path, keyword.
+//	list     "source#first-item" for list items, keyword: a list answer
+//	         fetches its items by it.
+//	years    every year a passage's spans cover ("2008 to 2012" gives 2008 ...
+//	         2012), numeric: "what happened in 2009?" finds the passages whose
+//	         periods hold 2009.
+//	meta     JSON, stored only: everything else a citation and the ranking
+//	         need (line range, section path, kind, list, document boost, year
+//	         spans, number positions, leads; see passageMeta).
+//
+// The index's internal key-value store keeps, beside the documents and
+// updated in the same batch: casebot/info (the manifest: version, build time,
+// each document's path, hash, size, passage count and the acronyms its text
+// defines), casebot/rules (the corpus's vocabulary files), casebot/words (the
+// corpus's words as written, for spelling corrections) and casebot/doc/PATH
+// (each document's stored text and passage ids).
+//
+// # Answering
+//
+// Ask (answer.go) reads the question into concepts with their vocabulary
+// alternatives, years and answer type (query.go, lexicon.go), retrieves
+// candidates with one bleve disjunction of term queries (never the
+// query-string syntax), ranks them (rank.go), and builds the quote and
+// highlights (quote.go); list.go makes list and numbered-series answers,
+// typo.go corrects misspelt words, eval.go scores question files.
+//
+// # Storage
+//
+// In memory (Build with no directory) or on disk as a store of generations
+// with an atomic CURRENT pointer and a lock (store.go). Update (build.go)
+// re-analyses only what changed, in one batch, or rebuilds beside the live
+// index and swaps it in; an Index is safe for concurrent use throughout.
+package index
