@@ -1,6 +1,8 @@
 package index
 
 import (
+	"github.com/blevesearch/bleve/v2"
+
 	"context"
 	"sort"
 	"testing"
@@ -113,4 +115,24 @@ func BenchmarkBuildEmbedded(b *testing.B) {
 		}
 		ix.Close()
 	}
+}
+
+// BenchmarkBleveDefaults is a plain search the way bleve does it by default:
+// a match query of the question over the passage text, the top 3 hits with
+// their stored fields and bleve's highlighter, on the same index, none of
+// casebot's caches. It is the other baseline Ask is compared with.
+func BenchmarkBleveDefaults(b *testing.B) {
+	ix := embedded(b)
+	ctx := context.Background()
+	benchTimes(b, func(q string) {
+		mq := bleve.NewMatchQuery(q)
+		mq.SetField(fieldText)
+		req := bleve.NewSearchRequestOptions(mq, 3, 0, false)
+		req.Fields = []string{fieldText, fieldMeta}
+		req.Highlight = bleve.NewHighlight()
+		req.Highlight.AddField(fieldText)
+		if _, err := ix.st.bi.SearchInContext(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
