@@ -95,10 +95,7 @@ func (p plan) coverageOfTerms(have map[string]bool) float64 {
 		if c.filler || c.frame {
 			continue
 		}
-		w := c.weight
-		if !c.known {
-			w *= unknownWeight
-		}
+		w := c.coverageWeight()
 		total += w
 		best := 0.0
 		for _, a := range c.alts {

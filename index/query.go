@@ -147,6 +147,15 @@ func (st *state) plan(question string) plan {
 	return p
 }
 
+// coverageWeight is what a concept counts for in a passage's coverage: its
+// weight, scaled down when the corpus lacks it.
+func (c concept) coverageWeight() float64 {
+	if !c.known {
+		return c.weight * unknownWeight
+	}
+	return c.weight
+}
+
 // typoWeight scales a match of a spelling correction.
 const typoWeight = 0.8
 

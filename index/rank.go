@@ -145,11 +145,7 @@ func (p plan) withYearsAndType(words float64, m passageMeta, text search.TermLoc
 	total, got := 0.0, 0.0
 	for _, c := range p.concepts {
 		if !c.filler && !c.frame {
-			w := c.weight
-			if !c.known {
-				w *= unknownWeight
-			}
-			total += w
+			total += c.coverageWeight()
 		}
 	}
 	got = words * total
@@ -320,10 +316,7 @@ func (st *state) fit(p plan, c candidate) (coverage, textCoverage, proximity flo
 		if c.filler {
 			continue
 		}
-		w := c.weight
-		if !c.known {
-			w *= unknownWeight
-		}
+		w := c.coverageWeight()
 		if !c.frame {
 			total += w
 		}
