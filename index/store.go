@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/gofrs/flock"
 
 	"github.com/casebot/casebot/corpus"
 )
@@ -34,7 +34,7 @@ import (
 type store struct {
 	dir  string
 	gen  int
-	lock *os.File
+	lock *flock.Flock
 }
 
 // ErrLocked is returned when another process has the store open.
@@ -123,35 +123,28 @@ func openBleve(path string) (bleve.Index, error) {
 	return bi, nil
 }
 
-// acquire takes the store's lock, waiting up to lockTimeout.
+// acquire takes the store's lock, waiting up to lockTimeout. The lock is
+// flock(2) on Unix and LockFileEx on Windows (gofrs/flock), held per open
+// file, so a second Open in the same process is refused as well.
 func (s *store) acquire() error {
-	f, err := os.OpenFile(filepath.Join(s.dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
+	l := flock.New(filepath.Join(s.dir, "LOCK"), flock.SetPermissions(0o644))
+	ctx, cancel := context.WithTimeout(context.Background(), lockTimeout)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, 50*time.Millisecond)
+	if ok {
+		s.lock = l
+		return nil
+	}
+	l.Close()
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("lock index %s: %w", s.dir, err)
 	}
-	deadline := time.Now().Add(lockTimeout)
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			s.lock = f
-			return nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			f.Close()
-			return fmt.Errorf("lock index %s: %w", s.dir, err)
-		}
-		if time.Now().After(deadline) {
-			f.Close()
-			return ErrLocked
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return ErrLocked
 }
 
 func (s *store) release() {
 	if s.lock != nil {
-		syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN)
-		s.lock.Close()
+		s.lock.Unlock()
 		s.lock = nil
 	}
 }
