@@ -14,8 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/casebot/casebot/corpus"
 	"github.com/casebot/casebot/index"
@@ -35,9 +33,6 @@ const DefaultMaxUploadBytes = corpus.DefaultMaxBytes
 
 // downloadTimeout bounds the download of an attachment.
 const downloadTimeout = time.Minute
-
-// maxNameBytes is the longest file name most file systems take.
-const maxNameBytes = 255
 
 // errNoCorpus answers the admin commands when the bot serves the
 // documents built into it.
@@ -113,7 +108,7 @@ func (b *Bot) addDocument(ctx context.Context, r Request) (Reply, error) {
 	if !ok {
 		return Reply{}, userError{"Attach the document to the command's file option."}
 	}
-	name, err := safeName(a.Filename)
+	name, err := corpus.SafeName(a.Filename)
 	if err != nil {
 		return Reply{}, userErrorf("I cannot store a file called %s: %v. Rename it and try again.", code(a.Filename), err)
 	}
@@ -140,7 +135,10 @@ func (b *Bot) addDocument(ctx context.Context, r Request) (Reply, error) {
 	defer release()
 	before := b.eng.Info().Version
 	dst := filepath.Join(b.rx.Dir(), name)
-	old, existed, err := previous(dst)
+	old, existed, err := corpus.Previous(dst)
+	if errors.Is(err, corpus.ErrNotRegular) {
+		return Reply{}, userErrorf("%s is taken by something that is not a document (a folder or a link); choose another name.", code(name))
+	}
 	if err != nil {
 		return Reply{}, err
 	}
@@ -148,7 +146,7 @@ func (b *Bot) addDocument(ctx context.Context, r Request) (Reply, error) {
 	if existed && !replace {
 		return Reply{}, userErrorf("There is already a document called %s. To replace it, run /add-document again with replace: True.", code(name))
 	}
-	if err := index.WriteFileAtomic(dst, bytes.NewReader(data)); err != nil {
+	if err := corpus.WriteFileAtomic(dst, bytes.NewReader(data)); err != nil {
 		return Reply{}, fmt.Errorf("store %s: %w", name, err)
 	}
 	sum, err := b.rx.update(ctx, by, index.Options{})
@@ -162,7 +160,7 @@ func (b *Bot) addDocument(ctx context.Context, r Request) (Reply, error) {
 		// Put the directory back as it was. A failed update changed
 		// nothing; one that skipped a replacement dropped the old document,
 		// which comes back with a second update.
-		if uerr := undo(dst, old, existed); uerr != nil {
+		if uerr := corpus.Undo(dst, old, existed); uerr != nil {
 			b.log.Error("undo a failed upload", "path", dst, "err", uerr)
 		} else if err == nil && existed {
 			if _, rerr := b.rx.update(ctx, by+" (undone)", index.Options{}); rerr != nil {
@@ -220,64 +218,6 @@ func (b *Bot) fetch(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, userErrorf("The file is larger than Discord said, over %s; documents may be up to %s.", size(b.maxUpload), size(b.maxUpload))
 	}
 	return data, nil
-}
-
-// previous reads what a path holds before an upload replaces it. Only a
-// regular file may be replaced.
-func previous(p string) (data []byte, existed bool, err error) {
-	fi, err := os.Lstat(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("add document: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, true, userErrorf("%s is taken by something that is not a document (a folder or a link); choose another name.", code(filepath.Base(p)))
-	}
-	data, err = os.ReadFile(p)
-	if err != nil {
-		return nil, true, fmt.Errorf("add document: %w", err)
-	}
-	return data, true, nil
-}
-
-// undo puts back what an upload replaced, or removes what it added.
-func undo(p string, old []byte, existed bool) error {
-	if existed {
-		return index.WriteFileAtomic(p, bytes.NewReader(old))
-	}
-	return os.Remove(p)
-}
-
-// safeName checks an uploaded file's name: a plain file name the corpus
-// reads, stored in the corpus directory itself. Runs of white space
-// become one underscore, as Discord itself names files. Anything that could reach
-// outside the directory or hide from the corpus (a path, "..", a leading
-// dot) is refused rather than mended: Discord sends plain names, so
-// another name is a mistake or a trick, and the admin should see it.
-func safeName(name string) (string, error) {
-	if !utf8.ValidString(name) {
-		return "", errors.New("the name is not valid UTF-8")
-	}
-	name = strings.Join(strings.FieldsFunc(name, unicode.IsSpace), "_")
-	switch {
-	case strings.ContainsFunc(name, unicode.IsControl):
-		return "", errors.New("the name holds control characters")
-	case name == "":
-		return "", errors.New("the name is empty")
-	case strings.ContainsAny(name, `/\`):
-		return "", errors.New("it is a path; I take file names only")
-	case name == "." || name == ".." || strings.Contains(name, ".."):
-		return "", errors.New(`names with ".." are not taken`)
-	case strings.HasPrefix(name, "."):
-		return "", errors.New("names starting with a dot are hidden, and the corpus ignores them")
-	case strings.ContainsAny(name, `<>:"|?*`):
-		return "", errors.New(`the characters < > : " | ? * are not taken in names`)
-	case len(name) > maxNameBytes:
-		return "", fmt.Errorf("the name is longer than %d bytes", maxNameBytes)
-	}
-	return name, nil
 }
 
 func (b *Bot) removeDocument(ctx context.Context, r Request) (Reply, error) {

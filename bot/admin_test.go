@@ -18,43 +18,6 @@ import (
 // The real engine can be reindexed.
 var _ Updater = (*index.Index)(nil)
 
-func TestSafeName(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		in, want string // want "" means refused
-	}{
-		{"notes.md", "notes.md"},
-		{"my  notes\t2024.md", "my_notes_2024.md"},
-		{"  padded.md  ", "padded.md"},
-		{"Zürich — Bericht.pdf", "Zürich_—_Bericht.pdf"},
-		{"../x.md", ""},
-		{"a/b.md", ""},
-		{`a\b.md`, ""},
-		{"/etc/passwd", ""},
-		{"..", ""},
-		{".", ""},
-		{"x..md", ""},
-		{".hidden.md", ""},
-		{"bell\a.md", ""},
-		{"line\nbreak.md", "line_break.md"},
-		{"nul\x00.md", ""},
-		{"bad\xff.md", ""},
-		{"", ""},
-		{"   ", ""},
-		{"what?.md", ""},
-		{"c:notes.md", ""},
-		{strings.Repeat("a", 253) + ".md", ""},
-	} {
-		got, err := safeName(c.in)
-		if c.want == "" && err == nil {
-			t.Errorf("safeName(%q) = %q, want a refusal", c.in, got)
-		}
-		if c.want != "" && (err != nil || got != c.want) {
-			t.Errorf("safeName(%q) = %q, %v; want %q", c.in, got, err, c.want)
-		}
-	}
-}
-
 func TestRemovable(t *testing.T) {
 	t.Parallel()
 	docs := []index.DocInfo{

@@ -1,0 +1,117 @@
+package corpus
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Changing a corpus directory: the names an upload may take, writing a
+// document so that a failure leaves the old one, and putting the directory
+// back after a reindex that failed. The bot's /add-document uses these; they
+// know nothing of Discord.
+
+// MaxNameBytes is the longest file name most file systems take.
+const MaxNameBytes = 255
+
+// ErrNotRegular is returned by Previous for a name that a folder or a link
+// holds: only a regular file may be replaced.
+var ErrNotRegular = errors.New("taken by something that is not a document (a folder or a link)")
+
+// SafeName checks an uploaded file's name: a plain file name the corpus
+// reads, stored in the corpus directory itself. Runs of white space
+// become one underscore, as Discord itself names files. Anything that could reach
+// outside the directory or hide from the corpus (a path, "..", a leading
+// dot) is refused rather than mended: Discord sends plain names, so
+// another name is a mistake or a trick, and the admin should see it.
+func SafeName(name string) (string, error) {
+	if !utf8.ValidString(name) {
+		return "", errors.New("the name is not valid UTF-8")
+	}
+	name = strings.Join(strings.FieldsFunc(name, unicode.IsSpace), "_")
+	switch {
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "", errors.New("the name holds control characters")
+	case name == "":
+		return "", errors.New("the name is empty")
+	case strings.ContainsAny(name, `/\`):
+		return "", errors.New("it is a path; I take file names only")
+	case name == "." || name == ".." || strings.Contains(name, ".."):
+		return "", errors.New(`names with ".." are not taken`)
+	case strings.HasPrefix(name, "."):
+		return "", errors.New("names starting with a dot are hidden, and the corpus ignores them")
+	case strings.ContainsAny(name, `<>:"|?*`):
+		return "", errors.New(`the characters < > : " | ? * are not taken in names`)
+	case len(name) > MaxNameBytes:
+		return "", fmt.Errorf("the name is longer than %d bytes", MaxNameBytes)
+	}
+	return name, nil
+}
+
+// Previous reads what a path holds before an upload replaces it. Only a
+// regular file may be replaced; anything else is ErrNotRegular.
+func Previous(p string) (data []byte, existed bool, err error) {
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("add document: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, true, fmt.Errorf("%s is %w", filepath.Base(p), ErrNotRegular)
+	}
+	data, err = os.ReadFile(p)
+	if err != nil {
+		return nil, true, fmt.Errorf("add document: %w", err)
+	}
+	return data, true, nil
+}
+
+// Undo puts back what an upload replaced (old, as Previous read it), or
+// removes what it added.
+func Undo(p string, old []byte, existed bool) error {
+	if existed {
+		return WriteFileAtomic(p, bytes.NewReader(old))
+	}
+	return os.Remove(p)
+}
+
+// WriteFileAtomic writes a file through a temporary file beside it, synced
+// and renamed into place, so that readers see the old content or the new,
+// and a failed write (a full disk) leaves the old content and no debris.
+// The temporary file's name starts with a dot, so the corpus and the
+// watcher ignore it.
+func WriteFileAtomic(path string, r io.Reader) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(tmp, r)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
