@@ -54,7 +54,6 @@ type Bot struct {
 	cache      *stateCache
 	deferAfter time.Duration
 	now        func() time.Time
-	lookups    lookups
 	stats      counters
 	inflight   tracker
 	rx         *Reindexer

@@ -44,32 +44,3 @@ func TestAPA(t *testing.T) {
 		}
 	}
 }
-
-func TestIsOrganisation(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		long string
-		want bool
-	}{
-		{"National Information Society Agency", true},
-		{"Ministry of the Interior and Safety", true},
-		{"Korea Centers for Disease Control and Prevention", true},
-		{"National Tax Service", true},
-		{"Presidential Committee on the Fourth Industrial Revolution", true},
-		{"artificial intelligence", false},
-		{"business process system", false},
-		{"Internet of Things", false},
-		{"customer service", false}, // not written as a name
-		{"Agency", false},
-		{"Master of Business Administration", false},
-		{"United Nations Public Service Awards", false},
-		{"United Nations", true},
-		{"American Society for Public Administration", true},
-		{"Korea Agency for Digital Opportunity", true},
-		{"Korea ON-line E-Procurement System", false},
-	} {
-		if got := isOrganisation(c.long); got != c.want {
-			t.Errorf("isOrganisation(%q) = %v", c.long, got)
-		}
-	}
-}

@@ -2,21 +2,12 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/casebot/casebot/index"
-)
-
-// Questions the lookup commands put to the engine: the words are the
-// case study's own, the answers come from the documents.
-const (
-	factorsQuestion = "What are the success factors?"
-	stageWord       = "stage"
 )
 
 // searchPageSize is how many passages /search lists at a time.
@@ -284,12 +275,11 @@ func (b *Bot) feedback(ctx context.Context, r Request) (Reply, error) {
 }
 
 func (b *Bot) factors(ctx context.Context, r Request) (Reply, error) {
-	a, err := b.eng.Ask(ctx, factorsQuestion, index.AskOptions{K: citationsPerPage})
+	t, err := b.eng.Factors(ctx, index.AskOptions{K: citationsPerPage})
 	if err != nil {
 		return Reply{}, err
 	}
-	b.cache.put(r.ID, state{Question: a.Question, Passages: passageIDs(a)})
-	return answerReply(a, b.eng.Info(), answerOptions{Title: "Success factors", Key: r.ID}), nil
+	return b.topicReply(t, r.ID), nil
 }
 
 func (b *Bot) stage(ctx context.Context, r Request) (Reply, error) {
@@ -297,37 +287,27 @@ func (b *Bot) stage(ctx context.Context, r Request) (Reply, error) {
 	if !ok {
 		return Reply{}, userError{"Give the stage as a number, for example /stage number: 1."}
 	}
-	stages, err := b.lookups.stages(ctx, b.eng)
-	if err != nil {
+	t, err := b.eng.Stage(ctx, n, index.AskOptions{K: citationsPerPage})
+	var rangeErr index.StageRangeError
+	switch {
+	case errors.Is(err, index.ErrNoStages):
+		return Reply{}, userError{"The documents do not number any stages."}
+	case errors.As(err, &rangeErr):
+		return Reply{}, userErrorf("The documents describe stages %d to %d; there is no stage %d.", rangeErr.First, rangeErr.Last, n)
+	case err != nil:
 		return Reply{}, err
 	}
-	var st *index.Numbered
-	for i := range stages {
-		if stages[i].N == n {
-			st = &stages[i]
-		}
-	}
-	if st == nil {
-		if len(stages) == 0 {
-			return Reply{}, userError{"The documents do not number any stages."}
-		}
-		return Reply{}, userErrorf("The documents describe stages %d to %d; there is no stage %d.", stages[0].N, stages[len(stages)-1].N, n)
-	}
-	q := fmt.Sprintf("What happened in %s %d?", stageWord, n)
-	a, err := b.eng.Ask(ctx, q, index.AskOptions{K: citationsPerPage})
-	if err != nil {
-		return Reply{}, err
-	}
-	if !a.Answered {
-		a = index.Answer{Question: q, Answered: true, Text: st.Label}
-	}
-	b.cache.put(r.ID, state{Question: q, Passages: append([]string{st.Cite.ID}, passageIDs(a)...)})
-	// The stage's own passage first, then what the question found.
-	return answerReply(a, b.eng.Info(), answerOptions{Title: cut(flatten(st.Label), 200), Key: r.ID, Lead: &st.Cite}), nil
+	return b.topicReply(t, r.ID), nil
+}
+
+// topicReply formats a lookup's answer, keeping what its buttons need.
+func (b *Bot) topicReply(t index.Topic, key string) Reply {
+	b.cache.put(key, state{Question: t.Question, Passages: t.Passages()})
+	return answerReply(t.Answer, b.eng.Info(), answerOptions{Title: cut(t.Title, 200), Key: key, Lead: t.Lead})
 }
 
 func (b *Bot) completeStage(ctx context.Context, r Request) ([]Choice, error) {
-	stages, err := b.lookups.stages(ctx, b.eng)
+	stages, err := b.eng.Stages(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -347,26 +327,17 @@ func (b *Bot) agency(ctx context.Context, r Request) (Reply, error) {
 	if name == "" {
 		return Reply{}, userError{"Name an agency, for example /agency name: NIA."}
 	}
-	q := "What is " + name + "?"
-	for _, a := range b.lookups.agencies(b.eng) {
-		if strings.EqualFold(a.Short, name) || strings.EqualFold(a.Long, name) {
-			q = fmt.Sprintf("What is %s (%s)?", a.Long, a.Short)
-			name = fmt.Sprintf("%s (%s)", a.Long, a.Short)
-			break
-		}
-	}
-	a, err := b.eng.Ask(ctx, q, index.AskOptions{K: citationsPerPage})
+	t, err := b.eng.Agency(ctx, name, index.AskOptions{K: citationsPerPage})
 	if err != nil {
 		return Reply{}, err
 	}
-	b.cache.put(r.ID, state{Question: q, Passages: passageIDs(a)})
-	return answerReply(a, b.eng.Info(), answerOptions{Title: name, Key: r.ID}), nil
+	return b.topicReply(t, r.ID), nil
 }
 
 func (b *Bot) completeAgency(ctx context.Context, r Request) ([]Choice, error) {
 	typed := strings.ToLower(strings.TrimSpace(r.String("name")))
 	var prefix, rest []Choice
-	for _, a := range b.lookups.agencies(b.eng) {
+	for _, a := range b.eng.Agencies() {
 		c := Choice{Name: cut(a.Short+": "+a.Long, MaxChoiceRunes), Value: a.Short}
 		switch {
 		case typed == "" || strings.HasPrefix(strings.ToLower(a.Short), typed):
@@ -489,98 +460,4 @@ func findDoc(docs []index.DocInfo, want string) (index.DocInfo, bool) {
 		}
 	}
 	return index.DocInfo{}, false
-}
-
-// lookups caches what autocomplete offers, per index build, so typing
-// does not search the index at every key; a swapped index (another
-// version or build time) refreshes it.
-type lookups struct {
-	mu       sync.Mutex
-	key      string
-	stageSet []index.Numbered
-	orgs     []index.Acronym
-}
-
-func buildKey(info index.Info) string {
-	return strconv.Itoa(info.Version) + "@" + info.Built.Format(time.RFC3339Nano)
-}
-
-func (l *lookups) stages(ctx context.Context, eng Engine) ([]index.Numbered, error) {
-	key := buildKey(eng.Info())
-	l.mu.Lock()
-	if l.key == key && l.stageSet != nil {
-		s := l.stageSet
-		l.mu.Unlock()
-		return s, nil
-	}
-	l.mu.Unlock()
-	s, err := eng.Numbered(ctx, stageWord)
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(s, func(i, j int) bool { return s[i].N < s[j].N })
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.key != key {
-		l.key, l.orgs = key, nil
-	}
-	l.stageSet = s
-	return s, nil
-}
-
-func (l *lookups) agencies(eng Engine) []index.Acronym {
-	key := buildKey(eng.Info())
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.key == key && l.orgs != nil {
-		return l.orgs
-	}
-	if l.key != key {
-		l.key, l.stageSet = key, nil
-	}
-	l.orgs = []index.Acronym{}
-	for _, a := range eng.Acronyms() {
-		if isOrganisation(a.Long) {
-			l.orgs = append(l.orgs, a)
-		}
-	}
-	return l.orgs
-}
-
-// orgWords are nouns that name a kind of body, in English generally:
-// not a list of this corpus's organisations.
-var orgWords = map[string]bool{
-	"agency": true, "agencies": true, "institute": true, "ministry": true, "committee": true,
-	"commission": true, "service": true, "center": true, "centre": true, "centers": true,
-	"centres": true, "council": true, "office": true, "administration": true, "bureau": true,
-	"authority": true, "department": true, "board": true, "organisation": true,
-	"organization": true, "foundation": true, "association": true, "alliance": true,
-	"corporation": true, "federation": true, "society": true, "nations": true, "union": true,
-}
-
-// isOrganisation reads a long form as an organisation's name when it is
-// written as a name (a capital first) and its head noun, the last word
-// before "of", "for", "on"... ("Ministry of the Interior", "Korea
-// Centers for Disease Control", "National Tax Service"), names a kind of
-// body. "Master of Business Administration" and "United Nations Public
-// Service Awards" are not.
-func isOrganisation(long string) bool {
-	words := strings.Fields(long)
-	if len(words) < 2 {
-		return false
-	}
-	if r := []rune(words[0]); r[0] < 'A' || r[0] > 'Z' {
-		return false
-	}
-	head := words
-	for i, w := range words {
-		if w == "of" || w == "for" || w == "on" || w == "in" || w == "to" || w == "at" {
-			head = words[:i]
-			break
-		}
-	}
-	if len(head) == 0 {
-		return false
-	}
-	return orgWords[strings.ToLower(strings.Trim(head[len(head)-1], ",.()"))]
 }
