@@ -40,6 +40,11 @@ type Options struct {
 	// Download fetches attachments (default: a client with a 1 minute
 	// timeout). Not the API client: attachments are on Discord's CDN.
 	Download *http.Client
+	// Observe, when set, is told of every question answered (/ask, a
+	// mention, /stage, /agency, /factors, a shared answer): the command,
+	// whether the documents answered it, and how long the engine took.
+	// casebot serve turns it into the latency histogram of /metrics.
+	Observe func(command string, answered bool, took time.Duration)
 }
 
 // Bot answers requests. Its methods are safe for concurrent use; the
@@ -59,6 +64,7 @@ type Bot struct {
 	rx         *Reindexer
 	maxUpload  int64
 	download   *http.Client
+	observe    func(command string, answered bool, took time.Duration)
 }
 
 // New returns a bot with the built-in commands registered.
@@ -113,6 +119,7 @@ func New(o Options) (*Bot, error) {
 		rx:         o.Reindexer,
 		maxUpload:  o.MaxUploadBytes,
 		download:   o.Download,
+		observe:    o.Observe,
 	}
 	if err := b.reg.Add(append(b.builtinCommands(), b.adminCommands()...)...); err != nil {
 		return nil, err
@@ -240,10 +247,27 @@ type Stats struct {
 	RateLimited  int64 `json:"rate_limited"`  // 429s from Discord
 	SendFailures int64 `json:"send_failures"` // responses Discord did not take
 	Refused      int64 `json:"refused"`       // HTTP requests refused (signature, size, age)
+	Questions    int64 `json:"questions"`     // questions put to the engine
+	Answered     int64 `json:"answered"`      // of which the documents answered
+	Declined     int64 `json:"declined"`      // of which the documents do not cover
 }
 
 type counters struct {
 	requests, deferred, throttled, panics, errors, rateLimited, sendFailures, refused atomic.Int64
+	questions, answered, declined                                                     atomic.Int64
+}
+
+// asked counts a question the engine answered (or declined) in took.
+func (b *Bot) asked(command string, answered bool, took time.Duration) {
+	b.stats.questions.Add(1)
+	if answered {
+		b.stats.answered.Add(1)
+	} else {
+		b.stats.declined.Add(1)
+	}
+	if b.observe != nil {
+		b.observe(command, answered, took)
+	}
 }
 
 // Stats returns the counters.
@@ -253,6 +277,7 @@ func (b *Bot) Stats() Stats {
 		Requests: c.requests.Load(), Deferred: c.deferred.Load(), Throttled: c.throttled.Load(),
 		Panics: c.panics.Load(), Errors: c.errors.Load(), RateLimited: c.rateLimited.Load(),
 		SendFailures: c.sendFailures.Load(), Refused: c.refused.Load(),
+		Questions: c.questions.Load(), Answered: c.answered.Load(), Declined: c.declined.Load(),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casebot/casebot/index"
 )
@@ -86,7 +87,7 @@ func (b *Bot) ask(ctx context.Context, r Request) (Reply, error) {
 	if q == "" {
 		return Reply{}, userError{"Ask me a question, for example: /ask question: What was stage 1?"}
 	}
-	return b.answer(ctx, q, r.ID, answerOptions{Private: r.Bool("private")})
+	return b.answer(ctx, "ask", q, r.ID, answerOptions{Private: r.Bool("private")})
 }
 
 // askMention answers a message that mentions the bot, or a DM.
@@ -95,16 +96,18 @@ func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
 	if q == "" {
 		return Reply{Content: "Ask me something about the documents, for example: What was stage 1? (Or use /ask; /help lists everything.)"}, nil
 	}
-	return b.answer(ctx, q, r.ID, answerOptions{Mention: true})
+	return b.answer(ctx, "mention", q, r.ID, answerOptions{Mention: true})
 }
 
 // answer asks the engine and formats the answer, keeping what its buttons
 // need under key.
-func (b *Bot) answer(ctx context.Context, q, key string, o answerOptions) (Reply, error) {
+func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOptions) (Reply, error) {
+	start := time.Now()
 	a, err := b.eng.Ask(ctx, q, index.AskOptions{K: citationsPerPage})
 	if err != nil {
 		return Reply{}, err
 	}
+	b.asked(command, a.Answered, time.Since(start))
 	o.Key = key
 	b.cache.put(key, state{Question: a.Question, Passages: passageIDs(a)})
 	return answerReply(a, b.eng.Info(), o), nil
@@ -231,7 +234,7 @@ func (b *Bot) share(ctx context.Context, r Request) (Reply, error) {
 		// The state is gone but the message is here: share it as it is.
 		return Reply{Embeds: r.Embeds}, nil
 	}
-	return b.answer(ctx, st.Question, r.ID, answerOptions{})
+	return b.answer(ctx, "share", st.Question, r.ID, answerOptions{})
 }
 
 // feedback records a helpful / not helpful click. args: "y:REF" or "n:REF".
@@ -275,10 +278,12 @@ func (b *Bot) feedback(ctx context.Context, r Request) (Reply, error) {
 }
 
 func (b *Bot) factors(ctx context.Context, r Request) (Reply, error) {
+	start := time.Now()
 	t, err := b.eng.Factors(ctx, index.AskOptions{K: citationsPerPage})
 	if err != nil {
 		return Reply{}, err
 	}
+	b.asked("factors", t.Answer.Answered, time.Since(start))
 	return b.topicReply(t, r.ID), nil
 }
 
@@ -287,6 +292,7 @@ func (b *Bot) stage(ctx context.Context, r Request) (Reply, error) {
 	if !ok {
 		return Reply{}, userError{"Give the stage as a number, for example /stage number: 1."}
 	}
+	start := time.Now()
 	t, err := b.eng.Stage(ctx, n, index.AskOptions{K: citationsPerPage})
 	var rangeErr index.StageRangeError
 	switch {
@@ -297,6 +303,7 @@ func (b *Bot) stage(ctx context.Context, r Request) (Reply, error) {
 	case err != nil:
 		return Reply{}, err
 	}
+	b.asked("stage", t.Answer.Answered, time.Since(start))
 	return b.topicReply(t, r.ID), nil
 }
 
@@ -327,10 +334,12 @@ func (b *Bot) agency(ctx context.Context, r Request) (Reply, error) {
 	if name == "" {
 		return Reply{}, userError{"Name an agency, for example /agency name: NIA."}
 	}
+	start := time.Now()
 	t, err := b.eng.Agency(ctx, name, index.AskOptions{K: citationsPerPage})
 	if err != nil {
 		return Reply{}, err
 	}
+	b.asked("agency", t.Answer.Answered, time.Since(start))
 	return b.topicReply(t, r.ID), nil
 }
 

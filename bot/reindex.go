@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -46,6 +47,19 @@ type Reindexer struct {
 	mu    sync.Mutex // guards by and since
 	by    string
 	since time.Time
+
+	runs, failures atomic.Int64
+}
+
+// ReindexStats count the reindexes run (dry runs aside) since start.
+type ReindexStats struct {
+	Runs     int64 `json:"runs"`     // reindexes that updated the index
+	Failures int64 `json:"failures"` // reindexes that failed, leaving the index as it was
+}
+
+// Stats returns the counts of reindexes.
+func (x *Reindexer) Stats() ReindexStats {
+	return ReindexStats{Runs: x.runs.Load(), Failures: x.failures.Load()}
 }
 
 // NewReindexer returns a Reindexer of the corpus in dir, indexed by eng.
@@ -108,7 +122,13 @@ func (x *Reindexer) update(ctx context.Context, by string, opts index.Options) (
 	}
 	sum, err := x.eng.Update(ctx, c, opts)
 	if err != nil {
+		if !opts.DryRun {
+			x.failures.Add(1)
+		}
 		return sum, fmt.Errorf("reindex %s: %w", x.dir, err)
+	}
+	if !opts.DryRun {
+		x.runs.Add(1)
 	}
 	x.log.Info("reindexed", "by", by, "dry_run", sum.DryRun, "full", sum.Full, "version", sum.Version,
 		"added", sum.Added, "changed", sum.Changed, "removed", sum.Removed, "unchanged", sum.Unchanged,

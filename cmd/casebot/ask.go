@@ -2,69 +2,127 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/casebot/casebot/index"
 )
 
-func cmdAsk(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
-	var c Config
-	fs := newFlagSet("ask", stderr)
-	c.flags(fs, getenv)
-	fs.IntVar(&c.K, "k", 3, "number of citations")
-	fs.BoolVar(&c.JSON, "json", false, "print JSON (with \"-\": one question a line from stdin, one object a line out)")
-	explain := fs.Bool("explain", false, "show how the question was read and how the best passages scored")
-	plain := fs.Bool("plain", false, "BM25 alone, every mechanism off (for comparison)")
-	if err := parseFlags(fs, args); err != nil {
+var askCommand = &command{
+	name:    "ask",
+	usage:   []string{"[--json] [--explain] [--plain] [--corpus DIR] [--index DIR] [-k N] QUESTION...", "--json -"},
+	summary: "answer a question with quoted, cited passages",
+	about: `Prints the answer (on a terminal, the question's words in bold) and numbered
+citations: document title › section, file:lines, the passage. With "-" as the
+question, reads one question a line from standard input and writes one answer
+a line (one JSON object a line with --json), flushed after each.`,
+	setup: func(c *cli, fs *flagSet) func([]string) error {
+		var o queryOptions
+		fs.queryFlags(&o, 3, "citations")
+		explain := fs.Bool("explain", false, "show how the question was read and how the best passages scored")
+		plain := fs.Bool("plain", false, "BM25 alone, every mechanism off (for comparison)")
+		return func(args []string) error {
+			if err := o.resolve(fs, c); err != nil {
+				return err
+			}
+			question := strings.Join(args, " ")
+			stream := len(args) == 1 && args[0] == "-"
+			if !stream && strings.TrimSpace(question) == "" {
+				return usagef("ask needs a question, e.g. casebot ask \"What was stage 1?\"")
+			}
+			ix, err := o.open(c)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			opts := index.AskOptions{K: o.K, Explain: *explain, Plain: *plain}
+			if stream {
+				return askStream(c, ix, opts, o.JSON)
+			}
+			ans, err := ix.Ask(c.ctx, question, opts)
+			if errors.Is(err, index.ErrEmptyQuestion) {
+				return usagef("ask needs a question with words in it")
+			}
+			if err != nil {
+				return err
+			}
+			if o.JSON {
+				return json.NewEncoder(c.stdout).Encode(ans)
+			}
+			printer{c.stdout, styleFor(c.stdout, c.getenv)}.answer(ans)
+			return nil
+		}
+	},
+}
+
+// queryOptions are the flags of the commands that answer from an index.
+type queryOptions struct {
+	Config
+	K    int
+	JSON bool
+	log  *slog.Logger
+}
+
+func (fs *flagSet) queryFlags(o *queryOptions, k int, what string) {
+	fs.corpusFlags(&o.Config)
+	fs.kFlag(&o.K, k, what)
+	fs.BoolVar(&o.JSON, "json", false, "print JSON")
+}
+
+// resolve checks -k and fills the configuration from the environment.
+func (o *queryOptions) resolve(fs *flagSet, c *cli) error {
+	if err := checkK(o.K); err != nil {
 		return err
 	}
-	if c.K < 1 || c.K > 25 {
-		return usagef("-k must be between 1 and 25")
-	}
-	question := strings.Join(fs.Args(), " ")
-	stream := fs.NArg() == 1 && fs.Arg(0) == "-"
-	if !stream && strings.TrimSpace(question) == "" {
-		return usagef("ask needs a question, e.g. casebot ask \"What was stage 1?\"")
-	}
-	ix, err := openIndex(ctx, c)
+	log, err := logFromEnv(c.getenv).logger(c.stderr)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	opts := index.AskOptions{K: c.K, Explain: *explain, Plain: *plain}
-	if stream {
-		return askStream(ctx, ix, opts, stdin, stdout, c.JSON)
+	o.log = log
+	if err := o.Config.resolve(fs, c.getenv); err != nil {
+		var ue usageError
+		if !errors.As(err, &ue) || o.Corpus == "" {
+			return err
+		}
+		// No data directory for the default index: answer from memory.
+		o.log.Warn("indexing in memory", "reason", ue.msg)
+		o.Index = ""
 	}
-	ans, err := ix.Ask(ctx, question, opts)
-	if errors.Is(err, index.ErrEmptyQuestion) {
-		return usagef("ask needs a question with words in it")
-	}
-	if err != nil {
-		return err
-	}
-	if c.JSON {
-		return json.NewEncoder(stdout).Encode(ans)
-	}
-	printAnswer(stdout, ans)
 	return nil
+}
+
+// open opens the index. A default index that another casebot holds (a
+// running casebot serve) or that cannot be written is replaced by one in
+// memory, so a question still gets its answer.
+func (o *queryOptions) open(c *cli) (*index.Index, error) {
+	ix, err := openIndex(c, o.Config, o.log)
+	var ue usageError
+	var ce corpusError
+	if err == nil || o.IndexGiven || o.Index == "" || errors.As(err, &ue) || errors.As(err, &ce) {
+		return ix, err
+	}
+	o.log.Warn("answering from an index in memory", "index", o.Index, "reason", oneLine(err.Error()))
+	cfg := o.Config
+	cfg.Index = ""
+	return openIndex(c, cfg, o.log)
 }
 
 // askStream answers one question a line, flushing each answer as it goes.
 // An empty or unusable line gets an unanswered object with a note, so the
 // output keeps one line per input line.
-func askStream(ctx context.Context, ix *index.Index, opts index.AskOptions, stdin io.Reader, stdout io.Writer, asJSON bool) error {
-	sc := bufio.NewScanner(stdin)
+func askStream(c *cli, ix *index.Index, opts index.AskOptions, asJSON bool) error {
+	sc := bufio.NewScanner(c.stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	w := bufio.NewWriter(stdout)
+	w := bufio.NewWriter(c.stdout)
 	enc := json.NewEncoder(w)
+	p := printer{w, styleFor(c.stdout, c.getenv)}
 	for sc.Scan() {
 		q := sc.Text()
-		ans, err := ix.Ask(ctx, q, opts)
+		ans, err := ix.Ask(c.ctx, q, opts)
 		switch {
 		case errors.Is(err, index.ErrEmptyQuestion):
 			ans = index.Answer{Question: q, Note: "The question is empty."}
@@ -76,7 +134,7 @@ func askStream(ctx context.Context, ix *index.Index, opts index.AskOptions, stdi
 				return err
 			}
 		} else {
-			printAnswer(w, ans)
+			p.answer(ans)
 			fmt.Fprintln(w)
 		}
 		if err := w.Flush(); err != nil {
@@ -89,42 +147,5 @@ func askStream(ctx context.Context, ix *index.Index, opts index.AskOptions, stdi
 	return nil
 }
 
-func printAnswer(w io.Writer, a index.Answer) {
-	for _, l := range a.Explain {
-		fmt.Fprintln(w, "# "+l)
-	}
-	if !a.Answered {
-		fmt.Fprintln(w, a.Note)
-		if len(a.Suggestions) > 0 {
-			fmt.Fprintln(w, "\nClosest passages (low matches):")
-			printCitations(w, a.Suggestions)
-		}
-		return
-	}
-	for _, c := range a.Corrections {
-		fmt.Fprintf(w, "(showing results for *%s* instead of %q)\n", c.To, c.From)
-	}
-	if a.Note != "" {
-		fmt.Fprintln(w, a.Note)
-	}
-	fmt.Fprintln(w, a.Marked())
-	fmt.Fprintln(w)
-	printCitations(w, a.Citations)
-}
-
-func printCitations(w io.Writer, cs []index.Citation) {
-	for i, c := range cs {
-		where := c.Title
-		if c.Section != "" {
-			where += " › " + c.Section
-		}
-		lines := fmt.Sprintf("%s:%d", c.Source, c.LineStart)
-		if c.LineEnd != c.LineStart {
-			lines += fmt.Sprintf("-%d", c.LineEnd)
-		}
-		fmt.Fprintf(w, "[%d] %s (%s)\n", i+1, where, lines)
-		for _, l := range strings.Split(c.Text, "\n") {
-			fmt.Fprintf(w, "    > %s\n", l)
-		}
-	}
-}
+// printJSON writes v as one JSON object.
+func printJSON(w io.Writer, v any) error { return json.NewEncoder(w).Encode(v) }

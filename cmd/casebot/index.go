@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,61 +12,70 @@ import (
 	"github.com/casebot/casebot/index"
 )
 
-// defaultIndexDir is where "casebot index" keeps the index unless told.
-const defaultIndexDir = "data/index"
+var indexCommand = &command{
+	name:    "index",
+	usage:   []string{"--corpus DIR [--index DIR] [--full] [--dry-run] [--json]"},
+	summary: "build or update the index of a corpus directory on disk",
+	about: `Builds the index of a corpus directory, or updates it: only added and changed
+documents are analysed, removed ones deleted. Prints what was added, changed,
+removed, unchanged and skipped (with the reason), and the new index version.
+"casebot serve --corpus DIR" and "casebot ask --corpus DIR" then use the same
+index.`,
+	setup: func(c *cli, fs *flagSet) func([]string) error {
+		var cfg Config
+		fs.corpusFlags(&cfg)
+		full := fs.Bool("full", false, "rebuild the whole index instead of only what changed")
+		dryRun := fs.Bool("dry-run", false, "print what would change and change nothing")
+		asJSON := fs.Bool("json", false, "print the summary as JSON")
+		return func(args []string) error {
+			if err := cfg.resolve(fs, c.getenv); err != nil {
+				return err
+			}
+			if cfg.Corpus == "" {
+				return usagef("index needs --corpus DIR (or CASEBOT_CORPUS)")
+			}
+			if len(args) > 0 {
+				return usagef("index takes no arguments, got %q", strings.Join(args, " "))
+			}
+			return runIndex(c, cfg, index.Options{Full: *full, DryRun: *dryRun, Progress: progress(c.stderr)}, *asJSON)
+		}
+	},
+}
 
-func cmdIndex(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	var c Config
-	fs := newFlagSet("index", stderr)
-	c.flags(fs, getenv)
-	full := fs.Bool("full", false, "rebuild the whole index instead of only what changed")
-	dryRun := fs.Bool("dry-run", false, "print what would change and change nothing")
-	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if c.Corpus == "" {
-		return usagef("index needs --corpus DIR (or CASEBOT_CORPUS)")
-	}
-	if fs.NArg() > 0 {
-		return usagef("index takes no arguments, got %q", strings.Join(fs.Args(), " "))
-	}
-	if c.Index == "" {
-		c.Index = defaultIndexDir
-	}
-	corp, err := loadCorpus(c.Corpus)
+func runIndex(c *cli, cfg Config, opts index.Options, asJSON bool) error {
+	corp, err := loadCorpus(cfg.Corpus)
 	if err != nil {
 		return err
 	}
-	opts := index.Options{Full: *full, DryRun: *dryRun, Progress: progress(stderr)}
 	var sum index.Summary
-	if index.Exists(c.Index) {
-		ix, err := index.Open(ctx, c.Index)
+	switch {
+	case index.Exists(cfg.Index):
+		ix, err := index.Open(c.ctx, cfg.Index)
 		if err != nil {
 			return err
 		}
-		sum, err = ix.Update(ctx, corp, opts)
+		sum, err = ix.Update(c.ctx, corp, opts)
 		ix.Close()
 		if err != nil {
 			return err
 		}
-	} else if *dryRun {
+	case opts.DryRun:
 		sum = index.Summary{DryRun: true, Full: true, Skipped: corp.Skipped}
 		for _, d := range corp.Docs {
 			sum.Added = append(sum.Added, d.Path)
 		}
-	} else {
-		var ix *index.Index
-		ix, sum, err = index.Create(ctx, c.Index, corp, opts)
+	default:
+		ix, s, err := index.Create(c.ctx, cfg.Index, corp, opts)
 		if err != nil {
 			return err
 		}
 		ix.Close()
+		sum = s
 	}
-	if *asJSON {
-		return json.NewEncoder(stdout).Encode(sum)
+	if asJSON {
+		return printJSON(c.stdout, sum)
 	}
-	printSummary(stdout, c.Index, sum)
+	printSummary(c.stdout, cfg.Index, sum)
 	return nil
 }
 

@@ -11,11 +11,19 @@ import (
 	"testing"
 )
 
-// runCasebot runs the CLI as main would, with an empty environment.
+// runCasebot runs the CLI as main would, with an environment that has only
+// XDG_DATA_HOME, a temporary directory.
 func runCasebot(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	data := t.TempDir()
+	return runCasebotEnv(t, map[string]string{"XDG_DATA_HOME": data}, stdin, args...)
+}
+
+// runCasebotEnv runs the CLI with the environment vars.
+func runCasebotEnv(t *testing.T, vars map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	env := func(string) string { return "" }
+	env := func(k string) string { return vars[k] }
 	code = run(context.Background(), args, env, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
@@ -33,8 +41,25 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"empty question", []string{"ask", ""}, exitUsage, "ask needs a question"},
 		{"blank question", []string{"ask", "   "}, exitUsage, "ask needs a question"},
-		{"bad flag", []string{"ask", "--nope", "x"}, exitUsage, "flag provided but not defined"},
-		{"bad k", []string{"ask", "-k", "0", "x"}, exitUsage, "-k must be"},
+		{"bad flag", []string{"ask", "--nope", "x"}, exitUsage, "unknown flag: --nope"},
+		{"bad flag after the question", []string{"ask", "x", "--nope"}, exitUsage, "unknown flag: --nope"},
+		{"bad k", []string{"ask", "-k", "0", "x"}, exitUsage, "-k must be between 1 and 25"},
+		{"bad k after the question", []string{"ask", "x", "-k", "26"}, exitUsage, "-k must be between 1 and 25"},
+		{"k not a number", []string{"ask", "x", "-k", "many"}, exitUsage, "invalid argument"},
+		{"search k 0", []string{"search", "-k", "0", "stage"}, exitUsage, "-k must be between 1 and 25"},
+		{"eval k 0", []string{"eval", "-k", "0", "q.jsonl"}, exitUsage, "-k must be between 1 and 25"},
+		{"stage k 0", []string{"stage", "1", "-k", "0"}, exitUsage, "-k must be between 1 and 25"},
+		{"no such stage", []string{"stage", "99"}, exitUsage, "there is no stage 99"},
+		{"stage not a number", []string{"stage", "three"}, exitUsage, "stage wants a stage number"},
+		{"stage", []string{"stage", "3"}, exitOK, ""},
+		{"stages", []string{"stage"}, exitOK, ""},
+		{"agency", []string{"agency", "NIA"}, exitOK, ""},
+		{"factors", []string{"factors"}, exitOK, ""},
+		{"version", []string{"version"}, exitOK, ""},
+		{"command help", []string{"ask", "-h"}, exitOK, ""},
+		{"help for a command", []string{"help", "serve"}, exitOK, ""},
+		{"help for no command", []string{"help", "frobnicate"}, exitUsage, "unknown command"},
+		{"index without a corpus", []string{"index"}, exitUsage, "index needs --corpus"},
 		{"missing corpus", []string{"ask", "--corpus", missing, "what?"}, exitUsage, "corpus directory"},
 		{"empty corpus", []string{"ask", "--corpus", empty, "what?"}, exitFail, "holds no documents"},
 		{"help", []string{"help"}, exitOK, ""},
@@ -60,15 +85,24 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// TestAskText: piped, the answer is plain text: no Markdown markers, no
+// escape codes, the passage quoted as it stands.
 func TestAskText(t *testing.T) {
 	code, out, _ := runCasebot(t, "", "ask", "What was stage 1?")
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"**Stage** **1**", "[1] ", ".md:", "> Stage 1 (1980s to 1995)"} {
+	for _, want := range []string{"Stage 1 (1980s to 1995)", "[1] ", ".md:", "> Stage 1 (1980s to 1995)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "**") || strings.Contains(out, "\x1b[") {
+		t.Errorf("plain output has markers or escape codes:\n%s", out)
+	}
+	_, out, _ = runCasebot(t, "", "ask", "comittee members")
+	if strings.Contains(out, "*") || !strings.Contains(out, `(showing results for "committee" instead of "comittee")`) {
+		t.Errorf("a correction, plain:\n%s", out)
 	}
 	_, out, _ = runCasebot(t, "", "ask", "Who painted the Mona Lisa?")
 	if !strings.Contains(out, "do not cover") {

@@ -1,63 +1,135 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"strings"
+
+	"github.com/casebot/casebot/index"
 )
 
-func cmdSearch(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	var c Config
-	fs := newFlagSet("search", stderr)
-	c.flags(fs, getenv)
-	fs.IntVar(&c.K, "k", 10, "number of passages")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	q := strings.Join(fs.Args(), " ")
-	if strings.TrimSpace(q) == "" {
-		return usagef("search needs a query")
-	}
-	ix, err := openIndex(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	hits, err := ix.Search(ctx, q, c.K)
-	if err != nil {
-		return err
-	}
-	if len(hits) == 0 {
-		fmt.Fprintln(stdout, "No passages match.")
-	}
-	for _, h := range hits {
-		text := strings.Join(strings.Fields(h.Text), " ")
-		if len([]rune(text)) > 100 {
-			text = string([]rune(text)[:99]) + "…"
+var searchCommand = &command{
+	name:    "search",
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [-k N] QUERY..."},
+	summary: "list the passages that best match some words (BM25)",
+	about:   `Lists the top passages of a plain BM25 search, one line each: score, file:line, text.`,
+	setup: func(c *cli, fs *flagSet) func([]string) error {
+		var o queryOptions
+		fs.queryFlags(&o, 10, "passages")
+		return func(args []string) error {
+			if err := o.resolve(fs, c); err != nil {
+				return err
+			}
+			q := strings.Join(args, " ")
+			if strings.TrimSpace(q) == "" {
+				return usagef("search needs a query")
+			}
+			ix, err := o.open(c)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			hits, err := ix.Search(c.ctx, q, o.K)
+			if err != nil {
+				return err
+			}
+			if o.JSON {
+				if hits == nil {
+					hits = []index.Citation{}
+				}
+				return printJSON(c.stdout, hits)
+			}
+			p := printer{c.stdout, styleFor(c.stdout, c.getenv)}
+			if len(hits) == 0 {
+				p.line("No passages match.", false)
+			}
+			room := 100
+			if p.s.width > 0 {
+				room = max(20, p.s.width-30)
+			}
+			for _, h := range hits {
+				text, hl := oneLineText(h.Text, h.Highlights, room)
+				lead := fmt.Sprintf("%6.3f  %s:%d  ", h.Score, h.Source, h.LineStart)
+				p.para(append(cells(lead, nil), cells(text, hl)...), "", "", false)
+			}
+			return nil
 		}
-		fmt.Fprintf(stdout, "%6.3f  %s:%d  %s\n", h.Score, h.Source, h.LineStart, text)
-	}
-	return nil
+	},
 }
 
-func cmdSources(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	var c Config
-	fs := newFlagSet("sources", stderr)
-	c.flags(fs, getenv)
-	if err := parseFlags(fs, args); err != nil {
-		return err
+// oneLineText makes a passage one line of at most n characters, its white
+// space runs one space, keeping the highlights that remain.
+func oneLineText(text string, hl [][2]int, n int) (string, [][2]int) {
+	rs := []rune(text)
+	var out []rune
+	var at []int // at[i] is the output index of rune i, or -1
+	space := false
+	for _, r := range rs {
+		if r == ' ' || r == '\n' || r == '\t' || r == '\r' {
+			space = len(out) > 0
+			at = append(at, -1)
+			continue
+		}
+		if space {
+			out = append(out, ' ')
+			space = false
+		}
+		at = append(at, len(out))
+		out = append(out, r)
 	}
-	ix, err := openIndex(ctx, c)
-	if err != nil {
-		return err
+	cut := len(out) > n
+	if cut {
+		out = append(out[:n-1], '…')
 	}
-	defer ix.Close()
-	info := ix.Info()
-	for _, d := range info.Docs {
-		fmt.Fprintf(stdout, "%4d  %-40s  %s\n", d.Passages, d.Path, d.Title)
+	var nh [][2]int
+	for _, h := range hl {
+		if h[0] >= len(at) || h[1] > len(at) || h[0] >= h[1] || at[h[0]] < 0 || at[h[1]-1] < 0 {
+			continue
+		}
+		a, z := at[h[0]], at[h[1]-1]+1
+		if cut && z > n-1 {
+			continue
+		}
+		nh = append(nh, [2]int{a, z})
 	}
-	fmt.Fprintf(stdout, "%4d passages in %d documents (index version %d, built %s)\n",
-		info.Passages, len(info.Docs), info.Version, info.Built.Format("2006-01-02 15:04 UTC"))
-	return nil
+	return string(out), nh
+}
+
+var sourcesCommand = &command{
+	name:    "sources",
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR]"},
+	summary: "list the indexed documents and the index version",
+	about:   `Lists the indexed documents with their passage counts, and the index: where it is, its version and build time.`,
+	setup: func(c *cli, fs *flagSet) func([]string) error {
+		var o queryOptions
+		fs.corpusFlags(&o.Config)
+		fs.BoolVar(&o.JSON, "json", false, "print JSON")
+		o.K = minK
+		return func(args []string) error {
+			if len(args) > 0 {
+				return usagef("sources takes no arguments, got %q", strings.Join(args, " "))
+			}
+			if err := o.resolve(fs, c); err != nil {
+				return err
+			}
+			ix, err := o.open(c)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			info := ix.Info()
+			if o.JSON {
+				return printJSON(c.stdout, info)
+			}
+			for _, d := range info.Docs {
+				fmt.Fprintf(c.stdout, "%4d  %-40s  %s\n", d.Passages, d.Path, d.Title)
+			}
+			where := "in memory"
+			if ix.Dir() != "" {
+				where = "in " + ix.Dir()
+			}
+			fmt.Fprintf(c.stdout, "%4d passages in %d documents (index version %d, built %s, %s)\n",
+				info.Passages, len(info.Docs), info.Version, info.Built.UTC().Format("2006-01-02 15:04 UTC"), where)
+			return nil
+		}
+	},
 }

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/casebot/casebot/corpus"
+	"github.com/casebot/casebot/index"
+)
+
+// Where casebot keeps things. One data directory holds the bot's feedback
+// and the indexes of corpus directories, one a corpus:
+//
+//	DATA/feedback.jsonl, DATA/salt       casebot serve
+//	DATA/index/NAME-HASH/                the index of corpus directory NAME
+//
+// DATA is CASEBOT_DATA, else $XDG_DATA_HOME/casebot, else
+// ~/.local/share/casebot (%LocalAppData%\casebot on Windows): never the
+// working directory, so running casebot in its source tree writes nothing
+// there. HASH is the start of the SHA-256 of the corpus directory's
+// absolute path, so "casebot index --corpus X" and "casebot serve --corpus
+// X" share one index wherever they run from, and two corpora never share.
+// The embedded case study is indexed in memory at each start (it takes
+// well under a second) unless --index names a directory.
+
+// dataDirHelp is how -h names the data directory.
+const dataDirHelp = "$XDG_DATA_HOME/casebot, else ~/.local/share/casebot"
+
+// indexHelp ends the help of the commands that take --index.
+const indexHelp = `The index: without --index (or CASEBOT_INDEX), the index of a corpus directory
+is kept in DATA/index/NAME-HASH, DATA being CASEBOT_DATA, else
+$XDG_DATA_HOME/casebot, else ~/.local/share/casebot; "casebot index", "ask",
+"search", "sources" and "serve" with the same --corpus share it. The embedded
+case study is indexed in memory unless --index names a directory.`
+
+// dataDir is the data directory the environment names.
+func dataDir(getenv env) (string, error) {
+	if d := strings.TrimSpace(getenv("CASEBOT_DATA")); d != "" {
+		return d, nil
+	}
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "casebot"), nil
+	}
+	if runtime.GOOS == "windows" {
+		if d := getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "casebot"), nil
+		}
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "share", "casebot"), nil
+	}
+	return "", usagef("no place for casebot's data: set CASEBOT_DATA (or HOME, or XDG_DATA_HOME), or give --index DIR")
+}
+
+// defaultIndexDir is where the index of a corpus directory is kept unless
+// --index says otherwise.
+func defaultIndexDir(getenv env, corpusDir string) (string, error) {
+	data, err := dataDir(getenv)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(corpusDir)
+	if err != nil {
+		return "", fmt.Errorf("corpus directory %s: %w", corpusDir, err)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	sum := sha256.Sum256([]byte(abs))
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, filepath.Base(abs))
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	return filepath.Join(data, "index", name+"-"+hex.EncodeToString(sum[:5])), nil
+}
+
+// Config is where a command finds its documents and its index.
+type Config struct {
+	Corpus string // corpus directory; "" means the embedded corpus
+	Index  string // index directory; "" means in memory
+	// IndexGiven is true when --index or CASEBOT_INDEX named the index.
+	IndexGiven bool
+}
+
+// corpusFlags declares --corpus and --index.
+func (fs *flagSet) corpusFlags(cfg *Config) {
+	fs.StringVar(&cfg.Corpus, "corpus", "", "corpus `DIR` (default: the embedded case study; env CASEBOT_CORPUS)")
+	fs.StringVar(&cfg.Index, "index", "", "index `DIR`, built on first use and kept up to date with the corpus (env CASEBOT_INDEX; default below)")
+}
+
+// resolve fills what the flags left unset from lookup (the environment,
+// and for serve the .env file), then the defaults.
+func (cfg *Config) resolve(fs *flagSet, lookup env) error {
+	if !fs.Changed("corpus") {
+		cfg.Corpus = strings.TrimSpace(lookup("CASEBOT_CORPUS"))
+	}
+	if !fs.Changed("index") {
+		cfg.Index = strings.TrimSpace(lookup("CASEBOT_INDEX"))
+	}
+	cfg.IndexGiven = cfg.Index != ""
+	if cfg.Index == "" && cfg.Corpus != "" {
+		dir, err := defaultIndexDir(lookup, cfg.Corpus)
+		if err != nil {
+			return err
+		}
+		cfg.Index = dir
+	}
+	return nil
+}
+
+// openIndex opens the index the config names. With an index directory: the
+// store there, brought up to date with the corpus when a corpus directory is
+// given, or built there from the corpus when there is none yet. Without one:
+// an index in memory, built from the corpus (the embedded one by default).
+// What it did to an index on disk is logged.
+func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
+	ctx := c.ctx
+	if cfg.Index != "" && index.Exists(cfg.Index) {
+		ix, err := index.Open(ctx, cfg.Index)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Corpus == "" {
+			return ix, nil
+		}
+		corp, err := loadCorpus(cfg.Corpus)
+		if err != nil {
+			ix.Close()
+			return nil, err
+		}
+		sum, err := ix.Update(ctx, corp, index.Options{})
+		if err != nil {
+			ix.Close()
+			return nil, err
+		}
+		if sum.Changes() {
+			log.Info("index updated from the corpus directory", "index", cfg.Index, "full", sum.Full,
+				"added", len(sum.Added), "changed", len(sum.Changed), "removed", len(sum.Removed), "version", sum.Version)
+		}
+		return ix, nil
+	}
+	corp, err := loadCorpus(cfg.Corpus)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Index == "" {
+		return index.Build(ctx, corp, index.Options{})
+	}
+	ix, sum, err := index.Create(ctx, cfg.Index, corp, index.Options{})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("index built", "index", cfg.Index, "documents", len(sum.Added), "passages", sum.Passages)
+	return ix, nil
+}
+
+func loadCorpus(dir string) (*corpus.Corpus, error) {
+	if dir == "" {
+		return corpus.Load(corpus.Default(), corpus.Options{})
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, usagef("corpus directory %s: %v", dir, errors.Unwrap(err))
+	}
+	if !fi.IsDir() {
+		return nil, usagef("corpus %s is not a directory", dir)
+	}
+	c, err := corpus.Load(os.DirFS(dir), corpus.Options{})
+	if err != nil {
+		return nil, corpusError{err}
+	}
+	if len(c.Docs) == 0 {
+		return nil, corpusError{fmt.Errorf("corpus %s holds no documents (.md, .markdown, .txt, .html, .htm, .pdf)", dir)}
+	}
+	return c, nil
+}
+
+// corpusError is a corpus directory that cannot be read: no index, on disk
+// or in memory, would do better.
+type corpusError struct{ error }
+
+func (e corpusError) Unwrap() error { return e.error }
+
+// Logging: text (logfmt) or JSON lines on standard error, at a level.
+type logConfig struct {
+	Format string
+	Level  string
+}
+
+func (fs *flagSet) logFlags(lc *logConfig) {
+	fs.StringVar(&lc.Format, "log-format", "", "`FORMAT` of the log on standard error: text or json (env CASEBOT_LOG_FORMAT, default text)")
+	fs.StringVar(&lc.Level, "log-level", "", "least `LEVEL` logged: debug, info, warn or error (env CASEBOT_LOG_LEVEL, default info)")
+}
+
+// logFromEnv is the logging the environment asks for.
+func logFromEnv(lookup env) logConfig {
+	return logConfig{Format: lookup("CASEBOT_LOG_FORMAT"), Level: lookup("CASEBOT_LOG_LEVEL")}
+}
+
+// logger makes the logger the settings ask for, writing to w.
+func (lc logConfig) logger(w io.Writer) (*slog.Logger, error) {
+	format, level := lc.Format, lc.Level
+	var lv slog.Level
+	switch strings.ToLower(strings.TrimSpace(level)) {
+	case "debug":
+		lv = slog.LevelDebug
+	case "", "info":
+		lv = slog.LevelInfo
+	case "warn", "warning":
+		lv = slog.LevelWarn
+	case "error":
+		lv = slog.LevelError
+	default:
+		return nil, usagef("log level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(strings.TrimSpace(format)) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usagef("log format %q: want text or json", format)
+}

@@ -1,0 +1,351 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/casebot/casebot/bot/discordtest"
+)
+
+// manageServer is the Manage Server permission, as Discord sends it.
+const manageServer = "32"
+
+// admin dispatches a slash command from a member who can manage the server.
+func (s *served) admin(t *testing.T, name string, opts map[string]any) discordtest.Interaction {
+	t.Helper()
+	i := s.fake.SlashCommand(name, opts, user("7"), guildID)
+	i.Member.Permissions = manageServer
+	if err := s.fake.DispatchInteraction(i); err != nil {
+		t.Fatal(err)
+	}
+	return i
+}
+
+// citesSource reports whether a reply cites a passage of path.
+func citesSource(rep discordtest.Reply, path string) bool {
+	for _, e := range rep.Embeds {
+		for _, f := range e.Fields {
+			if strings.Contains(f.Value, "`"+path+":") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// version is the index version /sources shows.
+func (s *served) version(t *testing.T) string {
+	t.Helper()
+	rep := s.answer(t, s.slash(t, "sources", nil, user("8")))
+	m := regexp.MustCompile(`Index version (\d+)`).FindStringSubmatch(rep.Embeds[0].Description)
+	if m == nil {
+		t.Fatalf("/sources shows no version: %+v", rep.Embeds[0])
+	}
+	return m[1]
+}
+
+// listing is every name under dir, hidden ones too, with its content.
+func listing(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.Type().IsRegular() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out[rel] = string(b)
+		} else {
+			out[rel] = d.Type().String()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// embedText is everything a reply shows, markdown undone.
+func embedText(rep discordtest.Reply) string {
+	return plain(rep.Content + fmt.Sprint(rep.Embeds))
+}
+
+// TestServeAdmin drives /reindex, /add-document and /remove-document
+// against a corpus directory and an index directory, as admins and not.
+func TestServeAdmin(t *testing.T) {
+	t.Parallel()
+	top := t.TempDir() // holds the corpus, and what must stay outside it
+	dir := filepath.Join(top, "corpus")
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	writeFile(t, filepath.Join(dir, "rivers.md"), "# Rivers\n\nThe river Vltava flows through Prague and joins the Elbe at Melnik.\n")
+	writeFile(t, filepath.Join(dir, "notes", "ports.md"), "# Ports\n\nThe port of Gdynia was built between 1921 and 1930.\n")
+	writeFile(t, filepath.Join(top, "victim.md"), "# Outside\n\nThis file is outside the corpus directory.\n")
+	if err := os.Symlink(top, filepath.Join(dir, "escape")); err != nil {
+		t.Fatal(err)
+	}
+	const maxUpload = 4096
+	s := startGateway(t, map[string]string{
+		"CASEBOT_CORPUS":     dir,
+		"CASEBOT_INDEX":      filepath.Join(t.TempDir(), "index"),
+		"CASEBOT_MAX_UPLOAD": fmt.Sprint(maxUpload),
+	})
+	fake := s.fake
+	refused := func(t *testing.T, rep discordtest.Reply, want string) {
+		t.Helper()
+		t.Logf("reply: %s", rep.Content)
+		if rep.Flags&64 == 0 || !strings.Contains(plain(rep.Content), want) {
+			t.Errorf("reply %q (flags %d), want a private one saying %q", rep.Content, rep.Flags, want)
+		}
+	}
+
+	t.Run("registered for Manage Server", func(t *testing.T) {
+		r, err := fake.WaitRequest(timeout(t), func(r discordtest.Request) bool { return r.Method == "PUT" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cmds []struct {
+			Name        string
+			Permissions *string `json:"default_member_permissions"`
+			Options     []struct {
+				Name string
+				Type int
+			}
+		}
+		if err := r.JSON(&cmds); err != nil {
+			t.Fatal(err)
+		}
+		admin := map[string]bool{"reindex": true, "add-document": true, "remove-document": true}
+		for _, c := range cmds {
+			got := ""
+			if c.Permissions != nil {
+				got = *c.Permissions
+			}
+			if want := map[bool]string{true: manageServer}[admin[c.Name]]; got != want {
+				t.Errorf("/%s: default_member_permissions %q, want %q", c.Name, got, want)
+			}
+			if c.Name == "add-document" && (len(c.Options) == 0 || c.Options[0].Type != discordtest.OptionAttachment) {
+				t.Errorf("/add-document options: %+v", c.Options)
+			}
+		}
+	})
+
+	t.Run("non-admins are refused and nothing changes", func(t *testing.T) {
+		// A witness: any reindex would add it and change the version.
+		writeFile(t, filepath.Join(dir, "pending.md"), "# Pending\n\nNot yet indexed.\n")
+		defer os.Remove(filepath.Join(dir, "pending.md"))
+		before, v := listing(t, dir), s.version(t)
+		att := fake.AddAttachment("intruder.md", []byte("# Intruder\n\nThe intruder wrote this.\n"))
+		for _, c := range []struct {
+			cmd  string
+			opts map[string]any
+		}{
+			{"reindex", nil},
+			{"reindex", map[string]any{"dry_run": true}},
+			{"add-document", map[string]any{"file": att}},
+			{"remove-document", map[string]any{"source": "tea.md"}},
+		} {
+			refused(t, s.answer(t, s.slash(t, c.cmd, c.opts, user("9"))), "for members who can manage this server")
+		}
+		i := fake.Autocomplete("remove-document", map[string]any{"source": ""}, "source", user("9"), guildID)
+		if err := fake.DispatchInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+		cb, err := fake.Callback(timeout(t), i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep, _ := cb.Reply(); len(rep.Choices) != 0 {
+			t.Errorf("autocomplete offered a non-admin the documents: %+v", rep.Choices)
+		}
+		if after := listing(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("the corpus directory changed:\n%v\n%v", before, after)
+		}
+		if got := s.version(t); got != v {
+			t.Errorf("index version %s, want %s", got, v)
+		}
+		for _, r := range fake.Requests() {
+			if strings.HasPrefix(r.Path, "/attachments/"+att.ID+"/") {
+				t.Errorf("downloaded a non-admin's attachment: %s", r)
+			}
+		}
+	})
+
+	t.Run("reindex after a file changed", func(t *testing.T) {
+		v := s.version(t)
+		writeFile(t, filepath.Join(dir, "rivers.md"), "# Rivers\n\nThe river Vltava flows through Prague and joins the Elbe at Melnik.\n\nThe Vltava is 430 kilometres long.\n")
+
+		rep := s.answer(t, s.admin(t, "reindex", map[string]any{"dry_run": true}))
+		txt := embedText(rep)
+		t.Logf("dry run: %s", txt)
+		if rep.Flags&64 == 0 || !strings.Contains(txt, "Would change (1)") || !strings.Contains(txt, "rivers.md") || !strings.Contains(txt, "nothing was changed") {
+			t.Errorf("dry run: %s", txt)
+		}
+		if !strings.Contains(txt, "`escape`: symbolic link") {
+			t.Errorf("dry run does not list the skipped link with its reason: %s", txt)
+		}
+		if got := s.version(t); got != v {
+			t.Errorf("a dry run changed the index version from %s to %s", v, got)
+		}
+
+		rep = s.answer(t, s.admin(t, "reindex", nil))
+		txt = embedText(rep)
+		t.Logf("reindex: %s", txt)
+		if !strings.Contains(txt, "Changed (1)") || !strings.Contains(txt, "`rivers.md`") || !strings.Contains(txt, "Index version "+v+" → ") {
+			t.Errorf("reindex: %s", txt)
+		}
+		rep = s.answer(t, s.slash(t, "ask", map[string]any{"question": "How long is the Vltava?"}, user("51")))
+		if !citesSource(rep, "rivers.md") || !strings.Contains(embedText(rep), "430 kilometres") {
+			t.Errorf("the changed text is not answered: %s", embedText(rep))
+		}
+
+		rep = s.answer(t, s.admin(t, "reindex", nil))
+		if txt := embedText(rep); !strings.Contains(txt, "Nothing changed") {
+			t.Errorf("second reindex: %s", txt)
+		}
+	})
+
+	t.Run("add a document", func(t *testing.T) {
+		att := fake.AddAttachment("harbour notes.md", []byte("# Harbour\n\nThe harbour of Port Zembla handles 12 million tonnes of grain a year.\n"))
+		rep := s.answer(t, s.admin(t, "add-document", map[string]any{"file": att}))
+		txt := embedText(rep)
+		if rep.Flags&64 == 0 || !strings.Contains(txt, "Added harbour_notes.md") || !strings.Contains(txt, "Added (1)") {
+			t.Errorf("/add-document: %s", txt)
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, "harbour_notes.md")); err != nil || !strings.Contains(string(b), "Port Zembla") {
+			t.Errorf("not stored as harbour_notes.md: %v", err)
+		}
+		rep = s.answer(t, s.slash(t, "ask", map[string]any{"question": "How much grain does the harbour of Port Zembla handle?"}, user("52")))
+		if !citesSource(rep, "harbour_notes.md") || !strings.Contains(embedText(rep), "12 million tonnes") {
+			t.Errorf("the added document is not answered from: %s", embedText(rep))
+		}
+
+		again := fake.AddAttachment("harbour_notes.md", []byte("# Harbour\n\nThe harbour of Port Zembla handles 14 million tonnes of grain a year.\n"))
+		refused(t, s.answer(t, s.admin(t, "add-document", map[string]any{"file": again})), "already a document called `harbour_notes.md`")
+		rep = s.answer(t, s.admin(t, "add-document", map[string]any{"file": again, "replace": true}))
+		if txt := embedText(rep); !strings.Contains(txt, "Replaced harbour_notes.md") || !strings.Contains(txt, "Changed (1)") {
+			t.Errorf("replace: %s", txt)
+		}
+	})
+
+	t.Run("bad uploads are refused and nothing is written", func(t *testing.T) {
+		before, v := listing(t, dir), s.version(t)
+		big := bytes.Repeat([]byte("word "), maxUpload)
+		liar := fake.AddAttachment("liar.md", append([]byte("# Liar\n\n"), big...))
+		liar.Size = 100 // Discord says small; the body is not
+		for _, c := range []struct {
+			name string
+			att  discordtest.Attachment
+			want string
+		}{
+			{"declared size over the cap", fake.AddAttachment("big.md", append([]byte("# Big\n\n"), big...)), "documents may be up to 4.0 KB"},
+			{"body over the cap", liar, "larger than Discord said"},
+			{"unsupported type", fake.AddAttachment("notes.docx", []byte("PK\x03\x04")), "is none of them"},
+			{"no extension", fake.AddAttachment("README", []byte("# Readme\n")), "is none of them"},
+			{"parent path", fake.AddAttachment("../victim.md", []byte("# Overwritten\n\nGotcha.\n")), "it is a path"},
+			{"deeper parent path", fake.AddAttachment("../../x.md", []byte("# X\n\nGotcha.\n")), "it is a path"},
+			{"subdirectory", fake.AddAttachment("a/b.md", []byte("# B\n\nGotcha.\n")), "it is a path"},
+			{"backslash", fake.AddAttachment(`..\x.md`, []byte("# X\n\nGotcha.\n")), "it is a path"},
+			{"dot dot", fake.AddAttachment("..", []byte("x")), `names with ".."`},
+			{"hidden", fake.AddAttachment(".hidden.md", []byte("# Hidden\n\nGotcha.\n")), "starting with a dot"},
+			{"control character", fake.AddAttachment("bell\a.md", []byte("# Bell\n\nGotcha.\n")), "control characters"},
+			{"binary with a .md name", fake.AddAttachment("binary.md", []byte("\x7fELF\x02\x01\x01\x00\x00\x00garbage")), "`binary.md` was not added: not a text file"},
+			{"invalid UTF-8", fake.AddAttachment("latin1.txt", []byte("Caf\xe9 cr\xe8me\n")), "was not added: invalid UTF-8"},
+			{"empty", fake.AddAttachment("empty.md", nil), "was not added: no text"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				refused(t, s.answer(t, s.admin(t, "add-document", map[string]any{"file": c.att})), c.want)
+			})
+		}
+		for _, r := range fake.Requests() {
+			if strings.Contains(r.Path, "/big.md") {
+				t.Errorf("downloaded an attachment declared over the cap: %s", r)
+			}
+		}
+		if after := listing(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("the corpus directory changed:\n%v\n%v", before, after)
+		}
+		if b, _ := os.ReadFile(filepath.Join(top, "victim.md")); !strings.Contains(string(b), "outside the corpus") {
+			t.Errorf("the file outside the corpus changed: %q", b)
+		}
+		for _, p := range []string{filepath.Join(top, "x.md"), filepath.Join(filepath.Dir(top), "x.md")} {
+			if _, err := os.Lstat(p); err == nil {
+				t.Errorf("%s was written", p)
+			}
+		}
+		if got := s.version(t); got != v {
+			t.Errorf("index version %s, want %s", got, v)
+		}
+	})
+
+	t.Run("remove a document", func(t *testing.T) {
+		i := fake.Autocomplete("remove-document", map[string]any{"source": "harb"}, "source", user("7"), guildID)
+		i.Member.Permissions = manageServer
+		if err := fake.DispatchInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+		cb, err := fake.Callback(timeout(t), i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep, _ := cb.Reply(); len(rep.Choices) != 1 || rep.Choices[0].Value != "harbour_notes.md" {
+			t.Errorf("autocomplete %q: %+v", "harb", rep.Choices)
+		}
+
+		rep := s.answer(t, s.admin(t, "remove-document", map[string]any{"source": "harbour_notes.md"}))
+		if txt := embedText(rep); !strings.Contains(txt, "Removed harbour_notes.md") || !strings.Contains(txt, "Removed (1)") {
+			t.Errorf("/remove-document: %s", txt)
+		}
+		if _, err := os.Lstat(filepath.Join(dir, "harbour_notes.md")); err == nil {
+			t.Error("harbour_notes.md is still in the corpus directory")
+		}
+		rep = s.answer(t, s.slash(t, "ask", map[string]any{"question": "How much grain does the harbour of Port Zembla handle?"}, user("53")))
+		if citesSource(rep, "harbour_notes.md") || strings.Contains(embedText(rep), "million tonnes") {
+			t.Errorf("a removed document is still answered from: %s", embedText(rep))
+		}
+
+		rep = s.answer(t, s.admin(t, "remove-document", map[string]any{"source": "Ports"}))
+		if txt := embedText(rep); !strings.Contains(txt, "Removed notes/ports.md") {
+			t.Errorf("/remove-document by title: %s", txt)
+		}
+	})
+
+	t.Run("remove outside the corpus is refused", func(t *testing.T) {
+		before, v := listing(t, dir), s.version(t)
+		for _, src := range []string{"../victim.md", "/etc/passwd", "notes/../../victim.md", "escape/victim.md", top + "/victim.md", "..", ".", "", "tea.vocab", "nowhere.md"} {
+			rep := s.answer(t, s.admin(t, "remove-document", map[string]any{"source": src}))
+			if rep.Flags&64 == 0 || strings.Contains(embedText(rep), "Removed") {
+				t.Errorf("remove %q: %+v", src, rep)
+			}
+		}
+		if b, _ := os.ReadFile(filepath.Join(top, "victim.md")); !strings.Contains(string(b), "outside the corpus") {
+			t.Errorf("the file outside the corpus changed: %q", b)
+		}
+		if after := listing(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("the corpus directory changed:\n%v\n%v", before, after)
+		}
+		if got := s.version(t); got != v {
+			t.Errorf("index version %s, want %s", got, v)
+		}
+	})
+}

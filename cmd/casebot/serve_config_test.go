@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casebot/casebot/bot/discordtest"
+)
+
+func TestServeConfigErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.env")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	withToken := filepath.Join(dir, "token.env")
+	if err := os.WriteFile(withToken, []byte("DISCORD_TOKEN=from-dotenv-SECRET\nSHARD_COUNT=2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string // the one line on stderr
+	}{
+		{"missing token", []string{"--env", empty}, nil, "casebot: DISCORD_TOKEN is not set"},
+		{"shard out of range", []string{"--env", withToken}, map[string]string{"SHARD_ID": "2"}, "casebot: SHARD_ID 2 of SHARD_COUNT 2"},
+		{"bad shard count", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "SHARD_COUNT": "zero"}, `casebot: SHARD_COUNT="zero": want a whole number`},
+		{"bad rate", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_RATE": "-1"}, "casebot: CASEBOT_RATE must be 1 or more"},
+		{"http without key", []string{"--env", empty, "--http", ":0"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: HTTP mode needs DISCORD_PUBLIC_KEY"},
+		{"bad API URL", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "DISCORD_API_URL": "ftp://x"}, `casebot: DISCORD_API_URL "ftp://x"`},
+		{"missing env file", []string{"--env", filepath.Join(dir, "nope.env")}, nil, "casebot: env file"},
+		{"stray argument", []string{"--env", empty, "hello"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: serve takes no arguments"},
+		{"watch without a corpus", []string{"--env", empty, "--watch"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: --watch needs a corpus directory"},
+		{"watch from the environment without a corpus", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH": "true"}, "casebot: --watch needs a corpus directory"},
+		{"bad watch setting", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH": "sometimes"}, `casebot: CASEBOT_WATCH="sometimes": want true or false`},
+		{"bad watch delay", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH_DELAY": "soon"}, `casebot: CASEBOT_WATCH_DELAY="soon": want a duration`},
+		{"negative watch delay", []string{"--env", empty, "--watch-delay", "-1s"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: the watch delay must be more than 0"},
+		{"upload cap over what the corpus reads", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_MAX_UPLOAD": "10000000"}, "casebot: CASEBOT_MAX_UPLOAD must be 1 to 5242880 bytes"},
+		{"bad log level", []string{"--env", empty, "--log-level", "loud"}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir}, `casebot: log level "loud"`},
+		{"bad log format", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir, "CASEBOT_LOG_FORMAT": "xml"}, `casebot: log format "xml"`},
+		{"no data directory", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: no place for casebot's data"},
+		{"upload cap not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_MAX_UPLOAD": "5MB"}, `casebot: CASEBOT_MAX_UPLOAD="5MB": want a whole number`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			vars := map[string]string{"HOME": dir}
+			if c.name == "no data directory" {
+				vars = map[string]string{}
+			}
+			for k, v := range c.env {
+				vars[k] = v
+			}
+			getenv := func(k string) string { return vars[k] }
+			code := run(context.Background(), append([]string{"serve"}, c.args...), getenv, strings.NewReader(""), &stdout, &stderr)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			out := stderr.String()
+			if !strings.HasPrefix(out, c.want) || strings.Count(out, "\n") != 1 {
+				t.Errorf("stderr %q, want one line starting %q", out, c.want)
+			}
+			if strings.Contains(out+stdout.String(), "SECRET") {
+				t.Errorf("a token was printed: %q", out)
+			}
+		})
+	}
+}
+
+func TestParseServe(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, ".env")
+	dotenv := "DISCORD_TOKEN=dotenv-token\nDISCORD_APP_ID=dotenv-app\nCASEBOT_RATE=7\nSHARD_ID=1\nSHARD_COUNT=3\nCASEBOT_DATA=/from/dotenv\n" +
+		"CASEBOT_CORPUS=/docs\nCASEBOT_WATCH=true\nCASEBOT_WATCH_DELAY=250ms\nCASEBOT_MAX_UPLOAD=1000\n"
+	if err := os.WriteFile(envFile, []byte(dotenv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DISCORD_TOKEN": "env-token", "DISCORD_GUILD_ID": "55"}
+	cl := &cli{ctx: context.Background(), getenv: func(k string) string { return env[k] }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	// Flags after the first argument-free flag, Go style and GNU style.
+	c, err := parseServe(cl, []string{"--env", envFile, "-rate", "9", "--log-format=json", "--admin-addr", "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []struct {
+		name      string
+		got, want any
+	}{
+		{"token: the environment wins", string(c.Token), "env-token"},
+		{"app id from .env", c.AppID, "dotenv-app"},
+		{"guild from the environment", c.GuildID, "55"},
+		{"a flag beats both", c.Rate, 9},
+		{"shard id", c.ShardID, 1},
+		{"shard count", c.ShardCount, 3},
+		{"data dir from .env", c.DataDir, "/from/dotenv"},
+		{"watch from .env", c.Watch, true},
+		{"watch delay from .env", c.WatchDelay, 250 * time.Millisecond},
+		{"upload cap from .env", c.MaxUpload, int64(1000)},
+		{"corpus from .env", c.Corpus, "/docs"},
+		{"the corpus's index in the data directory", filepath.Dir(c.Index), filepath.Join("/from/dotenv", "index")},
+		{"index named after the corpus", strings.HasPrefix(filepath.Base(c.Index), "docs-"), true},
+		{"log format flag", c.Log.Format, "json"},
+		{"admin address flag", c.AdminAddr, "127.0.0.1:0"},
+		{"token is redacted in formatting", fmt.Sprintf("%v %+v", c.Token, c), ""},
+	} {
+		if got.name == "token is redacted in formatting" {
+			if s := got.got.(string); strings.Contains(s, "env-token") {
+				t.Errorf("%s: %s", got.name, s)
+			}
+			continue
+		}
+		if got.got != got.want {
+			t.Errorf("%s: %v, want %v", got.name, got.got, got.want)
+		}
+	}
+}
+
+// TestServeBadToken: Discord refuses the token; the error is one line
+// and the token is in no output.
+func TestServeBadToken(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t, discordtest.WithToken("the-right-one"))
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, "test.env")
+	if err := os.WriteFile(envFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"DISCORD_TOKEN": "wrong-SECRET-token", "DISCORD_API_URL": fake.URL(), "CASEBOT_DATA": filepath.Join(dir, "data")}
+	var out syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code := run(ctx, []string{"serve", "--env", envFile}, func(k string) string { return vars[k] }, strings.NewReader(""), &out, &out)
+	if code != exitFail {
+		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+	if !strings.Contains(out.String(), "casebot: connect to the Discord gateway") || strings.Contains(out.String(), "SECRET") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// TestServeWatch: with --watch, a file written into the corpus directory,
+// or into a directory made after the start, is soon answered from; hidden
+// and backup files are not indexed.
+func TestServeWatch(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	s := startGateway(t, map[string]string{"CASEBOT_CORPUS": dir, "CASEBOT_INDEX": filepath.Join(t.TempDir(), "index")},
+		"--watch", "--watch-delay", "100ms")
+	if _, ok := waitLog(s.out, "watching the corpus directory", 5*time.Second); !ok {
+		t.Fatalf("not watching:\n%s", s.out)
+	}
+	// sourcesHave polls /sources (not rate-limited) until it lists path.
+	sourcesHave := func(t *testing.T, path string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			rep := s.answer(t, s.slash(t, "sources", nil, user("61")))
+			if strings.Contains(fmt.Sprint(rep.Embeds), "`"+path+"`") {
+				return
+			}
+		}
+		t.Fatalf("%s was not indexed within 20 s; log:\n%s", path, s.out)
+	}
+
+	writeFile(t, filepath.Join(dir, ".draft.md"), "# Draft\n\nThe lighthouse keeper's draft.\n")
+	writeFile(t, filepath.Join(dir, "lighthouse.md~"), "# Backup\n\nThe lighthouse backup.\n")
+	writeFile(t, filepath.Join(dir, "lighthouse.md"), "# Lighthouse\n\nThe lighthouse at Cape Verlaine was lit in 1894.\n")
+	sourcesHave(t, "lighthouse.md")
+	rep := s.answer(t, s.slash(t, "ask", map[string]any{"question": "When was the lighthouse at Cape Verlaine lit?"}, user("62")))
+	if !citesSource(rep, "lighthouse.md") || !strings.Contains(embedText(rep), "1894") {
+		t.Errorf("the new file is not answered from: %s", embedText(rep))
+	}
+
+	writeFile(t, filepath.Join(dir, "canals", "amsterdam.md"), "# Canals\n\nThe Herengracht canal was dug in 1612.\n")
+	sourcesHave(t, "canals/amsterdam.md")
+	writeFile(t, filepath.Join(dir, "canals", "utrecht.md"), "# Utrecht\n\nThe Oudegracht canal has wharf cellars.\n")
+	sourcesHave(t, "canals/utrecht.md") // the new directory is watched too
+
+	rep = s.answer(t, s.slash(t, "sources", nil, user("61")))
+	if txt := fmt.Sprint(rep.Embeds); strings.Contains(txt, "draft") || strings.Contains(txt, "md~") {
+		t.Errorf("a hidden or backup file was indexed: %s", txt)
+	}
+	if _, ok := waitLog(s.out, "reindexed", time.Second); !ok {
+		t.Errorf("no reindex logged:\n%s", s.out)
+	}
+}
+
+// TestWatchRelevant: which changes make the watcher reindex.
+func TestWatchRelevant(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "v1.2"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cw := &corpusWatcher{dir: dir}
+	for _, c := range []struct {
+		name string
+		op   fsnotify.Op
+		want bool
+	}{
+		{"notes.md", fsnotify.Write, true},
+		{"notes.md", fsnotify.Create, true},
+		{"sub/report.PDF", fsnotify.Create, true},
+		{"terms.vocab", fsnotify.Write, true},
+		{"v1.2", fsnotify.Create, true}, // a directory, though it has an extension
+		{"gone", fsnotify.Remove, true}, // maybe a directory
+		{"old.jpg", fsnotify.Rename, true},
+		{"notes.md", fsnotify.Chmod, false},
+		{"photo.jpg", fsnotify.Create, false},
+		{".notes.md.tmp-123", fsnotify.Create, false}, // index.WriteFileAtomic's
+		{".notes.md.removing", fsnotify.Rename, false},
+		{".git/index", fsnotify.Write, false},
+		{"sub/.hidden/notes.md", fsnotify.Write, false},
+		{"notes.md~", fsnotify.Create, false},
+		{"#notes.md#", fsnotify.Write, false},
+		{"4913", fsnotify.Create, false},
+		{".notes.md.swp", fsnotify.Write, false},
+		{"report.pdf.part", fsnotify.Write, false},
+	} {
+		ev := fsnotify.Event{Name: filepath.Join(dir, filepath.FromSlash(c.name)), Op: c.op}
+		if got := cw.relevant(ev); got != c.want {
+			t.Errorf("%s %s: relevant %v, want %v", c.op, c.name, got, c.want)
+		}
+	}
+}
