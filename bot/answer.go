@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/casebot/casebot/index"
 )
@@ -85,25 +86,112 @@ func citationField(n int, c index.Citation, label string) Field {
 }
 
 // answerText is the answer's quoted sentences, escaped for Discord, with
-// the matched words in bold.
-func answerText(a index.Answer) string {
-	hl := markedRanges(a.Marked(), a.Text)
+// the matched words in bold and each quote followed by the number of the
+// citation it comes from ("[1]"), so the passage need not be quoted again
+// below. num maps a citation's index in a.Citations to the number shown.
+func answerText(a index.Answer, num func(int) int) string {
+	parts := a.Parts()
+	ref := func(i int) string {
+		if n := num(parts[i].Citation); n > 0 {
+			return " [" + strconv.Itoa(n) + "]"
+		}
+		return ""
+	}
 	if a.List {
-		// Items are "- item" lines; keep the list, escape the items.
 		var out []string
-		off := 0
-		for _, line := range strings.Split(a.Text, "\n") {
-			n := len([]rune(line))
-			item, lead := line, 0
-			if strings.HasPrefix(line, "- ") {
-				item, lead = line[2:], 2
-			}
-			out = append(out, line[:lead]+markdown(item, shift(hl, off+lead, n-lead)))
-			off += n + 1
+		for i, p := range parts {
+			out = append(out, index.ListItemPrefix+markdown(p.Text, p.Highlights)+ref(i))
 		}
 		return strings.Join(out, "\n")
 	}
-	return quote(markdown(a.Text, hl))
+	var sb strings.Builder
+	for i, p := range parts {
+		switch {
+		case i == 0:
+		case parts[i-1].Citation == p.Citation:
+			sb.WriteString(index.SameCitationSep)
+		default:
+			sb.WriteString(index.OtherCitationSep)
+		}
+		sb.WriteString(markdown(p.Text, p.Highlights))
+		if i == len(parts)-1 || parts[i+1].Citation != p.Citation {
+			sb.WriteString(ref(i))
+		}
+	}
+	return quote(sb.String())
+}
+
+// quotedField shows a passage the answer quotes: where it stands, and what
+// the passage says beyond the quote, the quoted stretches marked […].
+func quotedField(n int, c index.Citation, quoted []string) Field {
+	v := "`" + lines(c) + "` · quoted above"
+	if rest := unquoted(c, quoted); rest != "" {
+		v += "\n" + quote(rest)
+	}
+	return Field{Name: fmt.Sprintf("[%d] %s", n, heading(c)), Value: v}
+}
+
+// elided stands for a stretch of a passage quoted in the answer.
+const elided = "[…]"
+
+// unquoted is a passage's text, for Discord, without the stretches the
+// answer quotes (each left as […]); "" when nothing else is left.
+func unquoted(c index.Citation, quoted []string) string {
+	rs := []rune(c.Text)
+	flat := []rune(strings.ReplaceAll(c.Text, "\n", " "))
+	covered := make([]bool, len(rs))
+	from := 0
+	for _, q := range quoted {
+		qr := []rune(q)
+		at := runeIndex(flat, qr, from)
+		if at < 0 {
+			at = runeIndex(flat, qr, 0)
+		}
+		if at < 0 {
+			continue
+		}
+		for i := at; i < at+len(qr); i++ {
+			covered[i] = true
+		}
+		from = at + len(qr)
+	}
+	var out []string
+	left := false
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && covered[j] == covered[i] {
+			j++
+		}
+		if covered[i] {
+			out = append(out, elided)
+		} else if seg := string(rs[i:j]); strings.TrimFunc(seg, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) != "" {
+			a := i
+			for a < j && unicode.IsSpace(rs[a]) {
+				a++
+			}
+			z := j
+			for z > a && unicode.IsSpace(rs[z-1]) {
+				z--
+			}
+			out = append(out, markdown(string(rs[a:z]), shift(c.Highlights, a, z-a)))
+			left = true
+		}
+		i = j
+	}
+	if !left {
+		return ""
+	}
+	return strings.Join(out, " ")
+}
+
+// runeIndex finds needle in hay at or after from, or -1.
+func runeIndex(hay, needle []rune, from int) int {
+	for i := from; i+len(needle) <= len(hay); i++ {
+		if string(hay[i:i+len(needle)]) == string(needle) {
+			return i
+		}
+	}
+	return -1
 }
 
 // shift returns the ranges within [off, off+n) moved to start at 0.
@@ -160,8 +248,27 @@ func answerReply(a index.Answer, info index.Info, o answerOptions) Reply {
 		}
 	}
 	label := ""
+	// num gives the number shown for a citation of the answer.
+	shown := map[string]int{}
+	for i, c := range cites {
+		shown[c.ID] = i + 1
+	}
+	num := func(i int) int {
+		if i < 0 || i >= len(a.Citations) {
+			return 0
+		}
+		return shown[a.Citations[i].ID]
+	}
+	// quoted holds, by citation id, the stretches the answer quotes.
+	quoted := map[string][]string{}
 	if a.Answered {
-		sb.WriteString(answerText(a))
+		for _, p := range a.Parts() {
+			if p.Citation >= 0 && p.Citation < len(a.Citations) {
+				id := a.Citations[p.Citation].ID
+				quoted[id] = append(quoted[id], p.Text)
+			}
+		}
+		sb.WriteString(answerText(a, num))
 	} else {
 		e.Color = colorNotFound
 		note := "The documents do not cover this."
@@ -177,6 +284,10 @@ func answerReply(a index.Answer, info index.Info, o answerOptions) Reply {
 	}
 	e.Description = sb.String()
 	for i, c := range cites {
+		if q, ok := quoted[c.ID]; ok {
+			e.Fields = append(e.Fields, quotedField(i+1, c, q))
+			continue
+		}
 		e.Fields = append(e.Fields, citationField(i+1, c, label))
 	}
 

@@ -417,22 +417,42 @@ func (b *Bot) completeCite(ctx context.Context, r Request) ([]Choice, error) {
 	return out, nil
 }
 
+// help lists the commands: everyone's, then, to a member who can use
+// them, the admin commands. Options are named in italics, optional ones in
+// brackets ("/ask *question* [*private*]"), never in Discord's own
+// "name:" syntax, which reads as if it were to be typed.
 func (b *Bot) help(ctx context.Context, r Request) (Reply, error) {
 	var sb strings.Builder
 	sb.WriteString("I answer questions about the documents with quoted, cited passages.\n\n")
-	for _, c := range b.reg.Commands() {
-		if c.Admin {
-			continue
-		}
-		fmt.Fprintf(&sb, "**/%s**", c.Name)
-		for _, o := range c.Options {
-			if o.Required {
-				fmt.Fprintf(&sb, " %s:", o.Name)
-			} else {
-				fmt.Fprintf(&sb, " [%s:]", o.Name)
+	list := func(admin bool) {
+		for _, c := range b.reg.Commands() {
+			if c.Admin != admin {
+				continue
 			}
+			fmt.Fprintf(&sb, "**/%s**", c.Name)
+			for _, o := range c.Options {
+				name := "*" + strings.ReplaceAll(o.Name, "_", " ") + "*"
+				if !o.Required {
+					name = "[" + name + "]"
+				}
+				sb.WriteString(" " + name)
+			}
+			fmt.Fprintf(&sb, " — %s\n", strings.TrimSuffix(c.Description, " (admins)"))
 		}
-		fmt.Fprintf(&sb, ": %s\n", c.Description)
+	}
+	list(false)
+	var admin []Command
+	for _, c := range b.reg.Commands() {
+		if c.Admin && allowed(c, r) {
+			admin = append(admin, c)
+		}
+	}
+	if len(admin) > 0 {
+		sb.WriteString("\nFor members who can manage this server:\n")
+		list(true)
+		if b.rx == nil {
+			sb.WriteString("(They need a corpus directory: casebot serve --corpus DIR.)\n")
+		}
 	}
 	sb.WriteString("\nYou can also mention me with a question, or write to me directly. ")
 	fmt.Fprintf(&sb, "Buttons under an answer show the passage in context, more passages, and let you say whether it helped. Everyone may ask %d questions a minute.", b.rate)

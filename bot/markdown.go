@@ -133,41 +133,6 @@ func clampRanges(hl [][2]int, n int) [][2]int {
 	return merged
 }
 
-// markedRanges recovers the bold ranges (rune offsets into plain) from
-// marked, which is plain with "**" put around matched words, as
-// index.Answer.Marked returns it next to Answer.Text.
-func markedRanges(marked, plain string) [][2]int {
-	m, p := []rune(marked), []rune(plain)
-	var out [][2]int
-	open := -1
-	j := 0
-	for i := 0; i < len(m); {
-		isMarker := i+1 < len(m) && m[i] == '*' && m[i+1] == '*' &&
-			!(j+1 < len(p) && p[j] == '*' && p[j+1] == '*')
-		if isMarker {
-			if open < 0 {
-				open = j
-			} else {
-				if open < j {
-					out = append(out, [2]int{open, j})
-				}
-				open = -1
-			}
-			i += 2
-			continue
-		}
-		if j >= len(p) || m[i] != p[j] {
-			return nil // not plain plus markers: show the text without bold
-		}
-		i++
-		j++
-	}
-	if j != len(p) {
-		return nil
-	}
-	return out
-}
-
 // quote puts text in a Discord block quote, line by line.
 func quote(text string) string {
 	return "> " + strings.ReplaceAll(strings.TrimSpace(text), "\n", "\n> ")

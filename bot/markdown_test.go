@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,33 +39,9 @@ func TestMarkdown(t *testing.T) {
 	}
 }
 
-func TestMarkedRanges(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		marked, plain string
-		want          [][2]int
-	}{
-		{"**Stage** **1** is", "Stage 1 is", [][2]int{{0, 5}, {6, 7}}},
-		{"no marks", "no marks", nil},
-		{"한국 **NIA**", "한국 NIA", [][2]int{{3, 6}}},
-		{"text has ** in it **x**", "text has ** in it x", [][2]int{{18, 19}}},
-		{"not the same text", "other text", nil},
-	} {
-		got := markedRanges(c.marked, c.plain)
-		if len(got) != len(c.want) {
-			t.Errorf("markedRanges(%q) = %v, want %v", c.marked, got, c.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != c.want[i] {
-				t.Errorf("markedRanges(%q) = %v, want %v", c.marked, got, c.want)
-			}
-		}
-	}
-}
-
 // TestAnswerText checks the quoted answer against the engine's own
-// marking, for an ordinary answer and a list.
+// marking, for an ordinary answer and a list: the same words in bold, and
+// each quote followed by the number of its citation.
 func TestAnswerText(t *testing.T) {
 	t.Parallel()
 	ix := testIndex(t)
@@ -72,17 +50,73 @@ func TestAnswerText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := answerText(a)
+		got := answerText(a, func(i int) int { return i + 1 })
 		want := a.Marked()
 		if a.List {
 			if !strings.HasPrefix(got, "- ") || strings.Count(got, "\n- ") != strings.Count(a.Text, "\n- ") {
 				t.Errorf("%q: list lost its items:\n%s", q, got)
 			}
+			for i, item := range strings.Split(got, "\n") {
+				if !strings.HasSuffix(item, fmt.Sprintf(" [%d]", i+1)) {
+					t.Errorf("%q: item %d does not cite [%d]: %q", q, i+1, i+1, item)
+				}
+			}
+			got = regexp.MustCompile(` \[\d+\]`).ReplaceAllString(got, "")
 		} else {
-			want = "> " + want
+			want = "> " + want + " [1]"
 		}
 		if strings.ReplaceAll(got, `\`, "") != strings.ReplaceAll(want, `\`, "") {
 			t.Errorf("%q:\n got %q\nwant %q", q, got, want)
+		}
+	}
+}
+
+// TestQuotedOnce: the passage an answer quotes is not quoted again as its
+// citation; the citation says where it stands and shows only the rest.
+func TestQuotedOnce(t *testing.T) {
+	t.Parallel()
+	ix := testIndex(t)
+	for _, q := range []string{"What was stage 1?", "What happened in 2009?", "What are the success factors?"} {
+		a, err := ix.Ask(context.Background(), q, index.AskOptions{K: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := answerReply(a, ix.Info(), answerOptions{})
+		e := rep.Embeds[0]
+		first := e.Fields[0]
+		if !strings.HasPrefix(first.Name, "[1] ") || !strings.Contains(first.Value, "quoted above") ||
+			!strings.Contains(first.Value, "`"+lines(a.Citations[0])+"`") {
+			t.Errorf("%q: first citation %+v, want its place and \"quoted above\"", q, first)
+		}
+		for _, p := range a.Parts() {
+			if len([]rune(p.Text)) < 20 {
+				continue
+			}
+			plainField := strings.NewReplacer(`\`, "", "**", "").Replace(fmt.Sprint(e.Fields))
+			if strings.Contains(plainField, p.Text) {
+				t.Errorf("%q: the quote %q is repeated in a citation", q, p.Text)
+			}
+			if !strings.Contains(strings.NewReplacer(`\`, "", "**", "").Replace(e.Description), p.Text) {
+				t.Errorf("%q: the quote %q is not in the answer", q, p.Text)
+			}
+		}
+	}
+}
+
+func TestUnquoted(t *testing.T) {
+	t.Parallel()
+	c := index.Citation{Text: "First sentence here. Second one follows.\nThird on a line.", Highlights: [][2]int{{21, 27}}}
+	for _, tc := range []struct {
+		quoted []string
+		want   string
+	}{
+		{[]string{"First sentence here."}, "[…] **Second** one follows.\nThird on a line."},
+		{[]string{"Second one follows. Third on a line."}, "First sentence here. […]"},
+		{[]string{"First sentence here. Second one follows. Third on a line."}, ""},
+		{[]string{"not in it"}, "First sentence here. **Second** one follows.\nThird on a line."},
+	} {
+		if got := unquoted(c, tc.quoted); got != tc.want {
+			t.Errorf("unquoted(%q) = %q, want %q", tc.quoted, got, tc.want)
 		}
 	}
 }

@@ -190,15 +190,19 @@ func TestServeGateway(t *testing.T) {
 		if strings.Count(e.Description, "\n- ")+1 < 4 || len(e.Fields) < 4 {
 			t.Errorf("/factors: want a list of the factors with citations: %+v", e)
 		}
-		// The list is the documents' own: every item quotes a cited passage.
-		for _, item := range strings.Split(plain(e.Description), "\n") {
-			item = strings.TrimPrefix(item, "- ")
-			found := false
-			for _, f := range e.Fields {
-				found = found || strings.Contains(plain(f.Value), item)
+		// The list is the documents' own: every item quotes the passage
+		// its number cites, which is not quoted again.
+		for i, item := range strings.Split(plain(e.Description), "\n") {
+			marker := fmt.Sprintf(" [%d]", i+1)
+			if !strings.HasSuffix(item, marker) {
+				t.Errorf("/factors item %q does not cite [%d]", item, i+1)
+				continue
 			}
-			if !found {
-				t.Errorf("/factors item %q is not in a cited passage", item)
+			item = strings.TrimSuffix(strings.TrimPrefix(item, "- "), marker)
+			f := e.Fields[i]
+			if !strings.HasPrefix(f.Name, fmt.Sprintf("[%d] ", i+1)) || !strings.Contains(f.Value, "quoted above") ||
+				!strings.Contains(citedLines(t, f.Value), item) {
+				t.Errorf("/factors item %q is not in the passage its citation names: %+v", item, f)
 			}
 		}
 
@@ -220,8 +224,13 @@ func TestServeGateway(t *testing.T) {
 		if rep.Flags&64 == 0 || !strings.Contains(rep.Embeds[0].Description, "/ask") {
 			t.Errorf("/help: %+v", rep)
 		}
-		if strings.Contains(rep.Embeds[0].Description, "/reindex") {
-			t.Errorf("/help lists the admin commands: %q", rep.Embeds[0].Description)
+		if d := rep.Embeds[0].Description; strings.Contains(d, "/reindex") || strings.Contains(d, "question:") || !strings.Contains(d, "**/ask** *question* [*private*]") {
+			t.Errorf("/help to a member: want everyone's commands, options in words, no admin commands: %q", d)
+		}
+		rep = s.answer(t, s.admin(t, "help", nil))
+		if d := rep.Embeds[0].Description; !strings.Contains(d, "For members who can manage this server") ||
+			!strings.Contains(d, "**/reindex** [*dry run*]") || !strings.Contains(d, "**/add-document** *file* [*replace*]") {
+			t.Errorf("/help to an admin lists no admin commands: %q", d)
 		}
 	})
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -221,18 +222,96 @@ func corpusLine(t *testing.T, path, want string) (string, int) {
 	return "", 0
 }
 
-// cites reports whether some field of the reply quotes line verbatim and
-// cites it as path:n.
+// cites reports whether the reply shows line verbatim and cites it as
+// path:n: a field quotes it, or the answer quotes part of it and the
+// field, which says "quoted above", shows the rest.
 func cites(rep discordtest.Reply, path string, n int, line string) bool {
 	loc := fmt.Sprintf("`%s:%d", path, n)
 	for _, e := range rep.Embeds {
 		for _, f := range e.Fields {
-			if strings.Contains(f.Value, loc) && strings.Contains(plain(f.Value), line) {
+			if !strings.Contains(f.Value, loc) {
+				continue
+			}
+			if strings.Contains(plain(f.Value), line) {
+				return true
+			}
+			if strings.Contains(f.Value, "quoted above") && covers(line, quotedParts(e.Description), restParts(f.Value)) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+var citeMarker = regexp.MustCompile(` \[\d+\]`)
+
+// quotedParts are the stretches an answer quotes, markdown undone.
+func quotedParts(desc string) []string {
+	var out []string
+	for _, l := range strings.Split(plain(desc), "\n") {
+		l = strings.TrimPrefix(strings.TrimPrefix(l, "> "), "- ")
+		out = append(out, strings.Split(citeMarker.ReplaceAllString(l, ""), " … ")...)
+	}
+	return out
+}
+
+// restParts are what a quoted citation shows beyond the quote.
+func restParts(value string) []string {
+	var out []string
+	for _, l := range strings.Split(plain(value), "\n")[1:] {
+		out = append(out, strings.Split(strings.TrimPrefix(l, "> "), "[…]")...)
+	}
+	return out
+}
+
+// covers reports whether the pieces, found in line, cover all of it but
+// white space.
+func covers(line string, pieces ...[]string) bool {
+	rs := []rune(line)
+	got := make([]bool, len(rs))
+	for _, ps := range pieces {
+		for _, p := range ps {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			pr := []rune(p)
+			for i := 0; i+len(pr) <= len(rs); i++ {
+				if string(rs[i:i+len(pr)]) == p {
+					for j := i; j < i+len(pr); j++ {
+						got[j] = true
+					}
+				}
+			}
+		}
+	}
+	for i, r := range rs {
+		if !got[i] && r != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// citedLines reads the lines a field cites ("`path:12`" or
+// "`path:12-14`") from the embedded corpus.
+func citedLines(t *testing.T, value string) string {
+	t.Helper()
+	m := regexp.MustCompile("`([^`:]+):(\\d+)(?:-(\\d+))?`").FindStringSubmatch(value)
+	if m == nil {
+		t.Fatalf("no location in %q", value)
+	}
+	b, err := fs.ReadFile(corpus.Default(), m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := strconv.Atoi(m[2])
+	to := from
+	if m[3] != "" {
+		to, _ = strconv.Atoi(m[3])
+	}
+	ls := strings.Split(string(b), "\n")
+	return strings.Join(ls[from-1:to], " ")
 }
 
 // waitLog waits for a log line containing want.
