@@ -1,0 +1,227 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rivo/uniseg"
+	"github.com/spf13/pflag"
+
+	"github.com/casebot/casebot/bot/discordtest"
+	"github.com/casebot/casebot/corpus"
+	"github.com/casebot/casebot/index"
+)
+
+// TestFlagsAfterArguments: flags after the question are read, with one
+// dash or two, and "--" ends them.
+func TestFlagsAfterArguments(t *testing.T) {
+	for _, args := range [][]string{
+		{"ask", "What was stage 1?", "--json", "-k", "1"},
+		{"ask", "What was stage 1?", "-json", "-k=1"},
+		{"ask", "--json", "What", "was", "stage", "1?", "--k", "1"},
+	} {
+		code, out, errOut := runCasebot(t, "", args...)
+		if code != exitOK {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut)
+		}
+		var a struct {
+			Question  string
+			Answered  bool
+			Citations []json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatalf("%q: not JSON: %v\n%s", args, err, out)
+		}
+		if a.Question != "What was stage 1?" || !a.Answered || len(a.Citations) != 1 {
+			t.Errorf("%q: question %q, answered %v, %d citations; want one", args, a.Question, a.Answered, len(a.Citations))
+		}
+	}
+	code, out, _ := runCasebot(t, "", "search", "--", "-k")
+	if code != exitOK || !strings.Contains(out, "No passages match") && out == "" {
+		t.Errorf(`search -- -k: exit %d, %q`, code, out)
+	}
+}
+
+// TestHelpMatchesREADME: every command's usage lines and flags, as -h
+// prints them, are in the README's "Using it" and configuration.
+func TestHelpMatchesREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cli{getenv: func(string) string { return "" }}
+	for _, cmd := range commands {
+		_, out, _ := runCasebot(t, "", cmd.name, "-h")
+		for _, u := range cmd.usage {
+			line := "casebot " + cmd.name + " " + u
+			if !strings.Contains(out, line) {
+				t.Errorf("casebot %s -h lacks %q:\n%s", cmd.name, line, out)
+			}
+			if !strings.Contains(string(readme), line+"\n") {
+				t.Errorf("README lacks the usage line %q", line)
+			}
+		}
+		fs, _ := cmd.flags(c)
+		fs.VisitAll(func(f *pflag.Flag) {
+			name := "--" + f.Name
+			if len(f.Name) == 1 {
+				name = "-" + f.Name
+			}
+			if !strings.Contains(out, name) {
+				t.Errorf("casebot %s -h does not list %s", cmd.name, name)
+			}
+			if !strings.Contains(string(readme), name) {
+				t.Errorf("README does not mention %s (casebot %s)", name, cmd.name)
+			}
+		})
+	}
+	_, out, _ := runCasebot(t, "", "help")
+	for _, cmd := range commands {
+		if !strings.Contains(out, "  "+cmd.name+" ") {
+			t.Errorf("casebot help does not list %s", cmd.name)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCasebot(t, "", "version")
+	if code != exitOK || !strings.HasPrefix(out, "casebot ") || !strings.Contains(out, "github.com/casebot/casebot") || !strings.Contains(out, "go1.") {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+	_, out, _ = runCasebot(t, "", "version", "--json")
+	var v version
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Module != "github.com/casebot/casebot" || v.Go == "" {
+		t.Errorf("version --json: %q %v", out, err)
+	}
+}
+
+// TestDefaultIndexShared: "casebot index --corpus DIR", then "ask" and
+// "serve" with the same --corpus, use one index in the data directory,
+// and nothing is written in the working directory.
+func TestDefaultIndexShared(t *testing.T) {
+	cwdBefore := dirNames(t, ".")
+	xdg := t.TempDir()
+	docs := filepath.Join(t.TempDir(), "readings")
+	writeFile(t, filepath.Join(docs, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	vars := map[string]string{"XDG_DATA_HOME": xdg}
+
+	code, out, errOut := runCasebotEnv(t, vars, "", "index", "--corpus", docs)
+	if code != exitOK {
+		t.Fatalf("index: exit %d: %s", code, errOut)
+	}
+	entries, err := os.ReadDir(filepath.Join(xdg, "casebot", "index"))
+	if err != nil || len(entries) != 1 || !strings.HasPrefix(entries[0].Name(), "readings-") {
+		t.Fatalf("index dirs %v (%v); output:\n%s", entries, err, out)
+	}
+	dir := filepath.Join(xdg, "casebot", "index", entries[0].Name())
+	if !strings.Contains(out, dir) || !index.Exists(dir) {
+		t.Errorf("index output does not name %s:\n%s", dir, out)
+	}
+
+	code, out, errOut = runCasebotEnv(t, vars, "", "ask", "--corpus", docs, "When was the Tea Board founded?")
+	if code != exitOK || !strings.Contains(out, "1921") || strings.Contains(errOut, "index built") {
+		t.Errorf("ask: exit %d, %q, %q", code, out, errOut)
+	}
+	code, out, _ = runCasebotEnv(t, vars, "", "sources", "--corpus", docs)
+	if code != exitOK || !strings.Contains(out, "index version 1") || !strings.Contains(out, dir) {
+		t.Errorf("sources: %q", out)
+	}
+
+	fake := discordtest.New(t)
+	s := startServe(t, fake, map[string]string{"CASEBOT_DATA": filepath.Join(xdg, "casebot"), "DISCORD_GUILD_ID": guildID}, "--corpus", docs)
+	line, ok := waitLog(s.out, "index ready", 10*time.Second)
+	if !ok || !strings.Contains(line, "index="+dir) || !strings.Contains(line, "version=1") {
+		t.Errorf("serve did not reuse %s: %q\n%s", dir, line, s.out)
+	}
+	if strings.Contains(s.out.String(), "index built") {
+		t.Errorf("serve built another index:\n%s", s.out)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(xdg, "casebot", "index")); len(entries) != 1 {
+		t.Errorf("%d index directories, want 1", len(entries))
+	}
+	if after := dirNames(t, "."); strings.Join(after, " ") != strings.Join(cwdBefore, " ") {
+		t.Errorf("the working directory changed: %v -> %v", cwdBefore, after)
+	}
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// TestRender: on a terminal (color, 40 columns) the matched words are bold,
+// citations dim and every line fits; plain, there are no escape codes and
+// no Markdown markers, and nothing is wrapped.
+func TestRender(t *testing.T) {
+	ix, err := index.Build(t.Context(), mustDefaultCorpus(t), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, q := range []string{"What was stage 1?", "What are the success factors?", "What is 한국정보화진흥원?", "Where can I get the best Korean barbecue?"} {
+		a, err := ix.Ask(t.Context(), q, index.AskOptions{K: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tty, plainOut strings.Builder
+		printer{&tty, style{color: true, width: 40}}.answer(a)
+		printer{&plainOut, style{}}.answer(a)
+		if a.Answered && !strings.Contains(tty.String(), sgrBold) {
+			t.Errorf("%q: no bold on a terminal:\n%s", q, tty.String())
+		}
+		if !strings.Contains(tty.String(), sgrDim+"[1]") {
+			t.Errorf("%q: citations not dimmed:\n%q", q, tty.String())
+		}
+		for _, l := range strings.Split(tty.String(), "\n") {
+			visible := ansi.ReplaceAllString(l, "")
+			if w := uniseg.StringWidth(visible); w > 40 && strings.Contains(visible, " ") && len(strings.Fields(visible)) > 2 {
+				t.Errorf("%q: a line of %d columns: %q", q, w, visible)
+			}
+		}
+		p := plainOut.String()
+		if strings.Contains(p, "\x1b") || strings.Contains(p, "**") {
+			t.Errorf("%q: plain output has escapes or markers:\n%s", q, p)
+		}
+		if ansi.ReplaceAllString(tty.String(), "") == p && a.Answered {
+			t.Errorf("%q: not wrapped at 40 columns", q)
+		}
+		if a.Answered && !strings.Contains(p, a.Citations[0].Text) {
+			t.Errorf("%q: plain output does not quote the first passage as it stands", q)
+		}
+	}
+	if got := cells("**PPS** runs it", [][2]int{{2, 5}}); string(cellRunes(got)) != "PPS runs it" || !got[0].bold || got[3].bold {
+		t.Errorf("a document's own bold: %+v", got)
+	}
+}
+
+func cellRunes(cs []cell) []rune {
+	out := make([]rune, len(cs))
+	for i, c := range cs {
+		out[i] = c.r
+	}
+	return out
+}
+
+func mustDefaultCorpus(t *testing.T) *corpus.Corpus {
+	t.Helper()
+	c, err := loadCorpus("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
