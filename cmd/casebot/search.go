@@ -59,11 +59,10 @@ var searchCommand = &command{
 // oneLineText makes a passage one line of at most n characters, its white
 // space runs one space, keeping the highlights that remain.
 func oneLineText(text string, hl [][2]int, n int) (string, [][2]int) {
-	rs := []rune(text)
 	var out []rune
 	var at []int // at[i] is the output index of rune i, or -1
 	space := false
-	for _, r := range rs {
+	for _, r := range text {
 		if r == ' ' || r == '\n' || r == '\t' || r == '\r' {
 			space = len(out) > 0
 			at = append(at, -1)
