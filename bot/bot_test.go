@@ -20,7 +20,7 @@ var _ Engine = (*index.Index)(nil)
 // sharedIndex is the embedded corpus, indexed in memory once for all the
 // tests of the package; nothing writes to it.
 var sharedIndex = sync.OnceValues(func() (*index.Index, error) {
-	c, err := corpus.Load(corpus.Default(), corpus.Options{})
+	c, err := corpus.Load(context.Background(), corpus.Default(), corpus.Options{})
 	if err != nil {
 		return nil, err
 	}

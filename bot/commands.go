@@ -77,7 +77,9 @@ func (b *Bot) builtinActions() []Action {
 	return []Action{
 		{Prefix: "ctx", Private: true, Run: b.showContext},
 		{Prefix: "more", Private: true, Limited: true, Run: b.more},
-		{Prefix: "share", Run: b.share},
+		// A share posts in public and asks again: it counts like a
+		// question, so clicking it over and over cannot flood a channel.
+		{Prefix: "share", Limited: true, Run: b.share},
 		{Prefix: "fb", Private: true, Limited: true, Run: b.feedback},
 	}
 }

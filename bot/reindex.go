@@ -113,7 +113,7 @@ func (e busyError) Is(target error) bool { return target == ErrBusy }
 
 // update reindexes; the caller holds the run.
 func (x *Reindexer) update(ctx context.Context, by string, opts index.Options) (index.Summary, error) {
-	c, err := corpus.Load(os.DirFS(x.dir), corpus.Options{})
+	c, err := corpus.Load(ctx, os.DirFS(x.dir), corpus.Options{})
 	if err != nil {
 		return index.Summary{}, fmt.Errorf("reindex %s: %w", x.dir, err)
 	}

@@ -18,9 +18,6 @@ import (
 // back after a reindex that failed. The bot's /add-document uses these; they
 // know nothing of Discord.
 
-// MaxNameBytes is the longest file name most file systems take.
-const MaxNameBytes = 255
-
 // ErrNotRegular is returned by Previous for a name that a folder or a link
 // holds: only a regular file may be replaced.
 var ErrNotRegular = errors.New("taken by something that is not a document (a folder or a link)")
@@ -36,9 +33,10 @@ func SafeName(name string) (string, error) {
 		return "", errors.New("the name is not valid UTF-8")
 	}
 	name = strings.Join(strings.FieldsFunc(name, unicode.IsSpace), "_")
+	if err := nameProblem(name); err != nil {
+		return "", err
+	}
 	switch {
-	case strings.ContainsFunc(name, unicode.IsControl):
-		return "", errors.New("the name holds control characters")
 	case name == "":
 		return "", errors.New("the name is empty")
 	case strings.ContainsAny(name, `/\`):
@@ -49,8 +47,6 @@ func SafeName(name string) (string, error) {
 		return "", errors.New("names starting with a dot are hidden, and the corpus ignores them")
 	case strings.ContainsAny(name, `<>:"|?*`):
 		return "", errors.New(`the characters < > : " | ? * are not taken in names`)
-	case len(name) > MaxNameBytes:
-		return "", fmt.Errorf("the name is longer than %d bytes", MaxNameBytes)
 	}
 	return name, nil
 }

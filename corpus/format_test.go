@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -351,7 +352,7 @@ func TestLoadFormats(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := Load(os.DirFS(dir), Options{})
+	c, err := Load(context.Background(), os.DirFS(dir), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

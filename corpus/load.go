@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -38,15 +39,38 @@ type Options struct {
 // Files and directories whose names start with "." are ignored, as are files
 // of types casebot does not read. A file that cannot be used (unreadable, too
 // big, binary, invalid UTF-8, bad front matter, empty, a symbolic link, a
-// damaged or encrypted PDF, a PDF with no text layer) is listed in Skipped
-// with the reason and the rest is loaded; Load fails only when the root itself
-// cannot be read.
-func Load(fsys fs.FS, opts Options) (*Corpus, error) {
+// named pipe, socket or device, a damaged or encrypted PDF, a PDF with no text
+// layer) is listed in Skipped with the reason and the rest is loaded; Load
+// fails only when the root itself cannot be read, or when ctx ends first. A
+// read that hangs (a file system that stops answering) cannot hold Load past
+// ctx: it is left to finish on its own, and Load returns ctx's error.
+func Load(ctx context.Context, fsys fs.FS, opts Options) (*Corpus, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
+	type result struct {
+		c   *Corpus
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := load(ctx, fsys, opts)
+		done <- result{c, err}
+	}()
+	select {
+	case r := <-done:
+		return r.c, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("load corpus: %w", ctx.Err())
+	}
+}
+
+func load(ctx context.Context, fsys fs.FS, opts Options) (*Corpus, error) {
 	c := &Corpus{}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
 		if err != nil {
 			if name == "." {
 				return err
@@ -63,8 +87,8 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 		if d.IsDir() {
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			c.Skipped = append(c.Skipped, Skip{name, "symbolic link (not followed)"})
+		if why := irregular(fsys, name, d); why != "" {
+			c.Skipped = append(c.Skipped, Skip{name, why})
 			return nil
 		}
 		if strings.EqualFold(path.Ext(name), VocabExt) {
@@ -94,6 +118,35 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	return c, nil
 }
 
+// irregular says why a directory entry is not a regular file Load may open,
+// or "" when it is one. Opening a named pipe blocks until someone writes to
+// it, and a device or socket is no document, so only regular files are
+// read. Where fsys can tell (os.DirFS can), the entry is looked at again
+// just before (Lstat), in case it was replaced since the directory was
+// listed; elsewhere the listing's type is all there is (a Stat would follow
+// a symbolic link).
+func irregular(fsys fs.FS, name string, d fs.DirEntry) string {
+	mode := d.Type()
+	if _, ok := fsys.(fs.ReadLinkFS); ok && mode.IsRegular() {
+		if fi, err := fs.Lstat(fsys, name); err == nil {
+			mode = fi.Mode()
+		}
+	}
+	switch {
+	case mode.IsRegular():
+		return ""
+	case mode&fs.ModeSymlink != 0:
+		return "symbolic link (not followed)"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO), not a regular file (not read)"
+	case mode&fs.ModeSocket != 0:
+		return "a socket, not a regular file (not read)"
+	case mode&fs.ModeDevice != 0:
+		return "a device, not a regular file (not read)"
+	}
+	return "not a regular file (not read)"
+}
+
 func readVocabulary(fsys fs.FS, name string) ([]Rule, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -109,6 +162,9 @@ func readDocument(fsys fs.FS, name string, maxBytes int64) (Document, error) {
 		return Document{}, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		return Document{}, errors.New("not a regular file (not read)")
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
 		return Document{}, err

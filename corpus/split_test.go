@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -142,7 +143,7 @@ func TestSplitUnbrokenText(t *testing.T) {
 }
 
 func TestEmbeddedArticle(t *testing.T) {
-	c, err := Load(Default(), Options{})
+	c, err := Load(context.Background(), Default(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

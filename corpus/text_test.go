@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,7 +113,7 @@ func TestLoadSkipsBadFiles(t *testing.T) {
 	if err := os.Symlink("good.md", filepath.Join(dir, "link.md")); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Load(os.DirFS(dir), Options{MaxBytes: 100})
+	c, err := Load(context.Background(), os.DirFS(dir), Options{MaxBytes: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestLoadSkipsBadFiles(t *testing.T) {
 	if len(c.Rules) != 1 || c.Rules[0].From[0] != "phase" {
 		t.Errorf("rules = %+v", c.Rules)
 	}
-	if _, err := Load(os.DirFS(filepath.Join(dir, "missing")), Options{}); err == nil {
+	if _, err := Load(context.Background(), os.DirFS(filepath.Join(dir, "missing")), Options{}); err == nil {
 		t.Error("Load of a missing directory: no error")
 	}
 }

@@ -102,7 +102,7 @@ func BenchmarkAskHostile(b *testing.B) {
 
 // BenchmarkBuildEmbedded builds the in-memory index of the embedded corpus.
 func BenchmarkBuildEmbedded(b *testing.B) {
-	c, err := corpus.Load(corpus.Default(), corpus.Options{})
+	c, err := corpus.Load(context.Background(), corpus.Default(), corpus.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

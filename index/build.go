@@ -280,6 +280,9 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		sum.Took = time.Since(start)
 		return sum, nil
 	}
+	if ix.ReadOnly() {
+		return sum, ErrReadOnly
+	}
 	if full {
 		s, err := ix.rebuild(ctx, c, opts, st.info.Version+1, start)
 		s.Previous = st.info.Version

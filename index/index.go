@@ -219,10 +219,13 @@ func (ix *Index) Dir() string {
 	return ix.store.dir
 }
 
-// Info describes the current build.
+// Info describes the current build (nothing, once the index is closed).
 func (ix *Index) Info() Info {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if ix.st == nil {
+		return Info{}
+	}
 	return ix.st.info
 }
 

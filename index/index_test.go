@@ -18,7 +18,7 @@ var (
 func embedded(t testing.TB) *Index {
 	t.Helper()
 	sharedOnce.Do(func() {
-		c, err := corpus.Load(corpus.Default(), corpus.Options{})
+		c, err := corpus.Load(context.Background(), corpus.Default(), corpus.Options{})
 		if err != nil {
 			sharedErr = err
 			return

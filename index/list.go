@@ -135,10 +135,17 @@ func (st *state) passage(_ context.Context, id string) (candidate, bool) {
 }
 
 func (st *state) fetch(ctx context.Context, q query.Query, size int) []candidate {
+	out, _ := st.tryFetch(ctx, q, size)
+	return out
+}
+
+// tryFetch is fetch that says when the search failed (a deadline passed),
+// so that a failure is not cached as "nothing found".
+func (st *state) tryFetch(ctx context.Context, q query.Query, size int) ([]candidate, error) {
 	req := bleve.NewSearchRequestOptions(q, size, 0, false)
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	out := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -146,7 +153,7 @@ func (st *state) fetch(ctx context.Context, q query.Query, size int) []candidate
 			out = append(out, c)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // candidateOf completes a hit with its stored text and metadata.
@@ -208,17 +215,23 @@ func (st *state) numbered(ctx context.Context, term string) []candidate {
 	if v, ok := st.series.Load(term); ok {
 		return v.([]candidate)
 	}
-	out := st.findNumbered(ctx, term)
-	st.series.Store(term, out)
+	out, err := st.findNumbered(ctx, term)
+	if err == nil {
+		st.series.Store(term, out)
+	}
 	return out
 }
 
 // findNumbered is numbered without the cache.
-func (st *state) findNumbered(ctx context.Context, term string) []candidate {
+func (st *state) findNumbered(ctx context.Context, term string) ([]candidate, error) {
 	q := bleve.NewTermQuery(term)
 	q.SetField(fieldText)
 	best := map[int]candidate{}
-	for _, c := range st.fetch(ctx, q, 1000) {
+	found, err := st.tryFetch(ctx, q, 1000)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range found {
 		m := numberedRe.FindStringSubmatch(c.text)
 		if m == nil {
 			continue
@@ -242,5 +255,5 @@ func (st *state) findNumbered(ctx context.Context, term string) []candidate {
 		nj, _ := strconv.Atoi(numberedRe.FindStringSubmatch(out[j].text)[2])
 		return ni < nj
 	})
-	return out
+	return out, nil
 }

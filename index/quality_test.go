@@ -49,7 +49,7 @@ func TestQuestionSet(t *testing.T) {
 
 // Every note states where its facts come from.
 func TestNotesFrontMatter(t *testing.T) {
-	c, err := corpus.Load(corpus.Default(), corpus.Options{})
+	c, err := corpus.Load(context.Background(), corpus.Default(), corpus.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ import (
 // An index on disk is a store: a directory holding generations of the bleve
 // index and a pointer to the current one.
 //
+//	DIR/CASEBOT-INDEX  the marker: this directory is a casebot index
 //	DIR/LOCK           held (flock) by the one process that has the store open
 //	DIR/CURRENT        the name of the current generation, e.g. "gen-000003"
 //	DIR/gen-000003/    a scorch index; its manifest lives in its internal store
@@ -30,11 +32,19 @@ import (
 // rebuild writes the next generation beside it, then renames it into place,
 // points CURRENT at it (write and rename, so the pointer is never half
 // written), and removes the old one. A crash at any point leaves CURRENT on a
-// complete generation; Open removes whatever else it finds.
+// complete generation; Open removes the debris: old generations, unfinished
+// builds and temporary files, matched by their exact names (ownedName), so
+// nothing else in the directory is ever touched. The store writes only into
+// an empty directory or one with its marker, and refuses any other.
+//
+// A store opened read-only (OpenReadOnly, or Open on a directory it cannot
+// write) writes nothing at all: no LOCK, no cleanup. It shares the lock with
+// other readers when a LOCK file is there, and cannot be updated.
 type store struct {
-	dir  string
-	gen  int
-	lock *flock.Flock
+	dir      string
+	gen      int
+	lock     *flock.Flock
+	readOnly bool
 }
 
 // ErrLocked is returned when another process has the store open.
@@ -43,6 +53,26 @@ var ErrLocked = errors.New("the index is in use by another casebot process (a ru
 // ErrNoIndex is returned by Open for a directory that holds no index.
 var ErrNoIndex = errors.New("no index here")
 
+// ErrNotIndexDir is returned by Create for a directory that holds other
+// things than a casebot index: the store would delete what it takes for its
+// own debris, so it writes nothing there.
+var ErrNotIndexDir = errors.New("the directory is not empty and is not a casebot index (it has no " + markerName +
+	" file), so casebot writes and deletes nothing in it; give the index a new or empty directory")
+
+// ErrReadOnly is returned by Update on an index opened read-only.
+var ErrReadOnly = errors.New("the index is open read-only (its directory is not writable, or it was opened read-only); it cannot be updated")
+
+// markerName is the file that makes a directory a store.
+const markerName = "CASEBOT-INDEX"
+
+const markerText = "This directory is a casebot index. casebot removes its own old generations (gen-NNNNNN)\n" +
+	"and temporary files here, and nothing else; keep other files elsewhere.\n"
+
+// ownedRe matches every name the store writes besides the marker, LOCK and
+// CURRENT: generations, unfinished builds, the temporary files of an atomic
+// write (writeFileAtomic's ".NAME.tmp-N") and CURRENT.tmp of older versions.
+var ownedRe = regexp.MustCompile(`^(gen-[0-9]{6,}(\.tmp)?|CURRENT\.tmp|\.(CURRENT|` + regexp.QuoteMeta(markerName) + `)\.tmp-[0-9]+)$`)
+
 // lockTimeout is how long Open and Create wait for another process to let go.
 const lockTimeout = 2 * time.Second
 
@@ -50,14 +80,17 @@ func genName(gen int) string { return fmt.Sprintf("gen-%06d", gen) }
 
 func (s *store) path(gen int) string { return filepath.Join(s.dir, genName(gen)) }
 
-// Create builds a new store in dir (created if missing; it must not hold an
-// index already) from a corpus.
+// Create builds a new store in dir from a corpus. dir is created if missing;
+// it must be empty, or a store that holds no index yet (ErrNotIndexDir).
 func Create(ctx context.Context, dir string, c *corpus.Corpus, opts Options) (*Index, Summary, error) {
 	registerAnalysis()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, Summary{}, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	s := &store{dir: dir}
+	if err := s.claim(); err != nil {
+		return nil, Summary{}, err
+	}
 	if err := s.acquire(); err != nil {
 		return nil, Summary{}, err
 	}
@@ -75,24 +108,53 @@ func Create(ctx context.Context, dir string, c *corpus.Corpus, opts Options) (*I
 	return ix, sum, nil
 }
 
-// Open opens the store in dir.
+// Open opens the store in dir. When dir cannot be written (a read-only
+// mount, a baked image), the store is opened read-only (see OpenReadOnly).
 func Open(ctx context.Context, dir string) (*Index, error) {
+	if _, err := (&store{dir: dir}).current(); err == nil && !writable(dir) {
+		return OpenReadOnly(ctx, dir)
+	}
+	return open(dir, false)
+}
+
+// OpenReadOnly opens the store in dir for answering only, writing nothing
+// to it: replicas can share one baked, read-only index. Update fails with
+// ErrReadOnly.
+func OpenReadOnly(ctx context.Context, dir string) (*Index, error) {
+	return open(dir, true)
+}
+
+func open(dir string, readOnly bool) (*Index, error) {
 	registerAnalysis()
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("open index %s: %w", dir, ErrNoIndex)
 	}
-	s := &store{dir: dir}
+	s := &store{dir: dir, readOnly: readOnly}
+	// Nothing is written (no LOCK, no marker) until dir is known to hold a
+	// store.
+	if _, err := s.current(); err != nil {
+		return nil, err
+	}
+	if !readOnly {
+		// An index written before the marker existed is adopted.
+		if err := s.mark(); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.acquire(); err != nil {
 		return nil, err
 	}
+	// Another process may have rebuilt the store before the lock was ours.
 	gen, err := s.current()
 	if err != nil {
 		s.release()
 		return nil, err
 	}
 	s.gen = gen
-	s.cleanup()
-	bi, err := openBleve(s.path(gen))
+	if !readOnly {
+		s.cleanup()
+	}
+	bi, err := openBleve(s.path(gen), readOnly)
 	if err != nil {
 		s.release()
 		return nil, err
@@ -112,8 +174,28 @@ func Exists(dir string) bool {
 	return err == nil
 }
 
-func openBleve(path string) (bleve.Index, error) {
-	bi, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockTimeout.String()})
+// ReadOnly reports whether the index was opened read-only.
+func (ix *Index) ReadOnly() bool { return ix.store != nil && ix.store.readOnly }
+
+// writable reports whether this process may create files in dir (for
+// root, only a read-only mount says no): it makes one, of a name the store
+// owns, and removes it.
+func writable(dir string) bool {
+	f, err := os.CreateTemp(dir, "."+markerName+".tmp-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+func openBleve(path string, readOnly bool) (bleve.Index, error) {
+	cfg := map[string]interface{}{"bolt_timeout": lockTimeout.String()}
+	if readOnly {
+		cfg["read_only"] = true
+	}
+	bi, err := bleve.OpenUsing(path, cfg)
 	if err != nil {
 		if err.Error() == "timeout" {
 			return nil, ErrLocked
@@ -123,14 +205,59 @@ func openBleve(path string) (bleve.Index, error) {
 	return bi, nil
 }
 
+// claim makes dir a store for Create: a store already (its marker, or an
+// index of an older casebot without one) or an empty directory gets the
+// marker; anything else is refused before anything is written.
+func (s *store) claim() error {
+	if _, err := os.Stat(filepath.Join(s.dir, markerName)); err == nil {
+		return nil
+	}
+	if _, err := s.current(); err == nil {
+		return s.mark()
+	}
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", s.dir, err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("index directory %s: %w", s.dir, ErrNotIndexDir)
+	}
+	return s.mark()
+}
+
+// mark writes the marker, unless it is there.
+func (s *store) mark() error {
+	p := filepath.Join(s.dir, markerName)
+	if _, err := os.Stat(p); err == nil {
+		return nil
+	}
+	if err := writeFileAtomic(p, strings.NewReader(markerText)); err != nil {
+		return fmt.Errorf("index directory %s: %w", s.dir, err)
+	}
+	return nil
+}
+
 // acquire takes the store's lock, waiting up to lockTimeout. The lock is
 // flock(2) on Unix and LockFileEx on Windows (gofrs/flock), held per open
-// file, so a second Open in the same process is refused as well.
+// file, so a second Open in the same process is refused as well. A
+// read-only store takes it shared, on a LOCK it opens for reading and never
+// creates: without one, no writer has ever opened the store.
 func (s *store) acquire() error {
-	l := flock.New(filepath.Join(s.dir, "LOCK"), flock.SetPermissions(0o644))
+	opts := []flock.Option{flock.SetPermissions(0o644)}
+	if s.readOnly {
+		if _, err := os.Stat(filepath.Join(s.dir, "LOCK")); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		opts = append(opts, flock.SetFlag(os.O_RDONLY))
+	}
+	l := flock.New(filepath.Join(s.dir, "LOCK"), opts...)
+	try := l.TryLockContext
+	if s.readOnly {
+		try = l.TryRLockContext
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), lockTimeout)
 	defer cancel()
-	ok, err := l.TryLockContext(ctx, 50*time.Millisecond)
+	ok, err := try(ctx, 50*time.Millisecond)
 	if ok {
 		s.lock = l
 		return nil
@@ -169,18 +296,18 @@ func (s *store) current() (int, error) {
 	return gen, nil
 }
 
-// cleanup removes unfinished builds and old generations: everything named
-// like a generation but the current one.
+// cleanup removes what a crash left: unfinished builds, old generations
+// and temporary files, every name the store writes (ownedRe) but the
+// current generation. Other names are not the store's, and stay.
 func (s *store) cleanup() {
 	entries, _ := os.ReadDir(s.dir)
 	for _, e := range entries {
 		n := e.Name()
-		if !strings.HasPrefix(n, "gen-") || n == genName(s.gen) {
+		if !ownedRe.MatchString(n) || n == genName(s.gen) {
 			continue
 		}
 		os.RemoveAll(filepath.Join(s.dir, n))
 	}
-	os.Remove(filepath.Join(s.dir, "CURRENT.tmp"))
 }
 
 // setCurrent points CURRENT at a generation, atomically.
@@ -254,7 +381,7 @@ func (ix *Index) buildGeneration(ctx context.Context, c *corpus.Corpus, opts Opt
 		os.RemoveAll(tmp)
 		return sum, fmt.Errorf("write index: %w", err)
 	}
-	if bi, err = openBleve(s.path(gen)); err != nil {
+	if bi, err = openBleve(s.path(gen), false); err != nil {
 		os.RemoveAll(s.path(gen))
 		return sum, err
 	}

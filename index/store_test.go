@@ -23,7 +23,7 @@ import (
 // genWords is the vocabulary generated documents are written in: the
 // embedded corpus's words, so that they analyse like real text.
 var genWords = sync.OnceValue(func() []string {
-	c, _ := corpus.Load(corpus.Default(), corpus.Options{})
+	c, _ := corpus.Load(context.Background(), corpus.Default(), corpus.Options{})
 	seen := map[string]bool{}
 	var out []string
 	for _, d := range c.Docs {
@@ -72,7 +72,7 @@ func genCorpus(t testing.TB, n int) string {
 
 func loadDir(t testing.TB, dir string) *corpus.Corpus {
 	t.Helper()
-	c, err := corpus.Load(os.DirFS(dir), corpus.Options{})
+	c, err := corpus.Load(context.Background(), os.DirFS(dir), corpus.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func crashChild() {
 	if err != nil {
 		os.Exit(3)
 	}
-	c, err := corpus.Load(os.DirFS(os.Getenv("CASEBOT_CRASH_SRC")), corpus.Options{})
+	c, err := corpus.Load(context.Background(), os.DirFS(os.Getenv("CASEBOT_CRASH_SRC")), corpus.Options{})
 	if err != nil {
 		os.Exit(4)
 	}
@@ -350,7 +350,7 @@ func TestUpdateBadInput(t *testing.T) {
 	os.Symlink("loop-a.md", filepath.Join(dir, "loop-b.md"))
 	os.Symlink("/etc/passwd", filepath.Join(dir, "outside.md"))
 	fsys := errFS{os.DirFS(dir), map[string]error{"gone.md": fs.ErrNotExist, "locked.md": fs.ErrPermission}}
-	c, err := corpus.Load(fsys, corpus.Options{MaxBytes: 200})
+	c, err := corpus.Load(context.Background(), fsys, corpus.Options{MaxBytes: 200})
 	if err != nil {
 		t.Fatal(err)
 	}

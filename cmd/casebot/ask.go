@@ -2,19 +2,21 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/casebot/casebot/index"
 )
 
 var askCommand = &command{
 	name:    "ask",
-	usage:   []string{"[--json] [--explain] [--plain] [--corpus DIR] [--index DIR] [-k N] QUESTION...", "--json -"},
+	usage:   []string{"[--json] [--explain] [--plain] [--corpus DIR] [--index DIR] [--read-only] [-k N] QUESTION...", "--json -"},
 	summary: "answer a question with quoted, cited passages",
 	about: `Prints the answer (on a terminal, the question's words in bold) and numbered
 citations: document title › section, file:lines, the passage. With "-" as the
@@ -69,6 +71,7 @@ type queryOptions struct {
 
 func (fs *flagSet) queryFlags(o *queryOptions, k int, what string) {
 	fs.corpusFlags(&o.Config)
+	fs.readOnlyFlag(&o.Config)
 	fs.kFlag(&o.K, k, what)
 	fs.BoolVar(&o.JSON, "json", false, "print JSON")
 }
@@ -112,22 +115,34 @@ func (o *queryOptions) open(c *cli) (*index.Index, error) {
 }
 
 // askStream answers one question a line, flushing each answer as it goes.
-// An empty or unusable line gets an unanswered object with a note, so the
-// output keeps one line per input line.
+// An empty, unusable or too long line gets an unanswered object with a
+// note, so the output keeps one line per input line, whatever the input.
 func askStream(c *cli, ix *index.Index, opts index.AskOptions, asJSON bool) error {
-	sc := bufio.NewScanner(c.stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	rd := bufio.NewReader(c.stdin)
 	w := bufio.NewWriter(c.stdout)
 	enc := json.NewEncoder(w)
 	p := printer{w, styleFor(c.stdout, c.getenv)}
-	for sc.Scan() {
-		q := sc.Text()
-		ans, err := ix.Ask(c.ctx, q, opts)
-		switch {
-		case errors.Is(err, index.ErrEmptyQuestion):
-			ans = index.Answer{Question: q, Note: "The question is empty."}
-		case err != nil:
-			return err
+	for {
+		line, long, err := readLine(rd, maxLineBytes)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read questions: %w", err)
+		}
+		q := string(line)
+		var ans index.Answer
+		if long || utf8.RuneCountInString(q) > index.MaxQuestionRunes {
+			ans = index.Answer{Question: strings.ToValidUTF8(firstRunes(q, index.MaxQuestionRunes), "\uFFFD"),
+				Note: fmt.Sprintf("The question is longer than %d characters, so it was not read; ask it in fewer words.", index.MaxQuestionRunes)}
+		} else {
+			ans, err = ix.Ask(c.ctx, q, opts)
+			switch {
+			case errors.Is(err, index.ErrEmptyQuestion):
+				ans = index.Answer{Question: q, Note: "The question is empty."}
+			case err != nil:
+				return err
+			}
 		}
 		if asJSON {
 			if err := enc.Encode(ans); err != nil {
@@ -141,10 +156,49 @@ func askStream(c *cli, ix *index.Index, opts index.AskOptions, asJSON bool) erro
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
+}
+
+// maxLineBytes is as much of a line as askStream keeps: a question of
+// index.MaxQuestionRunes characters and its line end fit, and a line
+// longer than this holds more characters than that, so it is known to be
+// too long without being held whole.
+const maxLineBytes = index.MaxQuestionRunes*utf8.UTFMax + len("\r\n")
+
+// readLine reads a line, without its "\n" or "\r\n". It keeps at most
+// max bytes of it, and long reports a line (line end included) of more,
+// the rest of which is read and dropped. A last line without "\n" is a
+// line; io.EOF comes after it.
+func readLine(r *bufio.Reader, max int) (line []byte, long bool, err error) {
+	total := 0
+	for {
+		chunk, err := r.ReadSlice('\n')
+		total += len(chunk)
+		if room := max - len(line); room > 0 {
+			line = append(line, chunk[:min(len(chunk), room)]...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && (!errors.Is(err, io.EOF) || total == 0) {
+			return nil, false, err
+		}
+		break
 	}
-	return nil
+	if total > max {
+		return line, true, nil
+	}
+	return bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r")), false, nil
+}
+
+// firstRunes is s cut after n characters.
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // printJSON writes v as one JSON object.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -219,7 +220,7 @@ func cellRunes(cs []cell) []rune {
 
 func mustDefaultCorpus(t *testing.T) *corpus.Corpus {
 	t.Helper()
-	c, err := loadCorpus("")
+	c, err := loadCorpus(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

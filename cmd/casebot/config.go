@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -93,6 +94,14 @@ type Config struct {
 	Index  string // index directory; "" means in memory
 	// IndexGiven is true when --index or CASEBOT_INDEX named the index.
 	IndexGiven bool
+	// ReadOnly opens the index directory without writing to it (see
+	// index.OpenReadOnly); index.Open does so by itself when it cannot write.
+	ReadOnly bool
+}
+
+// readOnlyFlag declares --read-only, for the commands that only answer.
+func (fs *flagSet) readOnlyFlag(cfg *Config) {
+	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "open the --index directory read-only, writing nothing to it (automatic when it is not writable)")
 }
 
 // corpusFlags declares --corpus and --index.
@@ -128,15 +137,30 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 // What it did to an index on disk is logged.
 func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 	ctx := c.ctx
+	if cfg.ReadOnly && (cfg.Index == "" || !index.Exists(cfg.Index)) {
+		return nil, usagef("--read-only needs an index already built in --index DIR (casebot index --corpus DIR --index DIR builds one)")
+	}
 	if cfg.Index != "" && index.Exists(cfg.Index) {
-		ix, err := index.Open(ctx, cfg.Index)
+		open := index.Open
+		if cfg.ReadOnly {
+			open = index.OpenReadOnly
+		}
+		ix, err := open(ctx, cfg.Index)
 		if err != nil {
 			return nil, err
 		}
 		if cfg.Corpus == "" {
 			return ix, nil
 		}
-		corp, err := loadCorpus(cfg.Corpus)
+		if ix.ReadOnly() {
+			ix.Close()
+			err := fmt.Errorf("the index %s is open read-only, so it cannot be brought up to date with the corpus %s: leave out --corpus (and CASEBOT_CORPUS) to answer from it as it is: %w", cfg.Index, cfg.Corpus, index.ErrReadOnly)
+			if cfg.ReadOnly {
+				return nil, usageError{err.Error()}
+			}
+			return nil, err
+		}
+		corp, err := loadCorpus(ctx, cfg.Corpus)
 		if err != nil {
 			ix.Close()
 			return nil, err
@@ -152,7 +176,7 @@ func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 		}
 		return ix, nil
 	}
-	corp, err := loadCorpus(cfg.Corpus)
+	corp, err := loadCorpus(ctx, cfg.Corpus)
 	if err != nil {
 		return nil, err
 	}
@@ -167,9 +191,9 @@ func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 	return ix, nil
 }
 
-func loadCorpus(dir string) (*corpus.Corpus, error) {
+func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 	if dir == "" {
-		return corpus.Load(corpus.Default(), corpus.Options{})
+		return corpus.Load(ctx, corpus.Default(), corpus.Options{})
 	}
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -178,7 +202,7 @@ func loadCorpus(dir string) (*corpus.Corpus, error) {
 	if !fi.IsDir() {
 		return nil, usagef("corpus %s is not a directory", dir)
 	}
-	c, err := corpus.Load(os.DirFS(dir), corpus.Options{})
+	c, err := corpus.Load(ctx, os.DirFS(dir), corpus.Options{})
 	if err != nil {
 		return nil, corpusError{err}
 	}

@@ -3,16 +3,16 @@
 //
 // Usage:
 //
-//	casebot ask [--json] [--explain] [--plain] [--corpus DIR] [--index DIR] [-k N] QUESTION...
+//	casebot ask [--json] [--explain] [--plain] [--corpus DIR] [--index DIR] [--read-only] [-k N] QUESTION...
 //	casebot ask --json -
-//	casebot search [--json] [--corpus DIR] [--index DIR] [-k N] QUERY...
-//	casebot stage [--json] [--corpus DIR] [--index DIR] [-k N] [NUMBER]
-//	casebot agency [--json] [--corpus DIR] [--index DIR] [-k N] [NAME...]
-//	casebot factors [--json] [--corpus DIR] [--index DIR] [-k N]
-//	casebot sources [--json] [--corpus DIR] [--index DIR]
+//	casebot search [--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] QUERY...
+//	casebot stage [--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] [NUMBER]
+//	casebot agency [--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] [NAME...]
+//	casebot factors [--json] [--corpus DIR] [--index DIR] [--read-only] [-k N]
+//	casebot sources [--json] [--corpus DIR] [--index DIR] [--read-only]
 //	casebot eval [-v] [--plain] [--min-top1 F] [--min-abstain F] [--min-valid F] [--corpus DIR] [--index DIR] [-k N] FILE...
 //	casebot index --corpus DIR [--index DIR] [--full] [--dry-run] [--json]
-//	casebot serve [--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--log-format text|json] [--log-level LEVEL]
+//	casebot serve [--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--read-only] [--log-format text|json] [--log-level LEVEL]
 //	casebot version [--json]
 //
 // Flags may come before or after the arguments, with one dash or two;
@@ -24,7 +24,10 @@
 // says otherwise, DATA being CASEBOT_DATA, else $XDG_DATA_HOME/casebot, else
 // ~/.local/share/casebot: "casebot index --corpus X" and "casebot serve
 // --corpus X" share it. CASEBOT_CORPUS and CASEBOT_INDEX set the defaults of
-// both flags.
+// both flags. An index directory must be new, empty or an index casebot made
+// (it holds a CASEBOT-INDEX file); casebot refuses any other and touches
+// nothing in it. One it cannot write is opened read-only, as --read-only
+// asks: it is answered from, and nothing is written.
 //
 // ask prints the answer and numbered citations: the document's title and
 // section, file:lines and the passage, which stands verbatim in those lines
@@ -43,7 +46,9 @@
 //	 "line_end": 12, "text": "verbatim passage", "score": 0.9, "highlights": [[0, 5]]}]}
 //
 // An unanswered question has no "citations" but "suggestions" (the closest
-// passages) and a "note". This shape is a stable contract; fields may be added.
+// passages) and a "note". An empty line, or one over 500 characters, gets an
+// unanswered object too, so every line gets one. This shape is a stable
+// contract; fields may be added.
 //
 // search lists the top passages of a plain BM25 search with their scores;
 // stage, agency and factors are the lookups behind the bot's /stage, /agency

@@ -43,7 +43,7 @@ index.`,
 }
 
 func runIndex(c *cli, cfg Config, opts index.Options, asJSON bool) error {
-	corp, err := loadCorpus(cfg.Corpus)
+	corp, err := loadCorpus(c.ctx, cfg.Corpus)
 	if err != nil {
 		return err
 	}

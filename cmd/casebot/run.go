@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/casebot/casebot/index"
 )
 
 // Exit codes.
@@ -64,6 +66,9 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 	switch {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "casebot: %s\n", ue.msg)
+		return exitUsage
+	case errors.Is(err, index.ErrNotIndexDir):
+		fmt.Fprintf(stderr, "casebot: %s\n", oneLine(err.Error()))
 		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "casebot: %s\n", oneLine(err.Error()))

@@ -9,7 +9,7 @@ import (
 
 var searchCommand = &command{
 	name:    "search",
-	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [-k N] QUERY..."},
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] QUERY..."},
 	summary: "list the passages that best match some words (BM25)",
 	about:   `Lists the top passages of a plain BM25 search, one line each: score, file:line, text.`,
 	setup: func(c *cli, fs *flagSet) func([]string) error {
@@ -95,12 +95,13 @@ func oneLineText(text string, hl [][2]int, n int) (string, [][2]int) {
 
 var sourcesCommand = &command{
 	name:    "sources",
-	usage:   []string{"[--json] [--corpus DIR] [--index DIR]"},
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only]"},
 	summary: "list the indexed documents and the index version",
 	about:   `Lists the indexed documents with their passage counts, and the index: where it is, its version and build time.`,
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		var o queryOptions
 		fs.corpusFlags(&o.Config)
+		fs.readOnlyFlag(&o.Config)
 		fs.BoolVar(&o.JSON, "json", false, "print JSON")
 		o.K = minK
 		return func(args []string) error {

@@ -10,7 +10,7 @@ import (
 
 var serveCommand = &command{
 	name:    "serve",
-	usage:   []string{"[--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--log-format text|json] [--log-level LEVEL]"},
+	usage:   []string{"[--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--read-only] [--log-format text|json] [--log-level LEVEL]"},
 	summary: "run the Discord bot (gateway, or the HTTP interactions endpoint)",
 	about: `Runs the Discord bot until SIGINT or SIGTERM: over the gateway, or with --http
 as Discord's interactions endpoint. Reads DISCORD_TOKEN, DISCORD_APP_ID,
@@ -54,7 +54,7 @@ func runServe(c *cli, sc serveConfig) error {
 	if ix.Dir() != "" {
 		where = ix.Dir()
 	}
-	log.Info("index ready", "index", where, "version", info.Version, "documents", len(info.Docs), "passages", info.Passages)
+	log.Info("index ready", "index", where, "version", info.Version, "documents", len(info.Docs), "passages", info.Passages, "read_only", ix.ReadOnly())
 
 	// The admin commands and the watcher reindex through one Reindexer,
 	// which runs one reindex at a time.

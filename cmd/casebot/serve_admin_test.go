@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/casebot/casebot/bot/discordtest"
@@ -102,6 +103,10 @@ func TestServeAdmin(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "notes", "ports.md"), "# Ports\n\nThe port of Gdynia was built between 1921 and 1930.\n")
 	writeFile(t, filepath.Join(top, "victim.md"), "# Outside\n\nThis file is outside the corpus directory.\n")
 	if err := os.Symlink(top, filepath.Join(dir, "escape")); err != nil {
+		t.Fatal(err)
+	}
+	// A named pipe: opening it would wait for a writer forever.
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	const maxUpload = 4096
@@ -201,8 +206,8 @@ func TestServeAdmin(t *testing.T) {
 		if rep.Flags&64 == 0 || !strings.Contains(txt, "Would change (1)") || !strings.Contains(txt, "rivers.md") || !strings.Contains(txt, "nothing was changed") {
 			t.Errorf("dry run: %s", txt)
 		}
-		if !strings.Contains(txt, "`escape`: symbolic link") {
-			t.Errorf("dry run does not list the skipped link with its reason: %s", txt)
+		if !strings.Contains(txt, "`escape`: symbolic link") || !strings.Contains(txt, "`pipe.md`: a named pipe") {
+			t.Errorf("dry run does not list the skipped link and pipe with their reasons: %s", txt)
 		}
 		if got := s.version(t); got != v {
 			t.Errorf("a dry run changed the index version from %s to %s", v, got)
@@ -269,6 +274,9 @@ func TestServeAdmin(t *testing.T) {
 			{"dot dot", fake.AddAttachment("..", []byte("x")), `names with ".."`},
 			{"hidden", fake.AddAttachment(".hidden.md", []byte("# Hidden\n\nGotcha.\n")), "starting with a dot"},
 			{"control character", fake.AddAttachment("bell\a.md", []byte("# Bell\n\nGotcha.\n")), "control characters"},
+			{"right-to-left override", fake.AddAttachment("invoice\u202Efdp.md", []byte("# Invoice\n\nGotcha.\n")), "invisible formatting character (U+202E)"},
+			{"zero-width space", fake.AddAttachment("tea\u200B.md", []byte("# Tea\n\nGotcha.\n")), "invisible formatting character (U+200B)"},
+			{"name too long for its temporary file", fake.AddAttachment(strings.Repeat("n", 247)+".md", []byte("# Long\n\nGotcha.\n")), "names may be up to 239 bytes"},
 			{"binary with a .md name", fake.AddAttachment("binary.md", []byte("\x7fELF\x02\x01\x01\x00\x00\x00garbage")), "`binary.md` was not added: not a text file"},
 			{"invalid UTF-8", fake.AddAttachment("latin1.txt", []byte("Caf\xe9 cr\xe8me\n")), "was not added: invalid UTF-8"},
 			{"empty", fake.AddAttachment("empty.md", nil), "was not added: no text"},

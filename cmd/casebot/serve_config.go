@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/joho/godotenv"
-
 	"github.com/casebot/casebot/bot"
 )
 
@@ -64,6 +62,7 @@ const (
 
 func (c *serveConfig) flags(fs *flagSet) {
 	fs.corpusFlags(&c.Config)
+	fs.readOnlyFlag(&c.Config)
 	fs.StringVar(&c.HTTPAddr, "http", "", "serve Discord's HTTP interactions endpoint on `ADDR` (e.g. 127.0.0.1:8080) instead of connecting to the gateway")
 	fs.StringVar(&c.AdminAddr, "admin-addr", "", "serve /healthz and /metrics (Prometheus) on `ADDR`, e.g. 127.0.0.1:9090 (env CASEBOT_ADMIN_ADDR; default off)")
 	fs.StringVar(&c.EnvFile, "env", defaultEnvFile, "read settings from this dotenv `FILE` too (the environment wins)")
@@ -92,11 +91,14 @@ func (c *serveConfig) resolve(set *flagSet, getenv env, args []string) error {
 	if len(args) > 0 {
 		return usagef("serve takes no arguments (got %q)", args[0])
 	}
-	dotenv, err := godotenv.Read(c.EnvFile)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) || c.EnvFile != defaultEnvFile {
-			return usagef("env file %s: %v", c.EnvFile, unwrapAll(err))
-		}
+	dotenv, err := readEnvFile(c.EnvFile)
+	var syntax envSyntaxError
+	switch {
+	case errors.As(err, &syntax):
+		return usageError{syntax.Error()}
+	case err != nil && (!errors.Is(err, fs.ErrNotExist) || c.EnvFile != defaultEnvFile):
+		return usagef("env file %s: %v", c.EnvFile, unwrapAll(err))
+	case err != nil:
 		dotenv = map[string]string{}
 	}
 	lookup := func(k string) string {

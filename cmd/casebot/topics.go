@@ -14,7 +14,7 @@ import (
 
 var stageCommand = &command{
 	name:    "stage",
-	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [-k N] [NUMBER]"},
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] [NUMBER]"},
 	summary: "what happened in one stage of the case study; without a number, the stages",
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		var o queryOptions
@@ -72,7 +72,7 @@ var stageCommand = &command{
 
 var agencyCommand = &command{
 	name:    "agency",
-	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [-k N] [NAME...]"},
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] [NAME...]"},
 	summary: "what an agency or other body did, by acronym or name; without one, the agencies",
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		var o queryOptions
@@ -108,7 +108,7 @@ var agencyCommand = &command{
 
 var factorsCommand = &command{
 	name:    "factors",
-	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [-k N]"},
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N]"},
 	summary: "the case study's success factors",
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		var o queryOptions

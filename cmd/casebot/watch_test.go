@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,6 +36,11 @@ func TestServeWatch(t *testing.T) {
 		t.Fatalf("%s was not indexed within 20 s; log:\n%s", path, s.out)
 	}
 
+	// A named pipe made while watching: the reindex it starts must skip it,
+	// not wait on it (and shutdown must not wait either).
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, filepath.Join(dir, ".draft.md"), "# Draft\n\nThe lighthouse keeper's draft.\n")
 	writeFile(t, filepath.Join(dir, "lighthouse.md~"), "# Backup\n\nThe lighthouse backup.\n")
 	writeFile(t, filepath.Join(dir, "lighthouse.md"), "# Lighthouse\n\nThe lighthouse at Cape Verlaine was lit in 1894.\n")
@@ -55,6 +61,9 @@ func TestServeWatch(t *testing.T) {
 	}
 	if _, ok := waitLog(s.out, "reindexed", time.Second); !ok {
 		t.Errorf("no reindex logged:\n%s", s.out)
+	}
+	if _, ok := waitLog(s.out, "path=pipe.md reason=\"a named pipe", time.Second); !ok {
+		t.Errorf("the named pipe is not logged as skipped:\n%s", s.out)
 	}
 }
 

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/casebot/casebot/bot/discordtest"
+)
+
+// TestEnvFileErrorsHideContent: a .env file godotenv cannot parse is named
+// with the line at fault, and nothing of its text reaches the output.
+func TestEnvFileErrorsHideContent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, text string
+		line       int
+		why        string
+	}{
+		{"bad name before the token", "CASEBOT-RATE=5\nDISCORD_TOKEN=FAKE.SECRET\n", 1, "a name holds a character"},
+		{"unclosed quote on the token line", "DISCORD_TOKEN=\"FAKE.SECRET\n", 1, "a quoted value is not closed"},
+		{"unclosed single quote after good lines", "# settings\nCASEBOT_RATE=5\nDISCORD_TOKEN='FAKE.SECRET\nCASEBOT_WATCH=true\n", 3, "a quoted value is not closed"},
+		{"bad name after the token, CRLF", "DISCORD_TOKEN=FAKE.SECRET\r\nDISCORD_APP_ID=1\r\nBAD NAME!=FAKE.SECRET\r\n", 3, "a name holds a character"},
+		{"after a value over two lines", "DISCORD_TOKEN=\"FAKE.\nSECRET\"\nX-Y=FAKE.SECRET\n", 3, "a name holds a character"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".env")
+			if err := os.WriteFile(path, []byte(c.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"serve", "--env", path}, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+			out := stderr.String() + stdout.String()
+			t.Logf("stderr: %s", out)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			want := "casebot: env file " + path + ", line " + strconv.Itoa(c.line) + ": " + c.why
+			if !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
+				t.Errorf("stderr %q, want one line starting %q", out, want)
+			}
+			for _, secret := range []string{"FAKE", "SECRET", "CASEBOT-RATE", "BAD NAME"} {
+				if strings.Contains(out, secret) {
+					t.Errorf("the output quotes the file (%q): %q", secret, out)
+				}
+			}
+		})
+	}
+}
+
+// TestAskStreamLongLine: a line of any length gets one object and the
+// stream goes on; a line over the question limit is not answered.
+func TestAskStreamLongLine(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 1<<20)
+	atLimit := strings.Repeat("𝔸", 500) // 2,000 bytes: the most a question may take
+	in := "What was stage 1?\n" + long + "\n" + "What was stage 2?\n" +
+		strings.Repeat("é", 501) + "\r\n" + atLimit + "\r\n" + long // the last line has no end
+	code, out, errOut := runCasebot(t, in, "ask", "--json", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("%d objects out for 6 lines in", len(lines))
+	}
+	type answer struct {
+		Question string
+		Answered bool
+		Note     string
+	}
+	got := make([]answer, len(lines))
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &got[i]); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+	}
+	if !got[0].Answered || got[0].Question != "What was stage 1?" || !got[2].Answered || got[2].Question != "What was stage 2?" {
+		t.Errorf("the questions around the long line: %+v, %+v", got[0], got[2])
+	}
+	for _, i := range []int{1, 3, 5} {
+		if got[i].Answered || !strings.Contains(got[i].Note, "longer than 500 characters") || utf8.RuneCountInString(got[i].Question) != 500 {
+			t.Errorf("line %d (over the limit): answered %v, note %q, question of %d characters", i+1, got[i].Answered, got[i].Note, utf8.RuneCountInString(got[i].Question))
+		}
+	}
+	if strings.Contains(got[4].Note, "longer than") || got[4].Question != atLimit {
+		t.Errorf("a question of exactly 500 characters was refused: %q", got[4].Note)
+	}
+}
+
+// TestIndexRefusesForeignDirectory: the probe's first repro. An --index
+// directory that holds other files is refused, and they survive.
+func TestIndexRefusesForeignDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "gen-photos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "gen-2024-report.txt"), "x\n")
+	writeFile(t, filepath.Join(dir, "gen-archive", "2023.md"), "# 2023\n")
+	before := listing(t, dir)
+	for _, args := range [][]string{
+		{"index", "--corpus", filepath.Join("..", "..", "corpus", "docs"), "--index", dir},
+		{"ask", "--index", dir, "What was stage 1?"},
+	} {
+		code, _, stderr := runCasebot(t, "", args...)
+		if code != exitUsage || !strings.Contains(stderr, "is not a casebot index") || !strings.Contains(stderr, dir) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and a refusal naming the directory", args[0], code, stderr)
+		}
+	}
+	if after := listing(t, dir); len(after) != len(before) || after["gen-2024-report.txt"] != "x\n" || after["gen-archive/2023.md"] != "# 2023\n" || after["gen-photos"] != before["gen-photos"] {
+		t.Errorf("the directory changed:\n%v\n%v", before, after)
+	}
+}
+
+// TestIndexSkipsNamedPipe: "casebot index" on a corpus with a named pipe
+// lists it as skipped instead of waiting on it forever.
+func TestIndexSkipsNamedPipe(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921.\n")
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		code        int
+		out, errOut string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errOut := runCasebot(t, "", "index", "--corpus", dir, "--index", filepath.Join(t.TempDir(), "idx"))
+		done <- result{code, out, errOut}
+	}()
+	select {
+	case r := <-done:
+		if r.code != exitOK || !strings.Contains(r.out, "pipe.md: a named pipe") || !strings.Contains(r.out, "tea.md") {
+			t.Errorf("exit %d\n%s%s", r.code, r.out, r.errOut)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("casebot index hung on a named pipe")
+	}
+}
+
+// TestAskReadOnlyIndex: an index directory that cannot be written is
+// answered from, and nothing is written to it (no LOCK). Root writes
+// through chmod, so there --read-only asks for the same path explicitly.
+func TestAskReadOnlyIndex(t *testing.T) {
+	t.Parallel()
+	idx := filepath.Join(t.TempDir(), "idx")
+	if code, out, errOut := runCasebot(t, "", "index", "--corpus", filepath.Join("..", "..", "corpus", "docs"), "--index", idx); code != exitOK {
+		t.Fatalf("index: %d %s %s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(idx, "LOCK")); err != nil {
+		t.Fatal(err)
+	}
+	readOnly(t, idx)
+	before := listing(t, idx)
+	args := []string{"ask", "--index", idx}
+	if writableByMe(idx) {
+		t.Log("chmod does not stop this process writing (root): asking with --read-only")
+		args = append(args, "--read-only")
+	}
+	code, out, errOut := runCasebot(t, "", append(args, "What was stage 1?")...)
+	if code != exitOK || !strings.Contains(out, "Stage 1 (1980s to 1995)") {
+		t.Errorf("ask from a read-only index: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = runCasebot(t, "", append(args, "--corpus", filepath.Join("..", "..", "corpus", "docs"), "What was stage 1?")...)
+	want := exitFail // found read-only
+	if len(args) > 3 {
+		want = exitUsage // asked for with --read-only
+	}
+	if code != want || !strings.Contains(errOut, "open read-only") {
+		t.Errorf("a read-only index with --corpus: exit %d, %q", code, errOut)
+	}
+	if after := listing(t, idx); len(after) != len(before) || after["LOCK"] != "" || fmtListing(after) != fmtListing(before) {
+		t.Errorf("the read-only index directory changed")
+	}
+	if code, _, errOut := runCasebot(t, "", "ask", "--read-only", "What was stage 1?"); code != exitUsage || !strings.Contains(errOut, "--read-only needs an index") {
+		t.Errorf("--read-only without an index: exit %d, %q", code, errOut)
+	}
+}
+
+// readOnly makes a tree read-only until the test ends.
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	chmodTree(dir, 0o555, 0o444)
+	t.Cleanup(func() { chmodTree(dir, 0o755, 0o644) })
+}
+
+func chmodTree(dir string, dirMode, fileMode os.FileMode) {
+	var paths []string
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	for i := len(paths) - 1; i >= 0; i-- {
+		if fi, err := os.Lstat(paths[i]); err == nil && fi.IsDir() {
+			os.Chmod(paths[i], dirMode)
+		} else if err == nil {
+			os.Chmod(paths[i], fileMode)
+		}
+	}
+}
+
+// writableByMe reports whether this process can create a file in dir
+// (root can, whatever the mode).
+func writableByMe(dir string) bool {
+	f, err := os.CreateTemp(dir, "probe")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+func fmtListing(m map[string]string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		b.WriteString(k + "\x00" + m[k] + "\x00")
+	}
+	return b.String()
+}
+
+// TestServeShareRateLimited: Share posts in public and counts against the
+// asker's rate like a question, so 12 clicks make as many posts as the rate
+// leaves, and a polite private note for the rest.
+func TestServeShareRateLimited(t *testing.T) {
+	t.Parallel()
+	s := startGateway(t, map[string]string{"CASEBOT_RATE": "3"})
+	u := discordtest.User{ID: "888000111222333444", Username: "dave"}
+	i := s.slash(t, "ask", map[string]any{"question": "What was stage 1?", "private": true}, u)
+	rep := s.answer(t, i)
+	id := buttons(rep)["Share"]
+	msg, ok := s.fake.Original(i.ID)
+	if id == "" || !ok {
+		t.Fatalf("no Share button or no message: %v", buttons(rep))
+	}
+	public, throttled := 0, 0
+	for range 12 {
+		b := s.fake.Button(id, u, msg)
+		if err := s.fake.DispatchInteraction(b); err != nil {
+			t.Fatal(err)
+		}
+		r := s.answer(t, b)
+		switch {
+		case r.Flags&64 == 0 && len(r.Embeds) > 0 && r.Embeds[0].Title == "What was stage 1?":
+			public++
+		case r.Flags&64 != 0 && strings.Contains(r.Content, "try again in"):
+			throttled++
+		default:
+			t.Errorf("a click on Share got %+v", r)
+		}
+	}
+	// The private answer took one of the 3 questions a minute.
+	if public != 2 || throttled != 10 {
+		t.Errorf("12 clicks on Share: %d public posts, %d notes; want 2 and 10", public, throttled)
+	}
+	// Another member is still answered.
+	if other := s.answer(t, s.slash(t, "ask", map[string]any{"question": "What was stage 2?"}, user("31"))); len(other.Embeds) == 0 || other.Flags&64 != 0 {
+		t.Errorf("another user: %+v", other)
+	}
+}
+
+// TestServeReadOnlyIndex: "casebot serve" answers from an index directory
+// it cannot write, writing nothing there, as replicas sharing one baked
+// index do; with a corpus directory to keep it up to date it refuses.
+func TestServeReadOnlyIndex(t *testing.T) {
+	t.Parallel()
+	idx := filepath.Join(t.TempDir(), "idx")
+	docs := filepath.Join("..", "..", "corpus", "docs")
+	if code, out, errOut := runCasebot(t, "", "index", "--corpus", docs, "--index", idx); code != exitOK {
+		t.Fatalf("index: %d %s %s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(idx, "LOCK")); err != nil {
+		t.Fatal(err)
+	}
+	readOnly(t, idx)
+	before := fmtListing(listing(t, idx))
+	var args []string
+	if writableByMe(idx) {
+		t.Log("chmod does not stop this process writing (root): serving with --read-only")
+		args = append(args, "--read-only")
+	}
+	s := startGateway(t, map[string]string{"CASEBOT_INDEX": idx}, args...)
+	rep := s.answer(t, s.slash(t, "ask", map[string]any{"question": "What was stage 1?"}, user("41")))
+	if !strings.Contains(embedText(rep), "Stage 1 (1980s to 1995)") {
+		t.Errorf("not answered from the read-only index: %s", embedText(rep))
+	}
+	if _, ok := waitLog(s.out, "read_only=true", time.Second); !ok {
+		t.Errorf("the log does not say the index is read-only:\n%s", s.out)
+	}
+	if after := fmtListing(listing(t, idx)); after != before {
+		t.Error("serving a read-only index changed its directory")
+	}
+
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, "test.env")
+	if err := os.WriteFile(envFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	vars := map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_INDEX": idx, "CASEBOT_CORPUS": docs, "CASEBOT_DATA": filepath.Join(dir, "data")}
+	code := run(context.Background(), append([]string{"serve", "--env", envFile}, args...), func(k string) string { return vars[k] }, strings.NewReader(""), &out, &out)
+	want := exitFail // found read-only
+	if len(args) > 0 {
+		want = exitUsage // asked for with --read-only
+	}
+	if code != want || !strings.Contains(out.String(), "cannot be brought up to date with the corpus") {
+		t.Errorf("serve of a read-only index with a corpus: exit %d\n%s", code, out.String())
+	}
+}
