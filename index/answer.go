@@ -1,9 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +53,9 @@ type Answer struct {
 	Corrections []Correction `json:"corrections,omitempty"`
 	// List is true when the answer is a list of items.
 	List bool `json:"list,omitempty"`
+	// Confidence is the model's probability that the first passage answers
+	// the question; below the model's threshold the question is not answered.
+	Confidence float64 `json:"confidence"`
 	// Note explains an unanswered question, or a question that was cut short.
 	Note string `json:"note,omitempty"`
 	// Explain is filled when AskOptions.Explain is set.
@@ -83,39 +89,9 @@ type AskOptions struct {
 	Plain bool
 }
 
-// Tuning of retrieval and ranking. These weigh general signals (how much of
-// the question a passage covers, how close its words stand, how well its
-// years fit); none is keyed to a corpus or a question.
-const (
-	candidates       = 50 // passages retrieved for re-ranking
-	maxTermSearchers = 512
-
-	// A passage's rank: coverage of the question (weighted by idf),
-	// BM25 relative to the best candidate, and proximity of the question's
-	// adjacent words.
-	wCoverage  = 0.6
-	wBM25      = 0.15
-	wProximity = 0.15
-
-	// answeredCoverage is the share of the question's weight the best passage
-	// must cover for the question to count as answered.
-	answeredCoverage = 0.55
-	// unknownWeight scales the weight of a question word the corpus lacks.
-	unknownWeight = 0.85
-	// minYearWeight and maxYearWeight bound the weight of a year the
-	// question names, which is the idf of that year in the passages.
-	minYearWeight = 2.0
-	maxYearWeight = 5.0
-	// typeWeight is the weight of the kind of answer a question asks for
-	// (a time for "when", a number for "how many"), in idf units; a passage
-	// without it also has its score scaled by wrongTypeFactor.
-	typeWeight      = 2.0
-	wrongTypeFactor = 0.8
-	// metaFactor scales the score of front matter passages (see retrieve).
-	metaFactor = 0.9
-	// suggestions shown when a question is not answered.
-	maxSuggestions = 3
-)
+// maxSuggestions is how many passages are shown when a question is not
+// answered.
+const maxSuggestions = 3
 
 // Ask answers a question from the index.
 func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Answer, error) {
@@ -147,14 +123,18 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 		ans.Note = joinNote(ans.Note, "The question has no words to search for.")
 		return ans, nil
 	}
-	ranked, err := st.retrieve(ctx, p, opts.Timeout)
+	m := ix.scoring()
+	ranked, err := st.retrieve(ctx, p, m, opts.Timeout)
 	if err != nil {
 		return ans, err
 	}
+	af := st.answerFeaturesOf(p, ranked)
+	conf := m.answer.probability(&af)
+	ans.Confidence = round3(conf)
 	if opts.Explain {
-		ans.Explain = explain(p, ranked)
+		ans.Explain = explain(p, ranked, m, &af)
 	}
-	if len(ranked) == 0 || ranked[0].coverage < answeredCoverage {
+	if len(ranked) == 0 || conf < m.m.Threshold {
 		ans.Note = joinNote(ans.Note, "The documents do not cover this question.")
 		for i := 0; i < len(ranked) && i < maxSuggestions; i++ {
 			ans.Suggestions = append(ans.Suggestions, st.cite(ranked[i], p))
@@ -200,7 +180,7 @@ func (st *state) askPlain(ctx context.Context, ans Answer, opts AskOptions) (Ans
 	var p plan
 	var clauses []query.Query
 	for _, t := range questionTokens(q) {
-		p.concepts = append(p.concepts, concept{weight: 1, alts: []alternative{{terms: []string{t.term}, weight: 1}}})
+		p.concepts = append(p.concepts, concept{weight: 1, known: true, alts: []alternative{{terms: []string{t.term}}}})
 		tq := bleve.NewTermQuery(t.term)
 		tq.SetField(fieldText)
 		clauses = append(clauses, tq)
@@ -241,20 +221,6 @@ func joinNote(a, b string) string {
 	return a + " " + b
 }
 
-// hasContent reports whether a plan has something to look for: years, or a
-// word that is not a question word or a bare number ("what is 2 + 2?").
-func (p plan) hasContent() bool {
-	if len(p.spans) > 0 {
-		return true
-	}
-	for _, c := range p.concepts {
-		if !c.filler && strings.Trim(strings.Join(c.alts[0].terms, ""), "0123456789") != "" {
-			return true
-		}
-	}
-	return false
-}
-
 func containsID(cs []Citation, id string) bool {
 	for _, c := range cs {
 		if c.ID == id {
@@ -264,18 +230,24 @@ func containsID(cs []Citation, id string) bool {
 	return false
 }
 
-// explain describes a plan and the best candidates, for --explain.
-func explain(p plan, ranked []candidate) []string {
+// explainCandidates is how many candidates --explain describes.
+const explainCandidates = 5
+
+// explain describes a plan, the best candidates' features with their
+// weights and contributions, and the answer model's.
+func explain(p plan, ranked []candidate, m *compiled, af *answerFeatures) []string {
 	var out []string
 	for _, c := range p.concepts {
 		var alts []string
 		for _, a := range c.alts {
-			alts = append(alts, fmt.Sprintf("%s×%.2g", strings.Join(a.terms, "+"), a.weight))
+			alts = append(alts, fmt.Sprintf("%s (%s)", strings.Join(a.terms, "+"), a.kind))
 		}
 		flag := ""
 		switch {
 		case c.filler:
 			flag = " (question word)"
+		case c.frame:
+			flag = " (frame word)"
 		case !c.known:
 			flag = " (not in the corpus)"
 		}
@@ -285,17 +257,35 @@ func explain(p plan, ranked []candidate) []string {
 		out = append(out, fmt.Sprintf("years %d-%d", s.From, s.To))
 	}
 	if p.want != anyAnswer {
-		out = append(out, fmt.Sprintf("answer type %d", p.want))
+		out = append(out, "answer type "+p.want.String())
 	}
 	if p.list {
 		out = append(out, "asks for a list")
 	}
 	for i, c := range ranked {
-		if i == 8 {
+		if i == explainCandidates {
 			break
 		}
-		out = append(out, fmt.Sprintf("%d. %s score %.3f coverage %.2f text %.2f proximity %.2f bm25 %.2f boost %.2g: %.60q",
-			i+1, c.id, c.score, c.coverage, c.textCoverage, c.proximity, c.bm25, c.meta.Boost, c.text))
+		out = append(out, fmt.Sprintf("%d. %s score %.3f: %.70q", i+1, c.id, c.score, c.text))
+		out = append(out, explainParts(m.rank.parts(c.f[:]))...)
+	}
+	out = append(out, fmt.Sprintf("answer: probability %.3f, threshold %.3f", m.answer.probability(af), m.m.Threshold))
+	out = append(out, explainParts(m.answer.parts(af[:]))...)
+	return out
+}
+
+// explainParts prints a score's parts, largest contribution first, leaving
+// out features that are zero and weigh nothing.
+func explainParts(parts []ScorePart) []string {
+	slices.SortStableFunc(parts, func(a, b ScorePart) int {
+		return cmp.Compare(math.Abs(b.Contribution), math.Abs(a.Contribution))
+	})
+	var out []string
+	for _, pt := range parts {
+		if pt.Weight == 0 {
+			continue
+		}
+		out = append(out, fmt.Sprintf("   %-14s %8.3f × %7.3f → %+.3f", pt.Feature, pt.Value, pt.Weight, pt.Contribution))
 	}
 	return out
 }

@@ -19,13 +19,20 @@ func TestAnswerTypeOf(t *testing.T) {
 		{"how many stages are there?", numberAnswer, "stages"},
 		{"How much did the fund invest?", numberAnswer, "did"},
 		{"what number of agencies merged", numberAnswer, "agencies"},
-		{"what is G4C", anyAnswer, ""},
-		{"who says when it happened", anyAnswer, ""},
+		{"what is G4C", thingAnswer, ""},
+		{"tell me about G4C", anyAnswer, ""},
+		{"who says when it happened", personAnswer, ""}, // "when" inside is not the question's
+		{"Who did Emma marry?", personAnswer, ""},
+		{"whose idea was it", personAnswer, ""},
+		{"Where is the Rhine?", placeAnswer, ""},
+		{"What century did the Normans first gain their separate identity?", timeAnswer, ""},
+		{"in what year did it open", timeAnswer, ""},
+		{"how many years did it last", durationAnswer, ""},
 	}
 	for _, tt := range tests {
 		got, counted := answerTypeOf(questionWords(tt.q))
 		if got != tt.want || counted != tt.counted {
-			t.Errorf("%q: %d %q, want %d %q", tt.q, got, counted, tt.want, tt.counted)
+			t.Errorf("%q: %v %q, want %v %q", tt.q, got, counted, tt.want, tt.counted)
 		}
 	}
 }

@@ -393,6 +393,6 @@ func rulesEqual(a, b []corpus.Rule) bool {
 func (st *state) fresh() *state {
 	return &state{
 		bi: st.bi, info: st.info, lex: st.lex, rules: st.rules, vocabRules: st.vocabRules,
-		df: st.df, inField: st.inField, n: st.n, words: st.words,
+		df: st.df, inField: st.inField, n: st.n, avgLen: st.avgLen, avgShort: st.avgShort, words: st.words,
 	}
 }

@@ -3,9 +3,12 @@ package index
 import (
 	"encoding/json"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/casebot/casebot/corpus"
 )
 
 // storedPassage is what a search needs of a passage beside its score: its
@@ -14,57 +17,80 @@ type storedPassage struct {
 	text string
 	meta passageMeta
 
-	tokensOnce sync.Once
-	tokens     []token                // the text analyzed, made on first use
-	locs       search.TermLocationMap // the same, by term
+	once sync.Once
+	an   *analyzed // the text analyzed, made on first use
 }
 
-// token is one analyzed word of a passage and where it stands.
+// analyzed is a text's analysis, for ranking: its tokens in order, where
+// each term stands, and its sentences.
+type analyzed struct {
+	tokens []token
+	at     map[string][]int32 // term -> indexes into tokens
+	sents  [][2]int           // sentences, as byte ranges of the text
+}
+
+// token is one analyzed word of a text and where it stands.
 type token struct {
 	term       string
-	start, end int
+	start, end int // bytes
+	pos        int // word position (a hyphenated word's joined form shares its first part's)
+	sent       int // index into sents
+	// name is true for a word written with a capital letter that does not
+	// start its sentence.
+	name bool
 }
 
-// analyzed returns the passage's tokens, analyzing its text the first time.
-func (sp *storedPassage) analyzed() []token {
-	sp.tokensOnce.Do(func() {
-		sp.tokens, sp.locs = analyzeText(sp.text)
-	})
-	return sp.tokens
+// analysis returns the passage's analysis, made the first time.
+func (sp *storedPassage) analysis() *analyzed {
+	sp.once.Do(func() { sp.an = analyzeText(sp.text) })
+	return sp.an
 }
 
-// locations returns where each term stands in the passage's text. Ranking
-// reads them here rather than asking the index for match locations, which
-// costs more on every search than analyzing each passage once.
-func (sp *storedPassage) locations() search.TermLocationMap {
-	sp.analyzed()
-	return sp.locs
-}
+// analyzed returns the passage's tokens. Ranking reads them here rather than
+// asking the index for match locations, which costs more on every search
+// than analyzing each passage once.
+func (sp *storedPassage) analyzed() []token { return sp.analysis().tokens }
 
-func analyzeText(text string) ([]token, search.TermLocationMap) {
+func analyzeText(text string) *analyzed {
 	toks := sharedAnalyzer().Analyze([]byte(text))
-	out := make([]token, 0, len(toks))
-	locs := make(search.TermLocationMap, len(toks))
+	an := &analyzed{tokens: make([]token, 0, len(toks)), at: make(map[string][]int32, len(toks)), sents: corpus.Sentences(text)}
+	sent := 0
+	first := true // the next token starts a sentence
 	for _, t := range toks {
+		for sent+1 < len(an.sents) && t.Start >= an.sents[sent][1] {
+			sent++
+			first = true
+		}
 		term := string(t.Term)
-		out = append(out, token{term, t.Start, t.End})
-		locs[term] = append(locs[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
+		r, _ := utf8.DecodeRuneInString(text[t.Start:])
+		an.at[term] = append(an.at[term], int32(len(an.tokens)))
+		an.tokens = append(an.tokens, token{term: term, start: t.Start, end: t.End, pos: t.Position, sent: sent, name: !first && unicode.IsUpper(r)})
+		first = false
 	}
-	return out, locs
+	return an
 }
 
-// headingLocs returns where each term stands in a heading path or a table
-// header, analyzing it the first time.
-func (st *state) headingLocs(h string) search.TermLocationMap {
-	if h == "" {
+// positions returns the word positions of a term.
+func (an *analyzed) positions(term string) []int {
+	idx := an.at[term]
+	if len(idx) == 0 {
 		return nil
 	}
-	if v, ok := st.headingLocCache.Load(h); ok {
-		return v.(search.TermLocationMap)
+	out := make([]int, len(idx))
+	for i, j := range idx {
+		out[i] = an.tokens[j].pos
 	}
-	_, locs := analyzeText(h)
-	st.headingLocCache.Store(h, locs)
-	return locs
+	return out
+}
+
+// has reports whether the text holds every term.
+func (an *analyzed) has(terms []string) bool {
+	for _, t := range terms {
+		if len(an.at[t]) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // headingTerms returns the distinct terms of a heading or title, analyzing

@@ -21,6 +21,28 @@ type Index struct {
 	st      *state
 	writeMu sync.Mutex // one update at a time
 	store   *store     // nil for an in-memory index
+	model   *compiled  // the scoring model; nil for DefaultModel
+}
+
+// SetModel makes the index rank and answer with another model than
+// DefaultModel (one fitted to a server's own questions by Train).
+func (ix *Index) SetModel(m *Model) error {
+	c, err := compile(m)
+	if err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	ix.model = c
+	ix.mu.Unlock()
+	return nil
+}
+
+// scoring returns the model in use; the caller holds ix.mu.
+func (ix *Index) scoring() *compiled {
+	if ix.model != nil {
+		return ix.model
+	}
+	return defaultCompiled()
 }
 
 // state is a bleve index and what is derived from it. A search holds the
@@ -35,13 +57,18 @@ type state struct {
 	vocabRules []corpus.Rule
 	// df is the document frequency of each term of the text field; inField
 	// holds the terms of the other searched fields, by field.
-	df              map[string]int
-	inField         map[string]map[string]bool
-	n               int // searchable passages
-	cache           passageCache
-	headings        sync.Map // heading or title -> its terms (map[string]bool)
-	headingLocCache sync.Map // heading path or table header -> search.TermLocationMap
-	series          sync.Map // term -> the numbered series it opens ([]candidate)
+	df      map[string]int
+	inField map[string]map[string]bool
+	n       int // searchable passages
+	// avgLen is the average number of distinct terms in a passage's text,
+	// the length BM25 compares a passage's with.
+	avgLen float64
+	// avgShort is the corpus's distinct terms per passage, the average
+	// length bleve's BM25 compares a passage's number of words with.
+	avgShort float64
+	cache    passageCache
+	headings sync.Map // heading or title -> its terms (map[string]bool)
+	series   sync.Map // term -> the numbered series it opens ([]candidate)
 	// words are the corpus's words as written (lower-cased, letters only,
 	// at least four), sorted: what a misspelt question word is matched to.
 	words []string
@@ -149,6 +176,13 @@ func (st *state) readDictionaries() error {
 		st.df[e.Term] = int(e.Count)
 	}
 	d.Close()
+	total := 0
+	for _, df := range st.df {
+		total += df
+	}
+	st.avgLen = math.Max(1, float64(total)/math.Max(1, float64(st.n)))
+	st.avgShort = math.Max(1, float64(len(st.df))/math.Max(1, float64(st.n)))
+	st.avgShort = math.Max(1, float64(len(st.df))/math.Max(1, float64(st.n)))
 	for _, f := range []string{fieldSection, fieldTitle, fieldContext, fieldKind} {
 		d, err := st.bi.FieldDict(f)
 		if err != nil {

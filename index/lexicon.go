@@ -34,21 +34,35 @@ type lexicon struct {
 // alternative is another way to say a phrase.
 type alternative struct {
 	terms []string
-	// weight scales a match of the alternative against a match of the words
-	// the question used: 1 for a corpus rule, less for general English.
-	weight float64
+	// kind is how the alternative relates to the question's words; each kind
+	// of match is its own feature of a passage, weighed by the model.
+	kind matchKind
 	// rule is where the rule was written, for explanations.
 	rule string
 }
 
-// Weights of matches through the vocabulary, relative to the question's own
-// words: a corpus's rules are as good as the words themselves (the corpus
-// says they mean the same); everyday synonyms are looser.
+// matchKind is how a passage's words match a question's: the question's own
+// words, or another way the vocabulary says them.
+type matchKind uint8
+
 const (
-	corpusRuleWeight  = 0.9
-	englishRuleWeight = 0.6
-	formWeight        = 1 // irregular forms of one word ("won" for "win")
+	exactMatch   matchKind = iota // the question's own words
+	vocabMatch                    // a corpus's vocabulary file, or an acronym its text defines
+	formMatch                     // another form of the word: irregular ("won"), derived ("marriage")
+	synonymMatch                  // an everyday synonym ("difficult" for "hard")
+	typoMatch                     // the corpus word nearest a misspelt one
+	antonymMatch                  // the opposite ("easy" for "hard": "is it hard?" of "not an easy task")
+	numMatchKinds
 )
+
+// strong reports whether a match of this kind says the passage has the
+// concept (not only something near it in meaning): it counts for the
+// coverage, proximity and sentence features.
+func (k matchKind) strong() bool { return k <= typoMatch && k != synonymMatch }
+
+func (k matchKind) String() string {
+	return [...]string{"exact", "vocabulary", "form", "synonym", "spelling", "antonym"}[k]
+}
 
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	base := baseLexicon()
@@ -57,7 +71,7 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	for k, v := range base.alts {
 		lx.alts[k] = append([]alternative(nil), v...)
 	}
-	lx.add(sharedAnalyzer(), corpusRules, corpusRuleWeight)
+	lx.add(sharedAnalyzer(), corpusRules, vocabMatch)
 	lx.close()
 	return lx
 }
@@ -67,8 +81,8 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 var baseLexicon = sync.OnceValue(func() *lexicon {
 	a := sharedAnalyzer()
 	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}}
-	lx.add(a, builtinRules("english.vocab"), englishRuleWeight)
-	lx.add(a, builtinRules("irregular.vocab"), formWeight)
+	lx.add(a, builtinRules("english.vocab"), synonymMatch)
+	lx.add(a, builtinRules("irregular.vocab"), formMatch)
 	for _, w := range builtinWords("question-words.txt") {
 		for _, t := range analyzeTerms(a, w) {
 			lx.filler[t] = true
@@ -82,24 +96,24 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 	return lx
 })
 
-func (lx *lexicon) add(a *analyzer, rules []corpus.Rule, weight float64) {
+func (lx *lexicon) add(a *analyzer, rules []corpus.Rule, kind matchKind) {
 	for _, r := range rules {
 		from := analyzePhrases(a, r.From)
 		to := analyzePhrases(a, r.To)
 		if r.OneWay {
 			for _, f := range from {
-				lx.link(f, to, weight, r.Where)
+				lx.link(f, to, kind, r.Where)
 			}
 			continue
 		}
 		all := append(from, to...)
 		for _, f := range all {
-			lx.link(f, all, weight, r.Where)
+			lx.link(f, all, kind, r.Where)
 		}
 	}
 }
 
-func (lx *lexicon) link(from []string, to [][]string, weight float64, where string) {
+func (lx *lexicon) link(from []string, to [][]string, kind matchKind, where string) {
 	key := strings.Join(from, " ")
 	for _, t := range to {
 		tk := strings.Join(t, " ")
@@ -110,13 +124,13 @@ func (lx *lexicon) link(from []string, to [][]string, weight float64, where stri
 		for i, have := range lx.alts[key] {
 			if strings.Join(have.terms, " ") == tk {
 				dup = true
-				if weight > have.weight {
-					lx.alts[key][i].weight = weight
+				if kind < have.kind {
+					lx.alts[key][i].kind = kind
 				}
 			}
 		}
 		if !dup {
-			lx.alts[key] = append(lx.alts[key], alternative{terms: t, weight: weight, rule: where})
+			lx.alts[key] = append(lx.alts[key], alternative{terms: t, kind: kind, rule: where})
 		}
 	}
 	if len(from) > lx.maxLen {
@@ -126,9 +140,9 @@ func (lx *lexicon) link(from []string, to [][]string, weight float64, where stri
 
 // close adds the alternatives of each alternative one step further when one
 // of the two steps joins forms of one word ("wrote" is a form of "write",
-// which is a synonym of "author"), weighted by the product of both steps.
-// Two synonym steps are not chained: "adopt" is "use", and "use" is
-// "employ", but "adopt" is not "employer".
+// which is a synonym of "author"); the result is of the other step's kind.
+// Two other steps are not chained: "adopt" is "use", and "use" is "employ",
+// but "adopt" is not "employer".
 func (lx *lexicon) close() {
 	next := map[string][]alternative{}
 	for key, alts := range lx.alts {
@@ -139,19 +153,22 @@ func (lx *lexicon) close() {
 		}
 		for _, a := range alts {
 			for _, b := range lx.alts[strings.Join(a.terms, " ")] {
-				if a.weight < formWeight && b.weight < formWeight {
+				if a.kind != formMatch && b.kind != formMatch {
 					continue
 				}
+				kind := a.kind
+				if kind == formMatch {
+					kind = b.kind
+				}
 				bk := strings.Join(b.terms, " ")
-				w := a.weight * b.weight
 				if i, ok := have[bk]; ok {
-					if i >= 0 && w > out[i].weight {
-						out[i].weight = w
+					if i >= 0 && kind < out[i].kind {
+						out[i].kind = kind
 					}
 					continue
 				}
 				have[bk] = len(out)
-				out = append(out, alternative{terms: b.terms, weight: w, rule: b.rule})
+				out = append(out, alternative{terms: b.terms, kind: kind, rule: b.rule})
 			}
 		}
 		next[key] = out

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -38,7 +39,7 @@ func (st *state) listFor(ctx context.Context, top candidate, p plan) []candidate
 			head += " " + intro.text
 		}
 		hc := p.coverageOf(head)
-		if hc < listCoverage || !(p.list || top.textCoverage < hc) {
+		if hc < listCoverage || !(p.list || top.textCoverage() < hc) {
 			return nil
 		}
 		return st.listItems(ctx, top.meta.Source, top.meta.List)
@@ -60,7 +61,7 @@ func announcesMatch(c candidate, p plan) bool {
 // passage ranked nearly as high.
 func (st *state) listAnswer(ctx context.Context, ranked []candidate, p plan) []candidate {
 	for i, c := range ranked {
-		if i > 0 && (!p.list || c.score < listScoreShare*ranked[0].score) {
+		if i > 0 && (!p.list || math.Exp(c.score-ranked[0].score) < listScoreShare) {
 			break
 		}
 		if items := st.listFor(ctx, c, p); len(items) > 1 {
@@ -71,7 +72,8 @@ func (st *state) listAnswer(ctx context.Context, ranked []candidate, p plan) []c
 }
 
 // listScoreShare is how close to the best passage a list must rank to answer
-// a question that asks for several things.
+// a question that asks for several things: the ratio of their probabilities
+// under the ranking model.
 const listScoreShare = 0.75
 
 func endsAsIntro(text string) bool {
@@ -79,7 +81,8 @@ func endsAsIntro(text string) bool {
 	return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "?")
 }
 
-// coverageOf is the weighted share of the plan's concepts that occur in text.
+// coverageOf is the weighted share of the plan's topic concepts that occur
+// in text, in any of their forms.
 func (p plan) coverageOf(text string) float64 {
 	have := map[string]bool{}
 	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
@@ -92,22 +95,16 @@ func (p plan) coverageOf(text string) float64 {
 func (p plan) coverageOfTerms(have map[string]bool) float64 {
 	total, got := 0.0, 0.0
 	for _, c := range p.concepts {
-		if c.filler || c.frame {
+		if !c.topic() || !c.known {
 			continue
 		}
-		w := c.coverageWeight()
-		total += w
-		best := 0.0
+		total += c.weight
 		for _, a := range c.alts {
-			all := true
-			for _, t := range a.terms {
-				all = all && have[t]
-			}
-			if all && a.weight > best {
-				best = a.weight
+			if allIn(have, a.terms) {
+				got += c.weight
+				break
 			}
 		}
-		got += w * best
 	}
 	if total == 0 {
 		return 0
@@ -131,7 +128,7 @@ func (st *state) passage(_ context.Context, id string) (candidate, bool) {
 	if !ok {
 		return candidate{}, false
 	}
-	return candidate{id: id, text: sp.text, meta: sp.meta, sp: sp, locs: sp.locations()}, true
+	return candidate{id: id, text: sp.text, meta: sp.meta, sp: sp}, true
 }
 
 func (st *state) fetch(ctx context.Context, q query.Query, size int) []candidate {
@@ -162,7 +159,7 @@ func (st *state) candidateOf(h *search.DocumentMatch) (candidate, bool) {
 	if !ok {
 		return candidate{}, false
 	}
-	return candidate{id: h.ID, bm25: h.Score, locs: sp.locations(), text: sp.text, meta: sp.meta, sp: sp}, true
+	return candidate{id: h.ID, retrieval: h.Score, text: sp.text, meta: sp.meta, sp: sp}, true
 }
 
 // minSeries is the fewest numbered passages that make a series.

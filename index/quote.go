@@ -44,10 +44,10 @@ func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 func highlights(text string, toks []token, p plan) [][2]int {
 	if toks == nil {
 		for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
-			toks = append(toks, token{string(t.Term), t.Start, t.End})
+			toks = append(toks, token{term: string(t.Term), start: t.Start, end: t.End})
 		}
 	}
-	want := p.termWeights()
+	want := p.termKinds()
 	var out [][2]int
 	for _, t := range toks {
 		if _, ok := want[t.term]; !ok {
@@ -110,47 +110,56 @@ func runeOffsets(text string, rs [][2]int) [][2]int {
 // integration."), which is a label rather than a statement.
 func bestSentences(c Citation, cand candidate, p plan) [][2]int {
 	sents := corpus.Sentences(c.Text)
-	if len(sents) <= 1 {
+	if len(sents) <= 1 || cand.sp == nil {
 		return [][2]int{trimSpan(c.Text, 0, len(c.Text))}
 	}
+	an := cand.sp.analysis()
 	// A sentence earns each concept's weight once, when it holds all the
-	// terms of one of the concept's alternatives.
+	// terms of one of the concept's alternatives; a frame word half of it,
+	// a year of the question the weight of an average concept.
 	scores := make([]float64, len(sents))
 	inSentence := func(term string, i int) bool {
-		for _, l := range cand.locs[term] {
-			if int(l.Start) >= sents[i][0] && int(l.Start) < sents[i][1] {
+		for _, j := range an.at[term] {
+			if st := an.tokens[j].start; st >= sents[i][0] && st < sents[i][1] {
 				return true
 			}
 		}
 		return false
 	}
+	avg, n := 0.0, 0
 	for _, cpt := range p.concepts {
 		if cpt.filler {
 			continue
 		}
 		w := cpt.weight
 		if cpt.frame {
-			w *= frameShare
+			w *= sentenceFrameShare
 		}
+		avg += cpt.weight
+		n++
 		for i := range sents {
-			best := 0.0
 			for _, a := range cpt.alts {
 				all := true
 				for _, t := range a.terms {
 					all = all && inSentence(t, i)
 				}
 				if all {
-					best = math.Max(best, a.weight)
+					scores[i] += w
+					break
 				}
 			}
-			scores[i] += w * best
 		}
+	}
+	if n > 0 {
+		avg /= float64(n)
+	} else {
+		avg = 1
 	}
 	for _, s := range p.spans {
 		for _, y := range yearMentions(c.Text, s) {
 			for i, sn := range sents {
 				if y[0] >= sn[0] && y[0] < sn[1] {
-					scores[i] += minYearWeight
+					scores[i] += avg
 				}
 			}
 		}
@@ -163,8 +172,8 @@ func bestSentences(c Citation, cand candidate, p plan) [][2]int {
 	}
 	var out [][2]int
 	for i, s := range sents {
-		keep := i == best || (scores[best] > 0 && scores[i] >= 0.6*scores[best])
-		if !keep && i == best+1 && utf8.RuneCountInString(c.Text[sents[best][0]:sents[best][1]]) < 60 {
+		keep := i == best || (scores[best] > 0 && scores[i] >= nearlyBest*scores[best])
+		if !keep && i == best+1 && utf8.RuneCountInString(c.Text[sents[best][0]:sents[best][1]]) < labelRunes {
 			keep = true
 		}
 		if keep {
@@ -173,6 +182,16 @@ func bestSentences(c Citation, cand candidate, p plan) [][2]int {
 	}
 	return out
 }
+
+// How the answer's sentences are chosen from the best passage (what is quoted,
+// not which passage answers): a frame word counts sentenceFrameShare of its
+// weight, a sentence nearly as good as the best (nearlyBest of its score) is
+// quoted too, and so is the sentence after a label shorter than labelRunes.
+const (
+	sentenceFrameShare = 0.5
+	nearlyBest         = 0.6
+	labelRunes         = 60
+)
 
 func trimSpan(text string, a, z int) [2]int {
 	for a < z && (text[a] == ' ' || text[a] == '\n' || text[a] == '\t') {

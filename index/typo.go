@@ -41,21 +41,30 @@ func isPredicate(w string) bool {
 }
 
 // gzipWords reads a sorted, gzipped word list of the lexicon directory.
-func gzipWords(name string) []string {
+func gzipWords(name string) []string { return strings.Fields(gzipText(name)) }
+
+// gzipLines reads the lines of a gzipped file of the lexicon directory.
+func gzipLines(name string) []string {
+	return strings.Split(strings.TrimSuffix(gzipText(name), "\n"), "\n")
+}
+
+// gzipText reads a gzipped file of the lexicon directory. The files are part
+// of the binary, and tests check that each one reads.
+func gzipText(name string) string {
 	f, err := lexiconFiles.Open(name)
 	if err != nil {
-		return nil
+		return ""
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return nil
+		return ""
 	}
 	data, err := io.ReadAll(zr)
 	if err != nil {
-		return nil
+		return ""
 	}
-	return strings.Fields(string(data))
+	return string(data)
 }
 
 // isEnglishWord reports whether a lower-case word is spelled right.

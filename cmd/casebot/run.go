@@ -44,7 +44,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{askCommand, searchCommand, stageCommand, agencyCommand, factorsCommand,
-		sourcesCommand, evalCommand, indexCommand, serveCommand, versionCommand}
+		sourcesCommand, evalCommand, trainCommand, indexCommand, serveCommand, versionCommand}
 }
 
 func lookupCommand(name string) *command {

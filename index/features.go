@@ -1,0 +1,794 @@
+package index
+
+import (
+	"math"
+	"strings"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// A candidate passage is described by named features; the model (model.go,
+// weights in model.json, fitted by Train) turns them into its score. This
+// file owns the features and the formula, and --explain prints each feature
+// with its weight and contribution from the same code.
+//
+// Coverage features are shares of the question's weight: each topic concept
+// (a word or phrase of the question that is neither a question word nor a
+// frame word, and that the corpus has) weighs its idf, and a passage covers
+// it when it holds all the terms of one of its alternatives. Each kind of
+// match (the question's own words, the corpus's vocabulary, other forms,
+// synonyms, spelling corrections) is its own feature, so the model learns
+// what each is worth.
+const (
+	fBM25           = iota // BM25 of the question's own terms, over the best candidate's
+	fBM25Other             // BM25 through other words, for concepts whose own words are absent
+	fBM25Short             // BM25 of the question's own terms, lengths as bleve counts them (favours short passages)
+	fBM25Share             // BM25 of the question's own terms over the most any passage could score
+	fRetrieval             // bleve's score for the question's own words, over the best candidate's
+	fRetrievalOther        // ... for its other words
+	fCovExact              // coverage by the question's own words
+	fCovVocab              // ... by the corpus's vocabulary and acronyms
+	fCovForm               // ... by other forms of the words (irregular, derived)
+	fCovSynonym            // ... by synonyms
+	fCovSpelling           // ... by corrections of misspelt words
+	fCovAntonym            // ... by opposites
+	fCovHeading            // coverage by the passage's section headings and table header
+	fCovTitle              // coverage by its document's title and kind
+	fCovAll                // coverage in the passage, its headings or title, any kind
+	fRarest                // the rarest topic concept is covered
+	fMissing               // weight of the weightiest concept not covered, over the weightiest's
+	fMatchedShare          // share of the topic concepts (not weighted) in the text
+	fBigram                // share of adjacent question concepts standing together, in order
+	fPhrase                // idf share of the question's adjacent word pairs that stand as close in the passage
+	fRun                   // longest run of question concepts standing together, over their number
+	fWindow                // concepts matched over the smallest span of words holding them
+	fSentence              // coverage by the passage's best sentence
+	fSentenceAll           // ... counting every word of the question, question words too
+	fFrame                 // share of the frame words ("the role of") matched
+	fNames                 // share of the question's names (capitalised words) in the text
+	fYears                 // how much of the question's years a closed span of the passage covers
+	fYearsOpen             // ... an open span ("2018 onward")
+	fTypeTime              // "when" and the passage states a time
+	fTypeNumber            // "how many" and the passage states a quantity
+	fTypeCount             // "how many X" and a number counts X
+	fTypeDuration          // "how long" and the passage states a length of time
+	fTypeName              // "who" or "where" and the passage names something the question does not
+	fTypeThing             // "what" or "which" and the passage names something the question does not
+	fTypeSentence          // the best sentence holds the kind of answer asked for
+	fSectionLead           // the passage opens its section: the heading's coverage
+	fLeadSpecific          // ... and the share of the heading the question accounts for
+	fDocLead               // the passage opens its document: the title's coverage
+	fIntro                 // the passage introduces a list (ends with ":")
+	fIntroAsked            // ... and the question asks for several things
+	fItem                  // the passage is a list item
+	fTableRow              // the passage is a table row
+	fMeta                  // the passage is a front matter line (author, date)
+	fBoost                 // log of the document's boost
+	fLength                // log of the passage's length in words
+	fDocCoverage           // coverage by all candidates of the passage's document together
+	fDocBM25               // their summed BM25, over the best document's
+	fDocShare              // share of the candidates from the passage's document
+	numFeatures
+)
+
+// featureNames name the features in model.json and in explanations.
+var featureNames = [numFeatures]string{
+	"bm25", "bm25_other", "bm25_short", "bm25_share", "retrieval", "retrieval_other", "cov_exact", "cov_vocab", "cov_form", "cov_synonym",
+	"cov_spelling", "cov_antonym", "cov_heading", "cov_title", "cov_all", "rarest", "missing", "matched_share",
+	"bigram", "phrase", "run", "window", "sentence", "sentence_all", "frame", "names", "years", "years_open", "type_time",
+	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
+	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
+	"doc_coverage", "doc_bm25", "doc_share",
+}
+
+// features is a candidate's feature vector.
+type features [numFeatures]float64
+
+// BM25's parameters, the usual ones (bleve's too).
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// weighed is a plan made ready for measuring passages: its concepts that can
+// match, their weights and the question's terms.
+type weighed struct {
+	p        plan
+	concepts []int     // indexes of the concepts the corpus has
+	w        []float64 // per concept: its weight when a topic, else 0
+	total    float64   // the topic concepts' weight
+	idfTotal float64   // the weight of all concepts the corpus has
+	rarest   int       // the weightiest topic concept, or -1
+	names    int       // topic concepts that are names
+	frames   int       // frame concepts
+	terms    map[string]bool
+	pairs    []wordPair // adjacent words of the question the corpus has
+	pairsIdf float64
+}
+
+// wordPair is two words that stand next to each other in the question
+// (stop words between them aside), gap positions apart.
+type wordPair struct {
+	a, b string
+	gap  int
+	idf  float64
+}
+
+func (st *state) weighPlan(p plan) *weighed {
+	q := &weighed{p: p, w: make([]float64, len(p.concepts)), rarest: -1, terms: map[string]bool{}}
+	for i := 1; i < len(p.tokens); i++ {
+		a, b := p.tokens[i-1], p.tokens[i]
+		if st.df[a.term] == 0 || st.df[b.term] == 0 || a.term == b.term {
+			continue
+		}
+		w := st.idf(st.df[a.term]) + st.idf(st.df[b.term])
+		q.pairs = append(q.pairs, wordPair{a.term, b.term, max(1, b.pos-a.pos), w})
+		q.pairsIdf += w
+	}
+	for i, c := range p.concepts {
+		for _, a := range c.alts {
+			for _, t := range a.terms {
+				q.terms[t] = true
+			}
+		}
+		if !c.known {
+			continue
+		}
+		q.concepts = append(q.concepts, i)
+		q.idfTotal += c.weight
+		switch {
+		case c.filler:
+		case c.frame:
+			q.frames++
+		default:
+			q.w[i] = c.weight
+			q.total += c.weight
+			if q.rarest < 0 || c.weight > q.w[q.rarest] {
+				q.rarest = i
+			}
+			if c.name {
+				q.names++
+			}
+		}
+	}
+	return q
+}
+
+// conceptMatch is how one concept matched one passage.
+type conceptMatch struct {
+	kind      matchKind // best kind in the text; numMatchKinds for none
+	heading   bool
+	title     bool
+	positions []int // word positions of its matches in the text
+	bm25      float64
+	bm25Other float64
+}
+
+// measure sets the features of every candidate.
+func (st *state) measure(p plan, cands []candidate) {
+	q := st.weighPlan(p)
+	maxBM, maxRet, maxOther, maxShort := 0.0, 0.0, 0.0, 0.0
+	type docAgg struct {
+		covered []bool
+		bm25    float64
+		n       int
+	}
+	docs := map[string]*docAgg{}
+	matches := make([]conceptMatch, len(p.concepts))
+	for ci := range cands {
+		c := &cands[ci]
+		st.measureOne(q, c, matches)
+		maxBM = math.Max(maxBM, c.f[fBM25]+c.f[fBM25Other])
+		maxShort = math.Max(maxShort, c.f[fBM25Short])
+		maxRet = math.Max(maxRet, c.retrieval)
+		maxOther = math.Max(maxOther, c.retrievalOther)
+		d := docs[c.meta.Source]
+		if d == nil {
+			d = &docAgg{covered: make([]bool, len(p.concepts))}
+			docs[c.meta.Source] = d
+		}
+		for _, i := range q.concepts {
+			m := matches[i]
+			d.covered[i] = d.covered[i] || m.kind < numMatchKinds || m.heading || m.title
+		}
+		d.bm25 += c.f[fBM25]
+		d.n++
+	}
+	maxDoc := 0.0
+	for _, d := range docs {
+		maxDoc = math.Max(maxDoc, d.bm25)
+	}
+	for ci := range cands {
+		f := &cands[ci].f
+		d := docs[cands[ci].meta.Source]
+		if q.total > 0 {
+			for _, i := range q.concepts {
+				if d.covered[i] {
+					f[fDocCoverage] += q.w[i] / q.total
+				}
+			}
+		}
+		f[fDocBM25] = ratio0(d.bm25, maxDoc)
+		f[fDocShare] = float64(d.n) / float64(len(cands))
+		f[fBM25] = ratio0(f[fBM25], maxBM)
+		f[fBM25Other] = ratio0(f[fBM25Other], maxBM)
+		f[fBM25Short] = ratio0(f[fBM25Short], maxShort)
+		f[fRetrieval] = ratio0(cands[ci].retrieval, maxRet)
+		f[fRetrievalOther] = ratio0(cands[ci].retrievalOther, maxOther)
+	}
+}
+
+func ratio0(a, b float64) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a / b
+}
+
+// measureOne sets the features of one candidate that do not depend on the
+// others (BM25 is left unscaled), and fills matches for each concept.
+func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
+	p := q.p
+	f := &c.f
+	*f = features{}
+	an := c.sp.analysis()
+	m := c.meta
+	heading := st.headingTerms(strings.Join(m.Section, " > ") + "\n" + m.Context)
+	title := st.headingTerms(m.Title + "\n" + m.DocKind)
+	dl := float64(len(an.at))
+	short := float64(len(an.tokens)) / st.avgShort
+
+	for i := range matches {
+		matches[i] = conceptMatch{kind: numMatchKinds}
+	}
+	matched, frames, names, nTopics := 0, 0, 0, 0
+	for _, i := range q.concepts {
+		cp := p.concepts[i]
+		cm := &matches[i]
+		for ai, a := range cp.alts {
+			if an.has(a.terms) {
+				if a.kind < cm.kind {
+					cm.kind = a.kind
+				}
+				if a.kind.strong() {
+					cm.positions = append(cm.positions, an.positions(a.terms[0])...)
+				}
+			}
+			cm.heading = cm.heading || allIn(heading, a.terms)
+			cm.title = cm.title || allIn(title, a.terms)
+			s := st.bm25(an, a.terms, dl)
+			if ai == 0 {
+				cm.bm25 = s
+				f[fBM25Short] += st.bm25Short(an, a.terms, short)
+			} else {
+				cm.bm25Other = math.Max(cm.bm25Other, s)
+			}
+		}
+		f[fBM25] += cm.bm25
+		if cm.bm25 == 0 {
+			f[fBM25Other] += cm.bm25Other
+		}
+		inText := cm.kind.strong()
+		if cp.filler {
+			continue
+		}
+		if cp.frame {
+			if inText || cm.heading {
+				frames++
+			}
+			continue
+		}
+		nTopics++
+		w := q.w[i] / q.total
+		if cm.kind < numMatchKinds {
+			f[fCovExact+int(cm.kind)] += w
+		}
+		if inText {
+			matched++
+			if cp.name {
+				names++
+			}
+		}
+		if cm.heading {
+			f[fCovHeading] += w
+		}
+		if cm.title {
+			f[fCovTitle] += w
+		}
+		if inText || cm.heading || cm.title {
+			f[fCovAll] += w
+			if i == q.rarest {
+				f[fRarest] = 1
+			}
+		} else {
+			f[fMissing] = math.Max(f[fMissing], q.w[i]/q.w[q.rarest])
+		}
+	}
+	if nTopics > 0 {
+		f[fMatchedShare] = float64(matched) / float64(nTopics)
+	}
+	// A term's BM25 is at most its idf times k1+1.
+	f[fBM25Share] = ratio0(f[fBM25], q.idfTotal*(bm25K1+1))
+	if q.frames > 0 {
+		f[fFrame] = float64(frames) / float64(q.frames)
+	}
+	if q.names > 0 {
+		f[fNames] = float64(names) / float64(q.names)
+	}
+	f[fBigram], f[fRun], f[fWindow] = proximity(q, matches)
+	f[fPhrase] = phrases(q, an)
+	var bestSent int
+	f[fSentence], f[fSentenceAll], bestSent = sentenceCoverage(q, matches, an)
+
+	for _, s := range p.spans {
+		closed, open := spanFit(s, m.Spans)
+		f[fYears] += closed / float64(len(p.spans))
+		f[fYearsOpen] += open / float64(len(p.spans))
+	}
+	switch p.want {
+	case timeAnswer:
+		f[fTypeTime] = b2f(len(m.Spans) > 0)
+	case numberAnswer:
+		f[fTypeNumber] = b2f(m.Number)
+		f[fTypeCount] = b2f(countsTerm(m, an, p.counted))
+	case durationAnswer:
+		f[fTypeDuration] = b2f(m.Duration)
+	case personAnswer, placeAnswer:
+		f[fTypeName] = b2f(newName(an, q.terms, -1))
+	case thingAnswer:
+		f[fTypeThing] = b2f(newName(an, q.terms, -1))
+	}
+	if bestSent >= 0 {
+		f[fTypeSentence] = b2f(sentenceHolds(an, bestSent, p.want, q.terms))
+	}
+	if m.Lead == m.Seq && len(m.Section) > 0 {
+		last := m.Section[len(m.Section)-1]
+		f[fSectionLead] = q.coverageOf(st.headingTerms(strings.TrimSpace(m.Title + "\n" + last)))
+		f[fLeadSpecific] = q.specificity(st.headingTerms(last))
+	}
+	if m.DocLead == m.Seq {
+		f[fDocLead] = q.coverageOf(st.headingTerms(m.Title))
+	}
+	f[fIntro] = b2f(endsAsIntro(c.text))
+	f[fIntroAsked] = b2f(p.list && f[fIntro] == 1)
+	f[fItem] = b2f(m.Kind == string(corpus.Item))
+	f[fTableRow] = b2f(m.Kind == string(corpus.Row))
+	f[fMeta] = b2f(m.Kind == string(corpus.Meta))
+	if m.Boost > 0 {
+		f[fBoost] = math.Log(m.Boost)
+	}
+	f[fLength] = math.Log1p(float64(len(an.tokens)))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// bm25 is the BM25 score of a passage for a run of terms, dl the passage's
+// length in distinct terms (which the average, st.avgLen, counts too).
+func (st *state) bm25(an *analyzed, terms []string, dl float64) float64 {
+	s := 0.0
+	for _, t := range terms {
+		tf := float64(len(an.at[t]))
+		if tf == 0 {
+			return 0 // an alternative counts only whole
+		}
+		s += st.idf(st.df[t]) * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/st.avgLen))
+	}
+	return s
+}
+
+// bm25Short is BM25 with a passage's length in words over bleve's average
+// (the corpus's distinct terms per passage), which bleve's own scoring
+// uses: it favours short passages more.
+func (st *state) bm25Short(an *analyzed, terms []string, short float64) float64 {
+	s := 0.0
+	for _, t := range terms {
+		tf := float64(len(an.at[t]))
+		if tf == 0 {
+			return 0
+		}
+		s += st.idf(st.df[t]) * tf * bm25K1 / (tf + bm25K1*(1-bm25B+bm25B*short))
+	}
+	return s
+}
+
+// coverageOf is the share of the question's topic weight whose concepts have
+// all terms of an alternative in a set of terms.
+func (q *weighed) coverageOf(set map[string]bool) float64 {
+	if q.total == 0 {
+		return 0
+	}
+	got := 0.0
+	for _, i := range q.concepts {
+		for _, a := range q.p.concepts[i].alts {
+			if allIn(set, a.terms) {
+				got += q.w[i]
+				break
+			}
+		}
+	}
+	return got / q.total
+}
+
+// specificity is the share of a heading's distinct terms that the question
+// has ("About the Author" is all about "the author").
+func (q *weighed) specificity(heading map[string]bool) float64 {
+	if len(heading) == 0 {
+		return 0
+	}
+	hit := 0
+	for t := range heading {
+		if q.terms[t] {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(heading))
+}
+
+// proximity measures how the question's concepts stand in the passage: the
+// share of adjacent pairs of the question that stand within nearWords, in
+// order; the longest run of such pairs, as a share of the concepts; and
+// the matched concepts over the smallest span of words holding one of each.
+func proximity(q *weighed, matches []conceptMatch) (bigram, run, window float64) {
+	var seq [][]int // positions of the matchable concepts, in question order
+	for _, i := range q.concepts {
+		seq = append(seq, matches[i].positions)
+	}
+	if len(seq) == 0 {
+		return 0, 0, 0
+	}
+	pairs, near, cur, best := 0, 0, 1, 0
+	for i := 1; i < len(seq); i++ {
+		pairs++
+		if follows(seq[i-1], seq[i]) {
+			near++
+			cur++
+		} else {
+			cur = 1
+		}
+		if len(seq[i]) > 0 || len(seq[i-1]) > 0 {
+			best = max(best, cur)
+		}
+	}
+	for _, s := range seq {
+		if len(s) > 0 {
+			best = max(best, 1)
+		}
+	}
+	if pairs > 0 {
+		bigram = float64(near) / float64(pairs)
+	}
+	run = float64(best) / float64(len(seq))
+	window = smallestWindow(seq)
+	return bigram, run, window
+}
+
+// phrases is the idf share of the question's word pairs that stand in the
+// passage in the same order, at most one word further apart.
+func phrases(q *weighed, an *analyzed) float64 {
+	if q.pairsIdf == 0 {
+		return 0
+	}
+	got := 0.0
+	for _, pr := range q.pairs {
+		as, bs := an.at[pr.a], an.at[pr.b]
+		if len(as) == 0 || len(bs) == 0 {
+			continue
+		}
+	pair:
+		for _, i := range as {
+			for _, j := range bs {
+				if d := an.tokens[j].pos - an.tokens[i].pos; d > 0 && d <= pr.gap+1 {
+					got += pr.idf
+					break pair
+				}
+			}
+		}
+	}
+	return got / q.pairsIdf
+}
+
+// nearWords is how far after a question concept the next may stand to count
+// as following it: "Emma ... marry" matches "the marriage of Emma" only
+// through the window, "Battle of Hastings" the pair.
+const nearWords = 3
+
+func follows(a, b []int) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if y > x && y-x <= nearWords {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// smallestWindow is the number of matched concepts over the length of the
+// smallest span of words holding a position of each (0 for fewer than two).
+func smallestWindow(seq [][]int) float64 {
+	type at struct{ pos, concept int }
+	var all []at
+	m := 0
+	for ci, s := range seq {
+		if len(s) > 0 {
+			m++
+		}
+		for _, p := range s {
+			all = append(all, at{p, ci})
+		}
+	}
+	if m < 2 {
+		return 0
+	}
+	// insertion sort: the lists are short
+	for i := 1; i < len(all); i++ {
+		for j := i; j > 0 && all[j].pos < all[j-1].pos; j-- {
+			all[j], all[j-1] = all[j-1], all[j]
+		}
+	}
+	count := make([]int, len(seq))
+	have, best, lo := 0, math.MaxInt, 0
+	for hi := range all {
+		if count[all[hi].concept] == 0 {
+			have++
+		}
+		count[all[hi].concept]++
+		for have == m {
+			best = min(best, all[hi].pos-all[lo].pos+1)
+			count[all[lo].concept]--
+			if count[all[lo].concept] == 0 {
+				have--
+			}
+			lo++
+		}
+	}
+	return float64(m) / float64(best)
+}
+
+// sentenceCoverage is the coverage of the question by the passage's best
+// sentence: of its topic weight, and of the weight of all its words; and
+// which sentence that is (-1 for none).
+func sentenceCoverage(q *weighed, matches []conceptMatch, an *analyzed) (topic, all float64, best int) {
+	if len(an.sents) == 0 {
+		return 0, 0, -1
+	}
+	got := make([]float64, len(an.sents))
+	gotAll := make([]float64, len(an.sents))
+	seen := make([]int, len(an.sents))
+	for k, i := range q.concepts {
+		for _, ti := range matchedTokens(an, q.p.concepts[i], matches[i]) {
+			s := an.tokens[ti].sent
+			if seen[s] != k+1 {
+				seen[s] = k + 1
+				got[s] += q.w[i]
+				gotAll[s] += q.p.concepts[i].weight
+			}
+		}
+	}
+	best = -1
+	bt, ba := 0.0, 0.0
+	for s := range got {
+		bt = math.Max(bt, got[s])
+		if gotAll[s] > ba {
+			ba, best = gotAll[s], s
+		}
+	}
+	return ratio0(bt, q.total), ratio0(ba, q.idfTotal), best
+}
+
+// newName reports whether the text (or its sentence sent, when sent >= 0)
+// names something the question does not: a word written with a capital
+// that does not start its sentence.
+func newName(an *analyzed, question map[string]bool, sent int) bool {
+	for _, t := range an.tokens {
+		if t.name && !question[t.term] && (sent < 0 || t.sent == sent) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceHolds reports whether sentence sent holds the kind of answer a
+// question asks for: a year for "when", a number for "how many", a name
+// for "who", "where", "what".
+func sentenceHolds(an *analyzed, sent int, want answerType, question map[string]bool) bool {
+	switch want {
+	case personAnswer, placeAnswer, thingAnswer:
+		return newName(an, question, sent)
+	case timeAnswer, numberAnswer, durationAnswer:
+		for _, t := range an.tokens {
+			if t.sent == sent && t.term != "" && t.term[0] >= '0' && t.term[0] <= '9' && !question[t.term] {
+				if want == timeAnswer == isYearToken(t.term) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// matchedTokens lists the tokens where a concept's alternatives start in
+// the text.
+func matchedTokens(an *analyzed, c concept, m conceptMatch) []int32 {
+	if m.kind == numMatchKinds {
+		return nil
+	}
+	var out []int32
+	for _, a := range c.alts {
+		if a.kind.strong() && an.has(a.terms) {
+			out = append(out, an.at[a.terms[0]]...)
+		}
+	}
+	return out
+}
+
+// countsTerm reports whether a number stands just before the counted term
+// ("five essential stages" for "how many stages").
+func countsTerm(m passageMeta, an *analyzed, counted string) bool {
+	if counted == "" {
+		return false
+	}
+	for _, p := range an.positions(counted) {
+		for _, n := range m.NumPos {
+			if d := p - n; d > 0 && d <= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// spanFit is how well a passage's years fit one span of the question: the
+// largest share of it that one closed passage span covers, and that one
+// open span covers ("since 1997" covers 2014, but says little about it).
+func spanFit(q corpus.Span, ps []corpus.Span) (closed, open float64) {
+	for _, p := range ps {
+		f := float64(q.Overlap(p)) / float64(q.Len())
+		if p.Open {
+			open = math.Max(open, f)
+		} else {
+			closed = math.Max(closed, f)
+		}
+	}
+	return closed, open
+}
+
+// allIn reports whether a set of terms holds all of terms.
+func allIn(set map[string]bool, terms []string) bool {
+	for _, t := range terms {
+		if !set[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// Answer features describe a question and its best candidate, for the
+// probability that the best candidate answers the question ("not found"
+// below a threshold).
+const (
+	aSoftmax      = iota // the best candidate's share of a softmax over the candidates' scores
+	aMargin              // its score less the second's
+	aScore               // its score
+	aCovAll              // its coverage, any kind, anywhere
+	aCovExact            // its coverage by the question's own words
+	aSentence            // its best sentence's coverage
+	aMissing             // its weightiest missing concept
+	aKnown               // share of the question's topic weight that the corpus has as written
+	aUnknownNames        // names (capitalised words) the corpus lacks (or has only by a correction)
+	aUnknownWords        // other nouns the corpus lacks
+	aUnknownVerbs        // verbs and adjectives the corpus lacks
+	aTopics              // topic concepts
+	aCorrections         // misspelt words corrected
+	aYears               // the question names years
+	aYearFit             // the best candidate's fit of them
+	aTyped               // the question asks for a kind of answer (a time, a number, a name)
+	aTypeFit             // the best candidate holds it
+	aDocCoverage         // coverage by the best candidate's document
+	aSentenceAll         // its best sentence's share of all the question's words
+	aPhrase              // its share of the question's word pairs
+	aMatchedShare        // its share of the topic concepts
+	aNames               // its share of the question's names
+	aCovQuestion         // its coverage of all the question's topic weight, words the corpus lacks included
+	aBM25Share           // its BM25 over the most a passage could score
+	aDocs                // log of the number of documents in the corpus
+	aPassages            // log of the number of passages
+	numAnswerFeatures
+)
+
+var answerFeatureNames = [numAnswerFeatures]string{
+	"softmax", "margin", "score", "cov_all", "cov_exact", "sentence", "missing", "known",
+	"unknown_names", "unknown_words", "unknown_verbs", "topics", "corrections", "years",
+	"year_fit", "typed", "type_fit", "doc_coverage", "sentence_all", "phrase", "matched_share",
+	"names", "cov_question", "bm25_share", "docs", "passages",
+}
+
+type answerFeatures [numAnswerFeatures]float64
+
+// maxCount caps the counts among the answer features.
+const maxCount = 3
+
+// answerFeaturesOf describes a plan and its ranked candidates.
+func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
+	a := st.questionFeatures(p)
+	if len(ranked) > 0 {
+		scores := make([]float64, len(ranked))
+		for i, c := range ranked {
+			scores[i] = c.score
+		}
+		a.setBest(scores, &ranked[0].f)
+	}
+	return a
+}
+
+// questionFeatures are the answer features that depend on the question
+// alone.
+func (st *state) questionFeatures(p plan) answerFeatures {
+	var a answerFeatures
+	a[aDocs] = math.Log1p(float64(len(st.info.Docs)))
+	a[aPassages] = math.Log1p(float64(st.n))
+	all, known := 0.0, 0.0
+	for _, c := range p.concepts {
+		if !c.topic() {
+			continue
+		}
+		a[aTopics]++
+		all += c.weight
+		if c.own {
+			known += c.weight
+			continue
+		}
+		switch {
+		case c.name:
+			a[aUnknownNames]++
+		case c.predicate:
+			a[aUnknownVerbs]++
+		default:
+			a[aUnknownWords]++
+		}
+	}
+	a[aKnown] = 1
+	if all > 0 {
+		a[aKnown] = known / all
+	}
+	for _, i := range [...]int{aUnknownNames, aUnknownWords, aUnknownVerbs} {
+		a[i] = math.Min(a[i], maxCount)
+	}
+	a[aTopics] = math.Min(a[aTopics], 3*maxCount)
+	a[aCorrections] = math.Min(float64(len(p.corrections)), maxCount)
+	a[aYears] = b2f(len(p.spans) > 0)
+	a[aTyped] = b2f(p.want != anyAnswer)
+	return a
+}
+
+// setBest fills the answer features of the best candidate, given the
+// candidates' scores, best first, and the best one's features.
+func (a *answerFeatures) setBest(scores []float64, top *features) {
+	sum := 0.0
+	for _, s := range scores {
+		sum += math.Exp(s - scores[0])
+	}
+	a[aSoftmax] = 1 / sum
+	if len(scores) > 1 {
+		a[aMargin] = scores[0] - scores[1]
+	}
+	a[aScore] = scores[0]
+	a[aCovAll] = top[fCovAll]
+	a[aCovExact] = top[fCovExact]
+	a[aSentence] = top[fSentence]
+	a[aMissing] = top[fMissing]
+	a[aYearFit] = math.Max(top[fYears], top[fYearsOpen])
+	a[aTypeFit] = math.Max(math.Max(top[fTypeTime], top[fTypeNumber]), math.Max(top[fTypeDuration], math.Max(top[fTypeName], top[fTypeThing])))
+	a[aDocCoverage] = top[fDocCoverage]
+	a[aSentenceAll] = top[fSentenceAll]
+	a[aPhrase] = top[fPhrase]
+	a[aMatchedShare] = top[fMatchedShare]
+	a[aNames] = top[fNames]
+	a[aCovQuestion] = top[fCovAll] * a[aKnown]
+	a[aBM25Share] = top[fBM25Share]
+}

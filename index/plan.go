@@ -1,0 +1,260 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// plan is a question weighed against the corpus: its concepts, each with the
+// other ways the vocabulary says it and how much it says (its idf).
+type plan struct {
+	reading
+	concepts    []concept
+	corrections []Correction
+}
+
+// concept is one thing a question asks about: a word or a phrase, and the
+// other ways the vocabulary says it.
+type concept struct {
+	word string        // as the question wrote it
+	alts []alternative // alts[0] is the question's own terms
+	// weight is how much the concept says about the topic (its idf).
+	weight float64
+	known  bool // some alternative occurs in the corpus
+	// own is true when the corpus has the concept as the question says it:
+	// its own words, a vocabulary equivalent or another form of them, not
+	// only a synonym or a spelling correction.
+	own    bool
+	filler bool // a question word ("tell", "explain") that says nothing
+	// frame is a word that frames the question ("the role of") rather than
+	// naming its topic: matched for ranking, not counted in coverage.
+	frame bool
+	// name is true for a word written with a capital inside the question.
+	name bool
+	// predicate is true for a verb or adjective ("achieve", "important"),
+	// which says how a question asks more than what it asks about.
+	predicate bool
+}
+
+// topic reports whether a concept is part of the question's topic.
+func (c concept) topic() bool { return !c.filler && !c.frame }
+
+// Correction is a question word that matched nothing, and the corpus word
+// used in its place.
+type Correction struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// maxWordNetAlts caps the WordNet alternatives of one concept (only those the
+// corpus has are kept).
+const maxWordNetAlts = 24
+
+func (st *state) plan(question string) plan {
+	p := plan{reading: readQuestion(question, st.info.Now)}
+	toks := p.tokens
+	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
+		if isYearToken(toks[i].word) && len(p.spans) > 0 {
+			i++ // years are matched as spans, not as words
+			continue
+		}
+		c, n := st.lex.match(toks[i:])
+		i += n
+		if c == nil || dupConcept(p.concepts, c) {
+			continue
+		}
+		p.concepts = append(p.concepts, *c)
+	}
+	topics := 0
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		single := len(c.alts[0].terms) == 1
+		c.filler = single && st.lex.filler[c.alts[0].terms[0]]
+		c.frame = single && st.lex.frame[c.alts[0].terms[0]]
+		if c.topic() {
+			topics++
+		}
+	}
+	if topics == 0 {
+		// "What is the background?": the frame word is all the topic there is.
+		for i := range p.concepts {
+			p.concepts[i].frame = false
+		}
+	}
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		if !c.filler {
+			st.addWordNet(c)
+		}
+		st.weigh(c)
+		if !c.own && c.topic() {
+			if fixed, term, ok := st.correct(c.word, c.alts[0].terms); ok {
+				c.alts = append(c.alts, alternative{terms: []string{term}, kind: typoMatch, rule: "spelling"})
+				c.known = true
+				c.weight = st.idf(st.df[term])
+				p.corrections = append(p.corrections, Correction{From: c.word, To: fixed})
+			}
+		}
+		c.predicate = !c.own && isPredicate(strings.ToLower(c.word))
+	}
+	return p
+}
+
+// addWordNet adds a one-word concept's derived forms and synonyms from
+// WordNet, those the corpus has.
+func (st *state) addWordNet(c *concept) {
+	if len(c.alts[0].terms) != 1 || strings.ContainsAny(c.word, " -") {
+		return
+	}
+	rel := wordNetRelated(strings.ToLower(c.word))
+	added := 0
+	for _, list := range []struct {
+		words []string
+		kind  matchKind
+	}{{rel.derived, formMatch}, {rel.synonyms, synonymMatch}, {rel.antonyms, antonymMatch}} {
+		for _, w := range list.words {
+			if added == maxWordNetAlts {
+				return
+			}
+			ts := analyzeTerms(sharedAnalyzer(), w)
+			if len(ts) != 1 || !st.known(ts[0]) || hasAlt(c.alts, ts) {
+				continue
+			}
+			c.alts = append(c.alts, alternative{terms: ts, kind: list.kind, rule: "WordNet"})
+			added++
+		}
+	}
+}
+
+func hasAlt(alts []alternative, terms []string) bool {
+	key := strings.Join(terms, " ")
+	for _, a := range alts {
+		if strings.Join(a.terms, " ") == key {
+			return true
+		}
+	}
+	return false
+}
+
+func dupConcept(cs []concept, c *concept) bool {
+	for _, have := range cs {
+		if hasAlt(have.alts[:1], c.alts[0].terms) {
+			return true
+		}
+	}
+	return false
+}
+
+// weigh sets how much a concept says (the idf of its rarest own term, or of
+// a term the corpus lacks) and whether the corpus has it at all.
+//
+// A concept is as informative as the commonest way the corpus says it: its
+// own words, or an equivalent from the vocabulary ("Korean" and "Korea"), or,
+// when the corpus lacks its own words, any other way ("e-gov" for
+// "e-government").
+func (st *state) weigh(c *concept) {
+	rarest := func(terms []string) int {
+		m := -1
+		for _, t := range terms {
+			if df := st.df[t]; m < 0 || df < m {
+				m = df
+			}
+		}
+		return max(m, 0)
+	}
+	df := rarest(c.alts[0].terms)
+	own := st.inFieldAll(fieldText, c.alts[0].terms)
+	for _, a := range c.alts {
+		all := true
+		for _, t := range a.terms {
+			all = all && st.known(t)
+		}
+		if !all {
+			continue
+		}
+		c.known = true
+		if a.kind <= formMatch {
+			c.own = true
+		}
+		// An equivalent the corpus treats as the same word ("Korean" for
+		// "Korea") makes the concept as common as that form.
+		if !own && a.kind <= synonymMatch || a.rule != "WordNet" && (a.kind == vocabMatch || a.kind == formMatch) {
+			df = max(df, rarest(a.terms))
+		}
+	}
+	c.weight = st.idf(df)
+}
+
+// match takes the longest vocabulary phrase at the start of toks, or else
+// the first word, and returns it as a concept with the number of words used.
+// A lone letter is not a concept ("e" of "e-mail").
+func (lx *lexicon) match(toks []qtoken) (*concept, int) {
+	for n := min(lx.maxLen, len(toks)); n >= 1; n-- {
+		terms := make([]string, n)
+		words := make([]string, n)
+		name := false
+		for i := 0; i < n; i++ {
+			terms[i], words[i] = toks[i].term, toks[i].word
+			name = name || toks[i].name
+		}
+		alts, ok := lx.alts[strings.Join(terms, " ")]
+		if !ok {
+			continue
+		}
+		c := &concept{word: strings.Join(words, " "), name: name, alts: []alternative{{terms: terms}}}
+		c.alts = append(c.alts, alts...)
+		return c, n
+	}
+	t := toks[0]
+	if utf8.RuneCountInString(t.term) == 1 && !unicode.IsDigit(rune(t.term[0])) {
+		if t.joined == "" || len(toks) < 2 {
+			return nil, 1
+		}
+		// "e-government": the concept is "government", or "egovernment".
+		next := toks[1]
+		c := &concept{word: t.word + "-" + next.word, alts: []alternative{{terms: []string{next.term}}, {terms: []string{t.joined}}}}
+		if alts, ok := lx.alts[next.term]; ok {
+			c.alts = append(c.alts, alts...)
+		}
+		return c, 2
+	}
+	c := &concept{word: t.word, name: t.name, alts: []alternative{{terms: []string{t.term}}}}
+	if t.joined != "" {
+		c.alts = append(c.alts, alternative{terms: []string{t.joined}})
+	}
+	return c, 1
+}
+
+// hasContent reports whether a plan has something to look for: years, or a
+// word that is not a question word or a bare number ("what is 2 + 2?").
+func (p plan) hasContent() bool {
+	if len(p.spans) > 0 {
+		return true
+	}
+	for _, c := range p.concepts {
+		if !c.filler && strings.Trim(strings.Join(c.alts[0].terms, ""), "0123456789") != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// termKinds lists every term of a plan, for highlighting, with the best kind
+// of match it is.
+func (p plan) termKinds() map[string]matchKind {
+	out := map[string]matchKind{}
+	for _, c := range p.concepts {
+		if c.filler {
+			continue
+		}
+		for _, a := range c.alts {
+			for _, t := range a.terms {
+				if k, ok := out[t]; !ok || a.kind < k {
+					out[t] = a.kind
+				}
+			}
+		}
+	}
+	return out
+}

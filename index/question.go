@@ -1,0 +1,205 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// Limits on what a question may cost.
+const (
+	// MaxQuestionRunes is the longest question read; the rest is ignored.
+	MaxQuestionRunes = 500
+	// MaxConcepts caps the distinct words and phrases a question is matched by.
+	MaxConcepts = 32
+)
+
+// reading is what a question says before any corpus is consulted: its words,
+// the years it names, the kind of answer its form asks for and whether it
+// asks for several things. Reading a question needs no index.
+type reading struct {
+	tokens []qtoken
+	// spans are the years, decades and spans of years the question names.
+	spans []corpus.Span
+	// want is the kind of answer the question's form asks for.
+	want answerType
+	// counted is the analyzed term a "how many" question counts ("stage" in
+	// "how many stages"), or "".
+	counted string
+	// list is true when the question asks for several things ("what are the
+	// factors", "list the agencies").
+	list bool
+	// truncated is true when the question was cut to MaxQuestionRunes.
+	truncated bool
+}
+
+// qtoken is one analyzed question word.
+type qtoken struct {
+	term   string
+	word   string // the original text
+	joined string // for a hyphenated word's first part: the joined term
+	// name is true for a word written with a capital letter that does not
+	// start the question ("Emma" in "Who did Emma marry?"): most often a name.
+	name bool
+	pos  int // word position in the question (stop words count)
+}
+
+func readQuestion(question string, now int) reading {
+	q, truncated := cleanQuestion(question)
+	r := reading{truncated: truncated, spans: corpus.Years(q, now), list: asksForList(q), tokens: questionTokens(q)}
+	var counted string
+	r.want, counted = answerTypeOf(questionWords(q))
+	if ts := analyzeTerms(sharedAnalyzer(), counted); len(ts) > 0 {
+		r.counted = ts[0]
+	}
+	return r
+}
+
+// cleanQuestion makes a question safe to analyze: valid UTF-8, no control
+// characters, at most MaxQuestionRunes, and not all in capitals.
+func cleanQuestion(q string) (string, bool) {
+	q = strings.ToValidUTF8(q, " ")
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, q)
+	q = strings.Join(strings.Fields(q), " ")
+	truncated := false
+	if utf8.RuneCountInString(q) > MaxQuestionRunes {
+		q = string([]rune(q)[:MaxQuestionRunes])
+		truncated = true
+	}
+	if q == strings.ToUpper(q) {
+		q = strings.ToLower(q) // shouting: no word in it is an acronym
+	}
+	return q, truncated
+}
+
+func isYearToken(w string) bool {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "s"), "'")
+	if len(w) != 4 {
+		return false
+	}
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w >= "1800" && w <= "2099"
+}
+
+// questionTokens analyzes a question into its words in order.
+func questionTokens(q string) []qtoken {
+	a := sharedAnalyzer()
+	var out []qtoken
+	last := -1
+	for _, t := range a.Analyze([]byte(q)) {
+		if t.Position == last && len(out) > 0 {
+			out[len(out)-1].joined = string(t.Term)
+			continue
+		}
+		last = t.Position
+		word := q[t.Start:t.End]
+		first, _ := utf8.DecodeRuneInString(word)
+		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position})
+	}
+	return out
+}
+
+// answerType is what kind of answer a question's form asks for.
+type answerType int
+
+const (
+	anyAnswer      answerType = iota
+	timeAnswer                // "when", "what year", "since when"
+	numberAnswer              // "how many", "how much"
+	durationAnswer            // "how long", "for how many years"
+	personAnswer              // "who", "whom", "whose"
+	placeAnswer               // "where"
+	thingAnswer               // "what", "which" (often a name: "which company")
+)
+
+func (t answerType) String() string {
+	return [...]string{"any", "time", "number", "duration", "person", "place", "thing"}[t]
+}
+
+// questionWords splits a question into lower-case words without the
+// punctuation around them, for reading its form.
+func questionWords(q string) []string {
+	fs := strings.Fields(strings.ToLower(q))
+	out := fs[:0]
+	for _, f := range fs {
+		if f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var (
+	timeUnits = map[string]bool{"years": true, "months": true, "weeks": true, "days": true, "hours": true, "minutes": true}
+	timeNouns = map[string]bool{"year": true, "years": true, "date": true, "month": true, "decade": true, "time": true, "century": true}
+	amounts   = map[string]bool{"number": true, "percentage": true, "share": true, "amount": true}
+)
+
+// answerTypeOf reads the kind of answer a question's form asks for, and for
+// "how many X" the X counted.
+func answerTypeOf(words []string) (answerType, string) {
+	at := func(i int) string {
+		if i >= 0 && i < len(words) {
+			return words[i]
+		}
+		return ""
+	}
+	first := 0
+	for first < len(words) && (words[first] == "and" || words[first] == "so" || words[first] == "but") {
+		first++
+	}
+	want, counted := anyAnswer, ""
+	for i, w := range words {
+		next := at(i + 1)
+		switch {
+		case w == "how" && next == "long" && at(i+2) == "ago":
+			return timeAnswer, ""
+		case w == "how" && next == "long", w == "how" && next == "many" && timeUnits[at(i+2)]:
+			return durationAnswer, ""
+		case (w == "when" && (i == first || at(i-1) == "since" && i-1 == first || at(i-1) == "until" && i-1 == first)) ||
+			(w == "what" || w == "which") && timeNouns[next] || w == "in" && next == "what" && timeNouns[at(i+2)]:
+			want = timeAnswer
+		case want == anyAnswer && w == "how" && (next == "many" || next == "much"):
+			want, counted = numberAnswer, at(i+2)
+		case want == anyAnswer && (w == "what" || w == "which") && amounts[next]:
+			want = numberAnswer
+		case want == anyAnswer && (w == "who" || w == "whom" || w == "whose"):
+			want = personAnswer
+		case want == anyAnswer && w == "where":
+			want = placeAnswer
+		case want == anyAnswer && (w == "what" || w == "which") && i == first:
+			want = thingAnswer
+		case w == "number" && next == "of" && counted == "":
+			counted = at(i + 2)
+		}
+	}
+	return want, counted
+}
+
+// listStarts start questions that ask for several things.
+var listStarts = []string{
+	"what are", "what were", "which are", "which were", "who are", "who were",
+	"list", "name the", "name all", "enumerate", "give me the", "give the",
+	"what kinds of", "what types of", "what sorts of",
+}
+
+func asksForList(q string) bool {
+	q = strings.ToLower(strings.TrimSpace(q))
+	for _, s := range listStarts {
+		if strings.HasPrefix(q, s+" ") {
+			return true
+		}
+	}
+	return false
+}

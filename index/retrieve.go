@@ -1,0 +1,212 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/casebot/casebot/corpus"
+)
+
+// Limits of retrieval: how many passages are ranked for a question, and what
+// the bleve search may cost. Candidates is measured, not tuned: the right
+// passage is among the first Candidates that bleve returns for nearly every
+// training question (see TrainReport.Recall).
+const (
+	Candidates = 50
+	// otherCandidates are the passages retrieved by the question's other
+	// words (vocabulary, forms, synonyms, corrections), added to the
+	// Candidates its own words retrieve.
+	otherCandidates  = 20
+	maxTermSearchers = 512
+	// leadCandidates is how many of the first candidates bring in the passages
+	// that open their section and their document.
+	leadCandidates = 10
+)
+
+// candidate is a retrieved passage and how well it fits the question.
+type candidate struct {
+	id   string
+	text string
+	meta passageMeta
+	sp   *storedPassage // the cached passage, for its analyzed text
+	// retrieval is bleve's score of the passage for the question's own
+	// words, and retrievalOther for its other words (0 for a passage the
+	// query did not return).
+	retrieval, retrievalOther float64
+	f                         features
+	score                     float64
+}
+
+// query builds the bleve queries of a plan: one for the question's own
+// words and years, one for the other ways the vocabulary says them, each
+// matching any of its terms in the text, section and table-header fields.
+// Terms are already analyzed, so no user text reaches a query parser. The
+// queries only find candidates: how they rank is the model's. other is nil
+// when the plan has no other words.
+func (st *state) query(p plan) (own, other query.Query) {
+	var owns, others []query.Query
+	for _, c := range p.concepts {
+		if c.filler {
+			continue
+		}
+		for i, a := range c.alts {
+			if coveredBy(a, c.alts[:i]) {
+				continue // whatever it finds, an earlier alternative finds too
+			}
+			for _, f := range retrieveFields {
+				if !st.inFieldAll(f, a.terms) {
+					continue // a clause that cannot match only costs time
+				}
+				if a.kind == exactMatch {
+					owns = append(owns, termsQuery(f, a.terms))
+				} else {
+					others = append(others, termsQuery(f, a.terms))
+				}
+			}
+		}
+	}
+	for _, s := range p.spans {
+		lo, hi := float64(s.From), float64(s.To)
+		incl := true
+		nq := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &incl, &incl)
+		nq.SetField(fieldYears)
+		owns = append(owns, nq)
+	}
+	own = bleve.NewDisjunctionQuery(owns...)
+	if len(others) > 0 {
+		other = bleve.NewDisjunctionQuery(others...)
+	}
+	return own, other
+}
+
+// retrieveFields are the fields a question is searched in. Titles and kinds
+// hold the same words for every passage of a document, so they are matched
+// on the candidates instead.
+var retrieveFields = [...]string{fieldText, fieldSection, fieldContext}
+
+// termsQuery matches all of terms in a field.
+func termsQuery(field string, terms []string) query.Query {
+	if len(terms) == 1 {
+		tq := bleve.NewTermQuery(terms[0])
+		tq.SetField(field)
+		return tq
+	}
+	var qs []query.Query
+	for _, t := range terms {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		qs = append(qs, tq)
+	}
+	return bleve.NewConjunctionQuery(qs...)
+}
+
+// retrieve finds a plan's candidates and ranks them with the model, best
+// first; ties break by passage id.
+func (st *state) retrieve(ctx context.Context, p plan, m *compiled, timeout time.Duration) ([]candidate, error) {
+	cands, err := st.candidates(ctx, p, timeout)
+	if err != nil {
+		return nil, err
+	}
+	st.measure(p, cands)
+	for i := range cands {
+		cands[i].score = m.rank.score(&cands[i].f)
+	}
+	sortCandidates(cands)
+	return cands, nil
+}
+
+// textCoverage is the coverage of the question by the passage text, any kind.
+func (c candidate) textCoverage() float64 {
+	return c.f[fCovExact] + c.f[fCovVocab] + c.f[fCovForm] + c.f[fCovSynonym] + c.f[fCovSpelling]
+}
+
+func sortCandidates(cands []candidate) {
+	slices.SortStableFunc(cands, func(a, b candidate) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return strings.Compare(a.id, b.id)
+	})
+}
+
+// candidates retrieves the first Candidates passages for the question's own
+// words, the first otherCandidates for its other words, and the passages that
+// open the sections and documents of the first leadCandidates.
+func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) ([]candidate, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
+	own, other := st.query(p)
+	res, err := st.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(own, Candidates, 0, false))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]candidate, 0, len(res.Hits)+otherCandidates+4)
+	at := make(map[string]int, len(res.Hits)+otherCandidates)
+	for _, h := range res.Hits {
+		if c, ok := st.candidateOf(h); ok {
+			at[c.id] = len(out)
+			out = append(out, c)
+		}
+	}
+	if other != nil {
+		res, err := st.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(other, otherCandidates, 0, false))
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		for _, h := range res.Hits {
+			if i, ok := at[h.ID]; ok {
+				out[i].retrievalOther = h.Score
+				continue
+			}
+			if c, ok := st.candidateOf(h); ok {
+				c.retrieval, c.retrievalOther = 0, h.Score
+				at[c.id] = len(out)
+				out = append(out, c)
+			}
+		}
+	}
+	ranked := len(out)
+	for k := 0; k < ranked && k < leadCandidates; k++ {
+		m := out[k].meta
+		for _, lead := range [...]int{m.Lead, m.DocLead} {
+			id := corpus.PassageID(m.Source, lead)
+			if _, ok := at[id]; lead < 0 || ok {
+				continue
+			}
+			if c, ok := st.passage(ctx, id); ok {
+				at[id] = len(out)
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// coveredBy reports whether one of the alternatives has all its terms in a,
+// so that a passage matching a also matches it ("south korea" and "korea").
+func coveredBy(a alternative, others []alternative) bool {
+	for _, o := range others {
+		if len(o.terms) >= len(a.terms) {
+			continue
+		}
+		all := true
+		for _, t := range o.terms {
+			all = all && slices.Contains(a.terms, t)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
