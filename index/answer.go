@@ -275,14 +275,14 @@ func explain(p plan, ranked []candidate, m *compiled, af *answerFeatures) []stri
 }
 
 // explainParts prints a score's parts, largest contribution first, leaving
-// out features that are zero and weigh nothing.
+// out those that add nothing.
 func explainParts(parts []ScorePart) []string {
 	slices.SortStableFunc(parts, func(a, b ScorePart) int {
 		return cmp.Compare(math.Abs(b.Contribution), math.Abs(a.Contribution))
 	})
 	var out []string
 	for _, pt := range parts {
-		if pt.Weight == 0 {
+		if pt.Contribution == 0 {
 			continue
 		}
 		out = append(out, fmt.Sprintf("   %-14s %8.3f × %7.3f → %+.3f", pt.Feature, pt.Value, pt.Weight, pt.Contribution))

@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/casebot/casebot/corpus"
@@ -29,6 +30,7 @@ const (
 	fCovExact              // coverage by the question's own words
 	fCovVocab              // ... by the corpus's vocabulary and acronyms
 	fCovForm               // ... by other forms of the words (irregular, derived)
+	fCovEveryday           // ... by everyday synonyms (lexicon/english.vocab)
 	fCovSynonym            // ... by synonyms
 	fCovSpelling           // ... by corrections of misspelt words
 	fCovAntonym            // ... by opposites
@@ -48,6 +50,7 @@ const (
 	fNames                 // share of the question's names (capitalised words) in the text
 	fYears                 // how much of the question's years a closed span of the passage covers
 	fYearsOpen             // ... an open span ("2018 onward")
+	fYearsPrecise          // how much of one of the passage\'s spans the question\'s years cover ("2018 onward" for "since 2018", not "since 1997")
 	fTypeTime              // "when" and the passage states a time
 	fTypeNumber            // "how many" and the passage states a quantity
 	fTypeCount             // "how many X" and a number counts X
@@ -68,17 +71,18 @@ const (
 	fDocCoverage           // coverage by all candidates of the passage's document together
 	fDocBM25               // their summed BM25, over the best document's
 	fDocShare              // share of the candidates from the passage's document
+	fCovLocal              // coverage with concepts weighed by their idf among the candidates of the passage\'s document
 	numFeatures
 )
 
 // featureNames name the features in model.json and in explanations.
 var featureNames = [numFeatures]string{
-	"bm25", "bm25_other", "bm25_short", "bm25_share", "retrieval", "retrieval_other", "cov_exact", "cov_vocab", "cov_form", "cov_synonym",
+	"bm25", "bm25_other", "bm25_short", "bm25_share", "retrieval", "retrieval_other", "cov_exact", "cov_vocab", "cov_form", "cov_everyday", "cov_synonym",
 	"cov_spelling", "cov_antonym", "cov_heading", "cov_title", "cov_all", "rarest", "missing", "matched_share",
-	"bigram", "phrase", "run", "window", "sentence", "sentence_all", "frame", "names", "years", "years_open", "type_time",
+	"bigram", "phrase", "run", "window", "sentence", "sentence_all", "frame", "names", "years", "years_open", "years_precise", "type_time",
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
-	"doc_coverage", "doc_bm25", "doc_share",
+	"doc_coverage", "doc_bm25", "doc_share", "cov_local",
 }
 
 // features is a candidate's feature vector.
@@ -98,9 +102,14 @@ type weighed struct {
 	w        []float64 // per concept: its weight when a topic, else 0
 	total    float64   // the topic concepts' weight
 	idfTotal float64   // the weight of all concepts the corpus has
-	rarest   int       // the weightiest topic concept, or -1
-	names    int       // topic concepts that are names
-	frames   int       // frame concepts
+	// yearW is the weight of each of the question's spans of years (the idf
+	// of its first year), and whole the topic concepts' and the years'
+	// together: the weight a passage's coverage is a share of.
+	yearW    []float64
+	whole    float64
+	rarest   int // the weightiest topic concept, or -1
+	names    int // topic concepts that are names
+	frames   int // frame concepts
 	terms    map[string]bool
 	pairs    []wordPair // adjacent words of the question the corpus has
 	pairsIdf float64
@@ -151,6 +160,12 @@ func (st *state) weighPlan(p plan) *weighed {
 			}
 		}
 	}
+	q.whole = q.total
+	for _, s := range p.spans {
+		w := st.idf(st.df[strconv.Itoa(s.From)])
+		q.yearW = append(q.yearW, w)
+		q.whole += w
+	}
 	return q
 }
 
@@ -170,9 +185,11 @@ func (st *state) measure(p plan, cands []candidate) {
 	maxBM, maxRet, maxOther, maxShort := 0.0, 0.0, 0.0, 0.0
 	type docAgg struct {
 		covered []bool
+		df      []int // candidates holding each concept in their text
 		bm25    float64
 		n       int
 	}
+	inText := make([]uint64, len(cands)) // per candidate: the concepts its text holds
 	docs := map[string]*docAgg{}
 	matches := make([]conceptMatch, len(p.concepts))
 	for ci := range cands {
@@ -184,12 +201,16 @@ func (st *state) measure(p plan, cands []candidate) {
 		maxOther = math.Max(maxOther, c.retrievalOther)
 		d := docs[c.meta.Source]
 		if d == nil {
-			d = &docAgg{covered: make([]bool, len(p.concepts))}
+			d = &docAgg{covered: make([]bool, len(p.concepts)), df: make([]int, len(p.concepts))}
 			docs[c.meta.Source] = d
 		}
 		for _, i := range q.concepts {
 			m := matches[i]
 			d.covered[i] = d.covered[i] || m.kind < numMatchKinds || m.heading || m.title
+			if m.kind.strong() {
+				d.df[i]++
+				inText[ci] |= 1 << uint(i)
+			}
 		}
 		d.bm25 += c.f[fBM25]
 		d.n++
@@ -208,6 +229,18 @@ func (st *state) measure(p plan, cands []candidate) {
 				}
 			}
 		}
+		local, all := 0.0, 0.0
+		for _, i := range q.concepts {
+			if q.w[i] == 0 {
+				continue
+			}
+			idf := math.Log(1 + (float64(d.n)-float64(d.df[i])+0.5)/(float64(d.df[i])+0.5))
+			all += idf
+			if inText[ci]&(1<<uint(i)) != 0 {
+				local += idf
+			}
+		}
+		f[fCovLocal] = ratio0(local, all)
 		f[fDocBM25] = ratio0(d.bm25, maxDoc)
 		f[fDocShare] = float64(d.n) / float64(len(cands))
 		f[fBM25] = ratio0(f[fBM25], maxBM)
@@ -279,7 +312,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 			continue
 		}
 		nTopics++
-		w := q.w[i] / q.total
+		w := q.w[i] / q.whole
 		if cm.kind < numMatchKinds {
 			f[fCovExact+int(cm.kind)] += w
 		}
@@ -320,9 +353,14 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	var bestSent int
 	f[fSentence], f[fSentenceAll], bestSent = sentenceCoverage(q, matches, an)
 
-	for _, s := range p.spans {
+	for k, s := range p.spans {
 		closed, open := spanFit(s, m.Spans)
+		// The question's years are its own words: they count for its coverage.
+		y := q.yearW[k] / q.whole * math.Max(closed, open)
+		f[fCovExact] += y
+		f[fCovAll] += y
 		f[fYears] += closed / float64(len(p.spans))
+		f[fYearsPrecise] += spanPrecision(s, m.Spans) / float64(len(p.spans))
 		f[fYearsOpen] += open / float64(len(p.spans))
 	}
 	switch p.want {
@@ -658,6 +696,16 @@ func spanFit(q corpus.Span, ps []corpus.Span) (closed, open float64) {
 	return closed, open
 }
 
+// spanPrecision is the largest share of one passage span that a span of
+// the question covers.
+func spanPrecision(q corpus.Span, ps []corpus.Span) float64 {
+	best := 0.0
+	for _, p := range ps {
+		best = math.Max(best, float64(q.Overlap(p))/float64(p.Len()))
+	}
+	return best
+}
+
 // allIn reports whether a set of terms holds all of terms.
 func allIn(set map[string]bool, terms []string) bool {
 	for _, t := range terms {
@@ -672,43 +720,61 @@ func allIn(set map[string]bool, terms []string) bool {
 // probability that the best candidate answers the question ("not found"
 // below a threshold).
 const (
-	aSoftmax      = iota // the best candidate's share of a softmax over the candidates' scores
-	aMargin              // its score less the second's
-	aScore               // its score
-	aCovAll              // its coverage, any kind, anywhere
-	aCovExact            // its coverage by the question's own words
-	aSentence            // its best sentence's coverage
-	aMissing             // its weightiest missing concept
-	aKnown               // share of the question's topic weight that the corpus has as written
-	aUnknownNames        // names (capitalised words) the corpus lacks (or has only by a correction)
-	aUnknownWords        // other nouns the corpus lacks
-	aUnknownVerbs        // verbs and adjectives the corpus lacks
-	aTopics              // topic concepts
-	aCorrections         // misspelt words corrected
-	aYears               // the question names years
-	aYearFit             // the best candidate's fit of them
-	aTyped               // the question asks for a kind of answer (a time, a number, a name)
-	aTypeFit             // the best candidate holds it
-	aDocCoverage         // coverage by the best candidate's document
-	aSentenceAll         // its best sentence's share of all the question's words
-	aPhrase              // its share of the question's word pairs
-	aMatchedShare        // its share of the topic concepts
-	aNames               // its share of the question's names
-	aCovQuestion         // its coverage of all the question's topic weight, words the corpus lacks included
-	aBM25Share           // its BM25 over the most a passage could score
-	aDocs                // log of the number of documents in the corpus
-	aPassages            // log of the number of passages
+	aSoftmax        = iota // the best candidate's share of a softmax over the candidates' scores
+	aMargin                // its score less the second's
+	aScore                 // its score
+	aCovAll                // its coverage, any kind, anywhere
+	aCovExact              // its coverage by the question's own words
+	aSentence              // its best sentence's coverage
+	aMissing               // its weightiest missing concept
+	aKnown                 // share of the question's topic weight that the corpus has as written
+	aUnknownNames          // share of the topic weight in names (capitalised words) the corpus lacks
+	aUnknownWords          // ... in other nouns it lacks
+	aAnyUnknown            // the corpus lacks a name or noun of the question
+	aUnknownVerbs          // ... in verbs and adjectives it lacks
+	aTopics                // topic concepts
+	aCorrectedNames        // capitalised words the corpus lacks, corrected to a corpus word (often a name it lacks)
+	aCorrectedWords        // other words corrected (often a typo)
+	aYears                 // the question names years
+	aYearFit               // the best candidate's fit of them
+	aTyped                 // the question asks for a kind of answer (a time, a number, a name)
+	aTypeFit               // the best candidate holds it
+	aDocCoverage           // coverage by the best candidate's document
+	aSentenceAll           // its best sentence's share of all the question's words
+	aPhrase                // its share of the question's word pairs
+	aMatchedShare          // its share of the topic concepts
+	aNames                 // its share of the question's names
+	aCovQuestion           // its coverage of all the question's topic weight, words the corpus lacks included
+	aBM25Share             // its BM25 over the most a passage could score
+	aDocMass               // the softmax share of the candidates from its document
+	aNearMass              // ... from its document within nearPassages of it
+	aDocs                  // log of the number of documents in the corpus
+	aPassages              // log of the number of passages
 	numAnswerFeatures
 )
 
 var answerFeatureNames = [numAnswerFeatures]string{
 	"softmax", "margin", "score", "cov_all", "cov_exact", "sentence", "missing", "known",
-	"unknown_names", "unknown_words", "unknown_verbs", "topics", "corrections", "years",
+	"unknown_names", "unknown_words", "any_unknown", "unknown_verbs", "topics", "corrected_names", "corrected_words", "years",
 	"year_fit", "typed", "type_fit", "doc_coverage", "sentence_all", "phrase", "matched_share",
-	"names", "cov_question", "bm25_share", "docs", "passages",
+	"names", "cov_question", "bm25_share", "doc_mass", "near_mass", "docs", "passages",
 }
 
 type answerFeatures [numAnswerFeatures]float64
+
+// nearPassages is how far from the best candidate, in its document, a
+// candidate counts as near it: the answer is in that part of the document.
+const nearPassages = 2
+
+// splitID splits a passage id into its source and sequence number.
+func splitID(id string) (string, int) {
+	i := strings.LastIndexByte(id, '#')
+	if i < 0 {
+		return id, 0
+	}
+	n, _ := strconv.Atoi(id[i+1:])
+	return id[:i], n
+}
 
 // maxCount caps the counts among the answer features.
 const maxCount = 3
@@ -718,10 +784,11 @@ func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
 	a := st.questionFeatures(p)
 	if len(ranked) > 0 {
 		scores := make([]float64, len(ranked))
+		ids := make([]string, len(ranked))
 		for i, c := range ranked {
-			scores[i] = c.score
+			scores[i], ids[i] = c.score, c.id
 		}
-		a.setBest(scores, &ranked[0].f)
+		a.setBest(scores, ids, 0, &ranked[0].f)
 	}
 	return a
 }
@@ -732,52 +799,72 @@ func (st *state) questionFeatures(p plan) answerFeatures {
 	var a answerFeatures
 	a[aDocs] = math.Log1p(float64(len(st.info.Docs)))
 	a[aPassages] = math.Log1p(float64(st.n))
-	all, known := 0.0, 0.0
+	// The question's topic weight: what the corpus has as written, what
+	// it has only as a correction, and what it lacks, by kind of word.
+	all := 0.0
 	for _, c := range p.concepts {
 		if !c.topic() {
 			continue
 		}
 		a[aTopics]++
 		all += c.weight
-		if c.own {
-			known += c.weight
-			continue
-		}
+		corrected := c.alts[len(c.alts)-1].kind == typoMatch
 		switch {
+		case c.own:
+			a[aKnown] += c.weight
+		case corrected && c.name:
+			a[aCorrectedNames]++
+		case corrected:
+			a[aCorrectedWords]++
 		case c.name:
-			a[aUnknownNames]++
+			a[aUnknownNames] += c.weight
 		case c.predicate:
-			a[aUnknownVerbs]++
+			a[aUnknownVerbs] += c.weight
 		default:
-			a[aUnknownWords]++
+			a[aUnknownWords] += c.weight
 		}
 	}
-	a[aKnown] = 1
+	a[aAnyUnknown] = b2f(a[aUnknownNames]+a[aUnknownWords] > 0)
 	if all > 0 {
-		a[aKnown] = known / all
-	}
-	for _, i := range [...]int{aUnknownNames, aUnknownWords, aUnknownVerbs} {
-		a[i] = math.Min(a[i], maxCount)
+		for _, i := range [...]int{aKnown, aUnknownNames, aUnknownWords, aUnknownVerbs} {
+			a[i] /= all
+		}
+	} else {
+		a[aKnown] = 1
 	}
 	a[aTopics] = math.Min(a[aTopics], 3*maxCount)
-	a[aCorrections] = math.Min(float64(len(p.corrections)), maxCount)
+	a[aCorrectedNames] = math.Min(a[aCorrectedNames], maxCount)
+	a[aCorrectedWords] = math.Min(a[aCorrectedWords], maxCount)
 	a[aYears] = b2f(len(p.spans) > 0)
 	a[aTyped] = b2f(p.want != anyAnswer)
 	return a
 }
 
-// setBest fills the answer features of the best candidate, given the
-// candidates' scores, best first, and the best one's features.
-func (a *answerFeatures) setBest(scores []float64, top *features) {
-	sum := 0.0
-	for _, s := range scores {
-		sum += math.Exp(s - scores[0])
+// setBest fills the answer features of the best candidate: the candidates'
+// scores and passage ids, which is the best, and its features.
+func (a *answerFeatures) setBest(scores []float64, ids []string, b int, top *features) {
+	src, seq := splitID(ids[b])
+	sum, second := 0.0, math.Inf(-1)
+	for i, s := range scores {
+		e := math.Exp(s - scores[b])
+		sum += e
+		if i != b {
+			second = math.Max(second, s)
+		}
+		if is, iq := splitID(ids[i]); is == src {
+			a[aDocMass] += e
+			if iq >= seq-nearPassages && iq <= seq+nearPassages {
+				a[aNearMass] += e
+			}
+		}
 	}
 	a[aSoftmax] = 1 / sum
+	a[aDocMass] /= sum
+	a[aNearMass] /= sum
 	if len(scores) > 1 {
-		a[aMargin] = scores[0] - scores[1]
+		a[aMargin] = scores[b] - second
 	}
-	a[aScore] = scores[0]
+	a[aScore] = scores[b]
 	a[aCovAll] = top[fCovAll]
 	a[aCovExact] = top[fCovExact]
 	a[aSentence] = top[fSentence]

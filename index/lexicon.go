@@ -46,12 +46,13 @@ type alternative struct {
 type matchKind uint8
 
 const (
-	exactMatch   matchKind = iota // the question's own words
-	vocabMatch                    // a corpus's vocabulary file, or an acronym its text defines
-	formMatch                     // another form of the word: irregular ("won"), derived ("marriage")
-	synonymMatch                  // an everyday synonym ("difficult" for "hard")
-	typoMatch                     // the corpus word nearest a misspelt one
-	antonymMatch                  // the opposite ("easy" for "hard": "is it hard?" of "not an easy task")
+	exactMatch    matchKind = iota // the question's own words
+	vocabMatch                     // a corpus's vocabulary file, or an acronym its text defines
+	formMatch                      // another form of the word: irregular ("won"), derived ("marriage")
+	everydayMatch                  // an everyday synonym from lexicon/english.vocab ("establish" for "found")
+	synonymMatch                   // a WordNet synonym ("difficult" for "hard")
+	typoMatch                      // the corpus word nearest a misspelt one
+	antonymMatch                   // the opposite ("easy" for "hard": "is it hard?" of "not an easy task")
 	numMatchKinds
 )
 
@@ -61,7 +62,7 @@ const (
 func (k matchKind) strong() bool { return k <= typoMatch && k != synonymMatch }
 
 func (k matchKind) String() string {
-	return [...]string{"exact", "vocabulary", "form", "synonym", "spelling", "antonym"}[k]
+	return [...]string{"exact", "vocabulary", "form", "everyday", "synonym", "spelling", "antonym"}[k]
 }
 
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
@@ -81,7 +82,7 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 var baseLexicon = sync.OnceValue(func() *lexicon {
 	a := sharedAnalyzer()
 	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}}
-	lx.add(a, builtinRules("english.vocab"), synonymMatch)
+	lx.add(a, builtinRules("english.vocab"), everydayMatch)
 	lx.add(a, builtinRules("irregular.vocab"), formMatch)
 	for _, w := range builtinWords("question-words.txt") {
 		for _, t := range analyzeTerms(a, w) {

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -57,11 +56,12 @@ func announcesMatch(c candidate, p plan) bool {
 }
 
 // listAnswer finds the list that answers a question, if one does: from the
-// best passage, or for a question that asks for several things, from any
-// passage ranked nearly as high.
+// best passage, or for a question that asks for several things, from one of
+// the first listCandidates: such a question wants the list itself, even where
+// a passage that names its items in a sentence ranks first.
 func (st *state) listAnswer(ctx context.Context, ranked []candidate, p plan) []candidate {
 	for i, c := range ranked {
-		if i > 0 && (!p.list || math.Exp(c.score-ranked[0].score) < listScoreShare) {
+		if i > 0 && (!p.list || i >= listCandidates) {
 			break
 		}
 		if items := st.listFor(ctx, c, p); len(items) > 1 {
@@ -71,10 +71,9 @@ func (st *state) listAnswer(ctx context.Context, ranked []candidate, p plan) []c
 	return nil
 }
 
-// listScoreShare is how close to the best passage a list must rank to answer
-// a question that asks for several things: the ratio of their probabilities
-// under the ranking model.
-const listScoreShare = 0.75
+// listCandidates is how many of the best candidates may stand for the list
+// that answers a question asking for several things.
+const listCandidates = 3
 
 func endsAsIntro(text string) bool {
 	t := strings.TrimSpace(text)

@@ -41,12 +41,17 @@ type Linear struct {
 	Features []Weight `json:"features"`
 }
 
-// Weight is one feature of a linear model.
+// Weight is one feature of a linear model. A value outside the range the
+// feature had in training (Min to Max) counts as the nearest end of it: a
+// model says nothing about values it never saw (a corpus of 100,000
+// documents, say, when it learnt from a few).
 type Weight struct {
 	Name   string  `json:"name"`
 	Mean   float64 `json:"mean"`
 	Scale  float64 `json:"scale"`
 	Weight float64 `json:"weight"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
 }
 
 // compiled is a Model ready to score: each Linear's weights in the order of
@@ -59,20 +64,31 @@ type compiled struct {
 
 // linearOf is a Linear laid out for a feature vector of n features.
 type linearOf struct {
-	names              []string
-	mean, scale, coeff []float64
-	bias               float64
+	names                        []string
+	mean, scale, coeff, min, max []float64
+	bias                         float64
 }
 
-func (l *linearOf) value(x []float64) float64 {
+// eval is the model's formula: the bias plus each feature's contribution,
+// its weight times its standardised value. each, when not nil, is told
+// every contribution: --explain prints what the score is made of from this
+// same code, so the two cannot drift apart.
+func (l *linearOf) eval(x []float64, each func(j int, contribution float64)) float64 {
 	s := l.bias
 	for j, c := range l.coeff {
-		if c != 0 {
-			s += c * (x[j] - l.mean[j]) / l.scale[j]
+		if c == 0 {
+			continue
+		}
+		v := c * (min(max(x[j], l.min[j]), l.max[j]) - l.mean[j]) / l.scale[j]
+		s += v
+		if each != nil {
+			each(j, v)
 		}
 	}
 	return s
 }
+
+func (l *linearOf) value(x []float64) float64 { return l.eval(x, nil) }
 
 // ScorePart is one feature's share in a score.
 type ScorePart struct {
@@ -82,13 +98,13 @@ type ScorePart struct {
 	Contribution float64
 }
 
-// parts lists what each feature adds to a score, from the same formula as
-// value: their sum plus the bias is the score.
+// parts lists what each feature adds to a score; their sum plus the bias
+// is the score.
 func (l *linearOf) parts(x []float64) []ScorePart {
-	out := make([]ScorePart, 0, len(l.coeff))
-	for j, c := range l.coeff {
-		out = append(out, ScorePart{Feature: l.names[j], Value: x[j], Weight: c, Contribution: c * (x[j] - l.mean[j]) / l.scale[j]})
-	}
+	var out []ScorePart
+	l.eval(x, func(j int, c float64) {
+		out = append(out, ScorePart{Feature: l.names[j], Value: x[j], Weight: l.coeff[j], Contribution: c})
+	})
 	return out
 }
 
@@ -116,21 +132,26 @@ func compile(m *Model) (*compiled, error) {
 // file was made for another version).
 func layout(l Linear, names []string) (linearOf, error) {
 	out := linearOf{names: names, bias: l.Bias, mean: make([]float64, len(names)),
-		scale: make([]float64, len(names)), coeff: make([]float64, len(names))}
+		scale: make([]float64, len(names)), coeff: make([]float64, len(names)),
+		min: make([]float64, len(names)), max: make([]float64, len(names))}
 	at := map[string]int{}
 	for j, n := range names {
 		at[n] = j
 		out.scale[j] = 1
+		out.min[j], out.max[j] = math.Inf(-1), math.Inf(1)
 	}
 	for _, w := range l.Features {
 		j, ok := at[w.Name]
 		if !ok {
 			return linearOf{}, fmt.Errorf("unknown feature %q", w.Name)
 		}
-		if w.Scale <= 0 || math.IsNaN(w.Weight) || math.IsInf(w.Weight, 0) {
-			return linearOf{}, fmt.Errorf("feature %q: bad scale or weight", w.Name)
+		if w.Scale <= 0 || math.IsNaN(w.Weight) || math.IsInf(w.Weight, 0) || w.Min > w.Max {
+			return linearOf{}, fmt.Errorf("feature %q: bad scale, weight or range", w.Name)
 		}
 		out.mean[j], out.scale[j], out.coeff[j] = w.Mean, w.Scale, w.Weight
+		if w.Min != 0 || w.Max != 0 { // no range given: any value
+			out.min[j], out.max[j] = w.Min, w.Max
+		}
 	}
 	return out, nil
 }

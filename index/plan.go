@@ -55,8 +55,9 @@ func (st *state) plan(question string) plan {
 	p := plan{reading: readQuestion(question, st.info.Now)}
 	toks := p.tokens
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
-		if isYearToken(toks[i].word) && len(p.spans) > 0 {
-			i++ // years are matched as spans, not as words
+		if len(p.spans) > 0 && (isYearToken(toks[i].word) ||
+			i+1 < len(toks) && isYearToken(toks[i+1].word) && st.lex.filler[toks[i].term]) {
+			i++ // years are matched as spans, not as words, and so is "since" of "since 2018"
 			continue
 		}
 		c, n := st.lex.match(toks[i:])

@@ -124,7 +124,7 @@ func (st *state) retrieve(ctx context.Context, p plan, m *compiled, timeout time
 
 // textCoverage is the coverage of the question by the passage text, any kind.
 func (c candidate) textCoverage() float64 {
-	return c.f[fCovExact] + c.f[fCovVocab] + c.f[fCovForm] + c.f[fCovSynonym] + c.f[fCovSpelling]
+	return c.f[fCovExact] + c.f[fCovVocab] + c.f[fCovForm] + c.f[fCovEveryday] + c.f[fCovSynonym] + c.f[fCovSpelling]
 }
 
 func sortCandidates(cands []candidate) {

@@ -495,16 +495,22 @@ func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptio
 	return out, nil
 }
 
-// standardiser holds each feature's mean and scale over training rows.
-type standardiser struct{ mean, scale []float64 }
+// standardiser holds each feature's mean, scale and range over training
+// rows.
+type standardiser struct{ mean, scale, min, max []float64 }
 
 func standardise(rows func(yield func([]float64)), d int) standardiser {
-	s := standardiser{mean: make([]float64, d), scale: make([]float64, d)}
+	s := standardiser{mean: make([]float64, d), scale: make([]float64, d), min: make([]float64, d), max: make([]float64, d)}
+	for j := range s.min {
+		s.min[j], s.max[j] = math.Inf(1), math.Inf(-1)
+	}
 	n := 0.0
 	rows(func(x []float64) {
 		n++
 		for j, v := range x {
 			s.mean[j] += v
+			s.min[j] = math.Min(s.min[j], v)
+			s.max[j] = math.Max(s.max[j], v)
 		}
 	})
 	for j := range s.mean {
@@ -531,11 +537,13 @@ type fitted struct {
 	bias float64
 }
 
+// value is the model's value for x, as model.go computes it (values clamped
+// to the training range).
 func (f *fitted) value(x []float64) float64 {
 	s := f.bias
 	for j, v := range x {
 		if f.scale[j] > 0 {
-			s += f.w[j] * (v - f.mean[j]) / f.scale[j]
+			s += f.w[j] * (min(max(v, f.min[j]), f.max[j]) - f.mean[j]) / f.scale[j]
 		}
 	}
 	return s
@@ -832,11 +840,9 @@ func answerFeaturesOfScores(e *example, scores []float64) answerFeatures {
 	if b < 0 {
 		return a
 	}
-	sorted := append([]float64(nil), scores...)
-	sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
 	var top features
 	copy(top[:], e.row(b))
-	a.setBest(sorted, &top)
+	a.setBest(scores, e.ids, b, &top)
 	return a
 }
 
@@ -1003,9 +1009,24 @@ func linearModel(f *fitted, names []string) Linear {
 		if f.scale[j] == 0 {
 			continue // constant in training: it cannot weigh anything
 		}
-		l.Features = append(l.Features, Weight{Name: n, Mean: round6(f.mean[j]), Scale: round6(f.scale[j]), Weight: round6(f.w[j])})
+		l.Features = append(l.Features, Weight{Name: n, Mean: round6(f.mean[j]), Scale: round6(f.scale[j]), Weight: round6(f.w[j]),
+			Min: roundDown6(f.min[j]), Max: roundUp6(f.max[j])})
 	}
 	return l
+}
+
+// roundDown6 and roundUp6 round to six significant digits outward, so that
+// a range written rounded still holds every training value.
+func roundDown6(v float64) float64 { return roundOut(v, math.Floor) }
+func roundUp6(v float64) float64   { return roundOut(v, math.Ceil) }
+
+func roundOut(v float64, f func(float64) float64) float64 {
+	if v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	e := math.Floor(math.Log10(math.Abs(v)))
+	p := math.Pow(10, 5-e)
+	return f(v*p) / p
 }
 
 func round6(v float64) float64 {

@@ -97,6 +97,9 @@ type Config struct {
 	// ReadOnly opens the index directory without writing to it (see
 	// index.OpenReadOnly); index.Open does so by itself when it cannot write.
 	ReadOnly bool
+	// Model is a model file (casebot train) to rank and answer with instead
+	// of the one casebot ships with.
+	Model string
 }
 
 // readOnlyFlag declares --read-only, for the commands that only answer.
@@ -108,6 +111,7 @@ func (fs *flagSet) readOnlyFlag(cfg *Config) {
 func (fs *flagSet) corpusFlags(cfg *Config) {
 	fs.StringVar(&cfg.Corpus, "corpus", "", "corpus `DIR` (default: the embedded case study; env CASEBOT_CORPUS)")
 	fs.StringVar(&cfg.Index, "index", "", "index `DIR`, built on first use and kept up to date with the corpus (env CASEBOT_INDEX; default below)")
+	fs.StringVar(&cfg.Model, "model", "", "rank and answer with this model `FILE` (from casebot train; env CASEBOT_MODEL; default: the one built in)")
 }
 
 // resolve fills what the flags left unset from lookup (the environment,
@@ -118,6 +122,9 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 	}
 	if !fs.Changed("index") {
 		cfg.Index = strings.TrimSpace(lookup("CASEBOT_INDEX"))
+	}
+	if !fs.Changed("model") {
+		cfg.Model = strings.TrimSpace(lookup("CASEBOT_MODEL"))
 	}
 	cfg.IndexGiven = cfg.Index != ""
 	if cfg.Index == "" && cfg.Corpus != "" {
@@ -136,6 +143,30 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 // an index in memory, built from the corpus (the embedded one by default).
 // What it did to an index on disk is logged.
 func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
+	var model *index.Model
+	if cfg.Model != "" {
+		f, err := os.Open(cfg.Model)
+		if err != nil {
+			return nil, usagef("model file: %v", err)
+		}
+		model, err = index.ReadModel(f)
+		f.Close()
+		if err != nil {
+			return nil, usagef("%s: %v", cfg.Model, err)
+		}
+	}
+	ix, err := openIndexDir(c, cfg, log)
+	if err != nil || model == nil {
+		return ix, err
+	}
+	if err := ix.SetModel(model); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func openIndexDir(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 	ctx := c.ctx
 	if cfg.ReadOnly && (cfg.Index == "" || !index.Exists(cfg.Index)) {
 		return nil, usagef("--read-only needs an index already built in --index DIR (casebot index --corpus DIR --index DIR builds one)")

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/casebot/casebot/index"
 )
@@ -37,18 +39,28 @@ each fit. The same training file always gives the same model file.`,
 		out := fs.String("out", "-", "write the model `FILE` here (- for standard output)")
 		folds := fs.Int("folds", 4, "cross-validation folds `N`")
 		minDecline := fs.Float64("min-decline", 0.95, "share `F` of each set's out-of-scope questions the threshold declines")
+		lambdas := fs.Float64Slice("lambdas", nil, "L2 strengths `L,...` to choose the ranking's from by cross-validation (default 0.0003,0.001,0.003)")
 		quiet := fs.Bool("q", false, "do not report progress")
 		return func(args []string) error {
-			return train(c, args, *out, *folds, *minDecline, *quiet)
+			return train(c, args, trainFlags{out: *out, folds: *folds, minDecline: *minDecline, lambdas: *lambdas, quiet: *quiet})
 		}
 	},
 }
 
-func train(c *cli, args []string, out string, folds int, minDecline float64, quiet bool) error {
+// trainFlags are train's flags.
+type trainFlags struct {
+	out        string
+	folds      int
+	minDecline float64
+	lambdas    []float64
+	quiet      bool
+}
+
+func train(c *cli, args []string, tf trainFlags) error {
 	if len(args) != 1 {
 		return usagef("train needs one training file (JSON; see README, \"Retraining\")")
 	}
-	if folds < 2 {
+	if tf.folds < 2 {
 		return usagef("--folds must be at least 2")
 	}
 	specPath := args[0]
@@ -72,7 +84,7 @@ func train(c *cli, args []string, out string, folds int, minDecline float64, qui
 		if s.Name == "" || s.Corpus == "" || len(s.Questions) == 0 {
 			return usagef("%s: each set needs a name, a corpus and question files", specPath)
 		}
-		corpusDir := filepath.Join(dir, s.Corpus)
+		corpusDir := relativeTo(dir, s.Corpus)
 		corp, err := loadCorpus(c.ctx, corpusDir)
 		if err != nil {
 			return err
@@ -87,7 +99,7 @@ func train(c *cli, args []string, out string, folds int, minDecline float64, qui
 		data = append(data, index.DataFile{Path: filepath.ToSlash(corpusDir) + "/", SHA256: hex.EncodeToString(h.Sum(nil))})
 		set := index.TrainSet{Name: s.Name, Corpus: corp, Articles: s.Articles, Weight: s.Weight}
 		for _, q := range s.Questions {
-			name := filepath.Join(dir, q)
+			name := relativeTo(dir, q)
 			b, err := os.ReadFile(name)
 			if err != nil {
 				return usagef("question file: %v", err)
@@ -101,15 +113,21 @@ func train(c *cli, args []string, out string, folds int, minDecline float64, qui
 		}
 		sets = append(sets, set)
 	}
-	opts := index.TrainOptions{Folds: folds, MinDecline: minDecline, Now: trainYear}
-	if !quiet {
+	if tf.minDecline <= 0 || tf.minDecline >= 1 {
+		return usagef("--min-decline must be between 0 and 1")
+	}
+	opts := index.TrainOptions{Folds: tf.folds, MinDecline: tf.minDecline, Lambdas: tf.lambdas, Now: trainYear}
+	if !tf.quiet {
 		opts.Log = func(s string) { fmt.Fprintln(c.stderr, "train: "+s) }
 	}
 	m, err := index.Train(c.ctx, sets, opts)
 	if err != nil {
 		return err
 	}
-	m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g %s", folds, minDecline, specPath)
+	m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g %s", tf.folds, tf.minDecline, specPath)
+	if len(tf.lambdas) > 0 {
+		m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g --lambdas %s %s", tf.folds, tf.minDecline, floats(tf.lambdas), specPath)
+	}
 	m.Data = data
 	for _, l := range m.Report {
 		fmt.Fprintln(c.stderr, l)
@@ -118,16 +136,32 @@ func train(c *cli, args []string, out string, folds int, minDecline float64, qui
 	if err := m.Encode(&buf); err != nil {
 		return err
 	}
-	if out == "-" {
+	if tf.out == "-" {
 		_, err := c.stdout.Write(buf.Bytes())
 		return err
 	}
-	return os.WriteFile(out, buf.Bytes(), 0o644)
+	return os.WriteFile(tf.out, buf.Bytes(), 0o644)
+}
+
+// relativeTo resolves a path of the training file, relative to its directory.
+func relativeTo(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
 }
 
 // trainYear is the year open spans ("2018 onward") run to while training,
 // fixed so that training gives the same model in any year.
 const trainYear = 2026
+
+func floats(v []float64) string {
+	var parts []string
+	for _, f := range v {
+		parts = append(parts, strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	return strings.Join(parts, ",")
+}
 
 func sum(b []byte) string {
 	h := sha256.Sum256(b)
