@@ -490,3 +490,49 @@ func TestHasWords(t *testing.T) {
 		}
 	}
 }
+
+// TestPassageLengthStats checks the length statistics ranking compares a
+// passage with (counted at build time into Info) against the dictionary
+// itself: the postings and the distinct terms of the text field.
+func TestPassageLengthStats(t *testing.T) {
+	ix := embedded(t)
+	st := ix.st
+	d, err := st.bi.FieldDict(fieldText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, postings := 0, 0
+	for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+		terms++
+		postings += int(e.Count)
+	}
+	d.Close()
+	if st.info.Terms != postings || st.info.DictTerms != terms {
+		t.Errorf("Info: %d postings, %d terms; the dictionary has %d, %d", st.info.Terms, st.info.DictTerms, postings, terms)
+	}
+	n := float64(st.n)
+	if st.avgLen != float64(postings)/n || st.avgShort != float64(terms)/n {
+		t.Errorf("avgLen %v avgShort %v, want %v %v", st.avgLen, st.avgShort, float64(postings)/n, float64(terms)/n)
+	}
+	// An update keeps the postings exact, and the terms counted as the
+	// dictionary keeps them (a removed document's until a merge).
+	src := genCorpus(t, 30)
+	ctx := context.Background()
+	ix2, err := Build(ctx, loadDir(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	os.WriteFile(filepath.Join(src, "d00003.md"), []byte(genDoc(3, "zanzibar")), 0o644)
+	if _, err := ix2.Update(ctx, loadDir(t, src), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Build(ctx, loadDir(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if a, b := ix2.Info(), fresh.Info(); a.Terms != b.Terms || a.DictTerms < b.DictTerms {
+		t.Errorf("after an update: %d postings, %d terms; a fresh build %d, %d", a.Terms, a.DictTerms, b.Terms, b.DictTerms)
+	}
+}
