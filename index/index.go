@@ -72,10 +72,11 @@ type state struct {
 	// length bleve's BM25 compares a passage's number of words with.
 	avgShort float64
 
-	counts   termCounts   // term -> passages holding it, by field
-	cache    passageCache // passage id -> *storedPassage
-	headings boundedMap   // heading or title -> its terms (map[string]bool)
-	series   boundedMap   // term -> the numbered series it opens ([]candidate)
+	counts   termCounts     // term -> passages holding it, by field
+	dfAll    map[string]int // the text field's, read whole for a small index (see docFreq)
+	cache    passageCache   // passage id -> *storedPassage
+	headings boundedMap     // heading or title -> its terms (map[string]bool)
+	series   boundedMap     // term -> the numbered series it opens ([]candidate)
 
 	docsOnce sync.Once // the manifest, read on first use
 	docList  []DocInfo
@@ -191,6 +192,11 @@ func load(bi bleve.Index) (*state, error) {
 	st.n = st.info.Passages
 	st.avgLen = math.Max(1, float64(st.info.Terms)/math.Max(1, float64(st.n)))
 	st.avgShort = math.Max(1, float64(st.info.DictTerms)/math.Max(1, float64(st.n)))
+	if st.info.DictTerms <= eagerDictTerms {
+		if st.dfAll, err = readDocFreqs(bi); err != nil {
+			return nil, err
+		}
+	}
 	var rules []corpus.Rule
 	if raw, err := bi.GetInternal([]byte(keyRules)); err == nil && raw != nil {
 		if err := json.Unmarshal(raw, &rules); err != nil {
@@ -229,7 +235,34 @@ func (st *state) count(field, term string) int {
 
 // docFreq is the document frequency of a term in the text field: the
 // number of passages holding it.
-func (st *state) docFreq(term string) int { return st.count(fieldText, term) }
+func (st *state) docFreq(term string) int {
+	if st.dfAll != nil {
+		return st.dfAll[term]
+	}
+	return st.count(fieldText, term)
+}
+
+// eagerDictTerms is the largest text dictionary a state reads whole when
+// it opens (a few milliseconds), for the cheapest document frequencies;
+// a larger one is read a term at a time, when asked.
+const eagerDictTerms = 20000
+
+// readDocFreqs reads the text field's document frequencies whole.
+func readDocFreqs(bi bleve.Index) (map[string]int, error) {
+	d, err := bi.FieldDict(fieldText)
+	if err != nil {
+		return nil, fmt.Errorf("read dictionary: %w", err)
+	}
+	defer d.Close()
+	df := map[string]int{}
+	for e, err := d.Next(); e != nil; e, err = d.Next() {
+		if err != nil {
+			return nil, fmt.Errorf("read dictionary: %w", err)
+		}
+		df[e.Term] = int(e.Count)
+	}
+	return df, nil
+}
 
 // inFieldAll reports whether every term occurs in a field, so that a query
 // clause for them can match something.

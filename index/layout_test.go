@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
@@ -534,5 +536,66 @@ func TestPassageLengthStats(t *testing.T) {
 	defer fresh.Close()
 	if a, b := ix2.Info(), fresh.Info(); a.Terms != b.Terms || a.DictTerms < b.DictTerms {
 		t.Errorf("after an update: %d postings, %d terms; a fresh build %d, %d", a.Terms, a.DictTerms, b.Terms, b.DictTerms)
+	}
+}
+
+// TestEachNear checks the automaton walk of the word list against trying
+// every word of the same first byte: the same words within the edit limit,
+// in the same order, for misspellings of the corpus's own words.
+func TestEachNear(t *testing.T) {
+	defer func(n int) { minAutomatonWords = n }(minAutomatonWords)
+	minAutomatonWords = 0
+	fst := embedded(t).st.wordList()
+	if fst == nil {
+		t.Fatal("no word list")
+	}
+	var words []string
+	eachWord(fst, nil, func(w string) bool { words = append(words, w); return true })
+	r := rand.New(rand.NewSource(3))
+	letters := []rune("abcdefghijklmnopqrstuvwxyzé")
+	tried := 0
+	for i := 0; i < 3000; i++ {
+		w := []rune(words[r.Intn(len(words))])
+		switch r.Intn(4) { // one or two random edits
+		case 0:
+			w[r.Intn(len(w))] = letters[r.Intn(len(letters))]
+		case 1:
+			j := r.Intn(len(w) - 1)
+			w[j], w[j+1] = w[j+1], w[j]
+		case 2:
+			j := r.Intn(len(w))
+			w = append(w[:j], w[j+1:]...)
+		case 3:
+			j := r.Intn(len(w) + 1)
+			w = append(w[:j], append([]rune{letters[r.Intn(len(letters))]}, w[j:]...)...)
+		}
+		q := string(w)
+		limit := maxEdits(utf8.RuneCountInString(q))
+		if limit == 0 {
+			continue
+		}
+		tried++
+		var want, got []string
+		eachWord(fst, []byte(q[:1]), func(c string) bool {
+			if c[0] != q[0] {
+				return false
+			}
+			if editDistance(q, c, limit) <= limit {
+				want = append(want, c)
+			}
+			return true
+		})
+		eachNear(fst, q, limit, func(c string) bool {
+			if editDistance(q, c, limit) <= limit {
+				got = append(got, c)
+			}
+			return true
+		})
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q (limit %d): automaton %v, every word %v", q, limit, got, want)
+		}
+	}
+	if tried < 1000 {
+		t.Errorf("only %d misspellings tried", tried)
 	}
 }

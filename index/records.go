@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/vellum"
+	"github.com/blevesearch/vellum/levenshtein"
 
 	"github.com/casebot/casebot/corpus"
 )
@@ -134,6 +136,69 @@ func eachWord(fst *vellum.FST, from []byte, f func(w string) bool) {
 		}
 		err = it.Next()
 	}
+}
+
+// eachNear calls f, in order, with the words of an FST that start with the
+// byte w starts with and lie within limit edits of w (Levenshtein with
+// adjacent transpositions, as editDistance counts them), until f returns
+// false. An automaton of the words near w walks only the FST's paths that
+// can reach one, so a large word list costs what its near words do.
+func eachNear(fst *vellum.FST, w string, limit int, f func(c string) bool) {
+	if fst == nil || w == "" {
+		return
+	}
+	from := []byte(w[:1])
+	var to []byte
+	if w[0] < 0xff {
+		to = []byte{w[0] + 1}
+	}
+	var it *vellum.FSTIterator
+	var err error
+	// Making the automaton costs some tenths of a millisecond: worth it
+	// for a long word list only.
+	if b := levenshteinBuilder(limit); b != nil && fst.Len() >= minAutomatonWords {
+		if dfa, derr := b.BuildDfa(w, uint8(limit)); derr == nil {
+			it, err = fst.Search(dfa, from, to)
+		} else {
+			it, err = fst.Iterator(from, to)
+		}
+	} else {
+		it, err = fst.Iterator(from, to)
+	}
+	for err == nil {
+		k, _ := it.Current()
+		if !f(string(k)) {
+			return
+		}
+		err = it.Next()
+	}
+}
+
+// minAutomatonWords is the fewest words a word list has for eachNear to
+// walk it with an automaton rather than read every word of the first
+// byte's run (a variable for tests).
+var minAutomatonWords = 20000
+
+// levenshteinBuilder returns the (costly to make, then shared) builder of
+// automata for a number of edits, 1 or 2; nil for another.
+func levenshteinBuilder(limit int) *levenshtein.LevenshteinAutomatonBuilder {
+	if limit < 1 || limit > len(levenshteinBuilders) {
+		return nil
+	}
+	return levenshteinBuilders[limit-1]()
+}
+
+var levenshteinBuilders = [...]func() *levenshtein.LevenshteinAutomatonBuilder{
+	sync.OnceValue(func() *levenshtein.LevenshteinAutomatonBuilder { return newLevenshteinBuilder(1) }),
+	sync.OnceValue(func() *levenshtein.LevenshteinAutomatonBuilder { return newLevenshteinBuilder(2) }),
+}
+
+func newLevenshteinBuilder(n uint8) *levenshtein.LevenshteinAutomatonBuilder {
+	b, err := levenshtein.NewLevenshteinAutomatonBuilder(n, true)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // encodeWords builds the FST of a sorted, duplicate-free word list.

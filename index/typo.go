@@ -89,8 +89,9 @@ func (st *state) correct(word string, terms []string) (fixed, term string, ok bo
 		return "", "", false
 	}
 	bestD, bestDF := limit+1, 0
-	// Words are sorted; those with the same first byte are one run.
-	eachWord(st.wordList(), []byte(w[:1]), func(c string) bool {
+	// The corpus's words that start with w's first byte and lie within
+	// limit edits, in order.
+	eachNear(st.wordList(), w, limit, func(c string) bool {
 		if c[0] != w[0] {
 			return false
 		}
