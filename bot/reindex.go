@@ -113,12 +113,12 @@ func (e busyError) Is(target error) bool { return target == ErrBusy }
 
 // update reindexes; the caller holds the run.
 func (x *Reindexer) update(ctx context.Context, by string, opts index.Options) (index.Summary, error) {
-	c, err := corpus.Load(ctx, os.DirFS(x.dir), corpus.Options{})
+	c, err := corpus.Scan(ctx, os.DirFS(x.dir), corpus.Options{})
 	if err != nil {
 		return index.Summary{}, fmt.Errorf("reindex %s: %w", x.dir, err)
 	}
-	if len(c.Docs) == 0 {
-		return index.Summary{Skipped: c.Skipped}, errEmptyCorpus
+	if ok, unread := c.Readable(); !ok {
+		return index.Summary{Skipped: append(c.Skipped, unread...)}, errEmptyCorpus
 	}
 	sum, err := x.eng.Update(ctx, c, opts)
 	if err != nil {

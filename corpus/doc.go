@@ -4,7 +4,7 @@
 // A corpus is a directory tree (any fs.FS) of Markdown (.md, .markdown),
 // plain-text (.txt), HTML (.html, .htm) and PDF documents, Markdown and text
 // with optional YAML front matter, plus optional vocabulary files (*.vocab,
-// see ParseVocabulary). Load reads one; Default returns the case-study corpus
+// see ParseVocabulary). Load reads one (Scan lists one and reads its documents when they are asked for); Default returns the case-study corpus
 // embedded in the binary. HTML and PDF documents are stored as the Markdown
 // text extracted from them (html.go, pdf.go), and their passages' line
 // numbers refer to that stored text.

@@ -2,8 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -100,12 +98,11 @@ func Parse(name string, data []byte) (Document, error) {
 	if err != nil {
 		return Document{}, err
 	}
-	sum := sha256.Sum256(data)
 	d := Document{
 		Path:     name,
 		Format:   format,
 		Text:     text,
-		Hash:     hex.EncodeToString(sum[:]),
+		Hash:     hashBytes(data),
 		Size:     int64(len(data)),
 		Kind:     "document",
 		Boost:    1,

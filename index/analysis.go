@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,14 +66,13 @@ func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(toks)+len(toks)/8)
 	for i, t := range toks {
 		acronym := !shouting[i] && isAcronym(t.Term)
-		term := normalizeTerm(t.Term)
-		if term == "" {
+		norm, term := analyzeToken(t.Term)
+		if norm == "" {
 			continue
 		}
-		if !acronym && a.stop[term] {
+		if !acronym && a.stop[norm] {
 			continue
 		}
-		term = stem(term)
 		t.Term = []byte(term)
 		out = append(out, t)
 		// "e-government": also emit "egovernment" at the first part's position.
@@ -89,6 +89,33 @@ func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 	}
 	return out
 }
+
+// analyzeToken returns a token's normalized form (normalizeTerm), which
+// the stop list is checked against, and its stem. Both depend on the
+// token's bytes alone, so the last results are remembered in a table of
+// termSlots entries indexed by a hash of the bytes (a newer token in a slot
+// replaces an older one), read and written without locks.
+func analyzeToken(raw []byte) (norm, stemmed string) {
+	slot := &termTable[maphash.Bytes(termSeed, raw)&(termSlots-1)]
+	if e := slot.Load(); e != nil && e.raw == string(raw) {
+		return e.norm, e.stemmed
+	}
+	norm = normalizeTerm(raw)
+	if norm != "" {
+		stemmed = stem(norm)
+	}
+	slot.Store(&termEntry{raw: string(raw), norm: norm, stemmed: stemmed})
+	return norm, stemmed
+}
+
+const termSlots = 1 << 16
+
+type termEntry struct{ raw, norm, stemmed string }
+
+var (
+	termTable [termSlots]atomic.Pointer[termEntry]
+	termSeed  = maphash.MakeSeed()
+)
 
 // normalizeTerm applies the per-token steps before stop words and stemming.
 func normalizeTerm(raw []byte) string {
@@ -247,10 +274,24 @@ var spellingRules = []struct {
 	{"ship", "", 4}, {"ships", "", 4},
 }
 
+// rulesByLastByte lists, for each byte, the indexes of the spelling rules
+// whose suffix ends with it, in rule order.
+var rulesByLastByte = func() (by [256][]int) {
+	for i, r := range spellingRules {
+		last := r.suffix[len(r.suffix)-1]
+		by[last] = append(by[last], i)
+	}
+	return by
+}()
+
 // britishToAmerican folds one lower-case word.
 func britishToAmerican(s string) string {
+	if s == "" {
+		return s
+	}
 	best := -1
-	for i, r := range spellingRules {
+	for _, i := range rulesByLastByte[s[len(s)-1]] {
+		r := spellingRules[i]
 		if strings.HasSuffix(s, r.suffix) && len(s)-len(r.suffix) >= r.minStem {
 			if best < 0 || len(r.suffix) > len(spellingRules[best].suffix) {
 				best = i

@@ -4,12 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/vellum"
 
 	"github.com/casebot/casebot/corpus"
 )
@@ -20,6 +28,10 @@ type Summary struct {
 	Previous int  `json:"previous"` // the index version before (0 for a new index)
 	Full     bool `json:"full"`     // the whole index was rebuilt
 	DryRun   bool `json:"dry_run"`
+	// Rebuild says why an existing index was rebuilt in full although no
+	// rebuild was asked for (it was written by another engine version; see
+	// OpenCorpus), and is empty otherwise.
+	Rebuild string `json:"rebuild,omitempty"`
 	// Added, Changed and Removed list document paths; Unchanged counts the
 	// documents left as they were.
 	Added     []string      `json:"added,omitempty"`
@@ -63,7 +75,10 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 }
 
 // buildNew writes a whole corpus into a new bleve index at path ("" for
-// memory), in batches.
+// memory). The documents are read, split and mapped on every core and
+// written in path order by one writer, in batches of opts.BatchSize
+// passages, while the next batch is being made; only a few batches and a few
+// documents are in memory at a time, whatever the corpus's size.
 func buildNew(ctx context.Context, path string, c *corpus.Corpus, opts Options, version int) (bleve.Index, Summary, error) {
 	start := time.Now()
 	opts = withDefaults(opts)
@@ -72,32 +87,50 @@ func buildNew(ctx context.Context, path string, c *corpus.Corpus, opts Options, 
 		return nil, Summary{}, err
 	}
 	w := newWriter(bi, opts)
-	sum := Summary{Version: version, Full: true, Skipped: c.Skipped}
-	for i, d := range c.Docs {
-		if err := ctx.Err(); err != nil {
-			bi.Close()
-			return nil, sum, err
-		}
-		if err := w.add(d); err != nil {
-			bi.Close()
-			return nil, sum, err
-		}
-		if err := w.flushIfFull(); err != nil {
-			bi.Close()
-			return nil, sum, err
-		}
-		sum.Added = append(sum.Added, d.Path)
-		sum.Analyzed++
-		sum.Bytes += d.Size
+	w.async(path != "")
+	sum := Summary{Version: version, Full: true}
+	skipped := append([]corpus.Skip(nil), c.Skipped...)
+	paths := c.Paths()
+	done := 0
+	err = prepareAll(ctx, c, paths, bi.Mapping(), opts.Now, func(p prepared) error {
+		done++
 		if opts.Progress != nil {
-			opts.Progress(i+1, len(c.Docs))
+			defer opts.Progress(done, len(paths))
 		}
+		if p.skip != "" {
+			skipped = append(skipped, corpus.Skip{Path: p.path, Reason: p.skip})
+			return nil
+		}
+		w.put(p)
+		sum.Added = append(sum.Added, p.path)
+		sum.Analyzed++
+		sum.Bytes += p.info.Size
+		return w.flushIfFull()
+	})
+	var info Info
+	if err == nil {
+		err = w.drain()
 	}
-	info := w.finish(Info{Version: version}, nil, c.Rules)
-	if err := w.flush(); err != nil {
+	if err == nil {
+		// The text field's distinct terms, now that every passage is in.
+		var dict int
+		dict, err = dictSize(bi, fieldText)
+		info.DictTerms = dict
+	}
+	if err == nil {
+		info.Version = version
+		info, err = w.finish(info, nil, c.Rules, nil)
+	}
+	if err == nil {
+		err = w.close()
+	} else {
+		w.abort()
+	}
+	if err != nil {
 		bi.Close()
-		return nil, sum, fmt.Errorf("write index: %w", err)
+		return nil, sum, err
 	}
+	sum.Skipped = sortSkips(skipped)
 	sum.Passages = info.Passages
 	sum.Warnings = duplicateTitles(info.Docs)
 	sum.Took = time.Since(start)
@@ -109,11 +142,19 @@ func withDefaults(opts Options) Options {
 		opts.Now = time.Now().Year()
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 500
+		opts.BatchSize = defaultBatchSize
 	}
 	return opts
 }
 
+// defaultBatchSize is how many passages a full build writes at a time. Fewer
+// make more, smaller segments for scorch to merge; more hold more in memory.
+const defaultBatchSize = 1000
+
+// create makes a new, empty bleve index. On disk (a full build into a
+// generation that nothing reads yet) batches are written without waiting
+// for each to reach the disk ("unsafe_batch"); the writer waits once, for
+// the last (writer.close).
 func create(path string) (bleve.Index, error) {
 	m := newMapping()
 	if path == "" {
@@ -123,96 +164,452 @@ func create(path string) (bleve.Index, error) {
 		}
 		return bi, nil
 	}
-	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": "2s"})
+	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{
+		"bolt_timeout": "2s",
+		"unsafe_batch": true,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
 	return bi, nil
 }
 
-// writer puts documents into a bleve batch.
-type writer struct {
-	bi    bleve.Index
-	b     *bleve.Batch
-	opts  Options
-	docs  []DocInfo
-	words map[string]bool
+// bleveDoc is one bleve document: its id and its fields, as the mapping
+// (mapping.go) reads them. Analyzed holds, for some of its text fields, the
+// field's value already analysed with the field's analyzer, which the
+// index then takes as it is instead of analysing the value again.
+type bleveDoc struct {
+	ID       string
+	Fields   map[string]interface{}
+	Analyzed map[string]analysis.TokenStream
 }
 
-func newWriter(bi bleve.Index, opts Options) *writer {
-	return &writer{bi: bi, b: bi.NewBatch(), opts: opts, words: map[string]bool{}}
-}
-
-// add splits a document and adds its passages and stored text to the batch.
-func (w *writer) add(d corpus.Document) error {
-	ps := corpus.Split(d)
-	di := docInfo(d, ps)
+// bleveDocs turns a corpus document into its bleve documents: one for each
+// searchable passage (passageDoc), then the document's record, which keeps
+// its stored text (records.go). Everything the index holds of a document is
+// made here. Each passage's text is analysed once, for its fields and its
+// metadata, and the title, kind, sections and table headers once per
+// document.
+func bleveDocs(d corpus.Document, ps []corpus.Passage, now int) []bleveDoc {
+	an := sharedAnalyzer()
+	memo := map[string]analysis.TokenStream{}
+	analyzed := func(s string) analysis.TokenStream {
+		t, ok := memo[s]
+		if !ok {
+			t = an.Analyze([]byte(s))
+			memo[s] = t
+		}
+		return t
+	}
 	lead, docLead := leads(ps)
-	var ids []string
+	out := make([]bleveDoc, 0, len(ps)+1)
 	for i, p := range ps {
 		if !p.Kind.Searchable() {
 			continue
 		}
-		addWords(w.words, p.Text)
-		if err := w.b.Index(p.ID, passageDoc(p, d.Kind, d.Boost, w.opts.Now, lead[i], docLead)); err != nil {
-			return fmt.Errorf("index %s: %w", p.ID, err)
+		toks := an.Analyze([]byte(p.Text))
+		pre := map[string]analysis.TokenStream{
+			fieldText:    toks,
+			fieldSection: analyzed(p.SectionPath()),
+			fieldTitle:   analyzed(p.Title),
+			fieldKind:    analyzed(d.Kind),
 		}
-		ids = append(ids, p.ID)
+		if p.Context != "" {
+			pre[fieldContext] = analyzed(p.Context)
+		}
+		out = append(out, bleveDoc{p.ID, passageDoc(p, d.Kind, d.Boost, now, lead[i], docLead, toks), pre})
 	}
-	v, err := json.Marshal(storedDoc{DocInfo: di, Text: d.Text, IDs: ids})
+	out = append(out, bleveDoc{ID: docRecordID(d.Path), Fields: map[string]interface{}{fieldDocText: d.Text}})
+	return out
+}
+
+// mapDoc makes a bleve document with the mapping. A field analysed
+// beforehand (bleveDoc.Analyzed) gets its term frequencies here, and the
+// index does not analyse it again.
+func mapDoc(m mapping.IndexMapping, bd bleveDoc) (*document.Document, error) {
+	doc := document.NewDocument(bd.ID)
+	if err := m.MapDocument(doc, bd.Fields); err != nil {
+		return nil, fmt.Errorf("index %s: %w", bd.ID, err)
+	}
+	if len(bd.Analyzed) == 0 {
+		return doc, nil
+	}
+	for i, f := range doc.Fields {
+		tf, ok := f.(*document.TextField)
+		if !ok || !tf.Options().IsIndexed() {
+			continue
+		}
+		if toks, ok := bd.Analyzed[tf.Name()]; ok {
+			doc.Fields[i] = &analyzedField{TextField: tf, length: len(toks),
+				freqs: analysis.TokenFrequency(toks, tf.ArrayPositions(), tf.Options())}
+		}
+	}
+	return doc, nil
+}
+
+// textFreqs returns the term frequencies of a passage's text field, made by
+// mapDoc; nil for another document.
+func textFreqs(doc *document.Document) bleveindex.TokenFrequencies {
+	for _, f := range doc.Fields {
+		if af, ok := f.(*analyzedField); ok && af.Name() == fieldText {
+			return af.freqs
+		}
+	}
+	return nil
+}
+
+// dictSize counts the terms of a field's dictionary.
+func dictSize(bi bleve.Index, field string) (int, error) {
+	d, err := bi.FieldDict(field)
 	if err != nil {
-		return fmt.Errorf("store %s: %w", d.Path, err)
+		return 0, fmt.Errorf("read dictionary: %w", err)
 	}
-	w.b.SetInternal([]byte(keyDoc+d.Path), v)
-	w.docs = append(w.docs, di)
-	return nil
+	defer d.Close()
+	n := 0
+	for e, err := d.Next(); e != nil; e, err = d.Next() {
+		if err != nil {
+			return 0, fmt.Errorf("read dictionary: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }
 
-// remove deletes a document's passages and stored text.
-func (w *writer) remove(st *state, path string) {
-	if sd, ok := st.storedDoc(path); ok {
-		for _, id := range sd.IDs {
-			w.b.Delete(id)
+// analyzedField is a text field analysed when it was made: the index's
+// call to Analyze keeps what it holds.
+type analyzedField struct {
+	*document.TextField
+	length int
+	freqs  bleveindex.TokenFrequencies
+}
+
+func (f *analyzedField) Analyze() {}
+
+func (f *analyzedField) AnalyzedLength() int { return f.length }
+
+func (f *analyzedField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies { return f.freqs }
+
+// prepared is what one corpus document becomes before it is written: its
+// bleve documents, mapped, its manifest entry and its words.
+type prepared struct {
+	path  string
+	skip  string // why the document is left out, or ""
+	err   error  // a failure that stops the build
+	info  DocInfo
+	docs  []*document.Document
+	words []string // may share the document's memory
+}
+
+func prepare(c *corpus.Corpus, path string, m mapping.IndexMapping, now int) prepared {
+	d, err := c.Document(path)
+	if err != nil {
+		return prepared{path: path, skip: err.Error()}
+	}
+	ps := corpus.Split(d)
+	p := prepared{path: path, info: docInfo(d, ps)}
+	for _, bd := range bleveDocs(d, ps, now) {
+		doc, err := mapDoc(m, bd)
+		if err != nil {
+			return prepared{path: path, err: err}
+		}
+		p.docs = append(p.docs, doc)
+		p.info.Terms += len(textFreqs(doc))
+	}
+	for _, ps := range ps {
+		if ps.Kind.Searchable() {
+			p.words = appendWords(p.words, ps.Text)
+			if len(p.words) > maxDocWords {
+				// A long document repeats its words: keep each once.
+				slices.Sort(p.words)
+				p.words = slices.Compact(p.words)
+			}
 		}
 	}
-	w.b.DeleteInternal([]byte(keyDoc + path))
+	return p
 }
 
+// maxDocWords is how many words a prepared document lists before its list
+// is made duplicate-free.
+const maxDocWords = 8192
+
+// prepareAll prepares the documents at paths on every core and hands them to
+// put one at a time, in the order of paths. A few documents are prepared
+// ahead; put's error or ctx's stops it.
+func prepareAll(ctx context.Context, c *corpus.Corpus, paths []string, m mapping.IndexMapping, now int, put func(prepared) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := max(1, runtime.GOMAXPROCS(0))
+	type job struct {
+		path string
+		out  chan prepared
+	}
+	jobs := make(chan job)
+	order := make(chan chan prepared, 4*workers)
+	for range workers {
+		go func() {
+			for j := range jobs {
+				j.out <- prepare(c, j.path, m, now)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		defer close(order)
+		for _, p := range paths {
+			out := make(chan prepared, 1)
+			select {
+			case order <- out:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- job{p, out}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	// The workers are not waited for: after an error or the end of ctx they
+	// finish the document in hand (a read of a hung file system may take
+	// long) and stop, touching nothing of the caller's.
+	for out := range order {
+		var p prepared
+		select {
+		case p = <-out:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if p.err != nil {
+			return p.err
+		}
+		if err := put(p); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// writer puts documents into bleve batches. A full build writes them as
+// they fill (flushIfFull), by one goroutine, while the next is filled
+// (async); an update applies its one batch itself.
+type writer struct {
+	bi       bleve.Index
+	b        *bleve.Batch
+	opts     Options
+	passages int // in b
+	docs     []DocInfo
+	words    map[string]struct{}
+
+	queue  chan queued // full batches for the writing goroutine
+	done   chan error  // its result, when the queue is closed
+	mu     sync.Mutex
+	err    error // the first write that failed
+	unsafe bool  // the index does not wait for batches to reach the disk
+}
+
+func newWriter(bi bleve.Index, opts Options) *writer {
+	return &writer{bi: bi, b: bi.NewBatch(), opts: opts, words: map[string]struct{}{}}
+}
+
+// async starts the goroutine that writes full batches; unsafe says that the
+// index was created with unsafe_batch. Then a batch is written without
+// waiting for the disk, but no more than maxUnpersisted batches are in
+// memory unwritten to disk: the writer waits for the oldest first.
+func (w *writer) async(unsafe bool) {
+	w.unsafe = unsafe
+	w.queue = make(chan queued, 1)
+	w.done = make(chan error, 1)
+	go func() {
+		var pending []chan error // persisted callbacks of unsafe batches, oldest first
+		wait := func(ch chan error) {
+			if err := <-ch; err != nil {
+				w.fail(fmt.Errorf("write index: %w", err))
+			}
+		}
+		for q := range w.queue {
+			b := q.b
+			if b == nil || w.failed() != nil {
+				if q.applied != nil {
+					close(q.applied)
+				}
+				continue
+			}
+			var persisted chan error
+			if w.unsafe {
+				persisted = make(chan error, 1)
+				b.SetPersistedCallback(func(err error) { persisted <- err })
+			}
+			if err := w.bi.Batch(b); err != nil {
+				w.fail(fmt.Errorf("write batch: %w", err))
+				continue
+			}
+			if persisted != nil {
+				pending = append(pending, persisted)
+				for len(pending) > maxUnpersisted {
+					wait(pending[0])
+					pending = pending[1:]
+				}
+			}
+		}
+		for _, ch := range pending {
+			if w.failed() == nil {
+				wait(ch)
+			}
+		}
+		w.done <- w.failed()
+	}()
+}
+
+// queued is a batch for the writing goroutine, or with no batch a barrier:
+// applied is closed once every batch queued before it is in the index.
+type queued struct {
+	b       *bleve.Batch
+	applied chan struct{}
+}
+
+// drain writes the batch being filled and waits until every batch is in
+// the index (searchable, not necessarily on disk).
+func (w *writer) drain() error {
+	if w.b.Size() > 0 {
+		w.queue <- queued{b: w.b}
+		w.b = w.bi.NewBatch()
+		w.passages = 0
+	}
+	applied := make(chan struct{})
+	w.queue <- queued{applied: applied}
+	<-applied
+	return w.failed()
+}
+
+// maxUnpersisted is how many batches of a full build may be in memory,
+// written to the index but not yet to disk.
+const maxUnpersisted = 2
+
+func (w *writer) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// put adds a prepared document to the batch.
+func (w *writer) put(p prepared) {
+	for _, doc := range p.docs {
+		// IndexAdvanced fails only on an empty id, which bleveDocs never makes.
+		_ = w.b.IndexAdvanced(doc)
+	}
+	w.passages += p.info.Passages
+	w.docs = append(w.docs, p.info)
+	for _, wd := range p.words {
+		if _, ok := w.words[wd]; !ok {
+			w.words[strings.Clone(wd)] = struct{}{} // not the document's memory
+		}
+	}
+}
+
+// flushIfFull hands a full batch to the writing goroutine (waiting while it
+// still writes the one before) and starts the next.
 func (w *writer) flushIfFull() error {
-	if w.b.Size() < w.opts.BatchSize {
-		return nil
+	if w.passages < w.opts.BatchSize {
+		return w.failed()
 	}
-	return w.flush()
+	w.queue <- queued{b: w.b}
+	w.b = w.bi.NewBatch()
+	w.passages = 0
+	return w.failed()
 }
 
-func (w *writer) flush() error {
-	if w.b.Size() == 0 {
-		return nil
+// close writes the last batch and waits until every batch is written (and,
+// for an unsafe index, on disk).
+func (w *writer) close() error {
+	if w.b.Size() > 0 {
+		w.queue <- queued{b: w.b}
 	}
-	if err := w.bi.Batch(w.b); err != nil {
-		return fmt.Errorf("write batch: %w", err)
-	}
-	w.b.Reset()
-	return nil
+	close(w.queue)
+	return <-w.done
 }
 
-// finish adds the index's description to the batch: the documents (kept
-// plus written), the vocabulary files' rules and the corpus's words.
-func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule) Info {
+// abort stops the writing goroutine after the batches it has, and drops
+// the one being filled.
+func (w *writer) abort() {
+	close(w.queue)
+	<-w.done
+}
+
+// finish adds the index's own records to the batch (records.go): the
+// manifest (the documents kept plus those written), their acronyms, the
+// corpus's words (old's and those of the documents written), and in the
+// internal store the build info, the vocabulary files' rules and the engine
+// version. It returns the build info with its documents.
+func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule, old *vellum.FST) (Info, error) {
 	info.Built = time.Now().UTC().Truncate(time.Second)
 	info.Now = w.opts.Now
+	info.Engine = engineVersion()
 	info.Docs = append(append([]DocInfo(nil), kept...), w.docs...)
 	sort.Slice(info.Docs, func(i, j int) bool { return info.Docs[i].Path < info.Docs[j].Path })
 	info.Passages = 0
+	var acronyms []corpus.Rule
+	info.Terms = 0
 	for _, d := range info.Docs {
 		info.Passages += d.Passages
+		info.Terms += d.Terms
+		acronyms = append(acronyms, d.Acronyms...)
 	}
+	info.Documents = len(info.Docs)
+
+	manifest, err := json.Marshal(info.Docs)
+	if err != nil {
+		return info, fmt.Errorf("write the manifest: %w", err)
+	}
+	av, err := json.Marshal(acronyms)
+	if err != nil {
+		return info, fmt.Errorf("write acronyms: %w", err)
+	}
+	words, err := encodeWords(mergeWords(old, w.words))
+	if err != nil {
+		return info, err
+	}
+	m := w.bi.Mapping()
+	for _, rec := range []bleveDoc{blobDoc(recManifest, manifest), blobDoc(recAcronyms, av), blobDoc(recWords, words)} {
+		doc, err := mapDoc(m, rec)
+		if err != nil {
+			return info, err
+		}
+		_ = w.b.IndexAdvanced(doc)
+	}
+
 	rv, _ := json.Marshal(rules)
 	w.b.SetInternal([]byte(keyRules), rv)
-	w.b.SetInternal([]byte(keyWords), []byte(strings.Join(sortedSet(w.words), "\n")))
-	iv, _ := json.Marshal(info)
+	small := info
+	small.Docs = nil
+	iv, _ := json.Marshal(small)
 	w.b.SetInternal([]byte(keyInfo), iv)
-	return info
+	w.b.SetInternal([]byte(keyEngine), []byte(info.Engine))
+	return info, nil
+}
+
+// removeDoc deletes a document's passages and record from the batch. Its
+// passages are found by their source, so that none is left behind.
+func (w *writer) removeDoc(st *state, d DocInfo) error {
+	q := bleve.NewTermQuery(d.Path)
+	q.SetField(fieldSource)
+	req := bleve.NewSearchRequestOptions(q, d.Passages+100, 0, false)
+	res, err := st.bi.Search(req)
+	if err != nil {
+		return fmt.Errorf("find the passages of %s: %w", d.Path, err)
+	}
+	for _, h := range res.Hits {
+		w.b.Delete(h.ID)
+	}
+	w.b.Delete(docRecordID(d.Path))
+	return nil
 }
 
 // duplicateTitles warns of documents that share a title, which makes
@@ -233,17 +630,13 @@ func duplicateTitles(docs []DocInfo) []string {
 	return out
 }
 
-// storedDoc reads what the index keeps of a document.
-func (st *state) storedDoc(path string) (storedDoc, bool) {
-	raw, err := st.bi.GetInternal([]byte(keyDoc + path))
-	if err != nil || raw == nil {
-		return storedDoc{}, false
+// docText reads a document's stored text.
+func (st *state) docText(path string) (string, bool) {
+	raw, ok, err := storedField(st.bi, docRecordID(path), fieldDocText)
+	if err != nil || !ok {
+		return "", false
 	}
-	var sd storedDoc
-	if json.Unmarshal(raw, &sd) != nil {
-		return storedDoc{}, false
-	}
-	return sd, true
+	return string(raw), true
 }
 
 // fullRebuildShare is the share of an index's documents that an update may
@@ -251,12 +644,14 @@ func (st *state) storedDoc(path string) (storedDoc, bool) {
 // (one batch holding most of the corpus would cost more than a new build).
 const fullRebuildShare = 0.5
 
-// Update brings the index up to date with a corpus. Only added and changed
-// documents are split and analysed, removed ones are deleted, all in one
-// batch that searches see whole or not at all. With opts.Full, or when most
-// of the corpus changed, the index is rebuilt beside the current one and
-// swapped in. Questions asked meanwhile are answered from the old index or
-// the new one. With opts.DryRun nothing changes.
+// Update brings the index up to date with a corpus. Every document is read
+// and hashed; only added and changed documents are split and analysed,
+// removed ones are deleted, all in one batch that searches see whole or not
+// at all. With opts.Full, or when most of the corpus changed, the index is
+// rebuilt beside the current one and swapped in. Questions asked meanwhile
+// are answered from the old index or the new one. With opts.DryRun nothing
+// changes (added and changed documents are read, to tell those that would
+// be skipped).
 func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Summary, error) {
 	start := time.Now()
 	opts = withDefaults(opts)
@@ -269,14 +664,32 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	if st == nil {
 		return Summary{}, errClosed
 	}
-	sum := diffCorpus(c, st.info)
+	docs, err := st.docs()
+	if err != nil {
+		return Summary{}, err
+	}
+	fps, unread, err := c.Fingerprints(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	if len(fps) == 0 && len(docs) > 0 {
+		return Summary{Skipped: sortSkips(append(append([]corpus.Skip(nil), c.Skipped...), unread...))},
+			fmt.Errorf("the corpus has no readable documents (%d files skipped); the index is kept as it was", len(c.Skipped)+len(unread))
+	}
+	sum := diffCorpus(fps, docs)
 	sum.DryRun = opts.DryRun
 	sum.Version = st.info.Version
 	sum.Previous = st.info.Version
+	skipped := append(append([]corpus.Skip(nil), c.Skipped...), unread...)
 	touched := len(sum.Added) + len(sum.Changed) + len(sum.Removed)
-	full := opts.Full || (len(st.info.Docs) > 0 && float64(touched) > fullRebuildShare*float64(len(st.info.Docs)))
+	full := opts.Full || (len(docs) > 0 && float64(touched) > fullRebuildShare*float64(len(docs)))
 	if opts.DryRun {
 		sum.Full = full
+		for _, s := range unparsed(c, append(append([]string(nil), sum.Added...), sum.Changed...)) {
+			sum.dropSkipped(s.Path)
+			skipped = append(skipped, s)
+		}
+		sum.Skipped = sortSkips(skipped)
 		sum.Took = time.Since(start)
 		return sum, nil
 	}
@@ -289,50 +702,72 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		return s, err
 	}
 	if touched == 0 && rulesEqual(c.Rules, st.vocabRules) {
+		sum.Skipped = sortSkips(skipped)
 		sum.Passages = st.info.Passages
 		sum.Took = time.Since(start)
 		return sum, nil
 	}
 
 	w := newWriter(st.bi, opts)
-	for _, p := range append(append([]string(nil), sum.Changed...), sum.Removed...) {
-		w.remove(st, p)
+	byPath := make(map[string]DocInfo, len(docs))
+	for _, d := range docs {
+		byPath[d.Path] = d
 	}
-	todo := append(append([]string(nil), sum.Added...), sum.Changed...)
-	for i, p := range todo {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		d, _ := c.Doc(p)
-		if err := w.add(d); err != nil {
-			return sum, err
-		}
-		sum.Analyzed++
-		sum.Bytes += d.Size
-		if opts.Progress != nil {
-			opts.Progress(i+1, len(todo))
-		}
-	}
-	for _, wd := range st.words {
-		w.words[wd] = true
-	}
-	var kept []DocInfo
 	gone := map[string]bool{}
 	for _, p := range append(append([]string(nil), sum.Changed...), sum.Removed...) {
 		gone[p] = true
+		if err := w.removeDoc(st, byPath[p]); err != nil {
+			return sum, err
+		}
 	}
-	for _, d := range st.info.Docs {
+	todo := append(append([]string(nil), sum.Added...), sum.Changed...)
+	sort.Strings(todo)
+	done := 0
+	// The text field's dictionary grows by the terms the index lacked; a
+	// removed document's terms stay in it until scorch merges them away, and
+	// are counted as bleve's own dictionary counts them.
+	newTerms := map[string]struct{}{}
+	err = prepareAll(ctx, c, todo, st.bi.Mapping(), opts.Now, func(p prepared) error {
+		done++
+		if opts.Progress != nil {
+			defer opts.Progress(done, len(todo))
+		}
+		if p.skip != "" {
+			sum.dropSkipped(p.path)
+			skipped = append(skipped, corpus.Skip{Path: p.path, Reason: p.skip})
+			return nil
+		}
+		w.put(p)
+		sum.Analyzed++
+		sum.Bytes += p.info.Size
+		for _, doc := range p.docs {
+			for t := range textFreqs(doc) {
+				if _, ok := newTerms[t]; !ok && st.docFreq(t) == 0 {
+					newTerms[t] = struct{}{}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	var kept []DocInfo
+	for _, d := range docs {
 		if !gone[d.Path] {
 			kept = append(kept, d)
 		}
 	}
-	info := w.finish(Info{Version: st.info.Version + 1}, kept, c.Rules)
+	info, err := w.finish(Info{Version: st.info.Version + 1, DictTerms: st.info.DictTerms + len(newTerms)}, kept, c.Rules, st.wordList())
+	if err != nil {
+		return sum, err
+	}
 
 	// Apply the batch and start a new state (with empty caches: a changed
 	// document keeps its passage ids) while no search runs, then derive the
 	// rest of the new state and swap it in.
 	ix.mu.Lock()
-	err := st.bi.Batch(w.b)
+	err = st.bi.Batch(w.b)
 	if err == nil {
 		ix.st = st.fresh()
 	}
@@ -344,10 +779,12 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	if err != nil {
 		return sum, err
 	}
+	next.docsOnce.Do(func() { next.docList = info.Docs })
 	ix.mu.Lock()
 	ix.st = next
 	ix.mu.Unlock()
 
+	sum.Skipped = sortSkips(skipped)
 	sum.Version = info.Version
 	sum.Passages = info.Passages
 	sum.Warnings = duplicateTitles(info.Docs)
@@ -355,26 +792,65 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	return sum, nil
 }
 
-// diffCorpus compares a corpus with an index's documents by path and hash.
-func diffCorpus(c *corpus.Corpus, info Info) Summary {
-	have := map[string]string{}
-	for _, d := range info.Docs {
+// unparsed reads the documents at paths and returns those that would be
+// skipped, with the reason.
+func unparsed(c *corpus.Corpus, paths []string) []corpus.Skip {
+	var out []corpus.Skip
+	for _, p := range paths {
+		if _, err := c.Document(p); err != nil {
+			out = append(out, corpus.Skip{Path: p, Reason: err.Error()})
+		}
+	}
+	return out
+}
+
+// dropSkipped takes a document that turned out unreadable out of Added, or
+// moves it from Changed to Removed (its old passages are deleted).
+func (s *Summary) dropSkipped(path string) {
+	if i := indexOf(s.Added, path); i >= 0 {
+		s.Added = append(s.Added[:i], s.Added[i+1:]...)
+		return
+	}
+	if i := indexOf(s.Changed, path); i >= 0 {
+		s.Changed = append(s.Changed[:i], s.Changed[i+1:]...)
+		s.Removed = append(s.Removed, path)
+		sort.Strings(s.Removed)
+	}
+}
+
+func indexOf(list []string, s string) int {
+	i := sort.SearchStrings(list, s)
+	if i < len(list) && list[i] == s {
+		return i
+	}
+	return -1
+}
+
+func sortSkips(s []corpus.Skip) []corpus.Skip {
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Path < s[j].Path })
+	return s
+}
+
+// diffCorpus compares a corpus's documents with an index's by path and hash.
+func diffCorpus(fps []corpus.Fingerprint, docs []DocInfo) Summary {
+	have := make(map[string]string, len(docs))
+	for _, d := range docs {
 		have[d.Path] = d.Hash
 	}
-	sum := Summary{Skipped: c.Skipped}
-	seen := map[string]bool{}
-	for _, d := range c.Docs {
-		seen[d.Path] = true
-		switch h, ok := have[d.Path]; {
+	var sum Summary
+	seen := make(map[string]bool, len(fps))
+	for _, fp := range fps {
+		seen[fp.Path] = true
+		switch h, ok := have[fp.Path]; {
 		case !ok:
-			sum.Added = append(sum.Added, d.Path)
-		case h != d.Hash:
-			sum.Changed = append(sum.Changed, d.Path)
+			sum.Added = append(sum.Added, fp.Path)
+		case h != fp.Hash:
+			sum.Changed = append(sum.Changed, fp.Path)
 		default:
 			sum.Unchanged++
 		}
 	}
-	for _, d := range info.Docs {
+	for _, d := range docs {
 		if !seen[d.Path] {
 			sum.Removed = append(sum.Removed, d.Path)
 		}
@@ -391,8 +867,14 @@ func rulesEqual(a, b []corpus.Rule) bool {
 // fresh is a copy of a state with empty caches, for the moment between an
 // update of its bleve index and the derivation of the new state.
 func (st *state) fresh() *state {
+	bi := st.bi
+	if pi, ok := bi.(passageIndex); ok {
+		pi.vecs = nil // the old version's scored postings would be wrong now
+		pi.warm = nil // and its passages belong to the old state's cache
+		bi = pi
+	}
 	return &state{
-		bi: st.bi, info: st.info, lex: st.lex, rules: st.rules, vocabRules: st.vocabRules,
-		df: st.df, inField: st.inField, n: st.n, avgLen: st.avgLen, avgShort: st.avgShort, words: st.words,
+		bi: bi, adv: st.adv, info: st.info, lex: st.lex, rules: st.rules, vocabRules: st.vocabRules,
+		n: st.n, avgLen: st.avgLen, avgShort: st.avgShort,
 	}
 }

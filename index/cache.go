@@ -2,11 +2,15 @@ package index
 
 import (
 	"encoding/json"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/casebot/casebot/corpus"
 )
@@ -107,34 +111,165 @@ func (st *state) headingTerms(h string) map[string]bool {
 	return set
 }
 
-// passageCache keeps the passages of one state (one version of the index) by
-// id, so that ranking a question's candidates costs no stored-field reads or
-// JSON decoding after the first time a passage is seen. A new state starts a
-// new cache, so a reindex never serves stale passages.
+// Caches of a state (one version of the index): filled on demand, bounded,
+// and dropped with the state, so a reindex never serves stale entries.
+// maxCachedPassages bounds the passages kept with their analysis (a few
+// kilobytes each): a question reads some fifty to a hundred. (A variable
+// for tests.)
+var maxCachedPassages = 8192
+
+const (
+	// maxCachedHeadings bounds each cache of analysed headings and titles,
+	// and of numbered series.
+	maxCachedHeadings = 8192
+	// maxCachedCounts bounds the term counts kept per field.
+	maxCachedCounts = 1 << 17
+)
+
+// passageCache keeps the most recently used passages by id, so that
+// ranking a question's candidates costs no stored-field reads, JSON decoding
+// or analysis for a passage seen recently.
 type passageCache struct {
-	m sync.Map // id -> *storedPassage
+	once sync.Once
+	lru  *lru.Cache[string, *storedPassage]
 }
 
-func (pc *passageCache) put(id string, sp *storedPassage) { pc.m.Store(id, sp) }
+func (pc *passageCache) cache() *lru.Cache[string, *storedPassage] {
+	pc.once.Do(func() {
+		// New fails only on a size below one.
+		pc.lru, _ = lru.New[string, *storedPassage](maxCachedPassages)
+	})
+	return pc.lru
+}
 
-// get returns a passage, reading it from the index the first time.
+// stored returns a passage, reading it from the index when it is not cached.
 func (st *state) stored(id string) (*storedPassage, bool) {
-	if v, ok := st.cache.m.Load(id); ok {
-		return v.(*storedPassage), true
+	c := st.cache.cache()
+	if sp, ok := c.Get(id); ok {
+		return sp, true
 	}
 	doc, err := st.bi.Document(id)
 	if err != nil || doc == nil {
 		return nil, false
 	}
 	sp := &storedPassage{}
+	found := false
 	doc.VisitFields(func(f index.Field) {
 		switch f.Name() {
 		case fieldText:
 			sp.text = string(f.Value())
+			found = true
 		case fieldMeta:
 			_ = json.Unmarshal(f.Value(), &sp.meta)
 		}
 	})
-	st.cache.put(id, sp)
+	if !found {
+		return nil, false // not a passage (a record, see records.go)
+	}
+	c.Add(id, sp)
 	return sp, true
+}
+
+// boundedMap is a cache with sync.Map's Load and Store that keeps the most
+// recently used maxCachedHeadings entries.
+type boundedMap struct {
+	once sync.Once
+	lru  *lru.Cache[any, any]
+}
+
+func (m *boundedMap) cache() *lru.Cache[any, any] {
+	m.once.Do(func() { m.lru, _ = lru.New[any, any](maxCachedHeadings) })
+	return m.lru
+}
+
+func (m *boundedMap) Load(key any) (any, bool) { return m.cache().Get(key) }
+
+func (m *boundedMap) Store(key, value any) { m.cache().Add(key, value) }
+
+// termCounts caches term counts by field. Reads take no lock; a field's
+// cache is emptied when it reaches maxCachedCounts entries.
+type termCounts struct {
+	mu     sync.Mutex
+	fields map[string]*countCache
+	// text is the text field's, which most lookups are for.
+	text countCache
+}
+
+type countCache struct {
+	m atomic.Pointer[sync.Map]
+	n atomic.Int64
+}
+
+func (tc *termCounts) field(f string) *countCache {
+	if f == fieldText {
+		return &tc.text
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.fields == nil {
+		tc.fields = map[string]*countCache{}
+	}
+	c, ok := tc.fields[f]
+	if !ok {
+		c = &countCache{}
+		tc.fields[f] = c
+	}
+	return c
+}
+
+func (tc *termCounts) load(field, term string) (int, bool) {
+	m := tc.field(field).m.Load()
+	if m == nil {
+		return 0, false
+	}
+	v, ok := m.Load(term)
+	if !ok {
+		return 0, false
+	}
+	return v.(int), true
+}
+
+func (tc *termCounts) store(field, term string, n int) {
+	c := tc.field(field)
+	m := c.m.Load()
+	if m == nil || c.n.Add(1) > maxCachedCounts {
+		m = new(sync.Map)
+		c.m.Store(m)
+		c.n.Store(1)
+	}
+	m.Store(term, n)
+}
+
+// warm reads into the cache, with their analysis, the passages of a
+// search's hits that it lacks, half of them on another core, so that
+// ranking the candidates one by one finds them there. A passage that a
+// question reads for the first time costs its stored fields, its metadata
+// and its analysis: for a question's fifty candidates, more than the
+// search itself.
+func (st *state) warm(hits search.DocumentMatchCollection) {
+	c := st.cache.cache()
+	var todo []string
+	for _, h := range hits {
+		if !c.Contains(h.ID) {
+			todo = append(todo, h.ID)
+		}
+	}
+	if len(todo) < 2 || runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	read := func(ids []string) {
+		for _, id := range ids {
+			if sp, ok := st.stored(id); ok {
+				sp.analyzed()
+			}
+		}
+	}
+	half := len(todo) / 2
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		read(todo[half:])
+	}()
+	read(todo[:half])
+	<-done
 }

@@ -30,12 +30,21 @@
 //	         need (line range, section path, kind, list, document boost, year
 //	         spans, number positions, leads; see passageMeta).
 //
-// The index's internal key-value store keeps, beside the documents and
-// updated in the same batch: casebot/info (the manifest: version, build time,
-// each document's path, hash, size, passage count and the acronyms its text
-// defines), casebot/rules (the corpus's vocabulary files), casebot/words (the
-// corpus's words as written, for spelling corrections) and casebot/doc/PATH
-// (each document's stored text and passage ids).
+// Beside the passages, each corpus document has one more bleve document,
+// doc:PATH, keeping its stored text (doc_text, stored only), and the index
+// has three of its own (records.go): casebot:manifest (every document's
+// path, hash, size, passage count and the acronyms its text defines),
+// casebot:acronyms (those acronyms, read at open) and casebot:words (the
+// corpus's words as written, a vellum FST, for spelling corrections). All
+// are written in the batch that writes the passages they describe, and
+// read when first needed. bleve's internal key-value store, which scorch
+// writes again with every snapshot it persists, keeps only small keys:
+// casebot/info (version, build time, counts), casebot/rules (the corpus's
+// vocabulary files) and casebot/engine (the engine version, engine.go).
+//
+// Searches score BM25 over the passages alone (passageIndex), and a
+// question's disjunction is scored term at a time (topk.go), with bleve's
+// own scores.
 //
 // # Answering
 //
@@ -49,7 +58,11 @@
 // # Storage
 //
 // In memory (Build with no directory) or on disk as a store of generations
-// with an atomic CURRENT pointer and a lock (store.go). Update (build.go)
-// re-analyses only what changed, in one batch, or rebuilds beside the live
-// index and swaps it in; an Index is safe for concurrent use throughout.
+// with an atomic CURRENT pointer and a lock (store.go). A build streams the
+// corpus (corpus.Scan) through workers on every core to one writer, in
+// bounded batches (build.go). Update re-analyses only what changed, in one
+// batch, or rebuilds beside the live index and swaps it in; an index another
+// engine version wrote is refused by Open and rebuilt by OpenCorpus
+// (engine.go). An Index is safe for concurrent use throughout; what it reads
+// on demand it keeps in bounded caches (cache.go).
 package index

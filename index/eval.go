@@ -207,6 +207,5 @@ func (ix *Index) DocText(path string) (string, bool) {
 	if ix.st == nil {
 		return "", false
 	}
-	sd, ok := ix.st.storedDoc(path)
-	return sd.Text, ok
+	return ix.st.docText(path)
 }

@@ -127,10 +127,10 @@ func (st *state) weighPlan(p plan) *weighed {
 	q := &weighed{p: p, w: make([]float64, len(p.concepts)), rarest: -1, terms: map[string]bool{}}
 	for i := 1; i < len(p.tokens); i++ {
 		a, b := p.tokens[i-1], p.tokens[i]
-		if st.df[a.term] == 0 || st.df[b.term] == 0 || a.term == b.term {
+		if st.docFreq(a.term) == 0 || st.docFreq(b.term) == 0 || a.term == b.term {
 			continue
 		}
-		w := st.idf(st.df[a.term]) + st.idf(st.df[b.term])
+		w := st.idf(st.docFreq(a.term)) + st.idf(st.docFreq(b.term))
 		q.pairs = append(q.pairs, wordPair{a.term, b.term, max(1, b.pos-a.pos), w})
 		q.pairsIdf += w
 	}
@@ -414,7 +414,7 @@ func (st *state) bm25(an *analyzed, terms []string, dl float64) float64 {
 		if tf == 0 {
 			return 0 // an alternative counts only whole
 		}
-		s += st.idf(st.df[t]) * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/st.avgLen))
+		s += st.idf(st.docFreq(t)) * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/st.avgLen))
 	}
 	return s
 }
@@ -429,7 +429,7 @@ func (st *state) bm25Short(an *analyzed, terms []string, short float64) float64 
 		if tf == 0 {
 			return 0
 		}
-		s += st.idf(st.df[t]) * tf * bm25K1 / (tf + bm25K1*(1-bm25B+bm25B*short))
+		s += st.idf(st.docFreq(t)) * tf * bm25K1 / (tf + bm25K1*(1-bm25B+bm25B*short))
 	}
 	return s
 }
@@ -797,7 +797,7 @@ func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
 // alone.
 func (st *state) questionFeatures(p plan) answerFeatures {
 	var a answerFeatures
-	a[aDocs] = math.Log1p(float64(len(st.info.Docs)))
+	a[aDocs] = math.Log1p(float64(st.info.Documents))
 	a[aPassages] = math.Log1p(float64(st.n))
 	// The question's topic weight: what the corpus has as written, what
 	// it has only as a correction, and what it lacks, by kind of word.

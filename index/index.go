@@ -1,16 +1,21 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/vellum"
 
 	"github.com/casebot/casebot/corpus"
 )
@@ -47,39 +52,56 @@ func (ix *Index) scoring() *compiled {
 
 // state is a bleve index and what is derived from it. A search holds the
 // Index's read lock, so the bleve index and its derived data always match.
+// What a state reads from the index beyond a few small keys (the manifest,
+// the word list, passages, term counts) it reads when first needed, into
+// bounded caches.
 type state struct {
-	bi   bleve.Index
-	info Info
+	bi   bleve.Index // a passageIndex
+	adv  bleveindex.Index
+	info Info // without Docs: see docs
 	lex  *lexicon
 	// rules are the corpus's vocabulary: its .vocab files (vocabRules),
 	// then the acronyms its text defines.
 	rules      []corpus.Rule
 	vocabRules []corpus.Rule
-	// df is the document frequency of each term of the text field; inField
-	// holds the terms of the other searched fields, by field.
-	df      map[string]int
-	inField map[string]map[string]bool
-	n       int // searchable passages
+	n          int // searchable passages
 	// avgLen is the average number of distinct terms in a passage's text,
 	// the length BM25 compares a passage's with.
 	avgLen float64
 	// avgShort is the corpus's distinct terms per passage, the average
 	// length bleve's BM25 compares a passage's number of words with.
 	avgShort float64
-	cache    passageCache
-	headings sync.Map // heading or title -> its terms (map[string]bool)
-	series   sync.Map // term -> the numbered series it opens ([]candidate)
-	// words are the corpus's words as written (lower-cased, letters only,
-	// at least four), sorted: what a misspelt question word is matched to.
-	words []string
+
+	counts   termCounts     // term -> passages holding it, by field
+	dfAll    map[string]int // the text field's, read whole for a small index (see docFreq)
+	cache    passageCache   // passage id -> *storedPassage
+	headings boundedMap     // heading or title -> its terms (map[string]bool)
+	series   boundedMap     // term -> the numbered series it opens ([]candidate)
+
+	docsOnce sync.Once // the manifest, read on first use
+	docList  []DocInfo
+	docsErr  error
+	// wordFST holds the corpus's words as written (lower-cased, letters
+	// only, at least four bytes), sorted: what a misspelt question word is
+	// matched to. Read on first use.
+	wordsOnce sync.Once
+	wordFST   *vellum.FST
 }
 
 // Info describes an index build.
 type Info struct {
-	Version  int       `json:"version"`
-	Built    time.Time `json:"built"`
-	Passages int       `json:"passages"`
-	Docs     []DocInfo `json:"docs"`
+	Version   int       `json:"version"`
+	Built     time.Time `json:"built"`
+	Passages  int       `json:"passages"`
+	Documents int       `json:"documents"`
+	// Terms is the number of postings of the passages' text field (the sum
+	// of their distinct terms), DictTerms its number of distinct terms: the
+	// statistics of passage length that ranking compares with.
+	Terms     int       `json:"terms"`
+	DictTerms int       `json:"dict_terms"`
+	Docs      []DocInfo `json:"docs,omitempty"`
+	// Engine is the engine version that wrote the index (engine.go).
+	Engine string `json:"engine,omitempty"`
 	// Now is the year open spans ("2018 onward") run to.
 	Now int `json:"now"`
 }
@@ -98,6 +120,8 @@ type DocInfo struct {
 	Boost     float64  `json:"boost"`
 	// Acronyms are those the document defines in its text ("Long Form (LF)").
 	Acronyms []corpus.Rule `json:"acronyms,omitempty"`
+	// Terms is the sum of its passages' distinct terms (see Info.Terms).
+	Terms int `json:"terms"`
 }
 
 // Options tune Build and Update.
@@ -110,7 +134,7 @@ type Options struct {
 	// the year of the build.
 	Now int
 	// BatchSize is the number of passages written at a time when building a
-	// whole index; 0 means 500. An update of an existing index is written in
+	// whole index; 0 means defaultBatchSize. An update of an existing index is written in
 	// one batch, so that it is seen whole or not at all.
 	BatchSize int
 	// Full rebuilds the whole index beside the current one and swaps it in,
@@ -120,25 +144,58 @@ type Options struct {
 	DryRun bool
 	// Progress, when set, is called after each document is analysed.
 	Progress func(done, total int)
+	// Log, when set, is told what is worth a line in a log before it
+	// happens: an index rebuilt because another engine version wrote it.
+	Log func(msg string)
 }
 
-// internal keys of the bleve index's key-value store.
+// internal keys of the bleve index's key-value store. They stay small: the
+// bulk of what the index keeps beside its passages is in records
+// (records.go).
 const (
-	keyInfo  = "casebot/info"
-	keyRules = "casebot/rules"
-	keyDoc   = "casebot/doc/"
-	keyWords = "casebot/words"
+	keyInfo   = "casebot/info"   // Info without Docs
+	keyRules  = "casebot/rules"  // the vocabulary files' rules
+	keyEngine = "casebot/engine" // the engine version that wrote the index
+	// keyDocPrefix is where the first layout kept each document's text; its
+	// presence marks an index of that layout.
+	keyDocPrefix = "casebot/doc/"
 )
 
-// load reads what an index keeps beside its passages and derives the rest.
+// load reads what an index keeps beside its passages that a question needs
+// at once (the build info, the vocabulary files' rules, the acronyms the
+// documents define) and compiles the vocabulary. It refuses an index written
+// by another engine version (ErrStale).
 func load(bi bleve.Index) (*state, error) {
-	st := &state{bi: bi, df: map[string]int{}, inField: map[string]map[string]bool{}}
+	if pi, ok := bi.(passageIndex); ok {
+		bi = pi.baseIndex // an update's state: derived afresh from bleve's index
+	}
+	engine, err := bi.GetInternal([]byte(keyEngine))
+	if err != nil {
+		return nil, fmt.Errorf("read the engine version: %w", err)
+	}
 	raw, err := bi.GetInternal([]byte(keyInfo))
 	if err != nil || raw == nil {
 		return nil, fmt.Errorf("not a casebot index (no build info)")
 	}
+	if string(engine) != engineVersion() {
+		return nil, staleError{recorded: string(engine)}
+	}
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	st := &state{adv: adv}
 	if err := json.Unmarshal(raw, &st.info); err != nil {
 		return nil, fmt.Errorf("read build info: %w", err)
+	}
+	st.info.Docs = nil
+	st.n = st.info.Passages
+	st.avgLen = math.Max(1, float64(st.info.Terms)/math.Max(1, float64(st.n)))
+	st.avgShort = math.Max(1, float64(st.info.DictTerms)/math.Max(1, float64(st.n)))
+	if st.info.DictTerms <= eagerDictTerms {
+		if st.dfAll, err = readDocFreqs(bi); err != nil {
+			return nil, err
+		}
 	}
 	var rules []corpus.Rule
 	if raw, err := bi.GetInternal([]byte(keyRules)); err == nil && raw != nil {
@@ -146,63 +203,72 @@ func load(bi bleve.Index) (*state, error) {
 			return nil, fmt.Errorf("read vocabulary: %w", err)
 		}
 	}
-	st.vocabRules = rules
-	rules = append([]corpus.Rule(nil), rules...)
-	for _, d := range st.info.Docs {
-		rules = append(rules, d.Acronyms...)
-	}
-	if err := st.readDictionaries(); err != nil {
+	acronyms, err := readAcronyms(bi)
+	if err != nil {
 		return nil, err
 	}
-	if raw, err := bi.GetInternal([]byte(keyWords)); err == nil && len(raw) > 0 {
-		st.words = strings.Split(string(raw), "\n")
-	}
-	st.rules = rules
-	st.lex = compileLexicon(rules)
+	st.vocabRules = rules
+	st.rules = append(append([]corpus.Rule(nil), rules...), acronyms...)
+	st.lex = compileLexicon(st.rules)
+	stats := bm25Stats(adv, st.n)
+	st.bi = passageIndex{baseIndex: bi, stats: stats, vecs: newVectorCache(stats), warm: st.warm}
 	return st, nil
 }
 
-func (st *state) readDictionaries() error {
-	n, err := st.bi.DocCount()
+// count is the number of passages whose field holds a term, read from the
+// index the first time it is asked for.
+func (st *state) count(field, term string) int {
+	if n, ok := st.counts.load(field, term); ok {
+		return n
+	}
+	n := 0
+	if r, err := st.adv.Reader(); err == nil {
+		if tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false); err == nil {
+			n = int(tfr.Count())
+			tfr.Close()
+		}
+		r.Close()
+	}
+	st.counts.store(field, term, n)
+	return n
+}
+
+// docFreq is the document frequency of a term in the text field: the
+// number of passages holding it.
+func (st *state) docFreq(term string) int {
+	if st.dfAll != nil {
+		return st.dfAll[term]
+	}
+	return st.count(fieldText, term)
+}
+
+// eagerDictTerms is the largest text dictionary a state reads whole when
+// it opens (a few milliseconds), for the cheapest document frequencies;
+// a larger one is read a term at a time, when asked.
+const eagerDictTerms = 20000
+
+// readDocFreqs reads the text field's document frequencies whole.
+func readDocFreqs(bi bleve.Index) (map[string]int, error) {
+	d, err := bi.FieldDict(fieldText)
 	if err != nil {
-		return fmt.Errorf("count passages: %w", err)
+		return nil, fmt.Errorf("read dictionary: %w", err)
 	}
-	st.n = int(n)
-	d, err := st.bi.FieldDict(fieldText)
-	if err != nil {
-		return fmt.Errorf("read dictionary: %w", err)
-	}
-	for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
-		st.df[e.Term] = int(e.Count)
-	}
-	d.Close()
-	total := 0
-	for _, df := range st.df {
-		total += df
-	}
-	st.avgLen = math.Max(1, float64(total)/math.Max(1, float64(st.n)))
-	st.avgShort = math.Max(1, float64(len(st.df))/math.Max(1, float64(st.n)))
-	st.avgShort = math.Max(1, float64(len(st.df))/math.Max(1, float64(st.n)))
-	for _, f := range []string{fieldSection, fieldTitle, fieldContext, fieldKind} {
-		d, err := st.bi.FieldDict(f)
+	defer d.Close()
+	df := map[string]int{}
+	for e, err := d.Next(); e != nil; e, err = d.Next() {
 		if err != nil {
-			return fmt.Errorf("read dictionary: %w", err)
+			return nil, fmt.Errorf("read dictionary: %w", err)
 		}
-		set := map[string]bool{}
-		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
-			set[e.Term] = true
-		}
-		d.Close()
-		st.inField[f] = set
+		df[e.Term] = int(e.Count)
 	}
-	return nil
+	return df, nil
 }
 
 // inFieldAll reports whether every term occurs in a field, so that a query
 // clause for them can match something.
 func (st *state) inFieldAll(field string, terms []string) bool {
 	for _, t := range terms {
-		if field == fieldText && st.df[t] == 0 || field != fieldText && !st.inField[field][t] {
+		if st.count(field, t) == 0 {
 			return false
 		}
 	}
@@ -217,15 +283,79 @@ func (st *state) idf(df int) float64 {
 
 // known reports whether a term occurs in any searched field.
 func (st *state) known(term string) bool {
-	if st.df[term] > 0 {
-		return true
-	}
-	for _, set := range st.inField {
-		if set[term] {
+	for _, f := range searchFieldNames {
+		if st.count(f, term) > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// passageIndex is the bleve index of a state. Its searches score BM25 over
+// the passages alone: bleve counts every bleve document in the collection
+// size, and the index's records (records.go) are not passages.
+type passageIndex struct {
+	baseIndex
+	stats *search.BM25Stats
+	vecs  *vectorCache // posting vectors of common terms (topk.go)
+	// warm reads a search's hits into the state's passage cache (with
+	// their analysis), on every core, before the caller reads them one by
+	// one; nil for none.
+	warm func(search.DocumentMatchCollection)
+	// exhaustive turns the search of topk.go off (for tests comparing it
+	// with bleve's own search).
+	exhaustive bool
+}
+
+// baseIndex names the embedded bleve.Index of a passageIndex (whose own
+// name, Index, is one of its methods).
+type baseIndex = bleve.Index
+
+// SearchInContext searches with the passages' BM25 statistics (unless ctx
+// brings others), pruning a plain top-k disjunction (topk.go).
+func (pi passageIndex) SearchInContext(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	stats, ok := ctx.Value(search.BM25StatsKey).(*search.BM25Stats)
+	if !ok && pi.stats != nil {
+		stats = pi.stats
+		ctx = context.WithValue(ctx, search.BM25StatsKey, stats)
+	}
+	if !pi.exhaustive {
+		if res, ok, err := pi.searchTopK(ctx, req, stats); ok || err != nil {
+			return res, err
+		}
+	}
+	return pi.baseIndex.SearchInContext(ctx, req)
+}
+
+func (pi passageIndex) Search(req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return pi.SearchInContext(context.Background(), req)
+}
+
+// bm25Stats are the collection statistics BM25 scores with: n passages, and
+// the field cardinalities bleve itself would use.
+func bm25Stats(adv bleveindex.Index, n int) *search.BM25Stats {
+	r, err := adv.Reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	br, ok := r.(bleveindex.BM25Reader)
+	if !ok {
+		return nil
+	}
+	stats := &search.BM25Stats{DocCount: float64(n), FieldCardinality: map[string]int{}}
+	fields, _ := r.Fields()
+	for _, f := range append(fields, allFieldNames[:]...) {
+		if _, done := stats.FieldCardinality[f]; done {
+			continue
+		}
+		c, err := br.FieldCardinality(f)
+		if err != nil {
+			return nil
+		}
+		stats.FieldCardinality[f] = c
+	}
+	return stats
 }
 
 // Close releases the index (and the store's lock).
@@ -254,22 +384,16 @@ func (ix *Index) Dir() string {
 }
 
 // Info describes the current build (nothing, once the index is closed).
+// Its Docs are read from the index the first time they are asked for.
 func (ix *Index) Info() Info {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.st == nil {
 		return Info{}
 	}
-	return ix.st.info
-}
-
-// storedDoc is what the index keeps of a document: its description, its
-// text, so that a citation's lines can always be shown, and the ids of its
-// passages, so that an update can delete them.
-type storedDoc struct {
-	DocInfo
-	Text string   `json:"text"`
-	IDs  []string `json:"ids"`
+	info := ix.st.info
+	info.Docs, _ = ix.st.docs()
+	return info
 }
 
 func docInfo(d corpus.Document, ps []corpus.Passage) DocInfo {
@@ -317,24 +441,26 @@ type passageMeta struct {
 	NumPos []int `json:"num_pos,omitempty"`
 }
 
-// addWords adds a text's words, as written, to a set (see state.words).
-func addWords(set map[string]bool, text string) {
-	for _, w := range wordRe.FindAllString(text, -1) {
-		if len(w) >= 4 {
-			set[strings.ToLower(w)] = true
+// hasWords reports whether a text has at least n words (runs of non-space
+// characters, as strings.Fields counts them).
+func hasWords(text string, n int) bool {
+	if n <= 0 {
+		return true
+	}
+	words, in := 0, false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			in = false
+			continue
+		}
+		if !in {
+			in = true
+			if words++; words >= n {
+				return true
+			}
 		}
 	}
-}
-
-var wordRe = regexp.MustCompile(`\p{L}+`)
-
-func sortedSet(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for w := range set {
-		out = append(out, w)
-	}
-	sort.Strings(out)
-	return out
+	return false
 }
 
 // leadWords is the fewest words a passage needs to open a section.
@@ -347,7 +473,7 @@ func leads(ps []corpus.Passage) (lead []int, docLead int) {
 	docLead = -1
 	first := map[string]int{}
 	for _, p := range ps {
-		if !p.Kind.Searchable() || len(strings.Fields(p.Text)) < leadWords {
+		if !p.Kind.Searchable() || !hasWords(p.Text, leadWords) {
 			continue
 		}
 		key := strings.Join(p.Section, "\x00")
@@ -370,9 +496,11 @@ func leads(ps []corpus.Passage) (lead []int, docLead int) {
 // maxSpanYears caps how many years of one span are indexed as numbers.
 const maxSpanYears = 120
 
-func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead int) map[string]interface{} {
+// passageDoc is the bleve document of a passage, its fields as the mapping
+// reads them; toks is its text analysed.
+func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead int, toks analysis.TokenStream) map[string]interface{} {
 	spans := corpus.Years(p.Text, now)
-	numPos := numberPositions(p.Text)
+	numPos := numberPositions(toks)
 	var years []float64
 	seen := map[int]bool{}
 	for _, s := range spans {
@@ -409,10 +537,11 @@ func passageDoc(p corpus.Passage, kind string, boost float64, now, lead, docLead
 }
 
 // numberPositions finds the positions of number tokens ("4", "7.37",
-// "20,000", number words analyzed to digits) that are not years.
-func numberPositions(text string) []int {
+// "20,000", number words analyzed to digits) that are not years, in a
+// text's tokens.
+func numberPositions(toks analysis.TokenStream) []int {
 	var out []int
-	for _, t := range sharedAnalyzer().Analyze([]byte(text)) {
+	for _, t := range toks {
 		term := string(t.Term)
 		if strings.ContainsAny(term, "0123456789") && strings.Trim(term, "0123456789.,") == "" && !isYearToken(term) {
 			out = append(out, t.Position)

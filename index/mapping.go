@@ -18,6 +18,12 @@ const (
 	fieldList    = "list"
 	fieldYears   = "years"
 	fieldMeta    = "meta"
+
+	// Fields of the other bleve documents (records.go): a corpus document's
+	// stored text, and the body of the index's own records (manifest, words,
+	// acronyms). Stored only: no search ever matches them.
+	fieldDocText = "doc_text"
+	fieldBlob    = "blob"
 )
 
 // searchFields are the analyzed fields a question is matched against, with
@@ -84,9 +90,20 @@ func newMapping() mapping.IndexMapping {
 	passage.AddFieldMappingsAt(fieldList, keywordField)
 	passage.AddFieldMappingsAt(fieldYears, years)
 	passage.AddFieldMappingsAt(fieldMeta, meta)
+	passage.AddFieldMappingsAt(fieldDocText, meta)
+	passage.AddFieldMappingsAt(fieldBlob, meta)
+	// No field goes into bleve's composite "_all" field; without this, each
+	// document would still carry an empty one to index.
+	passage.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = passage
 	return m
 }
+
+// allFieldNames are the names of every field of the mapping, and bleve's
+// own ("*" names the searcher bleve makes of a disjunction it optimizes):
+// the BM25 statistics must cover each field a searcher may name.
+var allFieldNames = [...]string{fieldText, fieldSection, fieldTitle, fieldKind, fieldContext, fieldSource,
+	fieldList, fieldYears, fieldMeta, fieldDocText, fieldBlob, "_id", "_all", "*"}
 
 // searchFieldNames are the names of searchFields, in order (text first).
 var searchFieldNames = [...]string{fieldText, fieldSection, fieldContext, fieldTitle, fieldKind}

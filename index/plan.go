@@ -93,7 +93,7 @@ func (st *state) plan(question string) plan {
 			if fixed, term, ok := st.correct(c.word, c.alts[0].terms); ok {
 				c.alts = append(c.alts, alternative{terms: []string{term}, kind: typoMatch, rule: "spelling"})
 				c.known = true
-				c.weight = st.idf(st.df[term])
+				c.weight = st.idf(st.docFreq(term))
 				p.corrections = append(p.corrections, Correction{From: c.word, To: fixed})
 			}
 		}
@@ -158,7 +158,7 @@ func (st *state) weigh(c *concept) {
 	rarest := func(terms []string) int {
 		m := -1
 		for _, t := range terms {
-			if df := st.df[t]; m < 0 || df < m {
+			if df := st.docFreq(t); m < 0 || df < m {
 				m = df
 			}
 		}

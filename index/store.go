@@ -25,7 +25,7 @@ import (
 //	DIR/CASEBOT-INDEX  the marker: this directory is a casebot index
 //	DIR/LOCK           held (flock) by the one process that has the store open
 //	DIR/CURRENT        the name of the current generation, e.g. "gen-000003"
-//	DIR/gen-000003/    a scorch index; its manifest lives in its internal store
+//	DIR/gen-000003/    a scorch index, with its manifest and documents (records.go)
 //	DIR/gen-000004.tmp a full rebuild in progress
 //
 // An update of a few documents is one batch in the current generation. A full
@@ -190,8 +190,11 @@ func writable(dir string) bool {
 	return true
 }
 
+// openBleve opens a generation's bleve index. Every batch written to it
+// waits until it is on disk (a generation is built with unsafe batches,
+// which its index_meta.json records and this overrides).
 func openBleve(path string, readOnly bool) (bleve.Index, error) {
-	cfg := map[string]interface{}{"bolt_timeout": lockTimeout.String()}
+	cfg := map[string]interface{}{"bolt_timeout": lockTimeout.String(), "unsafe_batch": false}
 	if readOnly {
 		cfg["read_only"] = true
 	}

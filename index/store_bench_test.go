@@ -69,7 +69,7 @@ func dirBytes(dir string) int64 {
 	return n
 }
 
-// BenchmarkIndexFull loads a corpus directory and builds its store on disk,
+// BenchmarkIndexFull scans a corpus directory and builds its store on disk,
 // as "casebot index" does the first time.
 func BenchmarkIndexFull(b *testing.B) {
 	for _, n := range benchSizes(b) {
@@ -82,7 +82,7 @@ func BenchmarkIndexFull(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				store := filepath.Join(b.TempDir(), "idx")
 				peak = max(peak, peakHeap(func() {
-					ix, _, err := Create(ctx, store, loadDir(b, src), Options{})
+					ix, _, err := Create(ctx, store, scanDir(b, src), Options{})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -99,14 +99,14 @@ func BenchmarkIndexFull(b *testing.B) {
 }
 
 // BenchmarkReindexOne changes one document of a store and updates it, as
-// "casebot index" does after an edit: the corpus is loaded (every file read
+// "casebot index" does after an edit: the corpus is scanned (every file read
 // and hashed), compared with the manifest, and the one document re-analysed.
 func BenchmarkReindexOne(b *testing.B) {
 	for _, n := range benchSizes(b) {
 		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
 			src := genCorpus(b, n)
 			ctx := context.Background()
-			ix, _, err := Create(ctx, filepath.Join(b.TempDir(), "idx"), loadDir(b, src), Options{})
+			ix, _, err := Create(ctx, filepath.Join(b.TempDir(), "idx"), scanDir(b, src), Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -116,7 +116,7 @@ func BenchmarkReindexOne(b *testing.B) {
 				b.StopTimer()
 				os.WriteFile(filepath.Join(src, "d00042.md"), []byte(genDoc(42, fmt.Sprintf("edit%d", i))), 0o644)
 				b.StartTimer()
-				sum, err := ix.Update(ctx, loadDir(b, src), Options{})
+				sum, err := ix.Update(ctx, scanDir(b, src), Options{})
 				if err != nil || sum.Analyzed != 1 {
 					b.Fatalf("update: %+v %v", sum, err)
 				}

@@ -4,7 +4,6 @@ import (
 	"compress/gzip"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -90,26 +89,29 @@ func (st *state) correct(word string, terms []string) (fixed, term string, ok bo
 		return "", "", false
 	}
 	bestD, bestDF := limit+1, 0
-	// Words are sorted; those with the same first byte are one run.
-	i := sort.SearchStrings(st.words, w[:1])
-	for ; i < len(st.words) && st.words[i][0] == w[0]; i++ {
-		c := st.words[i]
+	// The corpus's words that start with w's first byte and lie within
+	// limit edits, in order.
+	eachNear(st.wordList(), w, limit, func(c string) bool {
+		if c[0] != w[0] {
+			return false
+		}
 		if d := len(c) - len(w); d > limit || -d > limit {
-			continue
+			return true
 		}
 		d := editDistance(w, c, limit)
 		if d > limit {
-			continue
+			return true
 		}
 		ts := analyzeTerms(sharedAnalyzer(), c)
 		if len(ts) != 1 || !st.known(ts[0]) {
-			continue
+			return true
 		}
-		df := st.df[ts[0]]
+		df := st.docFreq(ts[0])
 		if d < bestD || d == bestD && df > bestDF {
 			fixed, term, bestD, bestDF = c, ts[0], d, df
 		}
-	}
+		return true
+	})
 	return fixed, term, fixed != ""
 }
 

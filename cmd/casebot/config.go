@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/casebot/casebot/corpus"
 	"github.com/casebot/casebot/index"
@@ -177,6 +178,10 @@ func openIndexDir(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 			open = index.OpenReadOnly
 		}
 		ix, err := open(ctx, cfg.Index)
+		if errors.Is(err, index.ErrStale) && cfg.Corpus != "" && !cfg.ReadOnly {
+			// Written by another casebot engine: rebuilt once from the corpus.
+			return rebuildIndex(c, cfg, log)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -222,6 +227,24 @@ func openIndexDir(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 	return ix, nil
 }
 
+// rebuildIndex rebuilds an index that another casebot engine wrote from
+// the corpus, saying so in the log first.
+func rebuildIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
+	corp, err := loadCorpus(c.ctx, cfg.Corpus)
+	if err != nil {
+		return nil, err
+	}
+	ix, sum, err := index.OpenCorpus(c.ctx, cfg.Index, corp, index.Options{Log: func(msg string) { log.Warn(msg) }})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("index rebuilt", "index", cfg.Index, "reason", sum.Rebuild, "documents", len(sum.Added),
+		"passages", sum.Passages, "version", sum.Version, "took", sum.Took.Round(time.Millisecond))
+	return ix, nil
+}
+
+// loadCorpus reads the corpus a directory holds (the embedded one for ""):
+// a directory is scanned, its documents read as the index needs them.
 func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 	if dir == "" {
 		return corpus.Load(ctx, corpus.Default(), corpus.Options{})
@@ -233,11 +256,11 @@ func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 	if !fi.IsDir() {
 		return nil, usagef("corpus %s is not a directory", dir)
 	}
-	c, err := corpus.Load(ctx, os.DirFS(dir), corpus.Options{})
+	c, err := corpus.Scan(ctx, os.DirFS(dir), corpus.Options{})
 	if err != nil {
 		return nil, corpusError{err}
 	}
-	if len(c.Docs) == 0 {
+	if ok, _ := c.Readable(); !ok {
 		return nil, corpusError{fmt.Errorf("corpus %s holds no documents (.md, .markdown, .txt, .html, .htm, .pdf)", dir)}
 	}
 	return c, nil

@@ -50,20 +50,19 @@ func runIndex(c *cli, cfg Config, opts index.Options, asJSON bool) error {
 	var sum index.Summary
 	switch {
 	case index.Exists(cfg.Index):
-		ix, err := index.Open(c.ctx, cfg.Index)
+		// An index another casebot engine wrote is rebuilt from the corpus,
+		// with a line on stderr first.
+		opts.Log = func(msg string) { fmt.Fprintf(c.stderr, "casebot: %s\n", msg) }
+		ix, s, err := index.OpenCorpus(c.ctx, cfg.Index, corp, opts)
 		if err != nil {
 			return err
 		}
-		sum, err = ix.Update(c.ctx, corp, opts)
-		ix.Close()
-		if err != nil {
-			return err
+		if ix != nil {
+			ix.Close()
 		}
+		sum = s
 	case opts.DryRun:
-		sum = index.Summary{DryRun: true, Full: true, Skipped: corp.Skipped}
-		for _, d := range corp.Docs {
-			sum.Added = append(sum.Added, d.Path)
-		}
+		sum = index.Summary{DryRun: true, Full: true, Skipped: corp.Skipped, Added: corp.Paths()}
 	default:
 		ix, s, err := index.Create(c.ctx, cfg.Index, corp, opts)
 		if err != nil {
@@ -114,6 +113,9 @@ func printSummary(w io.Writer, dir string, s index.Summary) {
 		kind = "full build"
 	}
 	fmt.Fprintf(w, "%s %s (%s):\n", verb, dir, kind)
+	if s.Rebuild != "" {
+		fmt.Fprintf(w, "  rebuilt in full: the index was %s\n", s.Rebuild)
+	}
 	list := func(label string, paths []string) {
 		fmt.Fprintf(w, "  %-10s %d\n", label, len(paths))
 		for _, p := range paths {

@@ -1,0 +1,546 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"errors"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	lru "github.com/hashicorp/golang-lru/v2"
+)
+
+// A question's bleve query is one disjunction of many clauses. bleve
+// answers it document at a time: for every passage any clause matches, it
+// gathers the clauses at that passage, sums their scores and offers the sum
+// to its top-k collector, which costs several times more than reading the
+// postings. topK gets the same top k with the same scores term at a time:
+// each clause's own bleve searcher, built and normalized as bleve's
+// disjunction builds and normalizes it, reads its postings once into a
+// score and a count per passage, added in the order bleve adds them; then
+// the sums are weighted by the share of clauses matched (bleve's coord) and
+// the k best kept, ties in index order.
+
+// minWarmHits is the fewest hits of a search whose passages are read
+// into the cache on two cores before it returns (see state.warm).
+const minWarmHits = 8
+
+// topKClauses is the fewest clauses topK searches; a single clause bleve
+// searches as fast.
+const topKClauses = 2
+
+// searchTopK answers a plain top-k request on a disjunction with topK, and
+// reports false for any other request, which bleve then answers.
+func (pi passageIndex) searchTopK(ctx context.Context, req *bleve.SearchRequest, stats *search.BM25Stats) (*bleve.SearchResult, bool, error) {
+	dq, ok := req.Query.(*query.DisjunctionQuery)
+	if !ok || len(dq.Disjuncts) < topKClauses || dq.Min > 1 || stats == nil ||
+		req.From != 0 || req.Size <= 0 || req.Highlight != nil || len(req.Fields) > 0 ||
+		len(req.Facets) > 0 || req.Explain || req.IncludeLocations || req.Score != "" ||
+		req.SearchAfter != nil || req.SearchBefore != nil || !sortsByScore(req.Sort) {
+		return nil, false, nil
+	}
+	if im, ok := pi.Mapping().(*mapping.IndexMappingImpl); !ok || im.ScoringModel != bleveindex.BM25Scoring {
+		return nil, false, nil // topK scores as bleve's BM25 does, and only so
+	}
+	adv, err := pi.Advanced()
+	if err != nil {
+		return nil, false, nil
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, false, err
+	}
+	defer r.Close()
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
+		search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring }))
+	hits, ok, err := topK(ctx, r, pi.Mapping(), dq, req.Size, stats, pi.vectors(stats))
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	if pi.warm != nil && len(hits) >= minWarmHits {
+		pi.warm(hits)
+	}
+	res := &bleve.SearchResult{Request: req, Hits: hits, Total: uint64(len(hits))}
+	for _, h := range hits {
+		res.MaxScore = math.Max(res.MaxScore, h.Score)
+	}
+	return res, true, nil
+}
+
+func sortsByScore(so search.SortOrder) bool {
+	if len(so) != 1 {
+		return false
+	}
+	s, ok := so[0].(*search.SortScore)
+	return ok && s.Desc
+}
+
+// topK returns the k best passages of a disjunction and their scores, best
+// first, ties in index order, as bleve's own search would; false when it
+// cannot (bleve then searches).
+func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, dq *query.DisjunctionQuery,
+	k int, stats *search.BM25Stats, vectors *vectorCache) ([]*search.DocumentMatch, bool, error) {
+	ctx = context.WithValue(ctx, search.BM25StatsKey, stats)
+	ctx = search.ContextWithTermSearchersCounter(ctx)
+	// The clauses' searchers, as DisjunctionQuery.Searcher makes them.
+	var scans []*clauseScan
+	defer func() {
+		for _, c := range scans {
+			c.s.Close()
+		}
+	}()
+	for _, d := range dq.Disjuncts {
+		s, err := d.Searcher(ctx, r, m, search.SearcherOptions{})
+		if err != nil {
+			return nil, false, err
+		}
+		if s != nil {
+			scans = append(scans, &clauseScan{q: d, s: s})
+		}
+	}
+	if len(scans) < topKClauses {
+		return nil, false, nil
+	}
+	// As the disjunction searcher does: clauses ordered by their counts
+	// (the order their scores are added in), and the query norm of their
+	// weights.
+	ss := make(searcher.OrderedSearcherList, len(scans))
+	bySearcher := map[search.Searcher]*clauseScan{}
+	for i, c := range scans {
+		ss[i] = c.s
+		bySearcher[c.s] = c
+	}
+	sort.Sort(ss)
+	var sumOfSquaredWeights float64
+	for i, s := range ss {
+		scans[i] = bySearcher[s]
+		sumOfSquaredWeights += s.Weight()
+	}
+	queryNorm := 1.0 / math.Sqrt(sumOfSquaredWeights)
+	postings := uint64(0)
+	for _, c := range scans {
+		c.s.SetQueryNorm(queryNorm)
+		c.term = termScoring(c.q, c.s, stats, queryNorm)
+		postings += c.s.Count()
+		if c.term != nil && vectors != nil && c.s.Count() >= minVectorPostings {
+			v, err := vectors.get(ctx, r, c.term)
+			if err != nil {
+				return nil, false, err
+			}
+			c.term.vector = v
+		}
+	}
+
+	// Scan the clauses into per-passage sums, on two cores when there is
+	// enough to read: the first the passages before mid, the second the rest.
+	sub := func(lo, hi uint64, own bool) (*accumulator, error) {
+		acc := getAccumulator()
+		acc.base = lo
+		for _, c := range scans {
+			if err := c.scan(ctx, r, m, queryNorm, lo, hi, own, acc); err != nil {
+				putAccumulator(acc)
+				return nil, err
+			}
+		}
+		return acc, nil
+	}
+	var accs []*accumulator
+	defer func() {
+		for _, a := range accs {
+			putAccumulator(a)
+		}
+	}()
+	n, _ := r.DocCount()
+	if postings >= parallelPostings && runtime.GOMAXPROCS(0) > 1 && n > 1 {
+		mid := n / 2
+		var second *accumulator
+		var secondErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			second, secondErr = sub(mid, math.MaxUint64, false)
+		}()
+		first, err := sub(0, mid, true)
+		<-done
+		for _, a := range []*accumulator{first, second} {
+			if a != nil {
+				accs = append(accs, a)
+			}
+		}
+		if err == nil {
+			err = secondErr
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	} else {
+		acc, err := sub(0, math.MaxUint64, true)
+		if err != nil {
+			return nil, false, err
+		}
+		accs = append(accs, acc)
+	}
+
+	best := make(hitHeap, 0, k+1)
+	total, minMatch := float64(len(scans)), int(dq.Min)
+	for _, acc := range accs {
+		for _, i := range acc.touched {
+			c := int(acc.count[i])
+			if c < minMatch {
+				continue
+			}
+			coord := float64(c) / total
+			h := hit{doc: acc.base + i, score: acc.sum[i] * coord}
+			if len(best) == k && !h.better(best[0]) {
+				continue
+			}
+			heap.Push(&best, h)
+			if len(best) > k {
+				heap.Pop(&best)
+			}
+		}
+	}
+	out := make([]*search.DocumentMatch, len(best))
+	for i := len(out) - 1; i >= 0; i-- {
+		h := heap.Pop(&best).(hit)
+		id := bleveindex.NewIndexInternalID(nil, h.doc)
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			return nil, false, err
+		}
+		out[i] = &search.DocumentMatch{ID: ext, IndexInternalID: id, Score: h.score}
+	}
+	return out, true, nil
+}
+
+// parallelPostings is how many postings a query must read before topK
+// splits the reading between two cores.
+var parallelPostings uint64 = 50000
+
+// clauseScan reads one clause's postings into an accumulator.
+type clauseScan struct {
+	q    query.Query
+	s    search.Searcher // bleve's searcher of the clause, as the disjunction has it
+	term *termScorer     // for a term clause, its scoring, to read the postings directly
+}
+
+// scan adds the clause's scores of the passages numbered lo to hi-1. own
+// says the clause's searcher may be used (one caller at a time); another
+// caller makes its own.
+func (c *clauseScan) scan(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, queryNorm float64,
+	lo, hi uint64, own bool, acc *accumulator) error {
+	if c.term != nil {
+		return c.term.scan(ctx, r, lo, hi, acc)
+	}
+	s := c.s
+	if !own {
+		var err error
+		s, err = c.q.Searcher(search.ContextWithTermSearchersCounter(ctx), r, m, search.SearcherOptions{})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		s.SetQueryNorm(queryNorm)
+	}
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(16, 0), IndexReader: r}
+	var dm *search.DocumentMatch
+	var err error
+	if lo > 0 {
+		dm, err = s.Advance(sctx, bleveindex.NewIndexInternalID(nil, lo))
+	} else {
+		dm, err = s.Next(sctx)
+	}
+	for n := 0; err == nil && dm != nil; n++ {
+		if n&4095 == 4095 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if len(dm.IndexInternalID) != 8 {
+			return errBadID
+		}
+		doc := binary.BigEndian.Uint64(dm.IndexInternalID)
+		if doc >= hi {
+			break
+		}
+		acc.add(doc, dm.Score)
+		sctx.DocumentMatchPool.Put(dm)
+		dm, err = s.Next(sctx)
+	}
+	return err
+}
+
+var errBadID = errors.New("search: an index document number is not 8 bytes")
+
+// termScorer scores a term clause's postings as bleve's TermQueryScorer
+// does (BM25 with the index's statistics, the clause's boost and the
+// query norm), reading the postings itself.
+type termScorer struct {
+	term        []byte
+	field       string
+	idf         float64
+	avgDocLen   float64
+	queryWeight float64
+	vector      *postingVector // the postings and their scores, when read before
+}
+
+// termScoring returns the scoring of a term clause, or nil for any other
+// clause, or when its weight is not what bleve's searcher has (then the
+// searcher scores it).
+func termScoring(q query.Query, s search.Searcher, stats *search.BM25Stats, queryNorm float64) *termScorer {
+	tq, ok := q.(*query.TermQuery)
+	if !ok || tq.FieldVal == "" {
+		return nil
+	}
+	card, ok := stats.FieldCardinality[tq.FieldVal]
+	docTotal := uint64(stats.DocCount)
+	if !ok || docTotal == 0 || card == 0 {
+		return nil
+	}
+	docTerm := s.Count()
+	t := &termScorer{term: []byte(tq.Term), field: tq.FieldVal}
+	t.avgDocLen = math.Ceil(float64(card) / float64(docTotal))
+	t.idf = math.Log(1 + (float64(docTotal)-float64(docTerm)+0.5)/(float64(docTerm)+0.5))
+	boost := tq.BoostVal.Value()
+	if w := boost * t.idf; w*w != s.Weight() {
+		return nil
+	}
+	t.queryWeight = boost * t.idf * queryNorm
+	return t
+}
+
+// score is TermQueryScorer's score of one posting.
+func (t *termScorer) score(freq uint64, norm float64) float64 {
+	return t.weigh(t.docScore(freq, norm))
+}
+
+// weigh applies the query's weight to a posting's BM25 score, as
+// TermQueryScorer does.
+func (t *termScorer) weigh(score float64) float64 {
+	if t.queryWeight != 1.0 {
+		score = score * t.queryWeight
+	}
+	return score
+}
+
+// docScore is TermQueryScorer's BM25 score of one posting before the
+// query's weight: it depends on the index alone.
+func (t *termScorer) docScore(freq uint64, norm float64) float64 {
+	var tf float64
+	if freq < scorer.MaxSqrtCache {
+		tf = scorer.SqrtCache[int(freq)]
+	} else {
+		tf = math.Sqrt(float64(freq))
+	}
+	fieldLength := 1 / (norm * norm)
+	return t.idf * (tf * search.BM25_k1) /
+		(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/t.avgDocLen)))
+}
+
+func (t *termScorer) scan(ctx context.Context, r bleveindex.IndexReader, lo, hi uint64, acc *accumulator) error {
+	if v := t.vector; v != nil {
+		i := sort.Search(len(v.docs), func(i int) bool { return uint64(v.docs[i]) >= lo })
+		for ; i < len(v.docs) && uint64(v.docs[i]) < hi; i++ {
+			acc.add(uint64(v.docs[i]), t.weigh(v.scores[i]))
+		}
+		return nil
+	}
+	tfr, err := r.TermFieldReader(ctx, t.term, t.field, true, true, false)
+	if err != nil {
+		return err
+	}
+	defer tfr.Close()
+	var tfd bleveindex.TermFieldDoc
+	var d *bleveindex.TermFieldDoc
+	if lo > 0 {
+		d, err = tfr.Advance(bleveindex.NewIndexInternalID(nil, lo), &tfd)
+	} else {
+		d, err = tfr.Next(&tfd)
+	}
+	for n := 0; err == nil && d != nil; n++ {
+		if n&4095 == 4095 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if len(d.ID) != 8 {
+			return errBadID
+		}
+		doc := binary.BigEndian.Uint64(d.ID)
+		if doc >= hi {
+			break
+		}
+		acc.add(doc, t.score(d.Freq, d.Norm))
+		d, err = tfr.Next(&tfd)
+	}
+	return err
+}
+
+// accumulator holds a query's partial scores and clause counts by the
+// index's document number (less base), and which numbers it touched.
+type accumulator struct {
+	base    uint64
+	sum     []float64
+	count   []uint16
+	touched []uint64
+}
+
+func (a *accumulator) add(doc uint64, score float64) {
+	n := doc - a.base
+	if n >= uint64(len(a.sum)) {
+		size := max(2*len(a.sum), int(n)+1, 1024)
+		a.sum = append(a.sum, make([]float64, size-len(a.sum))...)
+		a.count = append(a.count, make([]uint16, size-len(a.count))...)
+	}
+	if a.count[n] == 0 {
+		a.touched = append(a.touched, n)
+	}
+	a.sum[n] += score
+	if a.count[n] < math.MaxUint16 {
+		a.count[n]++
+	}
+}
+
+// Accumulators are reused: one is a few bytes per passage of the index.
+var accumulators sync.Pool
+
+func getAccumulator() *accumulator {
+	if a, ok := accumulators.Get().(*accumulator); ok {
+		return a
+	}
+	return &accumulator{}
+}
+
+func putAccumulator(a *accumulator) {
+	for _, n := range a.touched {
+		a.sum[n], a.count[n] = 0, 0
+	}
+	a.touched = a.touched[:0]
+	accumulators.Put(a)
+}
+
+// hit is a scored passage; hitHeap keeps the k best with the worst on top.
+type hit struct {
+	doc   uint64
+	score float64
+}
+
+// better reports whether h ranks before o: a higher score, or an equal
+// score earlier in index order (bleve's order of equal scores).
+func (h hit) better(o hit) bool {
+	if h.score != o.score {
+		return h.score > o.score
+	}
+	return h.doc < o.doc
+}
+
+type hitHeap []hit
+
+func (h hitHeap) Len() int           { return len(h) }
+func (h hitHeap) Less(i, j int) bool { return h[j].better(h[i]) }
+func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *hitHeap) Push(x any)        { *h = append(*h, x.(hit)) }
+func (h *hitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// postingVector is a term's postings, by document number, with their BM25
+// scores before the query's weight. A question's common words are the
+// costliest to read, and the same few come back question after question:
+// their postings are read once per index version and kept.
+type postingVector struct {
+	docs   []uint32
+	scores []float64
+}
+
+func (v *postingVector) bytes() int { return 12*len(v.docs) + 64 }
+
+// minVectorPostings is the fewest postings a term has for its vector to be
+// kept (a variable for tests); maxVectorBytes bounds the vectors kept,
+// least recently used first out.
+var minVectorPostings uint64 = 4096
+
+const maxVectorBytes = 64 << 20
+
+// vectorCache keeps the posting vectors of one index version, computed
+// with one set of BM25 statistics.
+type vectorCache struct {
+	stats *search.BM25Stats
+	mu    sync.Mutex
+	lru   *lru.Cache[string, *postingVector]
+	bytes int
+}
+
+func newVectorCache(stats *search.BM25Stats) *vectorCache {
+	vc := &vectorCache{stats: stats}
+	vc.lru, _ = lru.NewWithEvict[string, *postingVector](1<<16, func(_ string, v *postingVector) {
+		vc.bytes -= v.bytes()
+	})
+	return vc
+}
+
+// vectors returns the index's posting vectors for searches with the given
+// statistics: none for statistics other than the index's own.
+func (pi passageIndex) vectors(stats *search.BM25Stats) *vectorCache {
+	if pi.vecs == nil || pi.vecs.stats != stats {
+		return nil
+	}
+	return pi.vecs
+}
+
+// get returns a term's vector, reading its postings the first time.
+func (vc *vectorCache) get(ctx context.Context, r bleveindex.IndexReader, t *termScorer) (*postingVector, error) {
+	key := t.field + "\x00" + string(t.term)
+	vc.mu.Lock()
+	v, ok := vc.lru.Get(key)
+	vc.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	tfr, err := r.TermFieldReader(ctx, t.term, t.field, true, true, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	n := tfr.Count()
+	v = &postingVector{docs: make([]uint32, 0, n), scores: make([]float64, 0, n)}
+	var tfd bleveindex.TermFieldDoc
+	d, err := tfr.Next(&tfd)
+	for i := 0; err == nil && d != nil; i++ {
+		if i&4095 == 4095 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if len(d.ID) != 8 {
+			return nil, errBadID
+		}
+		doc := binary.BigEndian.Uint64(d.ID)
+		if doc > math.MaxUint32 {
+			return nil, nil // beyond what a vector holds: read the postings
+		}
+		v.docs = append(v.docs, uint32(doc))
+		v.scores = append(v.scores, t.docScore(d.Freq, d.Norm))
+		d, err = tfr.Next(&tfd)
+	}
+	if err != nil {
+		return nil, err
+	}
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	if _, ok := vc.lru.Get(key); !ok {
+		vc.lru.Add(key, v)
+		vc.bytes += v.bytes()
+		for vc.bytes > maxVectorBytes && vc.lru.Len() > 1 {
+			vc.lru.RemoveOldest()
+		}
+	}
+	return v, nil
+}

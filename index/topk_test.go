@@ -1,0 +1,170 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestTopKMatchesBleve compares the pruned top-k search (topk.go) with
+// bleve's own on the queries of real questions, on the embedded corpus and
+// on a generated store of several segments with deleted passages: the same
+// passages, in the same order, with the same scores.
+func TestTopKMatchesBleve(t *testing.T) {
+	questions := append([]string(nil), benchQuestions...)
+	files, _ := filepath.Glob("../testdata/*.jsonl")
+	for _, f := range files {
+		if raw, err := os.ReadFile(f); err == nil {
+			for _, l := range strings.Split(string(raw), "\n") {
+				if i := strings.Index(l, `"q": "`); i >= 0 {
+					questions = append(questions, strings.SplitN(l[i+6:], `"`, 2)[0])
+				}
+			}
+		}
+	}
+	t.Run("embedded", func(t *testing.T) {
+		compareTopK(t, embedded(t), questions)
+	})
+	t.Run("embedded, on two cores", func(t *testing.T) {
+		defer func(n uint64) { parallelPostings = n }(parallelPostings)
+		parallelPostings = 1
+		compareTopK(t, embedded(t), questions)
+	})
+	t.Run("store", func(t *testing.T) {
+		src := genCorpus(t, 400)
+		ctx := context.Background()
+		ix, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), loadDir(t, src), Options{BatchSize: 150})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		// Change some documents, so that segments hold deleted passages.
+		for i := 0; i < 400; i += 37 {
+			os.WriteFile(filepath.Join(src, fmt.Sprintf("d%05d.md", i)), []byte(genDoc(i+1000, fmt.Sprintf("beta%d", i))), 0o644)
+		}
+		if sum, err := ix.Update(ctx, loadDir(t, src), Options{}); err != nil || sum.Analyzed == 0 {
+			t.Fatalf("update: %+v %v", sum, err)
+		}
+		// The updated state wraps bleve's index once, with its own vectors;
+		// the moment between the batch and the new state uses none.
+		pi := ix.st.bi.(passageIndex)
+		if _, nested := pi.baseIndex.(passageIndex); nested || pi.vecs == nil {
+			t.Errorf("after an update: nested %v, vectors %v", nested, pi.vecs != nil)
+		}
+		if ix.st.fresh().bi.(passageIndex).vecs != nil {
+			t.Error("fresh keeps the old version's posting vectors")
+		}
+		// Questions of the documents' own words, two to six of them.
+		r := rand.New(rand.NewSource(1))
+		words := genWords()
+		qs := append([]string(nil), questions...)
+		for i := 0; i < 150; i++ {
+			var q []string
+			for j := 0; j < 2+r.Intn(5); j++ {
+				q = append(q, words[r.Intn(len(words))])
+			}
+			qs = append(qs, strings.Join(q, " "))
+		}
+		compareTopK(t, ix, qs)
+		defer func(n uint64) { parallelPostings = n }(parallelPostings)
+		parallelPostings = 1
+		compareTopK(t, ix, qs)
+		// Every term's postings kept as a vector (read, then reused).
+		defer func(n uint64) { minVectorPostings = n }(minVectorPostings)
+		minVectorPostings = 1
+		compareTopK(t, ix, qs)
+		compareTopK(t, ix, qs)
+		if ix.st.bi.(passageIndex).vecs.lru.Len() == 0 {
+			t.Error("no posting vector kept")
+		}
+	})
+}
+
+func compareTopK(t *testing.T, ix *Index, questions []string) {
+	t.Helper()
+	st := ix.st
+	pi := st.bi.(passageIndex)
+	pruned := 0
+	for _, q := range questions {
+		p := st.plan(q)
+		if !p.hasContent() {
+			continue
+		}
+		own, other := st.query(p)
+		for _, c := range []struct {
+			q query.Query
+			k int
+		}{{own, 3}, {own, Candidates}, {other, otherCandidates}} {
+			if c.q == nil {
+				continue
+			}
+			k := c.k
+			ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, maxTermSearchers)
+			ctx = context.WithValue(ctx, search.BM25StatsKey, pi.stats)
+			req := bleve.NewSearchRequestOptions(c.q, k, 0, false)
+			want, err := pi.baseIndex.SearchInContext(ctx, req)
+			if err != nil {
+				t.Fatalf("%q: bleve: %v", q, err)
+			}
+			got, ok, err := pi.searchTopK(ctx, req, pi.stats)
+			if err != nil {
+				t.Fatalf("%q: topK: %v", q, err)
+			}
+			if !ok {
+				continue
+			}
+			pruned++
+			if len(got.Hits) != len(want.Hits) {
+				t.Errorf("%q k=%d: %d hits, bleve %d", q, k, len(got.Hits), len(want.Hits))
+				continue
+			}
+			sameHits(t, fmt.Sprintf("%q k=%d", q, k), got.Hits, want.Hits)
+		}
+	}
+	t.Logf("%d searches of %d questions went through topK", pruned, len(questions))
+	if pruned < len(questions)/2 {
+		t.Errorf("only %d of %d searches went through topK", pruned, 2*len(questions))
+	}
+}
+
+// sameHits checks two result lists for the same passages in the same order
+// with the same scores, up to rounding: the sum of a passage's clause scores
+// is added up in an order that depends on how bleve's searcher reached the
+// passage, so the last bit may differ, and passages whose scores differ by
+// no more than that may trade places.
+func sameHits(t *testing.T, what string, got, want search.DocumentMatchCollection) {
+	t.Helper()
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(math.Abs(a), math.Abs(b)) }
+	for i := range want {
+		if !near(got[i].Score, want[i].Score) {
+			t.Errorf("%s: hit %d scores %v, bleve's %v", what, i, got[i].Score, want[i].Score)
+			return
+		}
+		if got[i].ID != want[i].ID {
+			// Only a near tie may trade places.
+			j := i
+			for j < len(want) && near(want[j].Score, want[i].Score) && want[j].ID != got[i].ID {
+				j++
+			}
+			k := i
+			for k >= 0 && near(want[k].Score, want[i].Score) && want[k].ID != got[i].ID {
+				k--
+			}
+			inTie := j < len(want) && want[j].ID == got[i].ID || k >= 0 && want[k].ID == got[i].ID
+			atEdge := j == len(want) && near(want[len(want)-1].Score, got[i].Score)
+			if !inTie && !atEdge {
+				t.Errorf("%s: hit %d is %s %v, bleve's %s %v", what, i, got[i].ID, got[i].Score, want[i].ID, want[i].Score)
+				return
+			}
+		}
+	}
+}
