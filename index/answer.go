@@ -128,6 +128,7 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	if err != nil {
 		return ans, err
 	}
+	defer putCandidates(ranked)
 	af := st.answerFeaturesOf(p, ranked)
 	conf := m.answer.probability(&af)
 	ans.Confidence = round3(conf)

@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
@@ -23,6 +24,27 @@ type storedPassage struct {
 
 	once sync.Once
 	an   *analyzed // the text analyzed, made on first use
+
+	headsOnce sync.Once
+	heads     [2]head // its headings and table header; its title and kind
+}
+
+// head is a heading (or a title) and its terms.
+type head struct {
+	text  string
+	terms map[string]bool
+}
+
+// headings returns the passage's headings (and table header) and its
+// document's title (and kind), with their terms, looked up the first time.
+func (sp *storedPassage) headings(st *state) *[2]head {
+	sp.headsOnce.Do(func() {
+		m := sp.meta
+		for i, h := range [2]string{strings.Join(m.Section, " > ") + "\n" + m.Context, m.Title + "\n" + m.DocKind} {
+			sp.heads[i] = head{h, st.headingTerms(h)}
+		}
+	})
+	return &sp.heads
 }
 
 // analyzed is a text's analysis, for ranking: its tokens in order, where

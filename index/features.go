@@ -113,6 +113,31 @@ type weighed struct {
 	terms    map[string]bool
 	pairs    []wordPair // adjacent words of the question the corpus has
 	pairsIdf float64
+
+	// alts are each concept's alternatives with their terms' idf, looked up
+	// once for all candidates.
+	alts [][]altTerms
+	// inHead remembers, per heading or title, which concepts it holds (a
+	// bit per concept): the candidates of one section share it.
+	inHead map[string]uint64
+
+	scratch // buffers measureOne reuses from one candidate to the next
+}
+
+// altTerms is an alternative with the idf of each of its terms.
+type altTerms struct {
+	alternative
+	idf []float64
+}
+
+// scratch holds buffers for measuring one candidate after another, so that
+// measuring allocates little.
+type scratch struct {
+	seq          [][]int
+	win          []windowAt
+	count, seen  []int
+	got, gotAll  []float64
+	tokenIndexes []int32
 }
 
 // wordPair is two words that stand next to each other in the question
@@ -124,7 +149,8 @@ type wordPair struct {
 }
 
 func (st *state) weighPlan(p plan) *weighed {
-	q := &weighed{p: p, w: make([]float64, len(p.concepts)), rarest: -1, terms: map[string]bool{}}
+	q := &weighed{p: p, w: make([]float64, len(p.concepts)), rarest: -1, terms: map[string]bool{},
+		alts: make([][]altTerms, len(p.concepts)), inHead: map[string]uint64{}}
 	for i := 1; i < len(p.tokens); i++ {
 		a, b := p.tokens[i-1], p.tokens[i]
 		if st.docFreq(a.term) == 0 || st.docFreq(b.term) == 0 || a.term == b.term {
@@ -144,6 +170,13 @@ func (st *state) weighPlan(p plan) *weighed {
 			continue
 		}
 		q.concepts = append(q.concepts, i)
+		for _, a := range c.alts {
+			at := altTerms{alternative: a, idf: make([]float64, len(a.terms))}
+			for k, t := range a.terms {
+				at.idf[k] = st.idf(st.docFreq(t))
+			}
+			q.alts[i] = append(q.alts[i], at)
+		}
 		q.idfTotal += c.weight
 		switch {
 		case c.filler:
@@ -162,7 +195,7 @@ func (st *state) weighPlan(p plan) *weighed {
 	}
 	q.whole = q.total
 	for _, s := range p.spans {
-		w := st.idf(st.df[strconv.Itoa(s.From)])
+		w := st.idf(st.docFreq(strconv.Itoa(s.From)))
 		q.yearW = append(q.yearW, w)
 		q.whole += w
 	}
@@ -266,33 +299,49 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	*f = features{}
 	an := c.sp.analysis()
 	m := c.meta
-	heading := st.headingTerms(strings.Join(m.Section, " > ") + "\n" + m.Context)
-	title := st.headingTerms(m.Title + "\n" + m.DocKind)
+	heads := c.sp.headings(st)
+	inHead, inTitle := q.headConcepts(heads[0]), q.headConcepts(heads[1])
 	dl := float64(len(an.at))
 	short := float64(len(an.tokens)) / st.avgShort
+	lenNorm := bm25K1 * (1 - bm25B + bm25B*dl/st.avgLen)
+	shortNorm := bm25K1 * (1 - bm25B + bm25B*short)
 
 	for i := range matches {
-		matches[i] = conceptMatch{kind: numMatchKinds}
+		matches[i] = conceptMatch{kind: numMatchKinds, positions: matches[i].positions[:0]} // reuse the buffer
 	}
 	matched, frames, names, nTopics := 0, 0, 0, 0
 	for _, i := range q.concepts {
 		cp := p.concepts[i]
 		cm := &matches[i]
-		for ai, a := range cp.alts {
-			if an.has(a.terms) {
-				if a.kind < cm.kind {
-					cm.kind = a.kind
+		cm.heading = inHead&(1<<uint(i)) != 0
+		cm.title = inTitle&(1<<uint(i)) != 0
+		for ai, a := range q.alts[i] {
+			// BM25 of the alternative, which counts only when all its terms
+			// are there.
+			s, sShort := 0.0, 0.0
+			for k, t := range a.terms {
+				tf := float64(len(an.at[t]))
+				if tf == 0 {
+					s, sShort = -1, 0
+					break
 				}
-				if a.kind.strong() {
-					cm.positions = append(cm.positions, an.positions(a.terms[0])...)
+				s += a.idf[k] * tf * (bm25K1 + 1) / (tf + lenNorm)
+				sShort += a.idf[k] * tf * bm25K1 / (tf + shortNorm)
+			}
+			if s < 0 {
+				continue
+			}
+			if a.kind < cm.kind {
+				cm.kind = a.kind
+			}
+			if a.kind.strong() {
+				for _, ti := range an.at[a.terms[0]] {
+					cm.positions = append(cm.positions, an.tokens[ti].pos)
 				}
 			}
-			cm.heading = cm.heading || allIn(heading, a.terms)
-			cm.title = cm.title || allIn(title, a.terms)
-			s := st.bm25(an, a.terms, dl)
 			if ai == 0 {
 				cm.bm25 = s
-				f[fBM25Short] += st.bm25Short(an, a.terms, short)
+				f[fBM25Short] += sShort
 			} else {
 				cm.bm25Other = math.Max(cm.bm25Other, s)
 			}
@@ -405,33 +454,23 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// bm25 is the BM25 score of a passage for a run of terms, dl the passage's
-// length in distinct terms (which the average, st.avgLen, counts too).
-func (st *state) bm25(an *analyzed, terms []string, dl float64) float64 {
-	s := 0.0
-	for _, t := range terms {
-		tf := float64(len(an.at[t]))
-		if tf == 0 {
-			return 0 // an alternative counts only whole
-		}
-		s += st.idf(st.docFreq(t)) * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/st.avgLen))
+// headConcepts are the concepts a heading or title holds (all the terms of
+// one of their alternatives), a bit per concept, found once per question.
+func (q *weighed) headConcepts(h head) uint64 {
+	if bits, ok := q.inHead[h.text]; ok {
+		return bits
 	}
-	return s
-}
-
-// bm25Short is BM25 with a passage's length in words over bleve's average
-// (the corpus's distinct terms per passage), which bleve's own scoring
-// uses: it favours short passages more.
-func (st *state) bm25Short(an *analyzed, terms []string, short float64) float64 {
-	s := 0.0
-	for _, t := range terms {
-		tf := float64(len(an.at[t]))
-		if tf == 0 {
-			return 0
+	var bits uint64
+	for _, i := range q.concepts {
+		for _, a := range q.p.concepts[i].alts {
+			if allIn(h.terms, a.terms) {
+				bits |= 1 << uint(i)
+				break
+			}
 		}
-		s += st.idf(st.docFreq(t)) * tf * bm25K1 / (tf + bm25K1*(1-bm25B+bm25B*short))
 	}
-	return s
+	q.inHead[h.text] = bits
+	return bits
 }
 
 // coverageOf is the share of the question's topic weight whose concepts have
@@ -472,10 +511,11 @@ func (q *weighed) specificity(heading map[string]bool) float64 {
 // order; the longest run of such pairs, as a share of the concepts; and
 // the matched concepts over the smallest span of words holding one of each.
 func proximity(q *weighed, matches []conceptMatch) (bigram, run, window float64) {
-	var seq [][]int // positions of the matchable concepts, in question order
+	seq := q.seq[:0] // positions of the matchable concepts, in question order
 	for _, i := range q.concepts {
 		seq = append(seq, matches[i].positions)
 	}
+	q.seq = seq
 	if len(seq) == 0 {
 		return 0, 0, 0
 	}
@@ -501,7 +541,7 @@ func proximity(q *weighed, matches []conceptMatch) (bigram, run, window float64)
 		bigram = float64(near) / float64(pairs)
 	}
 	run = float64(best) / float64(len(seq))
-	window = smallestWindow(seq)
+	window = q.smallestWindow(seq)
 	return bigram, run, window
 }
 
@@ -549,17 +589,25 @@ func follows(a, b []int) bool {
 // smallestWindow is the number of matched concepts over the length of the
 // smallest span of words holding a position of each (0 for fewer than two).
 func smallestWindow(seq [][]int) float64 {
-	type at struct{ pos, concept int }
-	var all []at
+	var sc scratch
+	return sc.smallestWindow(seq)
+}
+
+// windowAt is a position of a concept in a passage.
+type windowAt struct{ pos, concept int }
+
+func (sc *scratch) smallestWindow(seq [][]int) float64 {
+	all := sc.win[:0]
 	m := 0
 	for ci, s := range seq {
 		if len(s) > 0 {
 			m++
 		}
 		for _, p := range s {
-			all = append(all, at{p, ci})
+			all = append(all, windowAt{p, ci})
 		}
 	}
+	sc.win = all
 	if m < 2 {
 		return 0
 	}
@@ -569,7 +617,7 @@ func smallestWindow(seq [][]int) float64 {
 			all[j], all[j-1] = all[j-1], all[j]
 		}
 	}
-	count := make([]int, len(seq))
+	count := sc.ints(&sc.count, len(seq))
 	have, best, lo := 0, math.MaxInt, 0
 	for hi := range all {
 		if count[all[hi].concept] == 0 {
@@ -588,6 +636,28 @@ func smallestWindow(seq [][]int) float64 {
 	return float64(m) / float64(best)
 }
 
+// ints returns *buf resized to n zeros.
+func (sc *scratch) ints(buf *[]int, n int) []int {
+	if cap(*buf) < n {
+		*buf = make([]int, n)
+	}
+	b := (*buf)[:n]
+	clear(b)
+	*buf = b
+	return b
+}
+
+// floats returns *buf resized to n zeros.
+func (sc *scratch) floats(buf *[]float64, n int) []float64 {
+	if cap(*buf) < n {
+		*buf = make([]float64, n)
+	}
+	b := (*buf)[:n]
+	clear(b)
+	*buf = b
+	return b
+}
+
 // sentenceCoverage is the coverage of the question by the passage's best
 // sentence: of its topic weight, and of the weight of all its words; and
 // which sentence that is (-1 for none).
@@ -595,11 +665,12 @@ func sentenceCoverage(q *weighed, matches []conceptMatch, an *analyzed) (topic, 
 	if len(an.sents) == 0 {
 		return 0, 0, -1
 	}
-	got := make([]float64, len(an.sents))
-	gotAll := make([]float64, len(an.sents))
-	seen := make([]int, len(an.sents))
+	got := q.floats(&q.got, len(an.sents))
+	gotAll := q.floats(&q.gotAll, len(an.sents))
+	seen := q.ints(&q.seen, len(an.sents))
 	for k, i := range q.concepts {
-		for _, ti := range matchedTokens(an, q.p.concepts[i], matches[i]) {
+		q.tokenIndexes = matchedTokens(q.tokenIndexes[:0], an, q.p.concepts[i], matches[i])
+		for _, ti := range q.tokenIndexes {
 			s := an.tokens[ti].sent
 			if seen[s] != k+1 {
 				seen[s] = k + 1
@@ -652,11 +723,10 @@ func sentenceHolds(an *analyzed, sent int, want answerType, question map[string]
 
 // matchedTokens lists the tokens where a concept's alternatives start in
 // the text.
-func matchedTokens(an *analyzed, c concept, m conceptMatch) []int32 {
+func matchedTokens(out []int32, an *analyzed, c concept, m conceptMatch) []int32 {
 	if m.kind == numMatchKinds {
-		return nil
+		return out
 	}
-	var out []int32
 	for _, a := range c.alts {
 		if a.kind.strong() && an.has(a.terms) {
 			out = append(out, an.at[a.terms[0]]...)

@@ -2,8 +2,11 @@ package index
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // plan is a question weighed against the corpus: its concepts, each with the
@@ -108,25 +111,51 @@ func (st *state) addWordNet(c *concept) {
 	if len(c.alts[0].terms) != 1 || strings.ContainsAny(c.word, " -") {
 		return
 	}
-	rel := wordNetRelated(strings.ToLower(c.word))
 	added := 0
+	for _, a := range wordNetAlternatives(strings.ToLower(c.word)) {
+		if added == maxWordNetAlts {
+			return
+		}
+		if !st.known(a.terms[0]) || hasAlt(c.alts, a.terms) {
+			continue
+		}
+		c.alts = append(c.alts, a)
+		added++
+	}
+}
+
+// wordNetAlternatives are a word's WordNet relations as alternatives of one
+// analysed term each, derived forms first, remembered for the most recent
+// words asked about.
+func wordNetAlternatives(w string) []alternative {
+	if v, ok := wordNetCache().Get(w); ok {
+		return v
+	}
+	rel := wordNetRelated(w)
+	var out []alternative
 	for _, list := range []struct {
 		words []string
 		kind  matchKind
 	}{{rel.derived, formMatch}, {rel.synonyms, synonymMatch}, {rel.antonyms, antonymMatch}} {
-		for _, w := range list.words {
-			if added == maxWordNetAlts {
-				return
+		for _, x := range list.words {
+			if ts := analyzeTerms(sharedAnalyzer(), x); len(ts) == 1 && !hasAlt(out, ts) {
+				out = append(out, alternative{terms: ts, kind: list.kind, rule: "WordNet"})
 			}
-			ts := analyzeTerms(sharedAnalyzer(), w)
-			if len(ts) != 1 || !st.known(ts[0]) || hasAlt(c.alts, ts) {
-				continue
-			}
-			c.alts = append(c.alts, alternative{terms: ts, kind: list.kind, rule: "WordNet"})
-			added++
 		}
 	}
+	wordNetCache().Add(w, out)
+	return out
 }
+
+// wordNetCache holds wordNetAlternatives' results: they depend on the word
+// alone, so one cache serves every index.
+var wordNetCache = sync.OnceValue(func() *lru.Cache[string, []alternative] {
+	c, _ := lru.New[string, []alternative](maxWordNetCache)
+	return c
+})
+
+// maxWordNetCache bounds wordNetCache, in words.
+const maxWordNetCache = 20000
 
 func hasAlt(alts []alternative, terms []string) bool {
 	key := strings.Join(terms, " ")

@@ -69,8 +69,19 @@ func cleanQuestion(q string) (string, bool) {
 	}, q)
 	q = strings.Join(strings.Fields(q), " ")
 	truncated := false
-	if utf8.RuneCountInString(q) > MaxQuestionRunes {
-		q = string([]rune(q)[:MaxQuestionRunes])
+	if r := []rune(q); len(r) > MaxQuestionRunes {
+		// Cut at the last space: a word cut in two ("Kor" of "Korea") is not
+		// the question's.
+		cut := MaxQuestionRunes
+		if !unicode.IsSpace(r[cut]) {
+			for i := cut - 1; i > 0; i-- {
+				if unicode.IsSpace(r[i]) {
+					cut = i
+					break
+				}
+			}
+		}
+		q = strings.TrimSpace(string(r[:cut]))
 		truncated = true
 	}
 	if q == strings.ToUpper(q) {

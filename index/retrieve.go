@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -61,6 +62,9 @@ func (st *state) query(p plan) (own, other query.Query) {
 				continue // whatever it finds, an earlier alternative finds too
 			}
 			for _, f := range retrieveFields {
+				if f != fieldText && (a.kind == synonymMatch || a.kind == antonymMatch) {
+					continue // WordNet's looser relations are looked for in the text alone
+				}
 				if !st.inFieldAll(f, a.terms) {
 					continue // a clause that cannot match only costs time
 				}
@@ -127,16 +131,57 @@ func (c candidate) textCoverage() float64 {
 	return c.f[fCovExact] + c.f[fCovVocab] + c.f[fCovForm] + c.f[fCovEveryday] + c.f[fCovSynonym] + c.f[fCovSpelling]
 }
 
+// sortCandidates sorts candidates best first, ties by passage id. A
+// candidate is large (its features), so an order of indexes is sorted and
+// the candidates moved into it in place.
 func sortCandidates(cands []candidate) {
-	slices.SortStableFunc(cands, func(a, b candidate) int {
-		switch {
-		case a.score > b.score:
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch x, y := cands[a].score, cands[b].score; {
+		case x > y:
 			return -1
-		case a.score < b.score:
+		case x < y:
 			return 1
 		}
-		return strings.Compare(a.id, b.id)
+		return strings.Compare(cands[a].id, cands[b].id)
 	})
+	// Position i takes the candidate at order[i]: follow each cycle of the
+	// permutation, holding one candidate aside.
+	for i := range order {
+		if order[i] < 0 {
+			continue
+		}
+		held := cands[i]
+		j := i
+		for order[j] != i {
+			next := order[j]
+			cands[j] = cands[next]
+			order[j] = -1
+			j = next
+		}
+		cands[j] = held
+		order[j] = -1
+	}
+}
+
+// candidatePool recycles the slices candidates are gathered in: a question
+// ranks some seventy, each with its features.
+var candidatePool = sync.Pool{New: func() any {
+	s := make([]candidate, 0, Candidates+otherCandidates+2*leadCandidates)
+	return &s
+}}
+
+func getCandidates() []candidate { return (*candidatePool.Get().(*[]candidate))[:0] }
+
+// putCandidates returns a slice from candidates when nothing refers to its
+// candidates any more.
+func putCandidates(c []candidate) {
+	clear(c)
+	c = c[:0]
+	candidatePool.Put(&c)
 }
 
 // candidates retrieves the first Candidates passages for the question's own
@@ -151,7 +196,7 @@ func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) 
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := make([]candidate, 0, len(res.Hits)+otherCandidates+4)
+	out := getCandidates()
 	at := make(map[string]int, len(res.Hits)+otherCandidates)
 	for _, h := range res.Hits {
 		if c, ok := st.candidateOf(h); ok {

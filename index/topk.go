@@ -1,13 +1,16 @@
 package index
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"encoding/binary"
 	"errors"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -29,15 +32,16 @@ import (
 // disjunction builds and normalizes it, reads its postings once into a
 // score and a count per passage, added in the order bleve adds them; then
 // the sums are weighted by the share of clauses matched (bleve's coord) and
-// the k best kept, ties in index order.
+// the k best kept, ties by passage id.
 
 // minWarmHits is the fewest hits of a search whose passages are read
 // into the cache on two cores before it returns (see state.warm).
 const minWarmHits = 8
 
-// topKClauses is the fewest clauses topK searches; a single clause bleve
-// searches as fast.
-const topKClauses = 2
+// topKClauses is the fewest clauses topK searches. A single clause too: bleve
+// would search it as fast, but break ties of equal scores by its internal
+// order, which differs from one build of the same corpus to the next.
+const topKClauses = 1
 
 // searchTopK answers a plain top-k request on a disjunction with topK, and
 // reports false for any other request, which bleve then answers.
@@ -200,7 +204,7 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 				continue
 			}
 			coord := float64(c) / total
-			h := hit{doc: acc.base + i, score: acc.sum[i] * coord}
+			h := hit{doc: acc.base + i, score: settled(acc.sum[i] * coord)}
 			if len(best) == k && !h.better(best[0]) {
 				continue
 			}
@@ -210,9 +214,25 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 			}
 		}
 	}
+	// Passages that tie with the last one kept are told apart by their ids,
+	// not by the index's internal order (which the order of writes and merges
+	// decides): the same corpus gives the same candidates in any build.
+	if len(best) == k {
+		last := best[0].score
+		for _, acc := range accs {
+			for _, i := range acc.touched {
+				c := int(acc.count[i])
+				if c < minMatch {
+					continue
+				}
+				if score := settled(acc.sum[i] * float64(c) / total); score == last && !inHeap(best, acc.base+i) {
+					best = append(best, hit{doc: acc.base + i, score: score})
+				}
+			}
+		}
+	}
 	out := make([]*search.DocumentMatch, len(best))
-	for i := len(out) - 1; i >= 0; i-- {
-		h := heap.Pop(&best).(hit)
+	for i, h := range best {
 		id := bleveindex.NewIndexInternalID(nil, h.doc)
 		ext, err := r.ExternalID(id)
 		if err != nil {
@@ -220,7 +240,30 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 		}
 		out[i] = &search.DocumentMatch{ID: ext, IndexInternalID: id, Score: h.score}
 	}
+	slices.SortFunc(out, func(a, b *search.DocumentMatch) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
 	return out, true, nil
+}
+
+// settled rounds a score to float32's precision (seven digits): passages
+// whose scores differ only in their last bits, by the order a sum was made
+// in, tie, and ties are broken by passage id, the same in every build.
+func settled(score float64) float64 { return float64(float32(score)) }
+
+func inHeap(h hitHeap, doc uint64) bool {
+	for _, x := range h {
+		if x.doc == doc {
+			return true
+		}
+	}
+	return false
 }
 
 // parallelPostings is how many postings a query must read before topK
@@ -432,7 +475,8 @@ type hit struct {
 }
 
 // better reports whether h ranks before o: a higher score, or an equal
-// score earlier in index order (bleve's order of equal scores).
+// score earlier in index order (bleve's order of equal scores; topK breaks
+// the ties it keeps by passage id afterwards).
 func (h hit) better(o hit) bool {
 	if h.score != o.score {
 		return h.score > o.score

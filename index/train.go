@@ -421,13 +421,13 @@ func foldedMatch(folded string, alts [][]string) bool {
 }
 
 // collect asks every episode's questions and keeps their candidates'
-// features, two episodes at a time.
+// features, collectWorkers episodes at a time.
 func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOptions) ([]*example, error) {
 	results := make([][]*example, len(eps))
 	errs := make([]error, len(eps))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < 2; w++ {
+	for w := 0; w < collectWorkers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -450,6 +450,9 @@ func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOpti
 	}
 	return out, nil
 }
+
+// collectWorkers is how many episodes collect works on at once.
+var collectWorkers = 2
 
 func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptions) ([]*example, error) {
 	ix, err := Build(ctx, &corpus.Corpus{Docs: ep.docs, Rules: ep.rules}, Options{Now: opts.Now})

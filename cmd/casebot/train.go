@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/casebot/casebot/corpus"
 	"github.com/casebot/casebot/index"
 )
 
@@ -85,7 +86,11 @@ func train(c *cli, args []string, tf trainFlags) error {
 			return usagef("%s: each set needs a name, a corpus and question files", specPath)
 		}
 		corpusDir := relativeTo(dir, s.Corpus)
-		corp, err := loadCorpus(c.ctx, corpusDir)
+		if fi, err := os.Stat(corpusDir); err != nil || !fi.IsDir() {
+			return usagef("%s: set %s: corpus directory %s not found", specPath, s.Name, corpusDir)
+		}
+		// Training reads every document of its sets (they are small).
+		corp, err := corpus.Load(c.ctx, os.DirFS(corpusDir), corpus.Options{})
 		if err != nil {
 			return err
 		}
