@@ -48,12 +48,17 @@
 //
 // # Answering
 //
-// Ask (answer.go) reads the question into concepts with their vocabulary
-// alternatives, years and answer type (query.go, lexicon.go), retrieves
-// candidates with one bleve disjunction of term queries (never the
-// query-string syntax), ranks them (rank.go), and builds the quote and
-// highlights (quote.go); list.go makes list and numbered-series answers,
-// typo.go corrects misspelt words, eval.go scores question files.
+// Ask (answer.go) reads the question (question.go: its words, years, the
+// kind of answer asked for; no index needed), weighs it against the corpus
+// (plan.go: concepts with their alternatives from the vocabulary, WordNet
+// (wordnet.go) and spelling corrections (typo.go), each of its own kind of
+// match), retrieves candidates with two bleve disjunctions of term queries,
+// never the query-string syntax (retrieve.go, topk.go), describes each by
+// named features and scores it with the model (features.go, model.go: the
+// weights in model.json, fitted by Train in train.go), decides from the
+// answer features whether the best one answers the question, and builds the
+// quote and highlights (quote.go); list.go makes list and numbered-series
+// answers, eval.go scores question files.
 //
 // # Storage
 //
