@@ -102,6 +102,9 @@ type weighed struct {
 	w        []float64 // per concept: its weight when a topic, else 0
 	total    float64   // the topic concepts' weight
 	idfTotal float64   // the weight of all concepts the corpus has
+	// bm25Max is the most BM25 of the question's own terms a passage could
+	// score: each term's idf times k1+1.
+	bm25Max float64
 	// yearW is the weight of each of the question's spans of years (the idf
 	// of its first year), and whole the topic concepts' and the years'
 	// together: the weight a passage's coverage is a share of.
@@ -176,6 +179,9 @@ func (st *state) weighPlan(p plan) *weighed {
 				at.idf[k] = st.idf(st.docFreq(t))
 			}
 			q.alts[i] = append(q.alts[i], at)
+		}
+		for _, idf := range q.alts[i][0].idf {
+			q.bm25Max += idf * (bm25K1 + 1)
 		}
 		q.idfTotal += c.weight
 		switch {
@@ -389,8 +395,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	if nTopics > 0 {
 		f[fMatchedShare] = float64(matched) / float64(nTopics)
 	}
-	// A term's BM25 is at most its idf times k1+1.
-	f[fBM25Share] = ratio0(f[fBM25], q.idfTotal*(bm25K1+1))
+	f[fBM25Share] = ratio0(f[fBM25], q.bm25Max)
 	if q.frames > 0 {
 		f[fFrame] = float64(frames) / float64(q.frames)
 	}

@@ -76,6 +76,8 @@ func TestFeatures(t *testing.T) {
 		{"What does success depend on?", "success relies on", fCovSynonym, func(v float64) bool { return v > 0 }, "a synonym"},
 		{"What did stage four launch?", "launch of an integrated", fCovExact, func(v float64) bool { return v > 0.5 }, "the own words"},
 		{"What did stage four launch?", "launch of an integrated", fSentence, func(v float64) bool { return v > 0.5 }, "a sentence"},
+		// A name of several words counts each word's idf in the most a passage could score.
+		{"When did the National Information Society Agency open?", "opened on 30 january 1987", fBM25Share, func(v float64) bool { return v > 0 && v <= 1 }, "a share, at most 1"},
 	}
 	for _, tt := range tests {
 		p := st.plan(tt.q)

@@ -218,7 +218,8 @@ func (st *state) weigh(c *concept) {
 
 // match takes the longest vocabulary phrase at the start of toks, or else
 // the first word, and returns it as a concept with the number of words used.
-// A lone letter is not a concept ("e" of "e-mail").
+// A lone small letter is not a concept ("e" of "e-mail"); a capital one is a
+// name ("P" and "NP", "the class L").
 func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 	for n := min(lx.maxLen, len(toks)); n >= 1; n-- {
 		terms := make([]string, n)
@@ -237,7 +238,7 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 		return c, n
 	}
 	t := toks[0]
-	if utf8.RuneCountInString(t.term) == 1 && !unicode.IsDigit(rune(t.term[0])) {
+	if utf8.RuneCountInString(t.term) == 1 && !unicode.IsDigit(rune(t.term[0])) && !capitalLetter(t) {
 		if t.joined == "" || len(toks) < 2 {
 			return nil, 1
 		}
@@ -287,4 +288,12 @@ func (p plan) termKinds() map[string]matchKind {
 		}
 	}
 	return out
+}
+
+// capitalLetter reports whether a question word is one capital letter that
+// names something ("is P equal to NP?"): not the first word, and not joined
+// to the next by a hyphen ("X-ray" is read as one word).
+func capitalLetter(t qtoken) bool {
+	r, _ := utf8.DecodeRuneInString(t.word)
+	return t.name && t.joined == "" && utf8.RuneCountInString(t.word) == 1 && unicode.IsUpper(r)
 }

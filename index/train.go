@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"path"
 	"slices"
@@ -64,6 +65,7 @@ type example struct {
 	qf        answerFeatures
 	q         string   // the question
 	ids       []string // the candidates' passage ids
+	docs      int      // the number of documents in the corpus asked
 }
 
 type scope uint8
@@ -470,7 +472,7 @@ func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptio
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		e := &example{set: ep.set, fold: a.fold, weight: weight, scope: a.scope, firstPos: -1, q: a.q.Q}
+		e := &example{set: ep.set, fold: a.fold, weight: weight, scope: a.scope, firstPos: -1, q: a.q.Q, docs: len(ep.docs)}
 		if ep.fold >= 0 {
 			e.fold = ep.fold
 		}
@@ -1000,6 +1002,46 @@ func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []flo
 			line += fmt.Sprintf(", %.3f of %d near-misses", ratio0(float64(nmDeclined), float64(nm)), nm)
 		}
 		out = append(out, line)
+		if s.Articles {
+			out = append(out, bySizeLines(si, exs, scores, prob, t)...)
+		}
+	}
+	return out
+}
+
+// bySizeLines break an article set's answering down by the number of
+// articles in the corpus asked: a larger corpus offers an out-of-scope
+// question more passages that look like answers.
+func bySizeLines(si int, exs []*example, scores [][]float64, prob []float64, t float64) []string {
+	type tally struct{ n, right, oos, declined int }
+	bySize := map[int]*tally{}
+	for i, e := range exs {
+		if e.set != si || e.scope == nearMiss {
+			continue
+		}
+		c := bySize[e.docs]
+		if c == nil {
+			c = &tally{}
+			bySize[e.docs] = c
+		}
+		answered := prob[i] >= t && e.n() > 0
+		if e.scope == inScope {
+			c.n++
+			if b := best(scores[i]); answered && b >= 0 && e.label[b] {
+				c.right++
+			}
+		} else {
+			c.oos++
+			if !answered {
+				c.declined++
+			}
+		}
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(bySize)) {
+		c := bySize[k]
+		out = append(out, fmt.Sprintf("    %d articles: top-1 %.3f (%d/%d), declined %.3f of %d out of scope", k,
+			ratio0(float64(c.right), float64(c.n)), c.right, c.n, ratio0(float64(c.declined), float64(c.oos)), c.oos))
 	}
 	return out
 }
