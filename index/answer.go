@@ -192,8 +192,9 @@ func (st *state) askPlain(ctx context.Context, ans Answer, opts AskOptions) (Ans
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
+	// topK answers it (index.go), ties broken by passage id: the same
+	// answer from every build of the same corpus.
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), opts.K, 0, false)
-	req.IncludeLocations = true
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return ans, fmt.Errorf("search: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -332,7 +333,11 @@ func (pi passageIndex) Search(req *bleve.SearchRequest) (*bleve.SearchResult, er
 }
 
 // bm25Stats are the collection statistics BM25 scores with: n passages, and
-// the field cardinalities bleve itself would use.
+// the field cardinalities bleve itself would use, except for the searched
+// fields, whose cardinality (bleve's: the number of terms in the field's
+// dictionary) is counted over the whole index. bleve adds up each segment's
+// count, so that the same corpus written in other batches would score
+// otherwise, and the same question get another answer.
 func bm25Stats(adv bleveindex.Index, n int) *search.BM25Stats {
 	r, err := adv.Reader()
 	if err != nil {
@@ -350,12 +355,35 @@ func bm25Stats(adv bleveindex.Index, n int) *search.BM25Stats {
 			continue
 		}
 		c, err := br.FieldCardinality(f)
+		if slices.Contains(retrieveFields[:], f) {
+			c, err = distinctTerms(r, f)
+		}
 		if err != nil {
 			return nil
 		}
 		stats.FieldCardinality[f] = c
 	}
 	return stats
+}
+
+// distinctTerms counts the terms of a field in the whole index.
+func distinctTerms(r bleveindex.IndexReader, field string) (int, error) {
+	fd, err := r.FieldDict(field)
+	if err != nil {
+		return 0, err
+	}
+	defer fd.Close()
+	n := 0
+	for {
+		e, err := fd.Next()
+		if err != nil {
+			return 0, err
+		}
+		if e == nil {
+			return n, nil
+		}
+		n++
+	}
 }
 
 // Close releases the index (and the store's lock).

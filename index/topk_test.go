@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/casebot/casebot/corpus"
 )
 
 // TestTopKMatchesBleve compares the pruned top-k search (topk.go) with
@@ -165,6 +166,49 @@ func sameHits(t *testing.T, what string, got, want search.DocumentMatchCollectio
 				t.Errorf("%s: hit %d is %s %v, bleve's %s %v", what, i, got[i].ID, got[i].Score, want[i].ID, want[i].Score)
 				return
 			}
+		}
+	}
+}
+
+// BM25 alone (--plain) gives the same answers from every build of a corpus:
+// equal scores are ordered by passage id, not by bleve's internal order,
+// which depends on how the passages were written into segments.
+func TestPlainSameFromEveryBuild(t *testing.T) {
+	ctx := context.Background()
+	c, err := corpus.Load(ctx, corpus.Default(), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := embedded(t)
+	b, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), c, Options{BatchSize: 7, Now: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	questions := append([]string(nil), benchQuestions...)
+	raw, err := os.ReadFile("../testdata/questions-notes.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(raw), "\n") {
+		if i := strings.Index(l, `"q": "`); i >= 0 {
+			questions = append(questions, strings.SplitN(l[i+6:], `"`, 2)[0])
+		}
+	}
+	for _, q := range questions {
+		x, errA := a.Ask(ctx, q, AskOptions{Plain: true, K: 5})
+		y, errB := b.Ask(ctx, q, AskOptions{Plain: true, K: 5})
+		if errA != nil || errB != nil {
+			t.Fatalf("%q: %v, %v", q, errA, errB)
+		}
+		var ids [2][]string
+		for i, ans := range []Answer{x, y} {
+			for _, c := range ans.Citations {
+				ids[i] = append(ids[i], c.ID)
+			}
+		}
+		if strings.Join(ids[0], " ") != strings.Join(ids[1], " ") {
+			t.Errorf("%q: %v from one build, %v from another", q, ids[0], ids[1])
 		}
 	}
 }
