@@ -211,7 +211,7 @@ func load(bi bleve.Index) (*state, error) {
 	st.vocabRules = rules
 	st.rules = append(append([]corpus.Rule(nil), rules...), acronyms...)
 	st.lex = compileLexicon(st.rules)
-	stats := bm25Stats(adv, st.n)
+	stats := bm25Stats(bi, adv, st.n, st.info.DictTerms)
 	st.bi = passageIndex{baseIndex: bi, stats: stats, vecs: newVectorCache(stats), warm: st.warm}
 	return st, nil
 }
@@ -335,10 +335,12 @@ func (pi passageIndex) Search(req *bleve.SearchRequest) (*bleve.SearchResult, er
 // bm25Stats are the collection statistics BM25 scores with: n passages, and
 // the field cardinalities bleve itself would use, except for the searched
 // fields, whose cardinality (bleve's: the number of terms in the field's
-// dictionary) is counted over the whole index. bleve adds up each segment's
-// count, so that the same corpus written in other batches would score
-// otherwise, and the same question get another answer.
-func bm25Stats(adv bleveindex.Index, n int) *search.BM25Stats {
+// dictionary) is that of the whole index: the text field's dictTerms,
+// counted when the index was written (Info.DictTerms), the others counted
+// here. bleve adds up each segment's count, so that the same corpus written
+// in other batches would score otherwise, and the same question get another
+// answer.
+func bm25Stats(bi bleve.Index, adv bleveindex.Index, n, dictTerms int) *search.BM25Stats {
 	r, err := adv.Reader()
 	if err != nil {
 		return nil
@@ -355,8 +357,11 @@ func bm25Stats(adv bleveindex.Index, n int) *search.BM25Stats {
 			continue
 		}
 		c, err := br.FieldCardinality(f)
-		if slices.Contains(retrieveFields[:], f) {
-			c, err = distinctTerms(r, f)
+		switch {
+		case f == fieldText && dictTerms > 0:
+			c = dictTerms
+		case slices.Contains(retrieveFields[:], f):
+			c, err = dictSize(bi, f)
 		}
 		if err != nil {
 			return nil
@@ -364,26 +369,6 @@ func bm25Stats(adv bleveindex.Index, n int) *search.BM25Stats {
 		stats.FieldCardinality[f] = c
 	}
 	return stats
-}
-
-// distinctTerms counts the terms of a field in the whole index.
-func distinctTerms(r bleveindex.IndexReader, field string) (int, error) {
-	fd, err := r.FieldDict(field)
-	if err != nil {
-		return 0, err
-	}
-	defer fd.Close()
-	n := 0
-	for {
-		e, err := fd.Next()
-		if err != nil {
-			return 0, err
-		}
-		if e == nil {
-			return n, nil
-		}
-		n++
-	}
 }
 
 // Close releases the index (and the store's lock).
