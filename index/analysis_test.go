@@ -136,3 +136,14 @@ func TestAcronymRules(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+func TestIsOrdinal(t *testing.T) {
+	for w, want := range map[string]bool{
+		"fifth": true, "5th": true, "first": true, "1st": true, "22nd": true, "twentieth": true,
+		"five": false, "5": false, "one": false, "th": false, "north": false, "stage": false,
+	} {
+		if got := isOrdinal(w); got != want {
+			t.Errorf("isOrdinal(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,8 @@ const (
 	fNames                 // share of the question's names (capitalised words) in the text
 	fYears                 // how much of the question's years a closed span of the passage covers
 	fYearsOpen             // ... an open span ("2018 onward")
+	fOrdinal               // share of the question's ordinals ("the fifth phase") the passage has as ordinals or labels ("5th", "Stage 5")
+	fCountOnly             // ... that it has only as counts ("five stages")
 	fYearsPrecise          // how much of one of the passage\'s spans the question\'s years cover ("2018 onward" for "since 2018", not "since 1997")
 	fTypeTime              // "when" and the passage states a time
 	fTypeNumber            // "how many" and the passage states a quantity
@@ -79,7 +82,7 @@ const (
 var featureNames = [numFeatures]string{
 	"bm25", "bm25_other", "bm25_short", "bm25_share", "retrieval", "retrieval_other", "cov_exact", "cov_vocab", "cov_form", "cov_everyday", "cov_synonym",
 	"cov_spelling", "cov_antonym", "cov_heading", "cov_title", "cov_all", "rarest", "missing", "matched_share",
-	"bigram", "phrase", "run", "window", "sentence", "sentence_all", "frame", "names", "years", "years_open", "years_precise", "type_time",
+	"bigram", "phrase", "run", "window", "sentence", "sentence_all", "frame", "names", "years", "years_open", "ordinal", "count_only", "years_precise", "type_time",
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
 	"doc_coverage", "doc_bm25", "doc_share", "cov_local",
@@ -114,6 +117,7 @@ type weighed struct {
 	names    int // topic concepts that are names
 	frames   int // frame concepts
 	terms    map[string]bool
+	ordinals []string   // the terms of the question's ordinal words ("5" of "fifth")
 	pairs    []wordPair // adjacent words of the question the corpus has
 	pairsIdf float64
 
@@ -197,6 +201,11 @@ func (st *state) weighPlan(p plan) *weighed {
 			if c.name {
 				q.names++
 			}
+		}
+	}
+	for _, t := range p.tokens {
+		if isOrdinal(strings.ToLower(t.word)) && !slices.Contains(q.ordinals, t.term) {
+			q.ordinals = append(q.ordinals, t.term)
 		}
 	}
 	q.whole = q.total
@@ -416,6 +425,19 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 		f[fYears] += closed / float64(len(p.spans))
 		f[fYearsPrecise] += spanPrecision(s, m.Spans) / float64(len(p.spans))
 		f[fYearsOpen] += open / float64(len(p.spans))
+	}
+	if len(q.ordinals) > 0 {
+		ranked, counted := 0, 0
+		for _, term := range q.ordinals {
+			r, c := ordinalUse(an, c.sp.text, term)
+			if r {
+				ranked++
+			} else if c {
+				counted++
+			}
+		}
+		f[fOrdinal] = float64(ranked) / float64(len(q.ordinals))
+		f[fCountOnly] = float64(counted) / float64(len(q.ordinals))
 	}
 	switch p.want {
 	case timeAnswer:
@@ -693,6 +715,33 @@ func sentenceCoverage(q *weighed, matches []conceptMatch, an *analyzed) (topic, 
 		}
 	}
 	return ratio0(bt, q.total), ratio0(ba, q.idfTotal), best
+}
+
+// ordinalUse reports how a text uses a number term: as a rank, written as
+// an ordinal ("fifth", "5th") or as a label after a word ("Stage 5"); and
+// as a count ("five stages", "in 5 years").
+func ordinalUse(an *analyzed, text, term string) (ranked, counted bool) {
+	for _, ti := range an.at[term] {
+		t := an.tokens[ti]
+		if t.end > len(text) {
+			continue
+		}
+		if isOrdinal(strings.ToLower(text[t.start:t.end])) {
+			return true, false
+		}
+		if ti > 0 {
+			prev := an.tokens[ti-1]
+			if prev.pos == t.pos-1 && prev.sent == t.sent && !isNumberTerm(prev.term) {
+				return true, false
+			}
+		}
+		counted = true
+	}
+	return false, counted
+}
+
+func isNumberTerm(t string) bool {
+	return t != "" && t[0] >= '0' && t[0] <= '9'
 }
 
 // newName reports whether the text (or its sentence sent, when sent >= 0)

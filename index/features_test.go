@@ -76,6 +76,10 @@ func TestFeatures(t *testing.T) {
 		{"What does success depend on?", "success relies on", fCovSynonym, func(v float64) bool { return v > 0 }, "a synonym"},
 		{"What did stage four launch?", "launch of an integrated", fCovExact, func(v float64) bool { return v > 0.5 }, "the own words"},
 		{"What did stage four launch?", "launch of an integrated", fSentence, func(v float64) bool { return v > 0.5 }, "a sentence"},
+		// An ordinal ranks: "Stage 5" and "5th" are the fifth, "five stages" counts them.
+		{"the fifth phase", "stage 5 2013 to 2017 is the maturity stage", fOrdinal, func(v float64) bool { return v == 1 }, "an ordinal, as a label"},
+		{"the fifth phase", "there are five essential stages", fCountOnly, func(v float64) bool { return v == 1 }, "a count only"},
+		{"the fifth phase", "there are five essential stages", fOrdinal, func(v float64) bool { return v == 0 }, "no ordinal"},
 		// A name of several words counts each word's idf in the most a passage could score.
 		{"When did the National Information Society Agency open?", "opened on 30 january 1987", fBM25Share, func(v float64) bool { return v > 0 && v <= 1 }, "a share, at most 1"},
 	}
