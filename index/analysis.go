@@ -235,26 +235,20 @@ var numberWords = map[string]int{
 	"twentieth": 20,
 }
 
-// isOrdinal reports whether a lower-case word is an ordinal: "fifth", "5th".
+// isOrdinal reports whether a lower-case word is an ordinal: "fifth", "5th"
+// (the number words that rank all end as the written-out ordinals do).
 func isOrdinal(s string) bool {
-	if _, ok := numberWords[s]; ok {
-		return !cardinalWord[s]
+	if len(s) < 3 {
+		return false
 	}
-	if len(s) > 2 {
-		suffix := s[len(s)-2:]
-		if _, err := strconv.Atoi(s[:len(s)-2]); err == nil {
-			return suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th"
-		}
+	switch s[len(s)-2:] {
+	case "st", "nd", "rd", "th":
+	default:
+		return false
 	}
-	return false
-}
-
-// cardinalWord are the number words that count ("five"), not rank ("fifth").
-var cardinalWord = map[string]bool{
-	"one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true,
-	"eight": true, "nine": true, "ten": true, "eleven": true, "twelve": true, "thirteen": true,
-	"fourteen": true, "fifteen": true, "sixteen": true, "seventeen": true, "eighteen": true,
-	"nineteen": true, "twenty": true,
+	_, word := numberWords[s]
+	_, err := strconv.Atoi(s[:len(s)-2])
+	return word || err == nil
 }
 
 // numberWord turns "four", "fourth" and "4th" into "4".

@@ -429,10 +429,10 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	if len(q.ordinals) > 0 {
 		ranked, counted := 0, 0
 		for _, term := range q.ordinals {
-			r, c := ordinalUse(an, c.sp.text, term)
-			if r {
+			asRank, asCount := ordinalUse(an, c.sp.text, term)
+			if asRank {
 				ranked++
-			} else if c {
+			} else if asCount {
 				counted++
 			}
 		}
@@ -723,9 +723,6 @@ func sentenceCoverage(q *weighed, matches []conceptMatch, an *analyzed) (topic, 
 func ordinalUse(an *analyzed, text, term string) (ranked, counted bool) {
 	for _, ti := range an.at[term] {
 		t := an.tokens[ti]
-		if t.end > len(text) {
-			continue
-		}
 		if isOrdinal(strings.ToLower(text[t.start:t.end])) {
 			return true, false
 		}
@@ -740,6 +737,7 @@ func ordinalUse(an *analyzed, text, term string) (ranked, counted bool) {
 	return false, counted
 }
 
+// isNumberTerm reports whether an analysed term is a number ("5", "2018").
 func isNumberTerm(t string) bool {
 	return t != "" && t[0] >= '0' && t[0] <= '9'
 }
@@ -765,7 +763,7 @@ func sentenceHolds(an *analyzed, sent int, want answerType, question map[string]
 		return newName(an, question, sent)
 	case timeAnswer, numberAnswer, durationAnswer:
 		for _, t := range an.tokens {
-			if t.sent == sent && t.term != "" && t.term[0] >= '0' && t.term[0] <= '9' && !question[t.term] {
+			if t.sent == sent && isNumberTerm(t.term) && !question[t.term] {
 				if want == timeAnswer == isYearToken(t.term) {
 					return true
 				}

@@ -972,78 +972,61 @@ func chooseThreshold(sets []TrainSet, exs []*example, prob []float64, minDecline
 func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []float64, t, minDecline float64) []string {
 	out := []string{fmt.Sprintf("answering, held out, at threshold %.3f (chosen to decline at least %.2f of each set's out-of-scope questions):", t, minDecline)}
 	for si, s := range sets {
-		var n, right, oos, declined, nm, nmDeclined int
+		var all answerTally
+		bySize := map[int]*answerTally{} // for an article set: by the number of articles asked
 		for i, e := range exs {
 			if e.set != si {
 				continue
 			}
-			answered := prob[i] >= t && e.n() > 0
-			switch e.scope {
-			case inScope:
-				n++
-				if b := best(scores[i]); answered && b >= 0 && e.label[b] {
-					right++
+			all.add(e, scores[i], prob[i], t)
+			if s.Articles {
+				if bySize[e.docs] == nil {
+					bySize[e.docs] = &answerTally{}
 				}
-			case outOfScope:
-				oos++
-				if !answered {
-					declined++
-				}
-			case nearMiss:
-				nm++
-				if !answered {
-					nmDeclined++
-				}
+				bySize[e.docs].add(e, scores[i], prob[i], t)
 			}
 		}
-		line := fmt.Sprintf("  %s: top-1 %.3f (%d/%d), declined %.3f of %d out of scope", s.Name,
-			ratio0(float64(right), float64(n)), right, n, ratio0(float64(declined), float64(oos)), oos)
-		if nm > 0 {
-			line += fmt.Sprintf(", %.3f of %d near-misses", ratio0(float64(nmDeclined), float64(nm)), nm)
+		line := fmt.Sprintf("  %s: %s", s.Name, all.summary())
+		if all.nm > 0 {
+			line += fmt.Sprintf(", %.3f of %d near-misses", ratio0(float64(all.nmDeclined), float64(all.nm)), all.nm)
 		}
 		out = append(out, line)
-		if s.Articles {
-			out = append(out, bySizeLines(si, exs, scores, prob, t)...)
+		// A larger corpus offers an out-of-scope question more passages
+		// that look like answers.
+		for _, k := range slices.Sorted(maps.Keys(bySize)) {
+			out = append(out, fmt.Sprintf("    %d articles: %s", k, bySize[k].summary()))
 		}
 	}
 	return out
 }
 
-// bySizeLines break an article set's answering down by the number of
-// articles in the corpus asked: a larger corpus offers an out-of-scope
-// question more passages that look like answers.
-func bySizeLines(si int, exs []*example, scores [][]float64, prob []float64, t float64) []string {
-	type tally struct{ n, right, oos, declined int }
-	bySize := map[int]*tally{}
-	for i, e := range exs {
-		if e.set != si || e.scope == nearMiss {
-			continue
+// answerTally counts what answering at a threshold gives.
+type answerTally struct{ n, right, oos, declined, nm, nmDeclined int }
+
+func (c *answerTally) add(e *example, scores []float64, prob, t float64) {
+	answered := prob >= t && e.n() > 0
+	switch e.scope {
+	case inScope:
+		c.n++
+		if b := best(scores); answered && b >= 0 && e.label[b] {
+			c.right++
 		}
-		c := bySize[e.docs]
-		if c == nil {
-			c = &tally{}
-			bySize[e.docs] = c
+	case outOfScope:
+		c.oos++
+		if !answered {
+			c.declined++
 		}
-		answered := prob[i] >= t && e.n() > 0
-		if e.scope == inScope {
-			c.n++
-			if b := best(scores[i]); answered && b >= 0 && e.label[b] {
-				c.right++
-			}
-		} else {
-			c.oos++
-			if !answered {
-				c.declined++
-			}
+	case nearMiss:
+		c.nm++
+		if !answered {
+			c.nmDeclined++
 		}
 	}
-	var out []string
-	for _, k := range slices.Sorted(maps.Keys(bySize)) {
-		c := bySize[k]
-		out = append(out, fmt.Sprintf("    %d articles: top-1 %.3f (%d/%d), declined %.3f of %d out of scope", k,
-			ratio0(float64(c.right), float64(c.n)), c.right, c.n, ratio0(float64(c.declined), float64(c.oos)), c.oos))
-	}
-	return out
+}
+
+func (c *answerTally) summary() string {
+	return fmt.Sprintf("top-1 %.3f (%d/%d), declined %.3f of %d out of scope",
+		ratio0(float64(c.right), float64(c.n)), c.right, c.n, ratio0(float64(c.declined), float64(c.oos)), c.oos)
 }
 
 // linearModel writes a fitted model with its feature names, numbers rounded
