@@ -30,6 +30,13 @@ func TestYears(t *testing.T) {
 		{"1995-05 is not a span", []Span{{From: 1995, To: 1995}}},
 		{"during 1996-2002?", []Span{{From: 1996, To: 2002}}},
 		{"2050 onward", []Span{{From: 2050, To: 2050}}},
+		{"their invasion at Bannow Bay in 1169.", []Span{{From: 1169, To: 1169}}},
+		{"ruled from 1568 until 1648", []Span{{From: 1568, To: 1648}}},
+		{"in the 10th and 11th centuries", []Span{{From: 901, To: 1100}}},
+		{"a 12th-century church, rebuilt in the 1480s", []Span{{From: 1101, To: 1200}, {From: 1480, To: 1489}}},
+		{"the 21st century", []Span{{From: 2001, To: 2100}}},
+		{"in 5th place, a century later", nil},
+		{"500 to 999 soldiers", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Span is a range of years, both ends included. An open span ("2018
@@ -30,8 +31,8 @@ func (s Span) Overlap(o Span) int {
 func (s Span) Len() int { return s.To - s.From + 1 }
 
 const (
-	year   = `(1[89]\d\d|20\d\d)`
-	decade = `(1[89]\d0|20\d0)[’']?s`
+	year   = `(1\d\d\d|20\d\d)`
+	decade = `(1\d\d0|20\d0)[’']?s`
 	point  = `(?:` + decade + `|` + year + `)`
 )
 
@@ -41,11 +42,14 @@ var (
 	// "2018 onward", "( 2018- onward)", "since 2018", "from 2018 on", "after 2018"
 	openRe  = regexp.MustCompile(`(?i)(?:\b` + year + `\s*[-–—]?\s*(?:onwards?|on\b|and beyond|to date|to the present|present|now)|\b(?:since|after)\s+(?:the\s+)?` + point + `)`)
 	pointRe = regexp.MustCompile(`(?i)\b` + point + `\b`)
+	// "the 11th century", "the 10th and 11th centuries", "12th-century"
+	centuryRe = regexp.MustCompile(`(?i)\b(1\d|2[01]|[1-9])(?:st|nd|rd|th)(?:\s*(?:-|–|—|to|and|or)\s*(1\d|2[01]|[1-9])(?:st|nd|rd|th))?[\s-]+centur(?:y|ies)\b`)
 )
 
-// Years finds the years, decades and spans of years a text names, in order of
-// appearance. A decade ("the 1980s") spans its ten years; an open span ("2018
-// onward", "since 2018") runs to the year now. Numbers outside 1800-2099 are
+// Years finds the years, decades, centuries and spans of years a text names,
+// in order of appearance. A decade ("the 1980s") spans its ten years, a
+// century ("the 11th century") its hundred (1001 to 1100); an open span
+// ("2018 onward", "since 2018") runs to the year now. Numbers outside 1000-2099 are
 // not years.
 func Years(text string, now int) []Span {
 	if !mayHoldYear(text) {
@@ -105,6 +109,19 @@ func Years(text string, now int) []Span {
 			spans = append(spans, found{m[0], Span{from.From, now, true}})
 		}
 	}
+	for _, m := range centuryRe.FindAllStringSubmatchIndex(text, -1) {
+		from, _ := strconv.Atoi(text[m[2]:m[3]])
+		to := from
+		if m[4] >= 0 {
+			to, _ = strconv.Atoi(text[m[4]:m[5]])
+		}
+		if to < from {
+			continue
+		}
+		if mark(m[0], m[1]) {
+			spans = append(spans, found{m[0], Span{From: (from-1)*100 + 1, To: to * 100}})
+		}
+	}
 	for _, m := range pointRe.FindAllStringSubmatchIndex(text, -1) {
 		if mark(m[0], m[1]) {
 			spans = append(spans, found{m[0], pointSpan(text, m[2], m[3], m[4], m[5])})
@@ -121,11 +138,14 @@ func Years(text string, now int) []Span {
 	return out
 }
 
-// mayHoldYear is a quick test that a text has "18", "19" or "20" followed by
-// two digits somewhere, before the costlier patterns run.
+// mayHoldYear is a quick test that a text has "1" followed by three digits,
+// "20" by two, or "centur" somewhere, before the costlier patterns run.
 func mayHoldYear(text string) bool {
+	if strings.Contains(text, "entur") {
+		return true
+	}
 	for i := 0; i+3 < len(text); i++ {
-		if (text[i] == '1' && (text[i+1] == '8' || text[i+1] == '9') || text[i] == '2' && text[i+1] == '0') &&
+		if (text[i] == '1' && isDigit(text[i+1]) || text[i] == '2' && text[i+1] == '0') &&
 			isDigit(text[i+2]) && isDigit(text[i+3]) {
 			return true
 		}

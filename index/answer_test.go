@@ -157,8 +157,18 @@ func TestQuoteAndHighlights(t *testing.T) {
 			t.Fatalf("bad highlight %v in %d runes", h, len(runes))
 		}
 		word := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(string(runes[h[0]:h[1]])), "'s"), "’s")
-		if !strings.Contains("stage intelligent digital e-government 2018", word) {
-			t.Errorf("highlight %q is not a question word", word)
+		// A question word, or another form of one ("governance" of
+		// "government", "intelligence" of "intelligent").
+		form := false
+		for _, w := range strings.Fields("stage intelligent digital e-government e government 2018") {
+			n := 0
+			for n < min(len(w), len(word)) && w[n] == word[n] {
+				n++
+			}
+			form = form || strings.Contains(w, word) || n >= 6
+		}
+		if !form {
+			t.Errorf("highlight %q is neither a question word nor a form of one", word)
 		}
 	}
 	if !strings.Contains(a.Marked(), "**") || !strings.Contains(c.Marked(), "**") {

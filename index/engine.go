@@ -31,8 +31,9 @@ const layoutVersion = 2
 // analysisVersion numbers the way documents become passages and terms: the
 // splitting (corpus.Split), the analyzer (analysis.go), the fields and what
 // they hold (mapping.go, passageDoc). Bump it with a change that makes the
-// same corpus index differently.
-const analysisVersion = 1
+// same corpus index differently. Version 2 reads years from 1000 on and
+// centuries as spans (corpus.Years), which the years field holds.
+const analysisVersion = 2
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -104,5 +106,60 @@ func TestFeatures(t *testing.T) {
 		if !found {
 			t.Errorf("%q: no candidate holds %q", tt.q, tt.passage)
 		}
+	}
+}
+
+// Years before 1800 and centuries are years too: "in 1169" fits the passage
+// naming 1169, not the one naming 1185, and a century states a time.
+func TestHistoricYears(t *testing.T) {
+	dir := t.TempDir()
+	doc := "# Normans\n\n" +
+		"A large Norman army invaded Dyrrachium in 1185, owing to the betrayal of high Byzantine officials.\n\n" +
+		"The Normans had a profound effect on Irish culture after their invasion at Bannow Bay in 1169.\n\n" +
+		"The Normans settled in Normandy in the 10th and 11th centuries, and took their name from it.\n"
+	if err := os.WriteFile(filepath.Join(dir, "normans.md"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(t.Context(), loadDir(t, dir), Options{Version: 1, Now: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	st := ix.st
+	value := func(q, passage string, feature int) float64 {
+		t.Helper()
+		p := st.plan(q)
+		cands, err := st.candidates(t.Context(), p, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.measure(p, cands)
+		for _, c := range cands {
+			if strings.Contains(c.text, passage) {
+				return c.f[feature]
+			}
+		}
+		t.Fatalf("%q: no candidate holds %q", q, passage)
+		return 0
+	}
+	q := "What country did the Normans invade in 1169?"
+	if v := value(q, "Bannow Bay in 1169", fYears); v != 1 {
+		t.Errorf("years of the passage naming 1169 = %v, want 1", v)
+	}
+	if v := value(q, "Dyrrachium in 1185", fYears); v != 0 {
+		t.Errorf("years of the passage naming 1185 = %v, want 0", v)
+	}
+	if v := value("When did the Normans settle in Normandy?", "11th centuries", fTypeTime); v != 1 {
+		t.Errorf("type_time of a passage naming centuries = %v, want 1", v)
+	}
+	a, err := ix.Ask(t.Context(), q, AskOptions{K: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Answered or not (a three-passage corpus is little to go on), the best
+	// passage is the one naming 1169.
+	best := append(a.Citations, a.Suggestions...)
+	if len(best) == 0 || !strings.Contains(best[0].Text, "1169") {
+		t.Errorf("best passage %+v, want the one naming 1169", best)
 	}
 }

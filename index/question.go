@@ -100,7 +100,7 @@ func isYearToken(w string) bool {
 			return false
 		}
 	}
-	return w >= "1800" && w <= "2099"
+	return w >= "1000" && w <= "2099"
 }
 
 // questionTokens analyzes a question into its words in order.
