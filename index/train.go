@@ -44,6 +44,9 @@ type TrainOptions struct {
 	// Lambdas are the strengths of L2 regularisation to choose from by
 	// cross-validation (default 0.0003, 0.001, 0.003).
 	Lambdas []float64
+	// AnswerLambdas are the answer model's L2 strengths to choose from by
+	// cross-validation (default 0.0003, 0.001, 0.003, 0.01).
+	AnswerLambdas []float64
 	// MinDecline is the share of each set's out-of-scope questions that the
 	// threshold must decline, in cross-validation (default 0.95).
 	MinDecline float64
@@ -124,6 +127,9 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 	if len(opts.Lambdas) == 0 {
 		opts.Lambdas = []float64{0.0003, 0.001, 0.003}
 	}
+	if len(opts.AnswerLambdas) == 0 {
+		opts.AnswerLambdas = []float64{0.0003, 0.001, 0.003, 0.01}
+	}
 	if opts.MinDecline <= 0 {
 		opts.MinDecline = 0.95
 	}
@@ -188,13 +194,30 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 
 	// The answer model learns from the ranking's held-out results, the way
 	// it will meet questions: whether the best candidate is right.
+	// Its lambda is chosen like the ranking's, by what answering gives held
+	// out: the answerable questions answered right at the threshold that
+	// lambda's model needs, each set counting equally.
 	rows, labels, weights := answerRows(exs, bestOOF)
-	oofProb, err := crossAnswer(exs, rows, labels, weights, opts.Folds)
-	if err != nil {
-		return nil, err
+	var oofProb []float64
+	threshold, answerLambda, bestScore := 0.0, 0.0, -1.0
+	for _, lambda := range opts.AnswerLambdas {
+		prob, err := crossAnswer(exs, rows, labels, weights, opts.Folds, lambda)
+		if err != nil {
+			return nil, err
+		}
+		t := chooseThreshold(sets, exs, prob, opts.MinDecline)
+		rights := answeredRight(sets, exs, bestOOF, prob, t)
+		mean := 0.0
+		for _, r := range rights {
+			mean += r
+		}
+		mean /= float64(len(rights))
+		logf("answer lambda %g: threshold %.3f, held-out answered top-1 %s", lambda, t, formatShares(sets, rights))
+		if mean > bestScore {
+			oofProb, threshold, answerLambda, bestScore = prob, t, lambda, mean
+		}
 	}
-	threshold := chooseThreshold(sets, exs, oofProb, opts.MinDecline)
-	report = append(report, answerLines(sets, exs, bestOOF, oofProb, threshold, opts.MinDecline)...)
+	report = append(report, answerLines(sets, exs, bestOOF, oofProb, threshold, opts.MinDecline, answerLambda)...)
 	answer, err := fitLogistic(rows, labels, weights, nil, answerLambda)
 	if err != nil {
 		return nil, err
@@ -211,10 +234,6 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 	logf("done in %v", time.Since(start).Round(time.Second))
 	return m, nil
 }
-
-// answerLambda is the L2 strength of the answer model, whose few features
-// and many examples need little.
-const answerLambda = 0.001
 
 func countAsked(eps []episode) int {
 	n := 0
@@ -916,7 +935,7 @@ func fitLogistic(rows [][]float64, labels []bool, weights []float64, train []int
 
 // crossAnswer gives every example the answer probability of a model fitted
 // on the other folds.
-func crossAnswer(exs []*example, rows [][]float64, labels []bool, weights []float64, folds int) ([]float64, error) {
+func crossAnswer(exs []*example, rows [][]float64, labels []bool, weights []float64, folds int, lambda float64) ([]float64, error) {
 	out := make([]float64, len(exs))
 	for f := 0; f < folds; f++ {
 		var train []int
@@ -925,7 +944,7 @@ func crossAnswer(exs []*example, rows [][]float64, labels []bool, weights []floa
 				train = append(train, i)
 			}
 		}
-		m, err := fitLogistic(rows, labels, weights, train, answerLambda)
+		m, err := fitLogistic(rows, labels, weights, train, lambda)
 		if err != nil {
 			return nil, err
 		}
@@ -969,8 +988,8 @@ func chooseThreshold(sets []TrainSet, exs []*example, prob []float64, minDecline
 // cross-validation: answerable questions answered right (a decline counts
 // as wrong, as the scorer counts it), out-of-scope questions and near-misses
 // declined.
-func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []float64, t, minDecline float64) []string {
-	out := []string{fmt.Sprintf("answering, held out, at threshold %.3f (chosen to decline at least %.2f of each set's out-of-scope questions):", t, minDecline)}
+func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []float64, t, minDecline, lambda float64) []string {
+	out := []string{fmt.Sprintf("answering, held out, at threshold %.3f (chosen to decline at least %.2f of each set's out-of-scope questions; answer model L2 lambda %g):", t, minDecline, lambda)}
 	for si, s := range sets {
 		var all answerTally
 		bySize := map[int]*answerTally{} // for an article set: by the number of articles asked
@@ -1001,6 +1020,20 @@ func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []flo
 }
 
 // answerTally counts what answering at a threshold gives.
+// answeredRight is, per set, the share of its answerable questions answered
+// right at threshold t.
+func answeredRight(sets []TrainSet, exs []*example, scores [][]float64, prob []float64, t float64) []float64 {
+	tally := make([]answerTally, len(sets))
+	for i, e := range exs {
+		tally[e.set].add(e, scores[i], prob[i], t)
+	}
+	out := make([]float64, len(sets))
+	for si, c := range tally {
+		out[si] = ratio0(float64(c.right), float64(c.n))
+	}
+	return out
+}
+
 type answerTally struct{ n, right, oos, declined, nm, nmDeclined int }
 
 func (c *answerTally) add(e *example, scores []float64, prob, t float64) {

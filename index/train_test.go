@@ -6,7 +6,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/casebot/casebot/corpus"
@@ -101,6 +103,16 @@ func TestTrainReproducible(t *testing.T) {
 	// The ranking must learn something: right passages above BM25's order.
 	if len(m.Rank.Features) < numFeatures/2 || m.Threshold <= 0 || m.Threshold >= 1 {
 		t.Errorf("model has %d ranking features and threshold %v", len(m.Rank.Features), m.Threshold)
+	}
+	// The answer model's lambda is one of the defaults, chosen held out.
+	chosen := ""
+	for _, l := range m.Report {
+		if _, after, ok := strings.Cut(l, "answer model L2 lambda "); ok {
+			chosen = strings.TrimSuffix(after, "):")
+		}
+	}
+	if !slices.Contains([]string{"0.0003", "0.001", "0.003", "0.01"}, chosen) {
+		t.Errorf("the report gives answer lambda %q, want one of the defaults", chosen)
 	}
 }
 

@@ -41,20 +41,22 @@ each fit. The same training file always gives the same model file.`,
 		folds := fs.Int("folds", 4, "cross-validation folds `N`")
 		minDecline := fs.Float64("min-decline", 0.95, "share `F` of each set's out-of-scope questions the threshold declines")
 		lambdas := fs.Float64Slice("lambdas", nil, "L2 strengths `L,...` to choose the ranking's from by cross-validation (default 0.0003,0.001,0.003)")
+		answerLambdas := fs.Float64Slice("answer-lambdas", nil, "L2 strengths `L,...` to choose the answer model's from by cross-validation (default 0.0003,0.001,0.003,0.01)")
 		quiet := fs.Bool("q", false, "do not report progress")
 		return func(args []string) error {
-			return train(c, args, trainFlags{out: *out, folds: *folds, minDecline: *minDecline, lambdas: *lambdas, quiet: *quiet})
+			return train(c, args, trainFlags{out: *out, folds: *folds, minDecline: *minDecline, lambdas: *lambdas, answerLambdas: *answerLambdas, quiet: *quiet})
 		}
 	},
 }
 
 // trainFlags are train's flags.
 type trainFlags struct {
-	out        string
-	folds      int
-	minDecline float64
-	lambdas    []float64
-	quiet      bool
+	out           string
+	folds         int
+	minDecline    float64
+	lambdas       []float64
+	answerLambdas []float64
+	quiet         bool
 }
 
 func train(c *cli, args []string, tf trainFlags) error {
@@ -121,7 +123,7 @@ func train(c *cli, args []string, tf trainFlags) error {
 	if tf.minDecline <= 0 || tf.minDecline >= 1 {
 		return usagef("--min-decline must be between 0 and 1")
 	}
-	opts := index.TrainOptions{Folds: tf.folds, MinDecline: tf.minDecline, Lambdas: tf.lambdas, Now: trainYear}
+	opts := index.TrainOptions{Folds: tf.folds, MinDecline: tf.minDecline, Lambdas: tf.lambdas, AnswerLambdas: tf.answerLambdas, Now: trainYear}
 	if !tf.quiet {
 		opts.Log = func(s string) { fmt.Fprintln(c.stderr, "train: "+s) }
 	}
@@ -129,10 +131,14 @@ func train(c *cli, args []string, tf trainFlags) error {
 	if err != nil {
 		return err
 	}
-	m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g %s", tf.folds, tf.minDecline, specPath)
+	m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g", tf.folds, tf.minDecline)
 	if len(tf.lambdas) > 0 {
-		m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g --lambdas %s %s", tf.folds, tf.minDecline, floats(tf.lambdas), specPath)
+		m.Command += " --lambdas " + floats(tf.lambdas)
 	}
+	if len(tf.answerLambdas) > 0 {
+		m.Command += " --answer-lambdas " + floats(tf.answerLambdas)
+	}
+	m.Command += " " + specPath
 	m.Data = data
 	for _, l := range m.Report {
 		fmt.Fprintln(c.stderr, l)
