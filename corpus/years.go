@@ -49,10 +49,11 @@ var (
 // Years finds the years, decades, centuries and spans of years a text names,
 // in order of appearance. A decade ("the 1980s") spans its ten years, a
 // century ("the 11th century") its hundred (1001 to 1100); an open span
-// ("2018 onward", "since 2018") runs to the year now. Numbers outside 1000-2099 are
-// not years.
+// ("2018 onward", "since 2018") runs to the year now. Numbers outside
+// 1000-2099 are not years.
 func Years(text string, now int) []Span {
-	if !mayHoldYear(text) {
+	years, centuries := mayHoldYear(text), mayHoldCentury(text)
+	if !years && !centuries {
 		return nil
 	}
 	type found struct {
@@ -72,7 +73,7 @@ func Years(text string, now int) []Span {
 		}
 		return true
 	}
-	for _, m := range rangeRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAll(years, rangeRe, text) {
 		from := pointSpan(text, m[2], m[3], m[4], m[5])
 		var to Span
 		switch {
@@ -95,7 +96,7 @@ func Years(text string, now int) []Span {
 			spans = append(spans, found{m[0], Span{From: from.From, To: to.To}})
 		}
 	}
-	for _, m := range openRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAll(years, openRe, text) {
 		var from Span
 		if m[2] >= 0 {
 			from = yearSpan(text[m[2]:m[3]])
@@ -109,7 +110,7 @@ func Years(text string, now int) []Span {
 			spans = append(spans, found{m[0], Span{from.From, now, true}})
 		}
 	}
-	for _, m := range centuryRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAll(centuries, centuryRe, text) {
 		from, _ := strconv.Atoi(text[m[2]:m[3]])
 		to := from
 		if m[4] >= 0 {
@@ -122,7 +123,7 @@ func Years(text string, now int) []Span {
 			spans = append(spans, found{m[0], Span{From: (from-1)*100 + 1, To: to * 100}})
 		}
 	}
-	for _, m := range pointRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAll(years, pointRe, text) {
 		if mark(m[0], m[1]) {
 			spans = append(spans, found{m[0], pointSpan(text, m[2], m[3], m[4], m[5])})
 		}
@@ -138,19 +139,31 @@ func Years(text string, now int) []Span {
 	return out
 }
 
-// mayHoldYear is a quick test that a text has "1" followed by three digits,
-// "20" by two, or "centur" somewhere, before the costlier patterns run.
+// mayHoldYear is a quick test that a text has four digits standing alone
+// that could be a year ("1" and three digits, or "20" and two), before the
+// costlier patterns run.
 func mayHoldYear(text string) bool {
-	if strings.Contains(text, "entur") {
-		return true
-	}
 	for i := 0; i+3 < len(text); i++ {
 		if (text[i] == '1' && isDigit(text[i+1]) || text[i] == '2' && text[i+1] == '0') &&
-			isDigit(text[i+2]) && isDigit(text[i+3]) {
+			isDigit(text[i+2]) && isDigit(text[i+3]) &&
+			(i == 0 || !isDigit(text[i-1])) && (i+4 == len(text) || !isDigit(text[i+4])) {
 			return true
 		}
 	}
 	return false
+}
+
+// findAll is re's submatches in text, when the quick test allows them.
+func findAll(may bool, re *regexp.Regexp, text string) [][]int {
+	if !may {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(text, -1)
+}
+
+// mayHoldCentury is the same for "century" and "centuries".
+func mayHoldCentury(text string) bool {
+	return strings.Contains(text, "entur") || strings.Contains(text, "ENTUR")
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
