@@ -165,11 +165,7 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 			return nil, err
 		}
 		tops := heldOutTop1(sets, exs, oof)
-		mean := 0.0
-		for _, t := range tops {
-			mean += t
-		}
-		mean /= float64(len(tops))
+		mean := meanOf(tops)
 		logf("lambda %g: held-out top-1 %s", lambda, formatShares(sets, tops))
 		if mean > bestScore {
 			bestLambda, bestScore, bestOOF = lambda, mean, oof
@@ -207,11 +203,7 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 		}
 		t := chooseThreshold(sets, exs, prob, opts.MinDecline)
 		rights := answeredRight(sets, exs, bestOOF, prob, t)
-		mean := 0.0
-		for _, r := range rights {
-			mean += r
-		}
-		mean /= float64(len(rights))
+		mean := meanOf(rights)
 		logf("answer lambda %g: threshold %.3f, held-out answered top-1 %s", lambda, t, formatShares(sets, rights))
 		if mean > bestScore {
 			oofProb, threshold, answerLambda, bestScore = prob, t, lambda, mean
@@ -233,6 +225,15 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 	}
 	logf("done in %v", time.Since(start).Round(time.Second))
 	return m, nil
+}
+
+// meanOf is the mean of the sets' figures, each set counting equally.
+func meanOf(xs []float64) float64 {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
 }
 
 func countAsked(eps []episode) int {
@@ -1019,7 +1020,6 @@ func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []flo
 	return out
 }
 
-// answerTally counts what answering at a threshold gives.
 // answeredRight is, per set, the share of its answerable questions answered
 // right at threshold t.
 func answeredRight(sets []TrainSet, exs []*example, scores [][]float64, prob []float64, t float64) []float64 {
@@ -1034,6 +1034,7 @@ func answeredRight(sets []TrainSet, exs []*example, scores [][]float64, prob []f
 	return out
 }
 
+// answerTally counts what answering at a threshold gives.
 type answerTally struct{ n, right, oos, declined, nm, nmDeclined int }
 
 func (c *answerTally) add(e *example, scores []float64, prob, t float64) {
