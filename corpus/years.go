@@ -30,6 +30,10 @@ func (s Span) Overlap(o Span) int {
 // Len is the number of years in the span.
 func (s Span) Len() int { return s.To - s.From + 1 }
 
+// YearPattern is a regular expression of the years Years reads: four
+// digits from 1000 to 2099 (IsYear).
+const YearPattern = year
+
 const (
 	year   = `(1\d\d\d|20\d\d)`
 	decade = `(1\d\d0|20\d0)[’']?s`
@@ -144,13 +148,18 @@ func Years(text string, now int) []Span {
 // costlier patterns run.
 func mayHoldYear(text string) bool {
 	for i := 0; i+3 < len(text); i++ {
-		if (text[i] == '1' && isDigit(text[i+1]) || text[i] == '2' && text[i+1] == '0') &&
-			isDigit(text[i+2]) && isDigit(text[i+3]) &&
-			(i == 0 || !isDigit(text[i-1])) && (i+4 == len(text) || !isDigit(text[i+4])) {
+		if IsYear(text[i:i+4]) && (i == 0 || !isDigit(text[i-1])) && (i+4 == len(text) || !isDigit(text[i+4])) {
 			return true
 		}
 	}
 	return false
+}
+
+// IsYear reports whether s is a year Years reads: four digits from 1000 to
+// 2099.
+func IsYear(s string) bool {
+	return len(s) == 4 && (s[0] == '1' || s[0] == '2' && s[1] == '0') &&
+		isDigit(s[1]) && isDigit(s[2]) && isDigit(s[3])
 }
 
 // findAll is re's submatches in text, when the quick test allows them.

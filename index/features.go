@@ -644,7 +644,7 @@ func (sc *scratch) smallestWindow(seq [][]int) float64 {
 			all[j], all[j-1] = all[j-1], all[j]
 		}
 	}
-	count := sc.ints(&sc.count, len(seq))
+	count := zeroed(&sc.count, len(seq))
 	have, best, lo := 0, math.MaxInt, 0
 	for hi := range all {
 		if count[all[hi].concept] == 0 {
@@ -663,21 +663,11 @@ func (sc *scratch) smallestWindow(seq [][]int) float64 {
 	return float64(m) / float64(best)
 }
 
-// ints returns *buf resized to n zeros.
-func (sc *scratch) ints(buf *[]int, n int) []int {
+// zeroed returns *buf resized to n zeros, keeping its array for the next
+// candidate.
+func zeroed[T int | float64](buf *[]T, n int) []T {
 	if cap(*buf) < n {
-		*buf = make([]int, n)
-	}
-	b := (*buf)[:n]
-	clear(b)
-	*buf = b
-	return b
-}
-
-// floats returns *buf resized to n zeros.
-func (sc *scratch) floats(buf *[]float64, n int) []float64 {
-	if cap(*buf) < n {
-		*buf = make([]float64, n)
+		*buf = make([]T, n)
 	}
 	b := (*buf)[:n]
 	clear(b)
@@ -692,9 +682,9 @@ func sentenceCoverage(q *weighed, matches []conceptMatch, an *analyzed) (topic, 
 	if len(an.sents) == 0 {
 		return 0, 0, -1
 	}
-	got := q.floats(&q.got, len(an.sents))
-	gotAll := q.floats(&q.gotAll, len(an.sents))
-	seen := q.ints(&q.seen, len(an.sents))
+	got := zeroed(&q.got, len(an.sents))
+	gotAll := zeroed(&q.gotAll, len(an.sents))
+	seen := zeroed(&q.seen, len(an.sents))
 	for k, i := range q.concepts {
 		q.tokenIndexes = matchedTokens(q.tokenIndexes[:0], an, q.p.concepts[i], matches[i])
 		for _, ti := range q.tokenIndexes {

@@ -1,11 +1,10 @@
 package index
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -86,61 +85,51 @@ func TestFeatures(t *testing.T) {
 		{"When did the National Information Society Agency open?", "opened on 30 january 1987", fBM25Share, func(v float64) bool { return v > 0 && v <= 1 }, "a share, at most 1"},
 	}
 	for _, tt := range tests {
-		p := st.plan(tt.q)
-		cands, err := st.candidates(t.Context(), p, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st.measure(p, cands)
-		found := false
-		for _, c := range cands {
-			if !strings.Contains(Fold(c.text), Fold(tt.passage)) && c.meta.Source != tt.passage {
-				continue
-			}
-			found = true
-			if v := c.f[tt.feature]; !tt.want(v) {
-				t.Errorf("%q on %s: %s = %v, want %s", tt.q, c.id, featureNames[tt.feature], v, tt.what)
-			}
-			break
-		}
-		if !found {
+		c := candidateHolding(t, st, tt.q, tt.passage)
+		if c == nil {
 			t.Errorf("%q: no candidate holds %q", tt.q, tt.passage)
+			continue
+		}
+		if v := c.f[tt.feature]; !tt.want(v) {
+			t.Errorf("%q on %s: %s = %v, want %s", tt.q, c.id, featureNames[tt.feature], v, tt.what)
 		}
 	}
+}
+
+// candidateHolding is the first candidate for question q, measured, whose
+// text holds passage (or whose source is passage); nil when there is none.
+func candidateHolding(t *testing.T, st *state, q, passage string) *candidate {
+	t.Helper()
+	p := st.plan(q)
+	cands, err := st.candidates(t.Context(), p, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.measure(p, cands)
+	for i, c := range cands {
+		if strings.Contains(Fold(c.text), Fold(passage)) || c.meta.Source == passage {
+			return &cands[i]
+		}
+	}
+	return nil
 }
 
 // Years before 1800 and centuries are years too: "in 1169" fits the passage
 // naming 1169, not the one naming 1185, and a century states a time.
 func TestHistoricYears(t *testing.T) {
-	dir := t.TempDir()
 	doc := "# Normans\n\n" +
 		"A large Norman army invaded Dyrrachium in 1185, owing to the betrayal of high Byzantine officials.\n\n" +
 		"The Normans had a profound effect on Irish culture after their invasion at Bannow Bay in 1169.\n\n" +
 		"The Normans settled in Normandy in the 10th and 11th centuries, and took their name from it.\n"
-	if err := os.WriteFile(filepath.Join(dir, "normans.md"), []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(t.Context(), loadDir(t, dir), Options{Version: 1, Now: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := buildFS(t, fstest.MapFS{"normans.md": {Data: []byte(doc)}})
 	st := ix.st
 	value := func(q, passage string, feature int) float64 {
 		t.Helper()
-		p := st.plan(q)
-		cands, err := st.candidates(t.Context(), p, time.Minute)
-		if err != nil {
-			t.Fatal(err)
+		c := candidateHolding(t, st, q, passage)
+		if c == nil {
+			t.Fatalf("%q: no candidate holds %q", q, passage)
 		}
-		st.measure(p, cands)
-		for _, c := range cands {
-			if strings.Contains(c.text, passage) {
-				return c.f[feature]
-			}
-		}
-		t.Fatalf("%q: no candidate holds %q", q, passage)
-		return 0
+		return c.f[feature]
 	}
 	q := "What country did the Normans invade in 1169?"
 	if v := value(q, "Bannow Bay in 1169", fYears); v != 1 {

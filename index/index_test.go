@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"io/fs"
 	"sync"
 	"testing"
 
@@ -29,6 +30,22 @@ func embedded(t testing.TB) *Index {
 		t.Fatal(sharedErr)
 	}
 	return sharedIx
+}
+
+// buildFS indexes the documents of fsys in memory; the index is closed when
+// the test ends.
+func buildFS(t testing.TB, fsys fs.FS) *Index {
+	t.Helper()
+	c, err := corpus.Load(context.Background(), fsys, corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(context.Background(), c, Options{Now: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }
 
 func ask(t testing.TB, q string) Answer {

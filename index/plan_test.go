@@ -5,8 +5,6 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"github.com/casebot/casebot/corpus"
 )
 
 // A capital letter names something ("the class P"), so it is a concept and
@@ -17,15 +15,7 @@ func TestCapitalLetterIsAConcept(t *testing.T) {
 		"A decision problem can be solved by many algorithms, and the class of problems solved in polynomial time is large.\n\n" +
 		"Several complexity classes lie between L and P, such as NL and NC.\n\n" +
 		"Electronic mail, or e-mail, carries messages between complexity theorists.\n")}}
-	c, err := corpus.Load(ctx, fsys, corpus.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(ctx, c, Options{Now: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := buildFS(t, fsys)
 	st := ix.st
 	words := func(q string) []string {
 		var out []string

@@ -90,17 +90,10 @@ func cleanQuestion(q string) (string, bool) {
 	return q, truncated
 }
 
+// isYearToken reports whether a word is a year or a decade ("1169",
+// "1980s", "1980's").
 func isYearToken(w string) bool {
-	w = strings.TrimSuffix(strings.TrimSuffix(w, "s"), "'")
-	if len(w) != 4 {
-		return false
-	}
-	for _, r := range w {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return w >= "1000" && w <= "2099"
+	return corpus.IsYear(strings.TrimSuffix(strings.TrimSuffix(w, "s"), "'"))
 }
 
 // questionTokens analyzes a question into its words in order.

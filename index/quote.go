@@ -66,7 +66,7 @@ func highlights(text string, toks []token, p plan) [][2]int {
 	return mergeRanges(out)
 }
 
-var yearRe = regexp.MustCompile(`\b(1\d\d\d|20\d\d)s?\b`)
+var yearRe = regexp.MustCompile(`\b` + corpus.YearPattern + `s?\b`)
 
 // yearMentions finds where a text names a year inside span s.
 func yearMentions(text string, s corpus.Span) [][2]int {

@@ -346,15 +346,7 @@ func TestClosedIndex(t *testing.T) {
 // such series" for the rest of the index's life.
 func TestNumberedNotCachedAfterTimeout(t *testing.T) {
 	ctx := context.Background()
-	c, err := corpus.Load(context.Background(), corpus.Default(), corpus.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(ctx, c, Options{Now: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := buildFS(t, corpus.Default())
 	expired, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
 	defer cancel()
 	if got, _ := ix.Numbered(expired, "stage"); len(got) != 0 {

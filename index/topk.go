@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -198,13 +199,7 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 	best := make(hitHeap, 0, k+1)
 	total, minMatch := float64(len(scans)), int(dq.Min)
 	for _, acc := range accs {
-		for _, i := range acc.touched {
-			c := int(acc.count[i])
-			if c < minMatch {
-				continue
-			}
-			coord := float64(c) / total
-			h := hit{doc: acc.base + i, score: settled(acc.sum[i] * coord)}
+		for h := range acc.hits(total, minMatch) {
 			if len(best) == k && !h.better(best[0]) {
 				continue
 			}
@@ -220,13 +215,9 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 	if len(best) == k {
 		last := best[0].score
 		for _, acc := range accs {
-			for _, i := range acc.touched {
-				c := int(acc.count[i])
-				if c < minMatch {
-					continue
-				}
-				if score := settled(acc.sum[i] * float64(c) / total); score == last && !inHeap(best, acc.base+i) {
-					best = append(best, hit{doc: acc.base + i, score: score})
+			for h := range acc.hits(total, minMatch) {
+				if h.score == last && !inHeap(best, h.doc) {
+					best = append(best, h)
 				}
 			}
 		}
@@ -432,6 +423,24 @@ type accumulator struct {
 	sum     []float64
 	count   []uint16
 	touched []uint64
+}
+
+// hits are the passages that matched at least minMatch of total clauses,
+// each with its sum weighted by the share of clauses matched (bleve's
+// coord), settled.
+func (a *accumulator) hits(total float64, minMatch int) iter.Seq[hit] {
+	return func(yield func(hit) bool) {
+		for _, i := range a.touched {
+			c := int(a.count[i])
+			if c < minMatch {
+				continue
+			}
+			coord := float64(c) / total
+			if !yield(hit{doc: a.base + i, score: settled(a.sum[i] * coord)}) {
+				return
+			}
+		}
+	}
 }
 
 func (a *accumulator) add(doc uint64, score float64) {
