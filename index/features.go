@@ -217,6 +217,29 @@ func (st *state) weighPlan(p plan) *weighed {
 	return q
 }
 
+// nameMentions is the log of how many candidates of a document hold the
+// question's least mentioned name, from df (candidates holding each
+// concept), or 0 when the question names nothing the corpus has as written
+// (aNamed tells the two apart). A question
+// about a document's subject names what the document keeps mentioning; one
+// about something else names what a corpus mentions only in passing.
+func nameMentions(p plan, q *weighed, df []int) float64 {
+	least := -1
+	for _, i := range q.concepts {
+		if c := p.concepts[i]; namedTopic(c) && (least < 0 || df[i] < least) {
+			least = df[i]
+		}
+	}
+	if least < 0 {
+		return 0
+	}
+	return math.Log1p(float64(least))
+}
+
+// namedTopic reports whether a concept is a name the question is about and
+// the corpus has as written.
+func namedTopic(c concept) bool { return c.name && c.own && c.topic() }
+
 // conceptMatch is how one concept matched one passage.
 type conceptMatch struct {
 	kind      matchKind // best kind in the text; numMatchKinds for none
@@ -270,6 +293,7 @@ func (st *state) measure(p plan, cands []candidate) {
 	for ci := range cands {
 		f := &cands[ci].f
 		d := docs[cands[ci].meta.Source]
+		cands[ci].nameMentions = nameMentions(p, q, d.df)
 		if q.total > 0 {
 			for _, i := range q.concepts {
 				if d.covered[i] {
@@ -862,6 +886,8 @@ const (
 	aNearMass              // ... from its document within nearPassages of it
 	aDocs                  // log of the number of documents in the corpus
 	aPassages              // log of the number of passages
+	aNamed                 // the question names something the corpus has as written
+	aNameMentions          // log of how many candidates of its document hold the question's least mentioned such name
 	numAnswerFeatures
 )
 
@@ -869,7 +895,7 @@ var answerFeatureNames = [numAnswerFeatures]string{
 	"softmax", "margin", "score", "cov_all", "cov_exact", "sentence", "missing", "known",
 	"unknown_names", "unknown_words", "any_unknown", "unknown_verbs", "topics", "corrected_names", "corrected_words", "years",
 	"year_fit", "typed", "type_fit", "doc_coverage", "sentence_all", "phrase", "matched_share",
-	"names", "cov_question", "bm25_share", "doc_mass", "near_mass", "docs", "passages",
+	"names", "cov_question", "bm25_share", "doc_mass", "near_mass", "docs", "passages", "named", "name_mentions",
 }
 
 type answerFeatures [numAnswerFeatures]float64
@@ -900,7 +926,7 @@ func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
 		for i, c := range ranked {
 			scores[i], ids[i] = c.score, c.id
 		}
-		a.setBest(scores, ids, 0, &ranked[0].f)
+		a.setBest(scores, ids, 0, &ranked[0].f, ranked[0].nameMentions)
 	}
 	return a
 }
@@ -920,6 +946,7 @@ func (st *state) questionFeatures(p plan) answerFeatures {
 		}
 		a[aTopics]++
 		all += c.weight
+		a[aNamed] = max(a[aNamed], b2f(namedTopic(c)))
 		corrected := c.alts[len(c.alts)-1].kind == typoMatch
 		switch {
 		case c.own:
@@ -953,8 +980,9 @@ func (st *state) questionFeatures(p plan) answerFeatures {
 }
 
 // setBest fills the answer features of the best candidate: the candidates'
-// scores and passage ids, which is the best, and its features.
-func (a *answerFeatures) setBest(scores []float64, ids []string, b int, top *features) {
+// scores and passage ids, which is the best, its features and its
+// nameMentions.
+func (a *answerFeatures) setBest(scores []float64, ids []string, b int, top *features, mentions float64) {
 	src, seq := splitID(ids[b])
 	sum, second := 0.0, math.Inf(-1)
 	for i, s := range scores {
@@ -990,4 +1018,5 @@ func (a *answerFeatures) setBest(scores []float64, ids []string, b int, top *fea
 	a[aNames] = top[fNames]
 	a[aCovQuestion] = top[fCovAll] * a[aKnown]
 	a[aBM25Share] = top[fBM25Share]
+	a[aNameMentions] = mentions
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -150,5 +151,49 @@ func TestHistoricYears(t *testing.T) {
 	best := append(a.Citations, a.Suggestions...)
 	if len(best) == 0 || !strings.Contains(best[0].Text, "1169") {
 		t.Errorf("best passage %+v, want the one naming 1169", best)
+	}
+}
+
+// A question about a document's subject names what the document keeps
+// mentioning; one about a name it mentions once gets a lower name_mentions,
+// and a question without names gets neither named nor name_mentions.
+func TestNameMentions(t *testing.T) {
+	ix := buildFS(t, fstest.MapFS{
+		"zorblat.md": {Data: []byte("# Zorblat\n\n" +
+			"Zorblat is a river town founded in 1820 on the Quell.\n\n" +
+			"Zorblat grew as a port for timber and grain.\n\n" +
+			"The Zorblat bridge opened in 1901, linking both banks.\n\n" +
+			"Zorblat has a museum of river trade.\n")},
+		"harbours.md": {Data: []byte("# Harbours\n\n" +
+			"Many harbours traded timber. One trader, Quixa, sailed to the river towns in 1850.\n\n" +
+			"Harbours need dredging every year.\n")},
+	})
+	st := ix.st
+	mentions := func(q, passage string) float64 {
+		t.Helper()
+		c := candidateHolding(t, st, q, passage)
+		if c == nil {
+			t.Fatalf("%q: no candidate holds %q", q, passage)
+		}
+		return c.nameMentions
+	}
+	subject := mentions("When did the Zorblat bridge open?", "bridge opened in 1901")
+	passing := mentions("Where did Quixa sail?", "Quixa, sailed")
+	if subject != math.Log1p(4) || passing != math.Log1p(1) {
+		t.Errorf("name_mentions %v for the document's subject, %v for a name mentioned once; want log(1+4) and log(1+1)", subject, passing)
+	}
+	if v := mentions("What needs dredging?", "need dredging"); v != 0 {
+		t.Errorf("name_mentions %v for a question without names, want 0", v)
+	}
+	for q, want := range map[string]float64{"Where did Quixa sail?": 1, "What needs dredging?": 0} {
+		p := st.plan(q)
+		ranked, err := st.retrieve(t.Context(), p, ix.scoring(), time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := st.answerFeaturesOf(p, ranked)
+		if a[aNamed] != want || a[aNameMentions] != ranked[0].nameMentions {
+			t.Errorf("%q: named %v, name_mentions %v; want named %v and the best candidate's %v", q, a[aNamed], a[aNameMentions], want, ranked[0].nameMentions)
+		}
 	}
 }

@@ -43,6 +43,10 @@ type candidate struct {
 	retrieval, retrievalOther float64
 	f                         features
 	score                     float64
+	// nameMentions is, for the question's least mentioned name, how many
+	// candidates of this passage's document hold it (an answer feature,
+	// not a ranking one: see aNameMentions).
+	nameMentions float64
 }
 
 // query builds the bleve queries of a plan: one for the question's own

@@ -66,9 +66,10 @@ type example struct {
 	label     []bool    // the candidate holds an expected phrase
 	firstPos  int       // retrieval rank of the first right candidate, or -1
 	qf        answerFeatures
-	q         string   // the question
-	ids       []string // the candidates' passage ids
-	docs      int      // the number of documents in the corpus asked
+	q         string    // the question
+	ids       []string  // the candidates' passage ids
+	mentions  []float64 // the candidates' nameMentions
+	docs      int       // the number of documents in the corpus asked
 }
 
 type scope uint8
@@ -510,6 +511,7 @@ func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptio
 				right := a.scope == inScope && expectMatch(c.text, a.alts)
 				e.label = append(e.label, right)
 				e.ids = append(e.ids, c.id)
+				e.mentions = append(e.mentions, c.nameMentions)
 				if right && e.firstPos < 0 {
 					e.firstPos = i
 				}
@@ -867,7 +869,7 @@ func answerFeaturesOfScores(e *example, scores []float64) answerFeatures {
 	}
 	var top features
 	copy(top[:], e.row(b))
-	a.setBest(scores, e.ids, b, &top)
+	a.setBest(scores, e.ids, b, &top, e.mentions[b])
 	return a
 }
 
