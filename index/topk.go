@@ -223,13 +223,15 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 		}
 	}
 	out := make([]*search.DocumentMatch, len(best))
+	matches := make([]search.DocumentMatch, len(best)) // one allocation for all
 	for i, h := range best {
 		id := bleveindex.NewIndexInternalID(nil, h.doc)
 		ext, err := r.ExternalID(id)
 		if err != nil {
 			return nil, false, err
 		}
-		out[i] = &search.DocumentMatch{ID: ext, IndexInternalID: id, Score: h.score}
+		matches[i] = search.DocumentMatch{ID: ext, IndexInternalID: id, Score: h.score}
+		out[i] = &matches[i]
 	}
 	slices.SortFunc(out, func(a, b *search.DocumentMatch) int {
 		if a.Score != b.Score {
@@ -286,7 +288,9 @@ func (c *clauseScan) scan(ctx context.Context, r bleveindex.IndexReader, m mappi
 		defer s.Close()
 		s.SetQueryNorm(queryNorm)
 	}
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(16, 0), IndexReader: r}
+	// Each match is put back before the next is read: a small pool will do
+	// (it grows if a searcher holds more).
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(clausePool, 0), IndexReader: r}
 	var dm *search.DocumentMatch
 	var err error
 	if lo > 0 {
@@ -311,6 +315,9 @@ func (c *clauseScan) scan(ctx context.Context, r bleveindex.IndexReader, m mappi
 	}
 	return err
 }
+
+// clausePool is how many matches a clause's scan starts its pool with.
+const clausePool = 2
 
 var errBadID = errors.New("search: an index document number is not 8 bytes")
 
