@@ -197,3 +197,34 @@ func TestNameMentions(t *testing.T) {
 		}
 	}
 }
+
+// A word after a determiner or a number is a noun: its synonyms are those of
+// its noun senses ("the stages" are phases, not what "stage a coup"
+// initiates), and "what are the stages?" is answered with the stages.
+func TestWordNetNounSenses(t *testing.T) {
+	terms := func(alts []alternative) []string {
+		var out []string
+		for _, a := range alts {
+			if a.kind == synonymMatch {
+				out = append(out, a.terms...)
+			}
+		}
+		return out
+	}
+	asNoun, any := terms(wordNetAlternatives("stages", true)), terms(wordNetAlternatives("stages", false))
+	if slices.Contains(asNoun, "initi") || !slices.Contains(asNoun, "phase") || !slices.Contains(any, "initi") {
+		t.Errorf("synonyms of stages as a noun %v, as any word %v; want phase and not initiate as a noun, initiate otherwise", asNoun, any)
+	}
+	st := embedded(t).st
+	for q, want := range map[string]bool{"what are the stages?": true, "how many stages are there": true, "when did korea stage its plan": false} {
+		for _, c := range st.plan(q).concepts {
+			if strings.HasPrefix(strings.ToLower(c.word), "stage") && c.noun != want {
+				t.Errorf("%q: %q read as a noun %v, want %v", q, c.word, c.noun, want)
+			}
+		}
+	}
+	a := ask(t, "what are the stages?")
+	if !a.Answered || !a.List || len(a.Citations) < 6 || !strings.HasPrefix(a.Citations[0].Text, "Stage 1") {
+		t.Errorf("what are the stages?: answered %v, list %v, %d citations; want the six stages, Stage 1 first", a.Answered, a.List, len(a.Citations))
+	}
+}

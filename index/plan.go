@@ -38,6 +38,9 @@ type concept struct {
 	// predicate is true for a verb or adjective ("achieve", "important"),
 	// which says how a question asks more than what it asks about.
 	predicate bool
+	// noun is true when the word follows a determiner or a number ("the
+	// stages", "six stages"): the question uses it as a noun.
+	noun bool
 }
 
 // topic reports whether a concept is part of the question's topic.
@@ -64,6 +67,10 @@ func (st *state) plan(question string) plan {
 			continue
 		}
 		c, n := st.lex.match(toks[i:])
+		if c != nil {
+			before := toks[i].before
+			c.noun = determiners[before] || before != "" && isNumberTerm(before)
+		}
 		i += n
 		if c == nil || dupConcept(p.concepts, c) {
 			continue
@@ -112,7 +119,7 @@ func (st *state) addWordNet(c *concept) {
 		return
 	}
 	added := 0
-	for _, a := range wordNetAlternatives(strings.ToLower(c.word)) {
+	for _, a := range wordNetAlternatives(strings.ToLower(c.word), c.noun) {
 		if added == maxWordNetAlts {
 			return
 		}
@@ -124,26 +131,45 @@ func (st *state) addWordNet(c *concept) {
 	}
 }
 
+// determiners are the words before a word that make it a noun ("the
+// stages"); "what" and "that" are left out, as verbs follow them too ("what
+// happened").
+var determiners = map[string]bool{
+	"the": true, "a": true, "an": true, "this": true, "these": true, "those": true,
+	"its": true, "their": true, "his": true, "her": true, "our": true, "my": true, "your": true,
+	"each": true, "every": true, "which": true, "whose": true, "many": true, "several": true,
+	"some": true, "any": true, "both": true, "all": true,
+}
+
 // wordNetAlternatives are a word's WordNet relations as alternatives of one
 // analysed term each, derived forms first, remembered for the most recent
-// words asked about.
-func wordNetAlternatives(w string) []alternative {
-	if v, ok := wordNetCache().Get(w); ok {
+// words asked about; for a word used as a noun, the synonyms of its noun
+// senses.
+func wordNetAlternatives(w string, noun bool) []alternative {
+	key := w
+	if noun {
+		key += "\x00n"
+	}
+	if v, ok := wordNetCache().Get(key); ok {
 		return v
 	}
 	rel := wordNetRelated(w)
+	synonyms := rel.synonyms
+	if noun {
+		synonyms = rel.asNoun()
+	}
 	var out []alternative
 	for _, list := range []struct {
 		words []string
 		kind  matchKind
-	}{{rel.derived, formMatch}, {rel.synonyms, synonymMatch}, {rel.antonyms, antonymMatch}} {
+	}{{rel.derived, formMatch}, {synonyms, synonymMatch}, {rel.antonyms, antonymMatch}} {
 		for _, x := range list.words {
 			if ts := analyzeTerms(sharedAnalyzer(), x); len(ts) == 1 && !hasAlt(out, ts) {
 				out = append(out, alternative{terms: ts, kind: list.kind, rule: "WordNet"})
 			}
 		}
 	}
-	wordNetCache().Add(w, out)
+	wordNetCache().Add(key, out)
 	return out
 }
 

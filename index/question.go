@@ -44,6 +44,9 @@ type qtoken struct {
 	// start the question ("Emma" in "Who did Emma marry?"): most often a name.
 	name bool
 	pos  int // word position in the question (stop words count)
+	// before is the word just before it in the question, stop words
+	// included, lower-cased ("the" of "the stages"), or "" for the first.
+	before string
 }
 
 func readQuestion(question string, now int) reading {
@@ -109,9 +112,17 @@ func questionTokens(q string) []qtoken {
 		last = t.Position
 		word := q[t.Start:t.End]
 		first, _ := utf8.DecodeRuneInString(word)
-		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position})
+		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position, before: wordBefore(q[:t.Start])})
 	}
 	return out
+}
+
+// wordBefore is the last word of text, lower-cased, or "" when text ends
+// with punctuation other than a space (a new clause) or has no word.
+func wordBefore(text string) string {
+	text = strings.TrimRight(text, " \t")
+	i := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	return strings.ToLower(text[i+1:])
 }
 
 // answerType is what kind of answer a question's form asks for.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -39,6 +40,24 @@ func wordNetLines(w string) []string {
 // related are the words WordNet relates to a question word.
 type related struct {
 	derived, synonyms, antonyms []string
+	// nouns and verbs are, of a word with synonyms both as a noun and as a
+	// verb, the synonyms of its noun senses and of its verb senses.
+	nouns, verbs []string
+}
+
+// asNoun drops the synonyms that only the word's verb senses have: "the
+// stages" are phases, not what "stage a coup" initiates.
+func (r related) asNoun() []string {
+	if len(r.verbs) == 0 {
+		return r.synonyms
+	}
+	var out []string
+	for _, w := range r.synonyms {
+		if slices.Contains(r.nouns, w) || !slices.Contains(r.verbs, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // morphyRules undo regular English endings, the way WordNet's morphy does:
@@ -89,6 +108,10 @@ func wordNetRelated(w string) related {
 					add(&out.synonyms, part[2:])
 				case strings.HasPrefix(part, "a:"):
 					add(&out.antonyms, part[2:])
+				case strings.HasPrefix(part, "n:"):
+					out.nouns = append(out.nouns, strings.Split(part[2:], ",")...)
+				case strings.HasPrefix(part, "v:"):
+					out.verbs = append(out.verbs, strings.Split(part[2:], ",")...)
 				}
 			}
 		}

@@ -8,7 +8,7 @@ each English word WordNet knows (single words only), the words related to it,
 which casebot counts as matches of their own kind, apart from exact ones, with
 weights learned from labelled questions (index/model.json):
 
-    word<TAB>d:derived,forms<TAB>s:synonyms<TAB>a:antonyms
+    word<TAB>d:derived,forms<TAB>s:synonyms<TAB>a:antonyms<TAB>n:noun,synonyms<TAB>v:verb,synonyms
 
 - d: derivationally related forms ("marry" -> "marriage", "originate" ->
   "origin", "difficult" -> "difficulty"), pertainyms ("quickly" -> "quick")
@@ -20,6 +20,10 @@ weights learned from labelled questions (index/model.json):
   your family" is a kind of "rely").
 - a: antonyms, from the same senses ("hard": "easy"), for questions asked
   the other way round ("is it hard?" of "not an easy task").
+- n: and v:, for a word with synonyms both as a noun and as a verb, the
+  synonyms of its noun senses and those of its verb senses: "the stages" is
+  a noun ("phase", "level"), not the verb of "stage a coup" ("initiate",
+  "present"); casebot picks by the word before it (index/plan.go).
 
 Inflected forms are not listed: lines "form<TAB>=lemma,lemma" give WordNet's
 exception lists (noun.exc, verb.exc, adj.exc, adv.exc: "married" -> "marry",
@@ -74,11 +78,12 @@ for name, p in POS.items():
         offs = f[6 + p_cnt: 6 + p_cnt + synset_cnt]
         index.setdefault(lemma, {})[p] = (offs, tagged)
 
-derived, synonyms, antonyms = {}, {}, {}
+derived, synonyms, antonyms, by_sense = {}, {}, {}, {}
 for lemma, by_pos in index.items():
     if not ok_word(lemma):
         continue
     d, s, a = set(), set(), set()
+    by = {"n": set(), "v": set()}  # synonyms by the part of speech of their sense
     for p, (offs, tagged) in by_pos.items():
         for rank, off in enumerate(offs):
             words, ptrs = synsets[(p, off)]
@@ -89,6 +94,8 @@ for lemma, by_pos in index.items():
                     d.add(tw)
             if rank < max(MIN_SENSES, min(tagged, MAX_SENSES)):
                 s.update(words)
+                if p in by:
+                    by[p].update(words)
                 for sym, tpos, toff, src, dst in ptrs:
                     if sym == "!" and (tpos, toff) in synsets:  # from any word of the sense
                         a.add(synsets[(tpos, toff)][0][dst - 1])
@@ -96,12 +103,16 @@ for lemma, by_pos in index.items():
                     for sym, tpos, toff, src, dst in ptrs:
                         if sym == "@" and src == 0 and (tpos, toff) in synsets:
                             s.update(synsets[(tpos, toff)][0])
+                            by["v"].update(synsets[(tpos, toff)][0])
     d = {w for w in d if ok_word(w) and w != lemma}
     s = {w for w in s if ok_word(w) and w != lemma and w not in d}
     if d:
         derived[lemma] = d
     if s:
         synonyms[lemma] = s
+        n, v = ({w for w in by[k] if w in s} for k in ("n", "v"))
+        if n and v and n != v:
+            by_sense[lemma] = (n, v)
     a = {w for w in a if ok_word(w) and w != lemma}
     if a:
         antonyms[lemma] = a
@@ -122,6 +133,9 @@ for w in sorted(set(derived) | set(synonyms) | set(antonyms)):
         parts.append("s:" + ",".join(sorted(synonyms[w])))
     if w in antonyms:
         parts.append("a:" + ",".join(sorted(antonyms[w])))
+    if w in by_sense:
+        parts.append("n:" + ",".join(sorted(by_sense[w][0])))
+        parts.append("v:" + ",".join(sorted(by_sense[w][1])))
     lines.append("\t".join(parts))
 for w in sorted(exceptions):
     lines.append(w + "\t=" + ",".join(sorted(exceptions[w])))
@@ -131,4 +145,4 @@ out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wordnet.txt.gz")
 with gzip.GzipFile(out, "wb", mtime=0) as g:
     g.write(("\n".join(lines) + "\n").encode())
 print(len(derived), "words with derived forms,", len(synonyms), "with synonyms,",
-      len(antonyms), "with antonyms,", len(exceptions), "exceptions", file=sys.stderr)
+      len(antonyms), "with antonyms,", len(by_sense), "with noun and verb synonyms apart,", len(exceptions), "exceptions", file=sys.stderr)
