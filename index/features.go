@@ -220,13 +220,13 @@ func (st *state) weighPlan(p plan) *weighed {
 // nameMentions is the log of how many candidates of a document hold the
 // question's least mentioned name, from df (candidates holding each
 // concept), or 0 when the question names nothing the corpus has as written
-// (aNamed tells the two apart). A question
-// about a document's subject names what the document keeps mentioning; one
-// about something else names what a corpus mentions only in passing.
-func nameMentions(p plan, q *weighed, df []int) float64 {
+// (aNamed tells the two apart). A question about a document's subject names
+// what the document keeps mentioning; one about something else names what a
+// corpus mentions only in passing.
+func nameMentions(q *weighed, df []int) float64 {
 	least := -1
 	for _, i := range q.concepts {
-		if c := p.concepts[i]; namedTopic(c) && (least < 0 || df[i] < least) {
+		if c := q.p.concepts[i]; namedTopic(c) && (least < 0 || df[i] < least) {
 			least = df[i]
 		}
 	}
@@ -255,10 +255,11 @@ func (st *state) measure(p plan, cands []candidate) {
 	q := st.weighPlan(p)
 	maxBM, maxRet, maxOther, maxShort := 0.0, 0.0, 0.0, 0.0
 	type docAgg struct {
-		covered []bool
-		df      []int // candidates holding each concept in their text
-		bm25    float64
-		n       int
+		covered  []bool
+		df       []int // candidates holding each concept in their text
+		bm25     float64
+		n        int
+		mentions float64 // nameMentions of df
 	}
 	inText := make([]uint64, len(cands)) // per candidate: the concepts its text holds
 	docs := map[string]*docAgg{}
@@ -289,11 +290,12 @@ func (st *state) measure(p plan, cands []candidate) {
 	maxDoc := 0.0
 	for _, d := range docs {
 		maxDoc = math.Max(maxDoc, d.bm25)
+		d.mentions = nameMentions(q, d.df)
 	}
 	for ci := range cands {
 		f := &cands[ci].f
 		d := docs[cands[ci].meta.Source]
-		cands[ci].nameMentions = nameMentions(p, q, d.df)
+		cands[ci].nameMentions = d.mentions
 		if q.total > 0 {
 			for _, i := range q.concepts {
 				if d.covered[i] {

@@ -198,7 +198,7 @@ func TestNameMentions(t *testing.T) {
 	}
 }
 
-// A word after a determiner or a number is a noun: its synonyms are those of
+// A word after a determiner or a number in digits is a noun: its synonyms are those of
 // its noun senses ("the stages" are phases, not what "stage a coup"
 // initiates), and "what are the stages?" is answered with the stages.
 func TestWordNetNounSenses(t *testing.T) {

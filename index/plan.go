@@ -38,8 +38,8 @@ type concept struct {
 	// predicate is true for a verb or adjective ("achieve", "important"),
 	// which says how a question asks more than what it asks about.
 	predicate bool
-	// noun is true when the word follows a determiner or a number ("the
-	// stages", "six stages"): the question uses it as a noun.
+	// noun is true when the word follows a determiner or a number in digits
+	// ("the stages", "6 stages"): the question uses it as a noun.
 	noun bool
 }
 

@@ -122,6 +122,10 @@ func questionTokens(q string) []qtoken {
 func wordBefore(text string) string {
 	text = strings.TrimRight(text, " \t")
 	i := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	if i >= 0 {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size - 1
+	}
 	return strings.ToLower(text[i+1:])
 }
 
