@@ -26,22 +26,23 @@ type storedPassage struct {
 	an   *analyzed // the text analyzed, made on first use
 
 	headsOnce sync.Once
-	heads     [2]head // its headings and table header; its title and kind
+	heads     [2]*head // its headings and table header; its title and kind
 }
 
-// head is a heading (or a title) and its terms.
+// head is a heading's (or a title's) terms: one value per distinct text
+// while it is cached, shared by the passages under it, so that its pointer
+// tells headings apart at the cost of comparing a word.
 type head struct {
-	text  string
 	terms map[string]bool
 }
 
 // headings returns the passage's headings (and table header) and its
 // document's title (and kind), with their terms, looked up the first time.
-func (sp *storedPassage) headings(st *state) *[2]head {
+func (sp *storedPassage) headings(st *state) *[2]*head {
 	sp.headsOnce.Do(func() {
 		m := sp.meta
 		for i, h := range [2]string{strings.Join(m.Section, " > ") + "\n" + m.Context, m.Title + "\n" + m.DocKind} {
-			sp.heads[i] = head{h, st.headingTerms(h)}
+			sp.heads[i] = st.heading(h)
 		}
 	})
 	return &sp.heads
@@ -121,16 +122,21 @@ func (an *analyzed) has(terms []string) bool {
 
 // headingTerms returns the distinct terms of a heading or title, analyzing
 // it the first time.
-func (st *state) headingTerms(h string) map[string]bool {
+func (st *state) headingTerms(h string) map[string]bool { return st.heading(h).terms }
+
+// heading returns a heading's analysis, made the first time it is asked
+// for while it stays cached.
+func (st *state) heading(h string) *head {
 	if v, ok := st.headings.Load(h); ok {
-		return v.(map[string]bool)
+		return v.(*head)
 	}
 	set := map[string]bool{}
 	for _, t := range sharedAnalyzer().Analyze([]byte(h)) {
 		set[string(t.Term)] = true
 	}
-	st.headings.Store(h, set)
-	return set
+	hd := &head{set}
+	st.headings.Store(h, hd)
+	return hd
 }
 
 // Caches of a state (one version of the index): filled on demand, bounded,

@@ -126,7 +126,7 @@ type weighed struct {
 	alts [][]altTerms
 	// inHead remembers, per heading or title, which concepts it holds (a
 	// bit per concept): the candidates of one section share it.
-	inHead map[string]uint64
+	inHead map[*head]uint64
 
 	scratch // buffers measureOne reuses from one candidate to the next
 }
@@ -157,7 +157,7 @@ type wordPair struct {
 
 func (st *state) weighPlan(p plan) *weighed {
 	q := &weighed{p: p, w: make([]float64, len(p.concepts)), rarest: -1, terms: map[string]bool{},
-		alts: make([][]altTerms, len(p.concepts)), inHead: map[string]uint64{}}
+		alts: make([][]altTerms, len(p.concepts)), inHead: map[*head]uint64{}}
 	for i := 1; i < len(p.tokens); i++ {
 		a, b := p.tokens[i-1], p.tokens[i]
 		if st.docFreq(a.term) == 0 || st.docFreq(b.term) == 0 || a.term == b.term {
@@ -509,8 +509,8 @@ func b2f(b bool) float64 {
 
 // headConcepts are the concepts a heading or title holds (all the terms of
 // one of their alternatives), a bit per concept, found once per question.
-func (q *weighed) headConcepts(h head) uint64 {
-	if bits, ok := q.inHead[h.text]; ok {
+func (q *weighed) headConcepts(h *head) uint64 {
+	if bits, ok := q.inHead[h]; ok {
 		return bits
 	}
 	var bits uint64
@@ -522,7 +522,7 @@ func (q *weighed) headConcepts(h head) uint64 {
 			}
 		}
 	}
-	q.inHead[h.text] = bits
+	q.inHead[h] = bits
 	return bits
 }
 

@@ -19,7 +19,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
-	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	lru "github.com/hashicorp/golang-lru/v2"
 )
@@ -97,48 +96,47 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 	k int, stats *search.BM25Stats, vectors *vectorCache) ([]*search.DocumentMatch, bool, error) {
 	ctx = context.WithValue(ctx, search.BM25StatsKey, stats)
 	ctx = search.ContextWithTermSearchersCounter(ctx)
-	// The clauses' searchers, as DisjunctionQuery.Searcher makes them.
+	// The clauses, as DisjunctionQuery.Searcher makes them: a term clause
+	// with the count and weight its searcher would have, any other with its
+	// bleve searcher.
 	var scans []*clauseScan
 	defer func() {
 		for _, c := range scans {
-			c.s.Close()
+			c.close()
 		}
 	}()
 	for _, d := range dq.Disjuncts {
-		s, err := d.Searcher(ctx, r, m, search.SearcherOptions{})
+		c, err := newClauseScan(ctx, r, m, d, stats, vectors)
 		if err != nil {
 			return nil, false, err
 		}
-		if s != nil {
-			scans = append(scans, &clauseScan{q: d, s: s})
+		if c != nil {
+			scans = append(scans, c)
 		}
 	}
 	if len(scans) < topKClauses {
 		return nil, false, nil
 	}
 	// As the disjunction searcher does: clauses ordered by their counts
-	// (the order their scores are added in), and the query norm of their
+	// (the order their scores are added in; the same sort on the same
+	// counts as searcher.OrderedSearcherList), and the query norm of their
 	// weights.
-	ss := make(searcher.OrderedSearcherList, len(scans))
-	bySearcher := map[search.Searcher]*clauseScan{}
-	for i, c := range scans {
-		ss[i] = c.s
-		bySearcher[c.s] = c
-	}
-	sort.Sort(ss)
+	sort.Sort(byCount(scans))
 	var sumOfSquaredWeights float64
-	for i, s := range ss {
-		scans[i] = bySearcher[s]
-		sumOfSquaredWeights += s.Weight()
+	for _, c := range scans {
+		sumOfSquaredWeights += c.weight
 	}
 	queryNorm := 1.0 / math.Sqrt(sumOfSquaredWeights)
 	postings := uint64(0)
 	for _, c := range scans {
-		c.s.SetQueryNorm(queryNorm)
-		c.term = termScoring(c.q, c.s, stats, queryNorm)
-		postings += c.s.Count()
-		if c.term != nil && vectors != nil && c.s.Count() >= minVectorPostings {
-			v, err := vectors.get(ctx, r, c.term)
+		postings += c.count
+		if c.term == nil {
+			c.s.SetQueryNorm(queryNorm)
+			continue
+		}
+		c.term.queryWeight = c.term.boost * c.term.idf * queryNorm
+		if c.term.vector == nil && vectors != nil && c.count >= minVectorPostings {
+			v, err := vectors.read(ctx, c.term, c.takeReader())
 			if err != nil {
 				return nil, false, err
 			}
@@ -265,18 +263,84 @@ var parallelPostings uint64 = 50000
 
 // clauseScan reads one clause's postings into an accumulator.
 type clauseScan struct {
-	q    query.Query
-	s    search.Searcher // bleve's searcher of the clause, as the disjunction has it
-	term *termScorer     // for a term clause, its scoring, to read the postings directly
+	q      query.Query
+	count  uint64  // the passages it matches, as its searcher counts them
+	weight float64 // its searcher's weight, before the query norm
+	// A term clause is scored by term, reading the postings directly
+	// (from tfr, the reader its count was read from, for its first scan);
+	// any other clause by s, bleve's searcher of it.
+	term *termScorer
+	tfr  bleveindex.TermFieldReader
+	s    search.Searcher
 }
 
+// newClauseScan makes one clause's scan, or nil for a clause that has no
+// searcher. A term clause counts as one term searcher against the search's
+// limit, as bleve's would.
+func newClauseScan(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, q query.Query,
+	stats *search.BM25Stats, vectors *vectorCache) (*clauseScan, error) {
+	t := termScoring(q, stats)
+	if t == nil {
+		s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+		if err != nil || s == nil {
+			return nil, err
+		}
+		return &clauseScan{q: q, count: s.Count(), weight: s.Weight(), s: s}, nil
+	}
+	if err := search.RecordTermSearcher(ctx); err != nil {
+		return nil, err
+	}
+	c := &clauseScan{q: q, term: t}
+	if v := vectors.cached(t); v != nil {
+		c.count, t.vector = v.count, v
+	} else {
+		tfr, err := r.TermFieldReader(ctx, t.term, t.field, true, true, false)
+		if err != nil {
+			return nil, err
+		}
+		c.tfr, c.count = tfr, tfr.Count()
+	}
+	t.idf = math.Log(1 + (float64(t.docTotal)-float64(c.count)+0.5)/(float64(c.count)+0.5))
+	w := t.boost * t.idf
+	c.weight = w * w
+	return c, nil
+}
+
+// takeReader returns the clause's term reader, if it still has it, for
+// the caller to close.
+func (c *clauseScan) takeReader() bleveindex.TermFieldReader {
+	tfr := c.tfr
+	c.tfr = nil
+	return tfr
+}
+
+func (c *clauseScan) close() {
+	if c.tfr != nil {
+		c.tfr.Close()
+	}
+	if c.s != nil {
+		c.s.Close()
+	}
+}
+
+// byCount orders clauses by their counts, as searcher.OrderedSearcherList.
+type byCount []*clauseScan
+
+func (b byCount) Len() int           { return len(b) }
+func (b byCount) Less(i, j int) bool { return b[i].count < b[j].count }
+func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
+
 // scan adds the clause's scores of the passages numbered lo to hi-1. own
-// says the clause's searcher may be used (one caller at a time); another
-// caller makes its own.
+// says the clause's searcher or reader may be used (one caller at a time);
+// another caller makes its own.
 func (c *clauseScan) scan(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, queryNorm float64,
 	lo, hi uint64, own bool, acc *accumulator) error {
 	if c.term != nil {
-		return c.term.scan(ctx, r, lo, hi, acc)
+		var tfr bleveindex.TermFieldReader
+		if own {
+			tfr = c.takeReader()
+		}
+		return c.term.scan(ctx, r, tfr, lo, hi, acc)
 	}
 	s := c.s
 	if !own {
@@ -327,16 +391,18 @@ var errBadID = errors.New("search: an index document number is not 8 bytes")
 type termScorer struct {
 	term        []byte
 	field       string
-	idf         float64
+	boost       float64
+	docTotal    uint64
+	idf         float64 // from the clause's count
 	avgDocLen   float64
-	queryWeight float64
+	queryWeight float64        // boost times idf times the query norm
 	vector      *postingVector // the postings and their scores, when read before
 }
 
-// termScoring returns the scoring of a term clause, or nil for any other
-// clause, or when its weight is not what bleve's searcher has (then the
-// searcher scores it).
-func termScoring(q query.Query, s search.Searcher, stats *search.BM25Stats, queryNorm float64) *termScorer {
+// termScoring returns the scoring of a term clause, its idf and query
+// weight yet to be set, or nil for any other clause, or when the
+// statistics lack its field (then bleve's searcher scores it).
+func termScoring(q query.Query, stats *search.BM25Stats) *termScorer {
 	tq, ok := q.(*query.TermQuery)
 	if !ok || tq.FieldVal == "" {
 		return nil
@@ -346,16 +412,8 @@ func termScoring(q query.Query, s search.Searcher, stats *search.BM25Stats, quer
 	if !ok || docTotal == 0 || card == 0 {
 		return nil
 	}
-	docTerm := s.Count()
-	t := &termScorer{term: []byte(tq.Term), field: tq.FieldVal}
-	t.avgDocLen = math.Ceil(float64(card) / float64(docTotal))
-	t.idf = math.Log(1 + (float64(docTotal)-float64(docTerm)+0.5)/(float64(docTerm)+0.5))
-	boost := tq.BoostVal.Value()
-	if w := boost * t.idf; w*w != s.Weight() {
-		return nil
-	}
-	t.queryWeight = boost * t.idf * queryNorm
-	return t
+	return &termScorer{term: []byte(tq.Term), field: tq.FieldVal, boost: tq.BoostVal.Value(), docTotal: docTotal,
+		avgDocLen: math.Ceil(float64(card) / float64(docTotal))}
 }
 
 // score is TermQueryScorer's score of one posting.
@@ -386,7 +444,14 @@ func (t *termScorer) docScore(freq uint64, norm float64) float64 {
 		(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/t.avgDocLen)))
 }
 
-func (t *termScorer) scan(ctx context.Context, r bleveindex.IndexReader, lo, hi uint64, acc *accumulator) error {
+// scan adds the term's scores of the passages numbered lo to hi-1, read
+// from its vector, or from tfr (which it closes), or from a reader of its
+// own when tfr is nil.
+func (t *termScorer) scan(ctx context.Context, r bleveindex.IndexReader, tfr bleveindex.TermFieldReader,
+	lo, hi uint64, acc *accumulator) error {
+	if tfr != nil {
+		defer tfr.Close()
+	}
 	if v := t.vector; v != nil {
 		i := sort.Search(len(v.docs), func(i int) bool { return uint64(v.docs[i]) >= lo })
 		for ; i < len(v.docs) && uint64(v.docs[i]) < hi; i++ {
@@ -394,11 +459,14 @@ func (t *termScorer) scan(ctx context.Context, r bleveindex.IndexReader, lo, hi 
 		}
 		return nil
 	}
-	tfr, err := r.TermFieldReader(ctx, t.term, t.field, true, true, false)
-	if err != nil {
-		return err
+	if tfr == nil {
+		var err error
+		if tfr, err = r.TermFieldReader(ctx, t.term, t.field, true, true, false); err != nil {
+			return err
+		}
+		defer tfr.Close()
 	}
-	defer tfr.Close()
+	var err error
 	var tfd bleveindex.TermFieldDoc
 	var d *bleveindex.TermFieldDoc
 	if lo > 0 {
@@ -518,6 +586,7 @@ func (h *hitHeap) Pop() any {
 // costliest to read, and the same few come back question after question:
 // their postings are read once per index version and kept.
 type postingVector struct {
+	count  uint64 // the term reader's count
 	docs   []uint32
 	scores []float64
 }
@@ -557,22 +626,30 @@ func (pi passageIndex) vectors(stats *search.BM25Stats) *vectorCache {
 	return pi.vecs
 }
 
-// get returns a term's vector, reading its postings the first time.
-func (vc *vectorCache) get(ctx context.Context, r bleveindex.IndexReader, t *termScorer) (*postingVector, error) {
-	key := t.field + "\x00" + string(t.term)
-	vc.mu.Lock()
-	v, ok := vc.lru.Get(key)
-	vc.mu.Unlock()
-	if ok {
-		return v, nil
+// cached returns a term's vector if it has been read, else nil; nil on a
+// nil cache too.
+func (vc *vectorCache) cached(t *termScorer) *postingVector {
+	if vc == nil {
+		return nil
 	}
-	tfr, err := r.TermFieldReader(ctx, t.term, t.field, true, true, false)
-	if err != nil {
-		return nil, err
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	v, _ := vc.lru.Get(vectorKey(t))
+	return v
+}
+
+func vectorKey(t *termScorer) string { return t.field + "\x00" + string(t.term) }
+
+// read reads a term's vector from its reader tfr, which it closes, and
+// keeps it; nil (and the postings read as they are) when there is no
+// reader or the index's numbers do not fit.
+func (vc *vectorCache) read(ctx context.Context, t *termScorer, tfr bleveindex.TermFieldReader) (*postingVector, error) {
+	if tfr == nil {
+		return nil, nil
 	}
 	defer tfr.Close()
 	n := tfr.Count()
-	v = &postingVector{docs: make([]uint32, 0, n), scores: make([]float64, 0, n)}
+	v := &postingVector{count: n, docs: make([]uint32, 0, n), scores: make([]float64, 0, n)}
 	var tfd bleveindex.TermFieldDoc
 	d, err := tfr.Next(&tfd)
 	for i := 0; err == nil && d != nil; i++ {
@@ -593,6 +670,7 @@ func (vc *vectorCache) get(ctx context.Context, r bleveindex.IndexReader, t *ter
 	if err != nil {
 		return nil, err
 	}
+	key := vectorKey(t)
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
 	if _, ok := vc.lru.Get(key); !ok {

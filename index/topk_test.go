@@ -212,3 +212,35 @@ func TestPlainSameFromEveryBuild(t *testing.T) {
 		}
 	}
 }
+
+// topK counts its term clauses against the search's limit of term
+// searchers, as bleve counts its searchers: over the limit both fail, under
+// it both answer.
+func TestTopKTermSearcherLimit(t *testing.T) {
+	pi := embedded(t).st.bi.(passageIndex)
+	disjunction := func(n int) *query.DisjunctionQuery {
+		var qs []query.Query
+		for i := range n {
+			tq := bleve.NewTermQuery(fmt.Sprintf("korea%d", i))
+			if i%2 == 0 {
+				tq = bleve.NewTermQuery("korea")
+			}
+			tq.SetField(fieldText)
+			qs = append(qs, tq)
+		}
+		return bleve.NewDisjunctionQuery(qs...)
+	}
+	ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, 8)
+	ctx = context.WithValue(ctx, search.BM25StatsKey, pi.stats)
+	for _, n := range []int{8, 9} {
+		req := bleve.NewSearchRequestOptions(disjunction(n), 3, 0, false)
+		_, bleveErr := pi.baseIndex.SearchInContext(ctx, req)
+		_, ok, err := pi.searchTopK(ctx, req, pi.stats)
+		if (err != nil) != (bleveErr != nil) || err == nil && !ok {
+			t.Errorf("%d clauses, a limit of 8: topK %v (ok %v), bleve %v", n, err, ok, bleveErr)
+		}
+		if n == 9 && err == nil {
+			t.Errorf("9 clauses, a limit of 8: topK answered")
+		}
+	}
+}
