@@ -228,3 +228,40 @@ func TestWordNetNounSenses(t *testing.T) {
 		t.Errorf("what are the stages?: answered %v, list %v, %d citations; want the six stages, Stage 1 first", a.Answered, a.List, len(a.Citations))
 	}
 }
+
+// A number before a plural noun counts it ("the six stages"): the question
+// asks for that many, it does not name Stage 6. The count frames the
+// question, and the noun after a number word is read as a noun.
+func TestCountsFrame(t *testing.T) {
+	st := embedded(t).st
+	for q, want := range map[string]string{
+		"what are the six stages?":          "six",
+		"what are the 6 stages?":            "6",
+		"what was stage 6?":                 "",
+		"what happened in the sixth stage?": "",
+		"which 2 agencies merged in 2009?":  "2",
+		"what is 5 plus 6":                  "",
+	} {
+		got := ""
+		for _, c := range st.plan(q).concepts {
+			if c.count {
+				if !c.frame || c.topic() {
+					t.Errorf("%q: the count %q is a topic", q, c.word)
+				}
+				got = c.word
+			}
+			if c.word == "stages" && !c.noun {
+				t.Errorf("%q: stages is not read as a noun", q)
+			}
+		}
+		if got != want {
+			t.Errorf("%q: count %q, want %q", q, got, want)
+		}
+	}
+	for _, q := range []string{"what are the six stages?", "what are the 6 stages?"} {
+		a := ask(t, q)
+		if !a.Answered || !a.List || len(a.Citations) < 6 || !strings.HasPrefix(a.Citations[0].Text, "Stage 1") {
+			t.Errorf("%s: answered %v, list %v, %d citations; want the six stages, Stage 1 first", q, a.Answered, a.List, len(a.Citations))
+		}
+	}
+}

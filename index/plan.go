@@ -38,9 +38,12 @@ type concept struct {
 	// predicate is true for a verb or adjective ("achieve", "important"),
 	// which says how a question asks more than what it asks about.
 	predicate bool
-	// noun is true when the word follows a determiner or a number in digits
-	// ("the stages", "6 stages"): the question uses it as a noun.
+	// noun is true when the word follows a determiner or a number ("the
+	// stages", "six stages", "6 stages"): the question uses it as a noun.
 	noun bool
+	// count is true for a number that counts the plural noun after it ("the
+	// six stages"); a count frames the question.
+	count bool
 }
 
 // topic reports whether a concept is part of the question's topic.
@@ -69,7 +72,9 @@ func (st *state) plan(question string) plan {
 		c, n := st.lex.match(toks[i:])
 		if c != nil {
 			before := toks[i].before
-			c.noun = determiners[before] || before != "" && isNumberTerm(before)
+			_, number := numberWord(before)
+			c.noun = determiners[before] || number || before != "" && isNumberTerm(before)
+			c.count = n == 1 && countsNext(toks, i)
 		}
 		i += n
 		if c == nil || dupConcept(p.concepts, c) {
@@ -82,7 +87,7 @@ func (st *state) plan(question string) plan {
 		c := &p.concepts[i]
 		single := len(c.alts[0].terms) == 1
 		c.filler = single && st.lex.filler[c.alts[0].terms[0]]
-		c.frame = single && st.lex.frame[c.alts[0].terms[0]]
+		c.frame = single && st.lex.frame[c.alts[0].terms[0]] || c.count
 		if c.topic() {
 			topics++
 		}
@@ -129,6 +134,21 @@ func (st *state) addWordNet(c *concept) {
 		c.alts = append(c.alts, a)
 		added++
 	}
+}
+
+// countsNext reports whether toks[i] is a number that counts the plural
+// noun after it ("the six stages", "two responses"): the size of what is
+// asked for, which frames the question, not a label of its topic ("Stage
+// 6"). An ordinal ("the sixth stage") ranks, and does not count.
+func countsNext(toks []qtoken, i int) bool {
+	t := toks[i]
+	if !isNumberTerm(t.term) || isOrdinal(strings.ToLower(t.word)) || i+1 == len(toks) {
+		return false
+	}
+	next := toks[i+1]
+	w := strings.ToLower(next.word)
+	return next.before == strings.ToLower(t.word) && len(w) > 3 && strings.HasSuffix(w, "s") &&
+		!strings.HasSuffix(w, "ss") && next.term != w && !isNumberTerm(next.term)
 }
 
 // determiners are the words before a word that make it a noun ("the
