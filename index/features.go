@@ -890,6 +890,9 @@ const (
 	aPassages              // log of the number of passages
 	aNamed                 // the question names something the corpus has as written
 	aNameMentions          // log of how many candidates of its document hold the question's least mentioned such name
+	aTopical               // how much more the corpus uses the question's words than the background does (background.go)
+	aTopicalMin            // ... for its least topical word
+	aTopicalMax            // ... for its most topical word
 	numAnswerFeatures
 )
 
@@ -898,6 +901,7 @@ var answerFeatureNames = [numAnswerFeatures]string{
 	"unknown_names", "unknown_words", "any_unknown", "unknown_verbs", "topics", "corrected_names", "corrected_words", "years",
 	"year_fit", "typed", "type_fit", "doc_coverage", "sentence_all", "phrase", "matched_share",
 	"names", "cov_question", "bm25_share", "doc_mass", "near_mass", "docs", "passages", "named", "name_mentions",
+	"topical", "topical_min", "topical_max",
 }
 
 type answerFeatures [numAnswerFeatures]float64
@@ -921,7 +925,7 @@ const maxCount = 3
 
 // answerFeaturesOf describes a plan and its ranked candidates.
 func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
-	a := st.questionFeatures(p)
+	a := st.questionFeatures(p, backgroundView{all: builtinBackground()})
 	if len(ranked) > 0 {
 		scores := make([]float64, len(ranked))
 		ids := make([]string, len(ranked))
@@ -934,9 +938,10 @@ func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
 }
 
 // questionFeatures are the answer features that depend on the question
-// alone.
-func (st *state) questionFeatures(p plan) answerFeatures {
+// alone (and the corpus, and the background it is compared with).
+func (st *state) questionFeatures(p plan, bg backgroundView) answerFeatures {
 	var a answerFeatures
+	st.topicality(p, bg, &a)
 	a[aDocs] = math.Log1p(float64(st.info.Documents))
 	a[aPassages] = math.Log1p(float64(st.n))
 	// The question's topic weight: what the corpus has as written, what

@@ -3,6 +3,7 @@ package index
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -27,6 +28,23 @@ type Model struct {
 	Threshold float64 `json:"threshold"`
 	// Report is a summary of how the model did on data held out from it.
 	Report []string `json:"report,omitempty"`
+	// Background is the SHA-256 of the background (its text, unzipped) that
+	// the answer model compares the corpus with (background.go): the one
+	// written with the model, which the binary must embed as
+	// lexicon/background.txt.gz.
+	Background string `json:"background,omitempty"`
+
+	bg *background // the background itself, for WriteBackground
+}
+
+// WriteBackground writes the background the model was trained with (see
+// background.go), for lexicon/background.txt.gz; an error when it was
+// trained without one (no article sets).
+func (m *Model) WriteBackground(w io.Writer) error {
+	if m.bg == nil {
+		return errors.New("the model was trained without a background: no set of articles")
+	}
+	return m.bg.Write(w)
 }
 
 // DataFile is a file a model learnt from.

@@ -111,6 +111,15 @@ type asked struct {
 	alts  [][]string
 	scope scope
 	fold  int
+	// about is the article a question of an article set is about (its
+	// set's index and its path), which the background leaves out.
+	about articleKey
+}
+
+// articleKey names a document of an article set.
+type articleKey struct {
+	set  int
+	path string
 }
 
 // Train fits a Model to question sets: the ranking weights by listwise
@@ -147,7 +156,8 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 		return nil, err
 	}
 	logf("%d corpora, %d questions asked", len(eps), countAsked(eps))
-	exs, err := collect(ctx, sets, eps, opts)
+	bg := trainBackgrounds(sets)
+	exs, err := collect(ctx, sets, eps, opts, bg)
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +234,9 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 		Threshold: round6(threshold),
 		Report:    report,
 	}
+	if bg.all != nil {
+		m.bg, m.Background = bg.all, bg.all.sum()
+	}
 	logf("done in %v", time.Since(start).Round(time.Second))
 	return m, nil
 }
@@ -248,6 +261,16 @@ func countAsked(eps []episode) int {
 // episodes lays out the corpora questions are asked of.
 func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episode, error) {
 	var out []episode
+	articlesOf := map[int][]string{} // per article set: the article of each question
+	for si, s := range sets {
+		if s.Articles {
+			a, err := articleOf(ctx, s, opts)
+			if err != nil {
+				return nil, err
+			}
+			articlesOf[si] = a
+		}
+	}
 	for si, s := range sets {
 		if len(s.Corpus.Docs) == 0 {
 			return nil, fmt.Errorf("set %s: no documents", s.Name)
@@ -268,9 +291,9 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 				if sj == si || !o.Articles {
 					continue
 				}
-				for _, q := range o.Questions {
+				for i, q := range o.Questions {
 					if !q.Abstain {
-						other = append(other, asked{q: q, scope: outOfScope})
+						other = append(other, asked{q: q, scope: outOfScope, about: articleKey{sj, articlesOf[sj][i]}})
 					}
 				}
 			}
@@ -281,10 +304,7 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 			out = append(out, ep)
 			continue
 		}
-		articles, err := articleOf(ctx, s, opts)
-		if err != nil {
-			return nil, err
-		}
+		articles := articlesOf[si]
 		var paths []string
 		for _, d := range s.Corpus.Docs {
 			paths = append(paths, d.Path)
@@ -316,11 +336,11 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 					switch {
 					case a == "":
 					case in[a] && q.Abstain:
-						ep.questions = append(ep.questions, asked{q: q, scope: nearMiss, fold: f})
+						ep.questions = append(ep.questions, asked{q: q, scope: nearMiss, fold: f, about: articleKey{si, a}})
 					case in[a]:
-						ep.questions = append(ep.questions, asked{q: q, alts: alts, scope: inScope, fold: f})
+						ep.questions = append(ep.questions, asked{q: q, alts: alts, scope: inScope, fold: f, about: articleKey{si, a}})
 					case !q.Abstain && foldOf[a] == (f+1)%opts.Folds:
-						other = append(other, asked{q: q, scope: outOfScope, fold: f})
+						other = append(other, asked{q: q, scope: outOfScope, fold: f, about: articleKey{si, a}})
 					}
 				}
 				n := 0
@@ -445,7 +465,7 @@ func foldedMatch(folded string, alts [][]string) bool {
 
 // collect asks every episode's questions and keeps their candidates'
 // features, collectWorkers episodes at a time.
-func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOptions) ([]*example, error) {
+func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOptions, bg *trainBackground) ([]*example, error) {
 	results := make([][]*example, len(eps))
 	errs := make([]error, len(eps))
 	var wg sync.WaitGroup
@@ -455,7 +475,7 @@ func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOpti
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = collectEpisode(ctx, sets[eps[i].set], eps[i], opts)
+				results[i], errs[i] = collectEpisode(ctx, sets[eps[i].set], eps[i], opts, bg)
 			}
 		}()
 	}
@@ -474,10 +494,56 @@ func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOpti
 	return out, nil
 }
 
+// trainBackground is the background of a training run: the documents of
+// its article sets, all of them (what the trained model is used with) and
+// one by one (what is left out of it for a question).
+type trainBackground struct {
+	all     *background
+	article map[articleKey]*background
+}
+
+func trainBackgrounds(sets []TrainSet) *trainBackground {
+	tb := &trainBackground{article: map[articleKey]*background{}}
+	var docs []corpus.Document
+	for si, s := range sets {
+		if !s.Articles {
+			continue
+		}
+		for _, d := range s.Corpus.Docs {
+			docs = append(docs, d)
+			tb.article[articleKey{si, d.Path}] = backgroundOf([]corpus.Document{d})
+		}
+	}
+	if len(docs) > 0 {
+		tb.all = backgroundOf(docs)
+	}
+	return tb
+}
+
+// without is the background a question asked of an episode's corpus is
+// compared with: the documents of neither the corpus nor the article the
+// question is about, as the built-in background holds neither a server's
+// corpus nor what its members ask about.
+func (tb *trainBackground) without(ep episode, a asked) backgroundView {
+	v := backgroundView{all: tb.all}
+	left := map[articleKey]bool{}
+	leave := func(k articleKey) {
+		if b := tb.article[k]; b != nil && !left[k] {
+			left[k] = true
+			v.less = append(v.less, b)
+		}
+	}
+	for _, d := range ep.docs {
+		leave(articleKey{ep.set, d.Path})
+	}
+	leave(a.about)
+	return v
+}
+
 // collectWorkers is how many episodes collect works on at once.
 var collectWorkers = 2
 
-func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptions) ([]*example, error) {
+func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptions, bg *trainBackground) ([]*example, error) {
 	ix, err := Build(ctx, &corpus.Corpus{Docs: ep.docs, Rules: ep.rules}, Options{Now: opts.Now})
 	if err != nil {
 		return nil, err
@@ -498,7 +564,7 @@ func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptio
 			e.fold = ep.fold
 		}
 		p := st.plan(a.q.Q)
-		e.qf = st.questionFeatures(p)
+		e.qf = st.questionFeatures(p, bg.without(ep, a))
 		if p.hasContent() {
 			cands, err := st.candidates(ctx, p, time.Minute)
 			if err != nil {

@@ -29,22 +29,27 @@ type trainSpec struct {
 
 var trainCommand = &command{
 	name:    "train",
-	usage:   []string{"[--out FILE] [--folds N] [--min-decline F] [-q] TRAINING.json"},
+	usage:   []string{"[--out FILE] [--background-out FILE] [--folds N] [--min-decline F] [-q] TRAINING.json"},
 	summary: "fit the scoring model to question sets and write the model file",
 	about: `Reads a training file naming question sets (a corpus directory and question
 files; see README, "Retraining"), asks every question of its corpus, fits the
 ranking and the answer model, and writes the model file (index/model.json is
-the one casebot ships with). Prints what it measured on data held out from
-each fit. The same training file always gives the same model file.`,
+the one casebot ships with). With --background-out it also writes the
+background the answer model compares a corpus with: the training file's
+article sets (index/lexicon/background.txt.gz is the one casebot ships with;
+a model is used with the background it was trained with). Prints what it
+measured on data held out from each fit. The same training file always gives
+the same files.`,
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		out := fs.String("out", "-", "write the model `FILE` here (- for standard output)")
+		bgOut := fs.String("background-out", "", "also write the background `FILE` (gzipped) the model was trained with")
 		folds := fs.Int("folds", 4, "cross-validation folds `N`")
 		minDecline := fs.Float64("min-decline", 0.95, "share `F` of each set's out-of-scope questions the threshold declines")
 		lambdas := fs.Float64Slice("lambdas", nil, "L2 strengths `L,...` to choose the ranking's from by cross-validation (default 0.0003,0.001,0.003)")
 		answerLambdas := fs.Float64Slice("answer-lambdas", nil, "L2 strengths `L,...` to choose the answer model's from by cross-validation (default 0.0003,0.001,0.003,0.01)")
 		quiet := fs.Bool("q", false, "do not report progress")
 		return func(args []string) error {
-			return train(c, args, trainFlags{out: *out, folds: *folds, minDecline: *minDecline, lambdas: *lambdas, answerLambdas: *answerLambdas, quiet: *quiet})
+			return train(c, args, trainFlags{out: *out, backgroundOut: *bgOut, folds: *folds, minDecline: *minDecline, lambdas: *lambdas, answerLambdas: *answerLambdas, quiet: *quiet})
 		}
 	},
 }
@@ -52,6 +57,7 @@ each fit. The same training file always gives the same model file.`,
 // trainFlags are train's flags.
 type trainFlags struct {
 	out           string
+	backgroundOut string
 	folds         int
 	minDecline    float64
 	lambdas       []float64
@@ -146,6 +152,15 @@ func train(c *cli, args []string, tf trainFlags) error {
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {
 		return err
+	}
+	if tf.backgroundOut != "" {
+		var bg bytes.Buffer
+		if err := m.WriteBackground(&bg); err != nil {
+			return err
+		}
+		if err := os.WriteFile(tf.backgroundOut, bg.Bytes(), 0o644); err != nil {
+			return err
+		}
 	}
 	if tf.out == "-" {
 		_, err := c.stdout.Write(buf.Bytes())
