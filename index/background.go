@@ -139,44 +139,51 @@ func (v backgroundView) counts(term string) (df, n int) {
 }
 
 // topicality sets the answer features topical (the mean over the question's
-// concepts that the corpus has), topical_min and topical_max: for each
-// concept, the mean over the terms of its first alternative the corpus has
-// (its own words, else a vocabulary equivalent, another form, a synonym or a
-// correction) of the log of the term's share of the corpus's passages over
-// its share of the background's (both smoothed by one passage). All three
-// are 0 when no concept counts, or there is no background.
-func (st *state) topicality(p plan, bg backgroundView, a *answerFeatures) {
-	if bg.all == nil || st.n == 0 {
-		return
-	}
+// concepts that the corpus has), topical_min and topical_max, each
+// concept's conceptTopicality. All three are 0 when no concept counts, or
+// there is no background.
+func (st *state) topicality(p plan, a *answerFeatures) {
 	sum, lo, hi, k := 0.0, math.Inf(1), math.Inf(-1), 0
 	for _, c := range p.concepts {
 		if c.filler {
 			continue
 		}
-		for _, alt := range c.alts {
-			v, ok := 0.0, len(alt.terms) > 0
-			for _, t := range alt.terms {
-				df := st.docFreq(t)
-				if df == 0 {
-					ok = false
-					break
-				}
-				bdf, bn := bg.counts(t)
-				v += math.Log(float64(df) / float64(st.n) * float64(bn+1) / float64(bdf+1))
-			}
-			if !ok {
-				continue
-			}
-			v /= float64(len(alt.terms))
+		if v, ok := st.conceptTopicality(c, p.bg); ok {
 			sum += v
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 			k++
-			break
 		}
 	}
 	if k == 0 {
 		return
 	}
 	a[aTopical], a[aTopicalMin], a[aTopicalMax] = sum/float64(k), lo, hi
+}
+
+// conceptTopicality is, over the terms of a concept's first alternative
+// the corpus has (its own words, else a vocabulary equivalent, another
+// form, a synonym or a correction), the mean log of a term's share of the
+// corpus's passages over its share of the background's (both smoothed by
+// one passage); false when the corpus has no alternative or there is no
+// background.
+func (st *state) conceptTopicality(c concept, bg backgroundView) (float64, bool) {
+	if bg.all == nil || st.n == 0 {
+		return 0, false
+	}
+	for _, alt := range c.alts {
+		v, ok := 0.0, len(alt.terms) > 0
+		for _, t := range alt.terms {
+			df := st.docFreq(t)
+			if df == 0 {
+				ok = false
+				break
+			}
+			bdf, bn := bg.counts(t)
+			v += math.Log(float64(df) / float64(st.n) * float64(bn+1) / float64(bdf+1))
+		}
+		if ok {
+			return v / float64(len(alt.terms)), true
+		}
+	}
+	return 0, false
 }

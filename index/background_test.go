@@ -59,19 +59,20 @@ func TestBackgroundBuiltin(t *testing.T) {
 // corpus also has, does not.
 func TestTopicality(t *testing.T) {
 	st := embedded(t).st
-	bg := backgroundView{all: builtinBackground()}
 	topical := func(q string) float64 {
-		a := st.questionFeatures(st.plan(q), bg)
+		a := st.questionFeatures(st.plan(q))
 		return a[aTopical]
 	}
 	on, off := topical("Which agency built Korea's e-government network?"), topical("What year did the war end?")
 	if on <= 0 || on <= off+1 {
 		t.Errorf("topical: %.2f for a question on the case study, %.2f for one off it", on, off)
 	}
-	if a := st.questionFeatures(st.plan("qwerty uiop"), bg); a[aTopical] != 0 || a[aTopicalMin] != 0 || a[aTopicalMax] != 0 {
+	if a := st.questionFeatures(st.plan("qwerty uiop")); a[aTopical] != 0 || a[aTopicalMin] != 0 || a[aTopicalMax] != 0 {
 		t.Errorf("words the corpus lacks count: %v", a[aTopical:aTopicalMax+1])
 	}
-	if a := st.questionFeatures(st.plan("Which agency built Korea's e-government network?"), backgroundView{}); a[aTopical] != 0 {
+	p := st.plan("Which agency built Korea's e-government network?")
+	p.bg = backgroundView{}
+	if a := st.questionFeatures(p); a[aTopical] != 0 {
 		t.Error("topical without a background")
 	}
 }

@@ -925,7 +925,7 @@ const maxCount = 3
 
 // answerFeaturesOf describes a plan and its ranked candidates.
 func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
-	a := st.questionFeatures(p, backgroundView{all: builtinBackground()})
+	a := st.questionFeatures(p)
 	if len(ranked) > 0 {
 		scores := make([]float64, len(ranked))
 		ids := make([]string, len(ranked))
@@ -939,9 +939,9 @@ func (st *state) answerFeaturesOf(p plan, ranked []candidate) answerFeatures {
 
 // questionFeatures are the answer features that depend on the question
 // alone (and the corpus, and the background it is compared with).
-func (st *state) questionFeatures(p plan, bg backgroundView) answerFeatures {
+func (st *state) questionFeatures(p plan) answerFeatures {
 	var a answerFeatures
-	st.topicality(p, bg, &a)
+	st.topicality(p, &a)
 	a[aDocs] = math.Log1p(float64(st.info.Documents))
 	a[aPassages] = math.Log1p(float64(st.n))
 	// The question's topic weight: what the corpus has as written, what

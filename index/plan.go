@@ -15,6 +15,10 @@ type plan struct {
 	reading
 	concepts    []concept
 	corrections []Correction
+	// bg is the background the question's words are compared with
+	// (background.go): the built-in one, or in training one that leaves out
+	// the corpus asked and the article asked about.
+	bg backgroundView
 }
 
 // concept is one thing a question asks about: a word or a phrase, and the
@@ -61,7 +65,7 @@ type Correction struct {
 const maxWordNetAlts = 24
 
 func (st *state) plan(question string) plan {
-	p := plan{reading: readQuestion(question, st.info.Now)}
+	p := plan{reading: readQuestion(question, st.info.Now), bg: backgroundView{all: builtinBackground()}}
 	toks := p.tokens
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
 		if len(p.spans) > 0 && (isYearToken(toks[i].word) ||

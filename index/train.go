@@ -564,7 +564,8 @@ func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptio
 			e.fold = ep.fold
 		}
 		p := st.plan(a.q.Q)
-		e.qf = st.questionFeatures(p, bg.without(ep, a))
+		p.bg = bg.without(ep, a)
+		e.qf = st.questionFeatures(p)
 		if p.hasContent() {
 			cands, err := st.candidates(ctx, p, time.Minute)
 			if err != nil {
