@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/casebot/casebot/corpus"
 )
@@ -119,5 +120,55 @@ func TestTrainBackgroundLeavesOut(t *testing.T) {
 	}
 	if !strings.Contains(tb.all.text(), "passages 6\n") {
 		t.Error("text lacks its passage count")
+	}
+}
+
+// cov_topical weighs the question's topic words by how topical they are
+// for the corpus: a passage with "ministry" covers more of "which year did
+// the ministry start" than one with "year" only, and a word the background
+// uses as much as the corpus (here "year") weighs nothing.
+func TestCovTopical(t *testing.T) {
+	st := embedded(t).st
+	p := st.plan("In which year did the ministry start digitalization?")
+	q := st.weighPlan(p)
+	byWord := map[string]float64{}
+	for i, c := range p.concepts {
+		byWord[c.word] = q.topical[i]
+	}
+	if byWord["year"] != 0 || byWord["ministry"] <= 0 || byWord["digitalization"] <= 0 {
+		t.Errorf("topical weights %v: want year 0, ministry and digitalization above 0", byWord)
+	}
+	// A passage's cov_topical comes from ministry and digitalization alone:
+	// it is above 0 only where one of their alternatives stands.
+	var topicalTerms []string
+	for _, c := range p.concepts {
+		if c.word == "ministry" || c.word == "digitalization" {
+			for _, alt := range c.alts {
+				topicalTerms = append(topicalTerms, alt.terms...)
+			}
+		}
+	}
+	cands, err := st.candidates(context.Background(), p, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.measure(p, cands)
+	seen := 0
+	for _, c := range cands {
+		an, heads := c.sp.analysis(), c.sp.headings(st)
+		holds := false
+		for _, term := range topicalTerms {
+			_, inText := an.at[term]
+			holds = holds || inText || heads[0].terms[term] || heads[1].terms[term]
+		}
+		if v := c.f[fCovTopical]; v < 0 || v > 1+1e-9 || (v > 0) != holds {
+			t.Errorf("%s: cov_topical %.2f, holds ministry or digitalization %v", c.id, v, holds)
+		}
+		if holds {
+			seen++
+		}
+	}
+	if seen == 0 || seen == len(cands) {
+		t.Errorf("%d of %d candidates hold ministry or digitalization", seen, len(cands))
 	}
 }

@@ -75,6 +75,7 @@ const (
 	fDocBM25               // their summed BM25, over the best document's
 	fDocShare              // share of the candidates from the passage's document
 	fCovLocal              // coverage with concepts weighed by their idf among the candidates of the passage\'s document
+	fCovTopical            // coverage with concepts weighed by their idf times their topicality for the corpus (background.go)
 	numFeatures
 )
 
@@ -85,7 +86,7 @@ var featureNames = [numFeatures]string{
 	"bigram", "phrase", "run", "window", "sentence", "sentence_all", "frame", "names", "years", "years_open", "ordinal", "count_only", "years_precise", "type_time",
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
-	"doc_coverage", "doc_bm25", "doc_share", "cov_local",
+	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical",
 }
 
 // features is a candidate's feature vector.
@@ -120,6 +121,10 @@ type weighed struct {
 	ordinals []string   // the terms of the question's ordinal words ("5" of "fifth")
 	pairs    []wordPair // adjacent words of the question the corpus has
 	pairsIdf float64
+	// topical is each topic concept's weight times its topicality for the
+	// corpus (0 when negative), topicalTotal their sum.
+	topical      []float64
+	topicalTotal float64
 
 	// alts are each concept's alternatives with their terms' idf, looked up
 	// once for all candidates.
@@ -157,7 +162,7 @@ type wordPair struct {
 
 func (st *state) weighPlan(p plan) *weighed {
 	q := &weighed{p: p, w: make([]float64, len(p.concepts)), rarest: -1, terms: map[string]bool{},
-		alts: make([][]altTerms, len(p.concepts)), inHead: map[*head]uint64{}}
+		alts: make([][]altTerms, len(p.concepts)), inHead: map[*head]uint64{}, topical: make([]float64, len(p.concepts))}
 	for i := 1; i < len(p.tokens); i++ {
 		a, b := p.tokens[i-1], p.tokens[i]
 		if st.docFreq(a.term) == 0 || st.docFreq(b.term) == 0 || a.term == b.term {
@@ -195,6 +200,10 @@ func (st *state) weighPlan(p plan) *weighed {
 		default:
 			q.w[i] = c.weight
 			q.total += c.weight
+			if v, ok := st.conceptTopicality(c, p.bg); ok && v > 0 {
+				q.topical[i] = v * c.weight
+				q.topicalTotal += q.topical[i]
+			}
 			if q.rarest < 0 || c.weight > q.w[q.rarest] {
 				q.rarest = i
 			}
@@ -420,6 +429,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 		}
 		if inText || cm.heading || cm.title {
 			f[fCovAll] += w
+			f[fCovTopical] += ratio0(q.topical[i], q.topicalTotal)
 			if i == q.rarest {
 				f[fRarest] = 1
 			}
