@@ -24,7 +24,8 @@ import (
 // casebot train from its article sets) hold each term. The answer features
 // topical, topical_min and topical_max compare each question word's share
 // of the corpus's passages with its share of the background's (the query
-// clarity of information retrieval, word by word).
+// clarity of information retrieval, word by word), and the ranking feature
+// cov_topical weighs the words a passage covers by it.
 
 // background is a reference collection's passage count and, per analysed
 // term, the passages holding it.

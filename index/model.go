@@ -37,6 +37,17 @@ type Model struct {
 	bg *background // the background itself, for WriteBackground
 }
 
+// SameBackground reports whether the model was trained with the
+// background this binary embeds (or records none): a model trained with
+// another one still answers, but its confidences are off.
+func (m *Model) SameBackground() bool {
+	if m.Background == "" {
+		return true
+	}
+	b := builtinBackground()
+	return b != nil && b.sum() == m.Background
+}
+
 // WriteBackground writes the background the model was trained with (see
 // background.go), for lexicon/background.txt.gz; an error when it was
 // trained without one (no article sets).

@@ -155,6 +155,11 @@ func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 		if err != nil {
 			return nil, usagef("%s: %v", cfg.Model, err)
 		}
+		if !model.SameBackground() {
+			log.Warn("the model was trained with another background than this casebot's index/lexicon/background.txt.gz: "+
+				"its confidences will be off; embed the background casebot train --background-out wrote with it, and rebuild",
+				"model", cfg.Model)
+		}
 	}
 	ix, err := openIndexDir(c, cfg, log)
 	if err != nil || model == nil {

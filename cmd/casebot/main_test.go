@@ -240,3 +240,31 @@ func TestEval(t *testing.T) {
 		t.Errorf("malformed question file: exit %d", code)
 	}
 }
+
+// A model file trained with another background than the binary's still
+// answers, with a warning; the built-in model's own file gets none.
+func TestModelOtherBackground(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "index", "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	same, other := filepath.Join(dir, "same.json"), filepath.Join(dir, "other.json")
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(same, raw, 0o644)
+	m["background"] = strings.Repeat("0", 64)
+	b, _ := json.Marshal(m)
+	os.WriteFile(other, b, 0o644)
+	for file, warned := range map[string]bool{same: false, other: true} {
+		code, out, errOut := runCasebot(t, "", "ask", "--model", file, "What was stage 1?")
+		if code != exitOK || !strings.Contains(out, "Stage 1") {
+			t.Errorf("%s: exit %d: %s %s", file, code, out, errOut)
+		}
+		if got := strings.Contains(errOut, "another background"); got != warned {
+			t.Errorf("%s: warned %v, want %v: %s", filepath.Base(file), got, warned, errOut)
+		}
+	}
+}
