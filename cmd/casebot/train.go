@@ -129,6 +129,16 @@ func train(c *cli, args []string, tf trainFlags) error {
 	if tf.minDecline <= 0 || tf.minDecline >= 1 {
 		return usagef("--min-decline must be between 0 and 1")
 	}
+	// Training takes minutes: a place the files cannot be written to is
+	// told before it starts.
+	for _, out := range []string{tf.out, tf.backgroundOut} {
+		if out == "" || out == "-" {
+			continue
+		}
+		if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+			return usagef("cannot write %s: no directory %s", out, filepath.Dir(out))
+		}
+	}
 	opts := index.TrainOptions{Folds: tf.folds, MinDecline: tf.minDecline, Lambdas: tf.lambdas, AnswerLambdas: tf.answerLambdas, Now: trainYear}
 	if !tf.quiet {
 		opts.Log = func(s string) { fmt.Fprintln(c.stderr, "train: "+s) }
