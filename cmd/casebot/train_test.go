@@ -115,7 +115,7 @@ func TestTrainCommand(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"sets": []}`: "no sets",
 		`{"sets": [{"name": "x", "corpus": "nowhere", "questions": ["q.jsonl"]}]}`: "not found",
-		`{"sets": [{"name": "x"}]}`:  "needs a name, a corpus and question files",
+		`{"sets": [{"name": "x"}]}`:   "needs a name, a corpus and question files",
 		`{"sets": [], "extra": true}`: "unknown field",
 	} {
 		os.WriteFile(bad, []byte(body), 0o644)
