@@ -381,10 +381,15 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 			if s < 0 {
 				continue
 			}
-			if a.kind < cm.kind {
-				cm.kind = a.kind
+			kind := a.kind
+			if kind == exactMatch && len(a.terms) == 1 && !strings.ContainsAny(cp.word, " -") &&
+				inCompoundsOnly(an, c.sp.text, a.terms[0]) {
+				kind = formMatch // "capital" of "human-capital" is another word
 			}
-			if a.kind.strong() {
+			if kind < cm.kind {
+				cm.kind = kind
+			}
+			if kind.strong() {
 				for _, ti := range an.at[a.terms[0]] {
 					cm.positions = append(cm.positions, an.tokens[ti].pos)
 				}
@@ -508,6 +513,41 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 		f[fBoost] = math.Log(m.Boost)
 	}
 	f[fLength] = math.Log1p(float64(len(an.tokens)))
+}
+
+// inCompoundsOnly reports whether a term stands in a text only as a part
+// of hyphenated words whose other part is a word of two letters or more
+// ("human-capital"), not alone and not in "e-government" or "COVID-19".
+func inCompoundsOnly(an *analyzed, text, term string) bool {
+	at := an.at[term]
+	for _, ti := range at {
+		t := an.tokens[ti]
+		if !wordBeside(text, t.start-1, -1) && !wordBeside(text, t.end, 1) {
+			return false
+		}
+	}
+	return len(at) > 0
+}
+
+// wordBeside reports whether text[i] is a hyphen with a word of two letters
+// or more on its far side (dir -1: before it, 1: after it).
+func wordBeside(text string, i, dir int) bool {
+	if i < 0 || i >= len(text) || text[i] != '-' {
+		return false
+	}
+	n := 0
+	for j := i + dir; j >= 0 && j < len(text); j += dir {
+		ch := text[j]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= 0x80 {
+			n++
+			continue
+		}
+		if ch >= '0' && ch <= '9' {
+			return false
+		}
+		break
+	}
+	return n >= 2
 }
 
 func b2f(b bool) float64 {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -263,5 +264,48 @@ func TestCountsFrame(t *testing.T) {
 		if !a.Answered || !a.List || len(a.Citations) < 6 || !strings.HasPrefix(a.Citations[0].Text, "Stage 1") {
 			t.Errorf("%s: answered %v, list %v, %d citations; want the six stages, Stage 1 first", q, a.Answered, a.List, len(a.Citations))
 		}
+	}
+}
+
+// A question word found only inside hyphenated words whose other part is
+// a word ("capital" of "human-capital") is another form of it, not the word
+// itself; "government" of "e-government", "covid" of "COVID-19" and a word
+// that also stands alone stay exact.
+func TestInCompoundsOnly(t *testing.T) {
+	for _, c := range []struct {
+		text, term string
+		want       bool
+	}{
+		{"Korea's human-capital scores rose.", "capit", true},
+		{"A capital-intensive plan, and the capital city.", "capit", false},
+		{"Korea's e-government is praised.", "govern", false},
+		{"During COVID-19 the apps helped.", "covid", false},
+		{"The long-term plan.", "term", true},
+		{"The plan had no term.", "term", false},
+		{"Nothing here.", "capit", false},
+	} {
+		if got := inCompoundsOnly(analyzeText(c.text), c.text, c.term); got != c.want {
+			t.Errorf("inCompoundsOnly(%q, %q) = %v, want %v", c.text, c.term, got, c.want)
+		}
+	}
+	// In ranking: the passage on human-capital covers "capital" as a form.
+	st := embedded(t).st
+	p := st.plan("what is the capital of south korea?")
+	cands, err := st.candidates(context.Background(), p, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.measure(p, cands)
+	found := false
+	for _, c := range cands {
+		if strings.Contains(c.text, "human-capital") && !strings.Contains(strings.ReplaceAll(c.text, "human-capital", ""), "capital") {
+			found = true
+			if c.f[fCovForm] == 0 {
+				t.Errorf("%s: capital of human-capital is not a form (cov_form 0, cov_exact %.2f)", c.id, c.f[fCovExact])
+			}
+		}
+	}
+	if !found {
+		t.Error("no candidate on human-capital")
 	}
 }
