@@ -11,9 +11,11 @@ weights learned from labelled questions (index/model.json):
     word<TAB>d:derived,forms<TAB>s:synonyms<TAB>a:antonyms<TAB>n:noun,synonyms<TAB>v:verb,synonyms
 
 - d: derivationally related forms ("marry" -> "marriage", "originate" ->
-  "origin", "difficult" -> "difficulty"), pertainyms ("quickly" -> "quick")
-  and participles, from all of the word's senses: WordNet's lexical pointers
-  "+", "\\" and "<" whose source is the word itself.
+  "origin", "difficult" -> "difficultness"), pertainyms ("quickly" -> "quick")
+  and participles, from the word's frequent senses (as for synonyms, below:
+  "currency" as money has none, and its rarer sense "general acceptance"
+  does not make it "current"): WordNet's lexical pointers "+", "\\" and "<"
+  whose source is the word itself.
 - s: synonyms: the other words of the word's frequent senses (the first two
   per part of speech, three when three have sense-tagged counts), and for
   verbs the words of the senses' direct hypernyms ("depend" in "depend on
@@ -88,11 +90,12 @@ for lemma, by_pos in index.items():
         for rank, off in enumerate(offs):
             words, ptrs = synsets[(p, off)]
             me = [i + 1 for i, w in enumerate(words) if w == lemma]
+            frequent = rank < max(MIN_SENSES, min(tagged, MAX_SENSES))
             for sym, tpos, toff, src, dst in ptrs:
-                if sym in ("+", "\\", "<") and src in me and (tpos, toff) in synsets:
+                if frequent and sym in ("+", "\\", "<") and src in me and (tpos, toff) in synsets:
                     tw = synsets[(tpos, toff)][0][dst - 1]
                     d.add(tw)
-            if rank < max(MIN_SENSES, min(tagged, MAX_SENSES)):
+            if frequent:
                 s.update(words)
                 if p in by:
                     by[p].update(words)
