@@ -57,6 +57,14 @@ func backgroundOf(docs []corpus.Document) *background {
 	return b
 }
 
+// add adds another background's passages and counts to b.
+func (b *background) add(o *background) {
+	b.n += o.n
+	for t, c := range o.df {
+		b.df[t] += c
+	}
+}
+
 // text is the background as text: "passages N", then a line
 // "term<TAB>passages" per term, in byte order.
 func (b *background) text() string {

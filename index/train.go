@@ -504,18 +504,18 @@ type trainBackground struct {
 
 func trainBackgrounds(sets []TrainSet) *trainBackground {
 	tb := &trainBackground{article: map[articleKey]*background{}}
-	var docs []corpus.Document
 	for si, s := range sets {
 		if !s.Articles {
 			continue
 		}
 		for _, d := range s.Corpus.Docs {
-			docs = append(docs, d)
-			tb.article[articleKey{si, d.Path}] = backgroundOf([]corpus.Document{d})
+			b := backgroundOf([]corpus.Document{d})
+			tb.article[articleKey{si, d.Path}] = b
+			if tb.all == nil {
+				tb.all = &background{df: map[string]int{}}
+			}
+			tb.all.add(b) // the documents' counts add up: each is analysed once
 		}
-	}
-	if len(docs) > 0 {
-		tb.all = backgroundOf(docs)
 	}
 	return tb
 }
