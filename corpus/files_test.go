@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -103,5 +104,42 @@ func TestWriteFileAtomicFails(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "missing", "x.md")
 	if err := WriteFileAtomic(p, strings.NewReader("x")); err == nil {
 		t.Fatal("write into a missing directory succeeded")
+	}
+}
+
+// failingReader fails after some bytes, like a disk that fills up.
+type failingReader struct{ n int }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, syscall.ENOSPC
+	}
+	n := min(len(p), f.n)
+	for i := range p[:n] {
+		p[i] = 'x'
+	}
+	f.n -= n
+	return n, nil
+}
+
+func TestWriteFileAtomicKeepsOldOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "doc.md")
+	os.WriteFile(path, []byte("old"), 0o644)
+	err := WriteFileAtomic(path, &failingReader{n: 10000})
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err %v, want ENOSPC", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Errorf("file now %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("debris left: %d entries", len(entries))
+	}
+	if err := WriteFileAtomic(path, strings.NewReader("new")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new" {
+		t.Errorf("file now %q", got)
 	}
 }

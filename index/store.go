@@ -318,39 +318,9 @@ func (s *store) setCurrent(gen int) error {
 	return writeFileAtomic(filepath.Join(s.dir, "CURRENT"), strings.NewReader(genName(gen)+"\n"))
 }
 
-// writeFileAtomic writes a file through a temporary file beside it, synced
-// and renamed into place, so that readers see the old content or the new,
-// and a failed write (a full disk) leaves the old content and no debris.
-func writeFileAtomic(path string, r io.Reader) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(tmp, r)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
-// WriteFileAtomic is writeFileAtomic for the layers above: storing a
-// document that an admin adds.
-func WriteFileAtomic(path string, r io.Reader) error { return writeFileAtomic(path, r) }
+// writeFileAtomic writes a file so that readers see the old content or the
+// new, never a part (corpus.WriteFileAtomic).
+func writeFileAtomic(path string, r io.Reader) error { return corpus.WriteFileAtomic(path, r) }
 
 // rebuild builds the whole corpus beside the current index and swaps it in.
 func (ix *Index) rebuild(ctx context.Context, c *corpus.Corpus, opts Options, version int, start time.Time) (Summary, error) {

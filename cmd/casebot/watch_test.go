@@ -86,7 +86,7 @@ func TestWatchRelevant(t *testing.T) {
 		{"old.jpg", fsnotify.Rename, true},
 		{"notes.md", fsnotify.Chmod, false},
 		{"photo.jpg", fsnotify.Create, false},
-		{".notes.md.tmp-123", fsnotify.Create, false}, // index.WriteFileAtomic's
+		{".notes.md.tmp-123", fsnotify.Create, false}, // corpus.WriteFileAtomic's
 		{".notes.md.removing", fsnotify.Rename, false},
 		{".git/index", fsnotify.Write, false},
 		{"sub/.hidden/notes.md", fsnotify.Write, false},
