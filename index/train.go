@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"maps"
 	"math"
 	"path"
@@ -54,6 +55,9 @@ type TrainOptions struct {
 	Now int
 	// Log, when set, is told what Train is doing.
 	Log func(string)
+	// Dump, when set, receives the training examples as JSON lines (see
+	// writeDump), for experiments outside casebot.
+	Dump io.Writer
 }
 
 // example is one question asked of one corpus, with its candidates'
@@ -70,6 +74,8 @@ type example struct {
 	ids       []string  // the candidates' passage ids
 	mentions  []float64 // the candidates' nameMentions
 	docs      int       // the number of documents in the corpus asked
+	episode   string    // the corpus asked, by name
+	texts     []string  // the candidates' text, kept only for a dump
 }
 
 type scope uint8
@@ -162,6 +168,14 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 		return nil, err
 	}
 	logf("features of %d questions in %v", len(exs), time.Since(start).Round(time.Second))
+	if opts.Dump != nil {
+		if err := writeDump(opts.Dump, sets, opts.Folds, exs); err != nil {
+			return nil, fmt.Errorf("dump: %w", err)
+		}
+		for _, e := range exs {
+			e.texts = nil
+		}
+	}
 
 	var report []string
 	report = append(report, recallLines(sets, exs)...)
@@ -559,7 +573,7 @@ func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptio
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		e := &example{set: ep.set, fold: a.fold, weight: weight, scope: a.scope, firstPos: -1, q: a.q.Q, docs: len(ep.docs)}
+		e := &example{set: ep.set, fold: a.fold, weight: weight, scope: a.scope, firstPos: -1, q: a.q.Q, docs: len(ep.docs), episode: ep.name}
 		if ep.fold >= 0 {
 			e.fold = ep.fold
 		}
@@ -579,6 +593,9 @@ func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptio
 				e.label = append(e.label, right)
 				e.ids = append(e.ids, c.id)
 				e.mentions = append(e.mentions, c.nameMentions)
+				if opts.Dump != nil {
+					e.texts = append(e.texts, c.text)
+				}
 				if right && e.firstPos < 0 {
 					e.firstPos = i
 				}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,7 +32,7 @@ type trainSpec struct {
 
 var trainCommand = &command{
 	name:    "train",
-	usage:   []string{"[--out FILE] [--background-out FILE] [--folds N] [--min-decline F] [-q] TRAINING.json"},
+	usage:   []string{"[--out FILE] [--background-out FILE] [--folds N] [--min-decline F] [--dump FILE] [-q] TRAINING.json"},
 	summary: "fit the scoring model to question sets and write the model file",
 	about: `Reads a training file naming question sets (a corpus directory and question
 files; see README, "Retraining"), asks every question of its corpus, fits the
@@ -39,7 +42,10 @@ background the answer model compares a corpus with: the training file's
 article sets (index/lexicon/background.txt.gz is the one casebot ships with;
 a model is used with the background it was trained with). Prints what it
 measured on data held out from each fit. The same training file always gives
-the same files.`,
+the same files. With --dump it also writes the examples it learns from (each
+question's candidates, their features and labels, and the passages' text) as
+JSON lines, gzipped when FILE ends in .gz, for experiments outside casebot
+(tools/experiments).`,
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		out := fs.String("out", "-", "write the model `FILE` here (- for standard output)")
 		bgOut := fs.String("background-out", "", "also write the background `FILE` (gzipped) the model was trained with")
@@ -47,9 +53,10 @@ the same files.`,
 		minDecline := fs.Float64("min-decline", 0.95, "share `F` of each set's out-of-scope questions the threshold declines")
 		lambdas := fs.Float64Slice("lambdas", nil, "L2 strengths `L,...` to choose the ranking's from by cross-validation (default 0.0003,0.001,0.003)")
 		answerLambdas := fs.Float64Slice("answer-lambdas", nil, "L2 strengths `L,...` to choose the answer model's from by cross-validation (default 0.0003,0.001,0.003,0.01)")
+		dump := fs.String("dump", "", "also write the training examples to `FILE` (JSON lines; gzipped if it ends in .gz)")
 		quiet := fs.Bool("q", false, "do not report progress")
 		return func(args []string) error {
-			return train(c, args, trainFlags{out: *out, backgroundOut: *bgOut, folds: *folds, minDecline: *minDecline, lambdas: *lambdas, answerLambdas: *answerLambdas, quiet: *quiet})
+			return train(c, args, trainFlags{out: *out, backgroundOut: *bgOut, dump: *dump, folds: *folds, minDecline: *minDecline, lambdas: *lambdas, answerLambdas: *answerLambdas, quiet: *quiet})
 		}
 	},
 }
@@ -58,6 +65,7 @@ the same files.`,
 type trainFlags struct {
 	out           string
 	backgroundOut string
+	dump          string
 	folds         int
 	minDecline    float64
 	lambdas       []float64
@@ -131,7 +139,7 @@ func train(c *cli, args []string, tf trainFlags) error {
 	}
 	// Training takes minutes: a place the files cannot be written to is
 	// told before it starts.
-	for _, out := range []string{tf.out, tf.backgroundOut} {
+	for _, out := range []string{tf.out, tf.backgroundOut, tf.dump} {
 		if out == "" || out == "-" {
 			continue
 		}
@@ -143,9 +151,22 @@ func train(c *cli, args []string, tf trainFlags) error {
 	if !tf.quiet {
 		opts.Log = func(s string) { fmt.Fprintln(c.stderr, "train: "+s) }
 	}
+	var dump *dumpFile
+	if tf.dump != "" {
+		if dump, err = createDump(tf.dump); err != nil {
+			return err
+		}
+		defer dump.abandon()
+		opts.Dump = dump
+	}
 	m, err := index.Train(c.ctx, sets, opts)
 	if err != nil {
 		return err
+	}
+	if dump != nil {
+		if err := dump.commit(); err != nil {
+			return err
+		}
 	}
 	m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g", tf.folds, tf.minDecline)
 	if len(tf.lambdas) > 0 {
@@ -202,4 +223,62 @@ func floats(v []float64) string {
 func sum(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// dumpFile is train's --dump file: written beside its place and renamed
+// there when training succeeds (abandoned, it leaves nothing), gzipped when
+// its name ends in .gz.
+type dumpFile struct {
+	path string
+	tmp  *os.File
+	bw   *bufio.Writer
+	gz   *gzip.Writer
+	w    io.Writer
+	done bool
+}
+
+func createDump(path string) (*dumpFile, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	d := &dumpFile{path: path, tmp: tmp, bw: bufio.NewWriterSize(tmp, 1<<20)}
+	d.w = d.bw
+	if strings.HasSuffix(path, ".gz") {
+		d.gz = gzip.NewWriter(d.bw)
+		d.w = d.gz
+	}
+	return d, nil
+}
+
+func (d *dumpFile) Write(p []byte) (int, error) { return d.w.Write(p) }
+
+// commit finishes the file and renames it into place.
+func (d *dumpFile) commit() error {
+	var err error
+	if d.gz != nil {
+		err = d.gz.Close()
+	}
+	if err == nil {
+		err = d.bw.Flush()
+	}
+	if cerr := d.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(d.tmp.Name(), 0o644) // as the model file
+	}
+	if err == nil {
+		err = os.Rename(d.tmp.Name(), d.path)
+	}
+	d.done = err == nil
+	return err
+}
+
+// abandon removes the temporary file unless commit renamed it.
+func (d *dumpFile) abandon() {
+	if !d.done {
+		d.tmp.Close()
+		os.Remove(d.tmp.Name())
+	}
 }

@@ -65,9 +65,14 @@ func TestTrainCommand(t *testing.T) {
 	os.WriteFile(spec, []byte(`{"sets": [{"name": "wiki", "corpus": "corpus", "articles": true, "questions": ["q.jsonl"]}]}`), 0o644)
 
 	model, bg := filepath.Join(dir, "m.json"), filepath.Join(dir, "bg.txt.gz")
+	dump := filepath.Join(dir, "dump.jsonl.gz")
 	var first []byte
-	for range 2 {
-		code, _, errOut := runCasebot(t, "", "train", "-q", "--folds", "2", "--out", model, "--background-out", bg, spec)
+	for run := range 2 {
+		args := []string{"train", "-q", "--folds", "2", "--out", model, "--background-out", bg}
+		if run == 1 {
+			args = append(args, "--dump", dump) // a dump changes nothing
+		}
+		code, _, errOut := runCasebot(t, "", append(args, spec)...)
 		if code != exitOK {
 			t.Fatalf("train: exit %d: %s", code, errOut)
 		}
@@ -95,6 +100,8 @@ func TestTrainCommand(t *testing.T) {
 		t.Errorf("background %.30q, SHA-256 %x; the model records %s", text, sum, m.Background)
 	}
 
+	checkDump(t, dump, len(qs))
+
 	for _, c := range []struct {
 		args []string
 		want string
@@ -105,6 +112,7 @@ func TestTrainCommand(t *testing.T) {
 		{[]string{"train", "--min-decline", "1", spec}, "--min-decline"},
 		{[]string{"train", "--out", filepath.Join(dir, "no", "m.json"), spec}, "no directory"},
 		{[]string{"train", "--background-out", filepath.Join(model, "bg.gz"), spec}, "no directory"},
+		{[]string{"train", "--dump", filepath.Join(dir, "no", "d.jsonl"), spec}, "no directory"},
 	} {
 		code, _, errOut := runCasebot(t, "", c.args...)
 		if code == exitOK || !strings.Contains(errOut, c.want) {
@@ -123,5 +131,73 @@ func TestTrainCommand(t *testing.T) {
 		if code == exitOK || !strings.Contains(errOut, want) {
 			t.Errorf("%s: exit %d, %q; want %q", body, code, errOut, want)
 		}
+	}
+}
+
+// checkDump reads a --dump file: a header naming the features, then
+// examples (at least one per question) whose candidates each have a
+// feature vector and a passage written before them.
+func checkDump(t *testing.T, path string, questions int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(zr)
+	var header struct {
+		Kind     string
+		Sets     []string
+		Features []string
+	}
+	if err := dec.Decode(&header); err != nil || header.Kind != "header" || len(header.Sets) != 1 || len(header.Features) < 10 {
+		t.Fatalf("header %+v, %v", header, err)
+	}
+	passages := map[string]bool{}
+	examples, candidates, right := 0, 0, 0
+	for dec.More() {
+		var line struct {
+			Kind, ID, Text, Q string
+			Scope             int
+			IDs               []string
+			Label             []bool
+			X                 [][]float64
+		}
+		if err := dec.Decode(&line); err != nil {
+			t.Fatal(err)
+		}
+		switch line.Kind {
+		case "passage":
+			if line.Text == "" {
+				t.Errorf("passage %s has no text", line.ID)
+			}
+			passages[line.ID] = true
+		case "example":
+			examples++
+			if line.Q == "" || len(line.X) != len(line.IDs) || len(line.Label) != len(line.IDs) {
+				t.Fatalf("example %q: %d ids, %d labels, %d rows", line.Q, len(line.IDs), len(line.Label), len(line.X))
+			}
+			for i, id := range line.IDs {
+				candidates++
+				if !passages[id] || len(line.X[i]) != len(header.Features) {
+					t.Fatalf("example %q: candidate %s: passage written %v, %d features", line.Q, id, passages[id], len(line.X[i]))
+				}
+				if line.Label[i] {
+					right++
+				}
+			}
+		default:
+			t.Fatalf("line of kind %q", line.Kind)
+		}
+	}
+	if examples < questions || candidates == 0 || right == 0 {
+		t.Errorf("%d examples for %d questions, %d candidates, %d right", examples, questions, candidates, right)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
 	}
 }
