@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Mechanisms tried on a `casebot train --dump` and left out (README, "Tried
+later and left out"), each printing the held-out figures to compare with
+casebot_fit.py's:
+
+    python3 tools/experiments/tried.py assoc    DUMP   # learned question-word -> passage-word associations
+    python3 tools/experiments/tried.py monotone DUMP   # answer weights held to the sign of their evidence
+    python3 tools/experiments/tried.py gbm      DUMP   # gradient-boosted trees as the answer model (needs sklearn)
+
+The ranking and answer lambdas are casebot train's choices on the committed
+training file (0.001 both).
+"""
+import re
+import sys
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
+
+import casebot_fit as cf
+
+LAMBDA = 0.001
+
+
+def report(name, header, rows, oof, p):
+    sets = header["sets"]
+    t = cf.threshold(rows, p, 0.95, len(sets))
+    ok, dec = cf.answered(rows, oof, p, t, len(sets))
+    print("%s: ranking %s; answering %s (threshold %.3f; declined %s)" % (
+        name, cf.fmt(sets, cf.top1(rows, oof, len(sets))), cf.fmt(sets, ok), t, cf.fmt(sets, dec)))
+
+
+# --- assoc: which passage words go with which question words -------------
+# From the training folds' answerable questions: how much more often a word
+# stands in the right passage than in the wrong candidates, given a word of
+# the question (numbers as <year> or <num>, capitalised words also as
+# <cap>, words stemmed). A candidate's two features are the summed
+# associations of its words (the question's own words left out): all of
+# them, and the positive ones. Each fold's examples get the table of the
+# other folds.
+
+STOP = set("the a an of in on at to for and or is was were are be been by with as from that this it its his her their which what".split())
+KEEP = set("who whom whose when where why how which what many much long year years".split())
+
+
+def stemmer():
+    from nltk.stem import PorterStemmer  # Debian: python3-nltk
+    ps, memo = PorterStemmer(), {}
+
+    def stem(w):
+        if w not in memo:
+            memo[w] = ps.stem(w)
+        return memo[w]
+    return stem
+
+
+def passage_words(text, stem):
+    out = set()
+    for m in re.finditer(r"[A-Za-z]+|\d[\d,.]*", text):
+        w = m.group()
+        if w[0].isdigit():
+            out.add("<year>" if re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", w.replace(",", "")) else "<num>")
+            continue
+        if w[0].isupper() and m.start() > 0 and text[m.start() - 2:m.start()].strip() not in (".", ""):
+            out.add("<cap>")
+        if w.lower() not in STOP:
+            out.add(stem(w.lower()))
+    return out
+
+
+def question_words(q, stem):
+    ws = re.findall(r"[A-Za-z]+|\d+", q.lower())
+    out = {stem(w) for w in ws if w not in STOP or w in KEEP}
+    out |= {a + "_" + b for a, b in zip(ws, ws[1:]) if a in ("how", "what", "which")}
+    return out
+
+
+def assoc(header, passages, rows):
+    stem = stemmer()
+    pv, qv, pidx = {}, {}, {}
+    prow, pcol = [], []
+    for key, text in passages.items():
+        j = pidx.setdefault(key, len(pidx))
+        for w in passage_words(text, stem):
+            prow.append(j)
+            pcol.append(pv.setdefault(w, len(pv)))
+    P = sp.csr_matrix((np.ones(len(prow)), (prow, pcol)), shape=(len(pidx), len(pv)))
+    cand = [[pidx[(r["set"], i)] for i in r["ids"]] for r in rows]
+    qsets, qr, qc = [], [], []
+    for n, r in enumerate(rows):
+        qs = question_words(r["q"], stem)
+        qsets.append(qs)
+        for w in qs:
+            qr.append(n)
+            qc.append(qv.setdefault(w, len(qv)))
+    Q = sp.csr_matrix((np.ones(len(qr)), (qr, qc)), shape=(len(rows), len(qv)))
+
+    def table(idx, nneg=8, shrink=5.0, mincount=3):
+        seen, G, N, gq, nq = set(), [], [], [], []
+        for i in idx:
+            r = rows[i]
+            if r["q"] in seen or not r["label"].any():
+                continue
+            seen.add(r["q"])
+            for k, c in enumerate(cand[i]):
+                if r["label"][k]:
+                    G.append(c)
+                    gq.append(i)
+            for c in [c for k, c in enumerate(cand[i]) if not r["label"][k]][:nneg]:
+                N.append(c)
+                nq.append(i)
+        Qg, Qn = Q[gq], Q[nq]
+        Gc, Nc = (Qg.T @ P[G]).toarray(), (Qn.T @ P[N]).toarray()
+        ng, nn = np.asarray(Qg.sum(0)).ravel()[:, None], np.asarray(Qn.sum(0)).ravel()[:, None]
+        A = np.log(((Gc + 1) / (ng + 2)) / ((Nc + 1) / (nn + 2))) * (Gc / (Gc + shrink))
+        A[Gc < mincount] = 0
+        return np.ascontiguousarray(A)
+
+    fo = np.array([r["fold"] for r in rows])
+    inscope = [i for i, r in enumerate(rows) if r["scope"] == 0 and r["set"] == 0]
+    extra = [None] * len(rows)
+    for f in range(header["folds"]):
+        A = table([i for i in inscope if fo[i] != f])
+        for i in np.where(fo == f)[0]:
+            qa = A[Q[i].indices].sum(0)
+            qa[[pv[w] for w in qsets[i] if w in pv]] = 0
+            Pc = P[cand[i]]
+            n = max(len(qsets[i]), 1)
+            extra[i] = np.column_stack([Pc @ qa / n, Pc @ np.maximum(qa, 0) / n])
+    Xs = [np.hstack([r["x"], e]) if len(r["x"]) else r["x"] for r, e in zip(rows, extra)]
+    oof = cf.cross_rank(Xs, rows, LAMBDA, header["folds"])
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    report("assoc", header, rows, oof, cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"]))
+
+
+# --- monotone: evidence weights held to their sign -------------------------
+POSITIVE = ("softmax margin score cov_all cov_exact sentence known year_fit type_fit doc_coverage sentence_all "
+            "phrase matched_share names cov_question bm25_share doc_mass near_mass named name_mentions topical "
+            "topical_min topical_max").split()
+NEGATIVE = "missing unknown_names unknown_words any_unknown unknown_verbs corrected_names".split()
+
+
+def monotone(header, passages, rows):
+    names = header["answer_features"]
+    bounds = [(0, None) if n in POSITIVE else (None, 0) if n in NEGATIVE else (None, None) for n in names] + [(None, None)]
+    plain = minimize
+
+    def bounded(f, x0, **kw):
+        kw["bounds"] = bounds
+        return plain(f, x0, **kw)
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    report("free", header, rows, oof, cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"]))
+    cf.minimize = bounded
+    report("monotone", header, rows, oof, cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"]))
+    m = cf.fit_logistic(A, lab, w, list(range(len(rows))), LAMBDA)
+    print("  weights at 0, fitted on all:", [n for n, v in zip(names, m["w"]) if abs(v) < 1e-9])
+
+
+# --- gbm: gradient-boosted trees as the answer model -----------------------
+def gbm(header, passages, rows):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    fo = np.array([r["fold"] for r in rows])
+    for lr, it, leaves in [(0.05, 200, 15), (0.05, 400, 15), (0.1, 200, 31), (0.03, 300, 7)]:
+        p = np.zeros(len(rows))
+        for f in range(header["folds"]):
+            tr = np.where((fo != f) & (w > 0))[0]
+            m = HistGradientBoostingClassifier(learning_rate=lr, max_iter=it, max_leaf_nodes=leaves, random_state=0)
+            m.fit(A[tr], lab[tr], sample_weight=w[tr])
+            p[fo == f] = m.predict_proba(A[fo == f])[:, 1]
+        report("gbm rate %g, %d trees of %d leaves" % (lr, it, leaves), header, rows, oof, p)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("assoc", "monotone", "gbm"):
+        sys.exit(__doc__)
+    header, passages, rows = cf.load(sys.argv[2])
+    {"assoc": assoc, "monotone": monotone, "gbm": gbm}[sys.argv[1]](header, passages, rows)
