@@ -6,6 +6,8 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py assoc    DUMP   # learned question-word -> passage-word associations
     python3 tools/experiments/tried.py monotone DUMP   # answer weights held to the sign of their evidence
     python3 tools/experiments/tried.py gbm      DUMP   # gradient-boosted trees as the answer model (needs sklearn)
+    python3 tools/experiments/tried.py listrank DUMP   # each candidate against the best of its list, per feature
+    python3 tools/experiments/tried.py neighbours DUMP # the passages either side of a candidate
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both).
@@ -173,8 +175,47 @@ def gbm(header, passages, rows):
         report("gbm rate %g, %d trees of %d leaves" % (lr, it, leaves), header, rows, oof, p)
 
 
+# --- listrank and neighbours: more ranking columns --------------------------
+LIST_KEYS = ("bm25 cov_all cov_exact sentence sentence_all phrase window run names doc_bm25 cov_topical "
+             "cov_local bigram").split()
+
+
+def with_columns(name, header, rows, columns):
+    """The figures with columns(example) (candidates x k) added to x."""
+    Xs = [np.hstack([r["x"], columns(header, r)]) if len(r["x"]) else r["x"] for r in rows]
+    oof = cf.cross_rank(Xs, rows, LAMBDA, header["folds"])
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    report(name, header, rows, oof, cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"]))
+
+
+def list_columns(header, r):
+    # per key feature: the candidate is the best of its list, and its gap to the best
+    F = {n: i for i, n in enumerate(header["features"])}
+    cols = []
+    for k in LIST_KEYS:
+        v = r["x"][:, F[k]]
+        cols += [(v >= v.max() - 1e-12).astype(float), v - v.max()]
+    return np.column_stack(cols)
+
+
+def neighbour_columns(header, r):
+    # the best coverage, names and BM25 of the candidates just before and after it in its document
+    F = {n: i for i, n in enumerate(header["features"])}
+    pos = {cf.split_id(pid): i for i, pid in enumerate(r["ids"])}
+    out = np.zeros((len(r["ids"]), 3))
+    for i, pid in enumerate(r["ids"]):
+        src, seq = cf.split_id(pid)
+        nb = [pos[(src, seq + d)] for d in (-1, 1) if (src, seq + d) in pos]
+        for c, k in enumerate(("cov_all", "names", "bm25")):
+            out[i, c] = max((r["x"][j, F[k]] for j in nb), default=0)
+    return out
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("assoc", "monotone", "gbm"):
+    modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
+             "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
+             "neighbours": lambda h, p, r: with_columns("neighbours", h, r, neighbour_columns)}
+    if len(sys.argv) != 3 or sys.argv[1] not in modes:
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
-    {"assoc": assoc, "monotone": monotone, "gbm": gbm}[sys.argv[1]](header, passages, rows)
+    modes[sys.argv[1]](header, passages, rows)
