@@ -134,6 +134,9 @@ func train(c *cli, args []string, tf trainFlags) error {
 		}
 		sets = append(sets, set)
 	}
+	if tf.dump == "-" {
+		return usagef("--dump needs a file (the dump is large; standard output carries the model)")
+	}
 	if tf.minDecline <= 0 || tf.minDecline >= 1 {
 		return usagef("--min-decline must be between 0 and 1")
 	}

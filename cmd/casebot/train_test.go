@@ -113,6 +113,7 @@ func TestTrainCommand(t *testing.T) {
 		{[]string{"train", "--out", filepath.Join(dir, "no", "m.json"), spec}, "no directory"},
 		{[]string{"train", "--background-out", filepath.Join(model, "bg.gz"), spec}, "no directory"},
 		{[]string{"train", "--dump", filepath.Join(dir, "no", "d.jsonl"), spec}, "no directory"},
+		{[]string{"train", "--dump", "-", spec}, "--dump needs a file"},
 	} {
 		code, _, errOut := runCasebot(t, "", c.args...)
 		if code == exitOK || !strings.Contains(errOut, c.want) {
