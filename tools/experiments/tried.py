@@ -3,7 +3,7 @@
 later and left out"), each printing the held-out figures to compare with
 casebot_fit.py's:
 
-    python3 tools/experiments/tried.py assoc    DUMP   # learned question-word -> passage-word associations
+    python3 tools/experiments/tried.py assoc    DUMP   # learned question-word -> passage-word associations (needs nltk)
     python3 tools/experiments/tried.py monotone DUMP   # answer weights held to the sign of their evidence
     python3 tools/experiments/tried.py gbm      DUMP   # gradient-boosted trees as the answer model (needs sklearn)
     python3 tools/experiments/tried.py listrank DUMP   # each candidate against the best of its list, per feature
