@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -156,20 +157,15 @@ func train(c *cli, args []string, tf trainFlags) error {
 	}
 	var dump *dumpFile
 	if tf.dump != "" {
-		if dump, err = createDump(tf.dump); err != nil {
-			return err
-		}
-		defer dump.abandon()
+		dump = createDump(tf.dump)
 		opts.Dump = dump
 	}
 	m, err := index.Train(c.ctx, sets, opts)
+	if dump != nil {
+		err = dump.finish(err)
+	}
 	if err != nil {
 		return err
-	}
-	if dump != nil {
-		if err := dump.commit(); err != nil {
-			return err
-		}
 	}
 	m.Command = fmt.Sprintf("casebot train --folds %d --min-decline %g", tf.folds, tf.minDecline)
 	if len(tf.lambdas) > 0 {
@@ -228,60 +224,45 @@ func sum(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// dumpFile is train's --dump file: written beside its place and renamed
-// there when training succeeds (abandoned, it leaves nothing), gzipped when
-// its name ends in .gz.
+// dumpFile is train's --dump file, gzipped when its name ends in .gz. What
+// is written to it streams into corpus.WriteFileAtomic, which puts the file
+// in place only when finish is given no error; otherwise it leaves nothing.
 type dumpFile struct {
-	path string
-	tmp  *os.File
-	bw   *bufio.Writer
-	gz   *gzip.Writer
+	pw   *io.PipeWriter
 	w    io.Writer
-	done bool
+	gz   *gzip.Writer
+	done chan error
 }
 
-func createDump(path string) (*dumpFile, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return nil, err
-	}
-	d := &dumpFile{path: path, tmp: tmp, bw: bufio.NewWriterSize(tmp, 1<<20)}
-	d.w = d.bw
+func createDump(path string) *dumpFile {
+	pr, pw := io.Pipe()
+	d := &dumpFile{pw: pw, w: pw, done: make(chan error, 1)}
 	if strings.HasSuffix(path, ".gz") {
-		d.gz = gzip.NewWriter(d.bw)
+		d.gz = gzip.NewWriter(pw)
 		d.w = d.gz
 	}
-	return d, nil
+	go func() {
+		err := corpus.WriteFileAtomic(path, bufio.NewReaderSize(pr, 1<<20))
+		if err == nil {
+			err = os.Chmod(path, 0o644) // as the model file
+		}
+		pr.CloseWithError(err) // a failed write stops the writer too
+		d.done <- err
+	}()
+	return d
 }
 
 func (d *dumpFile) Write(p []byte) (int, error) { return d.w.Write(p) }
 
-// commit finishes the file and renames it into place.
-func (d *dumpFile) commit() error {
-	var err error
-	if d.gz != nil {
+// finish ends the file: in place when err is nil, else gone.
+func (d *dumpFile) finish(err error) error {
+	if err == nil && d.gz != nil {
 		err = d.gz.Close()
 	}
-	if err == nil {
-		err = d.bw.Flush()
+	if err != nil {
+		d.pw.CloseWithError(err)
+	} else {
+		d.pw.Close()
 	}
-	if cerr := d.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(d.tmp.Name(), 0o644) // as the model file
-	}
-	if err == nil {
-		err = os.Rename(d.tmp.Name(), d.path)
-	}
-	d.done = err == nil
-	return err
-}
-
-// abandon removes the temporary file unless commit renamed it.
-func (d *dumpFile) abandon() {
-	if !d.done {
-		d.tmp.Close()
-		os.Remove(d.tmp.Name())
-	}
+	return cmp.Or(err, <-d.done)
 }

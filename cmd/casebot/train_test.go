@@ -102,6 +102,20 @@ func TestTrainCommand(t *testing.T) {
 
 	checkDump(t, dump, len(qs))
 
+	// Training that fails after the dump began leaves no dump and no debris.
+	failDir := t.TempDir()
+	os.MkdirAll(filepath.Join(failDir, "c"), 0o755)
+	os.WriteFile(filepath.Join(failDir, "c", "a.md"), []byte("# Quokka\n\nThe quokka lives on Rottnest Island.\n"), 0o644)
+	os.WriteFile(filepath.Join(failDir, "q.jsonl"), []byte(`{"id": "x", "q": "what is the capital of peru", "expect": ["lima"]}`+"\n"), 0o644)
+	failSpec := filepath.Join(failDir, "t.json")
+	os.WriteFile(failSpec, []byte(`{"sets": [{"name": "s", "corpus": "c", "questions": ["q.jsonl"]}]}`), 0o644)
+	if code, _, _ := runCasebot(t, "", "train", "-q", "--out", filepath.Join(failDir, "m.json"), "--dump", filepath.Join(failDir, "d.jsonl.gz"), failSpec); code == exitOK {
+		t.Error("training with nothing to learn from succeeded")
+	}
+	if entries, _ := os.ReadDir(failDir); len(entries) != 3 {
+		t.Errorf("a failed training left %d entries, want the 3 it was given", len(entries))
+	}
+
 	for _, c := range []struct {
 		args []string
 		want string
