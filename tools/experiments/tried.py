@@ -8,6 +8,10 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py gbm      DUMP   # gradient-boosted trees as the answer model (needs sklearn)
     python3 tools/experiments/tried.py listrank DUMP   # each candidate against the best of its list, per feature
     python3 tools/experiments/tried.py neighbours DUMP # the passages either side of a candidate
+    python3 tools/experiments/tried.py pauc     DUMP   # the answer model fitted for the decline region
+    python3 tools/experiments/tried.py sizex    DUMP   # answer features times the corpus's size
+    python3 tools/experiments/tried.py kinds    DUMP   # the best candidate's match kinds as answer features
+    python3 tools/experiments/tried.py oosright DUMP   # simulated out-of-scope questions the corpus answers anyway
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both).
@@ -211,10 +215,123 @@ def neighbour_columns(header, r):
     return out
 
 
+# --- pauc, sizex, kinds: the answer model -----------------------------------
+def answer_base(header, rows):
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    report("logistic", header, rows, oof, cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"]))
+    return oof, A, lab, w
+
+
+def pauc(header, passages, rows):
+    # Pairwise logistic loss between right answers and the most confident
+    # share frac of each set's out-of-scope questions (by a logistic model of
+    # the same folds), plus mix times the logistic loss: a partial AUC, fitted
+    # where the threshold falls.
+    oof, A, lab, w = answer_base(header, rows)
+    fo = np.array([r["fold"] for r in rows])
+    scope = np.array([r["scope"] for r in rows])
+    sets = np.array([r["set"] for r in rows])
+    for frac, mix in [(0.05, 0.3), (0.1, 0.3), (0.2, 0.3), (0.1, 1.0), (1.0, 0.3)]:
+        p = np.zeros(len(rows))
+        for f in range(header["folds"]):
+            tr = np.where(fo != f)[0]
+            inner = cf.prob(cf.fit_logistic(A, lab, w, list(tr), LAMBDA), A)
+            mu, sd = A[tr].mean(0), A[tr].std(0)
+            Z = (A - mu) / np.where(sd > 0, sd, 1)
+            pos = tr[(scope[tr] == 0) & lab[tr] & (w[tr] > 0)]
+            neg = []
+            for s in set(sets[tr]):
+                c = tr[(scope[tr] == 1) & (sets[tr] == s)]
+                neg += list(c[np.argsort(-inner[c])[:max(1, int(len(c) * frac))]])
+            neg = np.array(neg)
+            lt = tr[w[tr] > 0]
+            Zp, Zn, Zl, yl, wl = Z[pos], Z[neg], Z[lt], lab[lt].astype(float), w[lt]
+            W = w[pos][:, None] * w[neg][None, :]
+            W = W / W.sum()
+            d = Z.shape[1]
+
+            def loss(wb):
+                v, b = wb[:d], wb[d]
+                D = (Zp @ v)[:, None] - (Zn @ v)[None, :]
+                c = -W / (1 + np.exp(D))
+                u = Zl @ v + b
+                cl = wl * (1 / (1 + np.exp(-u)) - yl) / wl.sum()
+                L = (W * np.logaddexp(0, -D)).sum() + mix * (wl * (np.logaddexp(0, u) - yl * u)).sum() / wl.sum()
+                g = Zp.T @ c.sum(1) - Zn.T @ c.sum(0) + mix * (Zl.T @ cl) + LAMBDA * v
+                return L + LAMBDA * v @ v / 2, np.concatenate([g, [mix * cl.sum()]])
+            wb = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", options=dict(maxiter=500)).x
+            p[fo == f] = 1 / (1 + np.exp(-(Z[fo == f] @ wb[:d] + wb[d])))
+        report("pauc, hardest %g of out of scope, logistic loss x %g" % (frac, mix), header, rows, oof, p)
+
+
+def sizex(header, passages, rows):
+    # answer features times the corpus's size (log documents or passages, standardised)
+    oof, A, lab, w = answer_base(header, rows)
+    names = header["answer_features"]
+    few = "softmax margin score".split()
+    many = few + "cov_all topical topical_max unknown_names unknown_words named name_mentions".split()
+    for size in ("docs", "passages"):
+        c = A[:, names.index(size)]
+        c = (c - c.mean()) / c.std()
+        for keys in (few, many):
+            AA = np.hstack([A, np.column_stack([A[:, names.index(k)] * c for k in keys])])
+            report("%d features x %s" % (len(keys), size), header, rows, oof,
+                   cf.cross_answer(rows, AA, lab, w, LAMBDA, header["folds"]))
+
+
+def kinds(header, passages, rows):
+    # the best candidate's coverage by synonyms (not counted in cov_all), by
+    # any kind of match, and by each kind apart
+    oof, A, lab, w = answer_base(header, rows)
+    F = {n: i for i, n in enumerate(header["features"])}
+    keys = "cov_synonym cov_antonym cov_vocab cov_form cov_everyday cov_spelling".split()
+
+    def top(r, s):
+        return r["x"][int(np.argmax(s))] if s is not None and len(s) else np.zeros(len(F))
+    T = np.array([top(r, s) for r, s in zip(rows, oof)])
+    for name, cols in [("cov_synonym", T[:, [F["cov_synonym"]]]),
+                       ("any kind", (T[:, F["cov_all"]] + T[:, F["cov_synonym"]] + T[:, F["cov_antonym"]])[:, None]),
+                       ("each kind", T[:, [F[k] for k in keys]])]:
+        report("+ " + name, header, rows, oof, cf.cross_answer(rows, np.hstack([A, cols]), lab, w, LAMBDA, header["folds"]))
+
+
+def oosright(header, passages, rows):
+    # Of the simulated out-of-scope Wikipedia questions, those whose best
+    # passage holds their own article's expected answer: answered right after
+    # all, so not evidence against the answer model.
+    import json
+    import os
+    questions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "wiki-train", "questions.jsonl")
+    oof, A, lab, w = answer_base(header, rows)
+    p = cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"])
+    t = cf.threshold(rows, p, 0.95, len(header["sets"]))
+    fold = lambda x: re.sub(r"[^0-9a-z]+", " ", x.lower()).strip()
+    expect = {}
+    for line in open(questions, encoding="utf-8"):
+        q = json.loads(line)
+        for alt in q.get("expect", []):
+            expect.setdefault(q["q"], []).append(fold(alt if isinstance(alt, str) else " ".join(alt)))
+    si = header["sets"].index("wikipedia")
+    n = held = answered = held_answered = 0
+    for r, s, pr in zip(rows, oof, p):
+        if r["set"] != si or r["scope"] != 1 or s is None or not len(s):
+            continue
+        text = fold(passages[(si, r["ids"][int(np.argmax(s))])])
+        h = any(a in text for a in expect.get(r["q"], []))
+        n += 1
+        held += h
+        answered += pr >= t
+        held_answered += h and pr >= t
+    print("out of scope %d, best passage holds the answer %d; answered at %.3f: %d, of which %d hold it"
+          % (n, held, t, answered, held_answered))
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
-             "neighbours": lambda h, p, r: with_columns("neighbours", h, r, neighbour_columns)}
+             "neighbours": lambda h, p, r: with_columns("neighbours", h, r, neighbour_columns),
+             "pauc": pauc, "sizex": sizex, "kinds": kinds, "oosright": oosright}
     if len(sys.argv) != 3 or sys.argv[1] not in modes:
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
