@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"compress/gzip"
@@ -242,7 +241,7 @@ func createDump(path string) *dumpFile {
 		d.w = d.gz
 	}
 	go func() {
-		err := corpus.WriteFileAtomic(path, bufio.NewReaderSize(pr, 1<<20))
+		err := corpus.WriteFileAtomic(path, pr)
 		if err == nil {
 			err = os.Chmod(path, 0o644) // as the model file
 		}
