@@ -110,6 +110,51 @@ func TestTypoCorrection(t *testing.T) {
 	}
 }
 
+// A misspelt function word is read as the word meant, and the question is
+// answered as if spelt right: left as written, "teh" would be a word the
+// corpus lacks, and "wat" would hide what kind of answer is asked for.
+func TestMisspeltFunctionWords(t *testing.T) {
+	for _, tt := range []struct{ typo, clean string }{
+		{"wat was stage 1?", "what was stage 1?"},
+		{"Whn did stage 2 end?", "When did stage 2 end?"},
+		{"whos the author of teh article", "who's the author of the article"},
+		{"hw many initiatives did the 2001 act cover?", "how many initiatives did the 2001 act cover?"},
+	} {
+		t.Run(tt.typo, func(t *testing.T) {
+			got, want := ask(t, tt.typo), ask(t, tt.clean)
+			if len(got.Corrections) == 0 {
+				t.Errorf("no correction reported")
+			}
+			if got.Answered != want.Answered || len(got.Citations) == 0 || len(want.Citations) == 0 ||
+				got.Citations[0].ID != want.Citations[0].ID {
+				t.Errorf("answered %v %+v, want as %q: %v %+v", got.Answered, first(got), tt.clean, want.Answered, first(want))
+			}
+		})
+	}
+}
+
+func TestFixFunctionWords(t *testing.T) {
+	corpus := map[string]bool{"teh": true} // a corpus that has the word "teh"
+	known := func(w string) bool { return corpus[w] }
+	for _, tt := range []struct{ q, want string }{
+		{"wat is teh role of KISA", "what is teh role of KISA"}, // the corpus's own word stays
+		{"Wat stage was 2015 in", "What stage was 2015 in"},
+		{"whn did it end", "when did it end"}, // a letter left out beats one replaced ("who")
+		{"whos in charge", "who's in charge"},
+		{"wen dd th act pass", "wen did the act pass"}, // "wen" is English; "dd" and "th" are abbreviations too
+		{"go to us", "go to us"},
+		{"what was the 2nd stage about", "what was the 2nd stage about"}, // "nd" is part of a number
+		{"when did the war begin", "when did the war begin"},             // "war" is English
+		{"who is Wat Tyler", "who is Wat Tyler"},                         // a name
+		{"what is HW", "what is HW"},                                     // an acronym
+		{"", ""},
+	} {
+		if got, _ := fixFunctionWords(tt.q, known); got != tt.want {
+			t.Errorf("fixFunctionWords(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
 func TestAbstention(t *testing.T) {
 	for _, q := range []string{
 		"What is the boiling point of water?",
@@ -253,4 +298,12 @@ func TestBadInput(t *testing.T) {
 	if a, _ := ix.Ask(ctx, "/.*/", AskOptions{}); a.Answered {
 		t.Errorf("regexp syntax answered: %q", topText(a))
 	}
+}
+
+// first is an answer's first citation, or none.
+func first(a Answer) Citation {
+	if len(a.Citations) == 0 {
+		return Citation{}
+	}
+	return a.Citations[0]
 }

@@ -65,7 +65,8 @@ type Correction struct {
 const maxWordNetAlts = 24
 
 func (st *state) plan(question string) plan {
-	p := plan{reading: readQuestion(question, st.info.Now), bg: backgroundView{all: builtinBackground()}}
+	question, fixes := fixFunctionWords(question, st.knownWord)
+	p := plan{reading: readQuestion(question, st.info.Now), bg: backgroundView{all: builtinBackground()}, corrections: fixes}
 	toks := p.tokens
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
 		if len(p.spans) > 0 && (isYearToken(toks[i].word) ||
@@ -119,6 +120,13 @@ func (st *state) plan(question string) plan {
 		c.predicate = !c.own && isPredicate(strings.ToLower(c.word))
 	}
 	return p
+}
+
+// knownWord reports whether the corpus has a word (analyzed as one term),
+// or whether it is no word to look up (a stop word).
+func (st *state) knownWord(w string) bool {
+	ts := analyzeTerms(sharedAnalyzer(), w)
+	return len(ts) != 1 || st.known(ts[0])
 }
 
 // addWordNet adds a one-word concept's derived forms and synonyms from

@@ -3,9 +3,11 @@ package index
 import (
 	"compress/gzip"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -145,4 +147,107 @@ func editDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// functionWords are the analyzer's stop words ("the", "what", "was"),
+// commonest first in the training questions (lexicon/function-words.txt,
+// ordered by lexicon/make-function-words.py).
+var functionWords = sync.OnceValue(func() []string { return builtinWords("function-words.txt") })
+
+// wordRe finds a question's words, apostrophes and digits included ("who's",
+// "2nd").
+var wordRe = regexp.MustCompile(`[\p{L}\p{N}'\x{2019}]+`)
+
+// fixFunctionWords reads a misspelt function word of a question as the word
+// it stands for: "teh" as "the", "wat" as "what", "whos" as "who's". Left as
+// written, such a word is one the corpus lacks, which says the question is
+// about something else, and a misspelt question word hides the kind of
+// answer asked for. A word is read so when it is not English (of three
+// letters or more; see functionWordFor), the corpus
+// does not have it (known reports whether the corpus has a word), it is not
+// a name (no capital letter but the question's first), and a function word
+// of two letters or more, with the same first letter, lies one edit from
+// it; of several, the one of the likeliest slip (typoKind), then the
+// commonest in questions. The question comes back with
+// the words replaced, and the corrections made.
+func fixFunctionWords(q string, known func(word string) bool) (string, []Correction) {
+	var sb strings.Builder
+	var fixes []Correction
+	last := 0
+	for _, loc := range wordRe.FindAllStringIndex(q, -1) {
+		word := strings.Trim(q[loc[0]:loc[1]], "'\u2019")
+		start := loc[0] + strings.Index(q[loc[0]:loc[1]], word)
+		fixed, ok := functionWordFor(word, start == 0, known)
+		if !ok {
+			continue
+		}
+		sb.WriteString(q[last:start])
+		sb.WriteString(fixed)
+		last = start + len(word)
+		fixes = append(fixes, Correction{From: word, To: fixed})
+	}
+	if fixes == nil {
+		return q, nil
+	}
+	sb.WriteString(q[last:])
+	return sb.String(), fixes
+}
+
+// functionWordFor returns the function word a question word stands for,
+// written with the word's capital, if fixFunctionWords should read it so;
+// first is true for the question's first word.
+func functionWordFor(word string, first bool, known func(string) bool) (string, bool) {
+	if utf8.RuneCountInString(word) < 2 {
+		return "", false
+	}
+	for i, r := range word {
+		if unicode.IsUpper(r) && (i > 0 || !first) || unicode.IsDigit(r) {
+			return "", false // a name, an acronym, a number
+		}
+	}
+	w := strings.ReplaceAll(strings.ToLower(word), "\u2019", "'")
+	fws := functionWords()
+	// The word list's words of two letters are mostly abbreviations ("th",
+	// "dd", "wa"); such a word is read as a function word only when it is
+	// one with a letter left out.
+	short := len(w) == 2
+	if slices.Contains(fws, w) {
+		return "", false
+	}
+	best, bestKind := "", 3
+	for _, f := range fws {
+		if len(f) < 2 || f[0] != w[0] || len(f)-len(w) > 1 || len(w)-len(f) > 1 || short && len(f) != 3 ||
+			editDistance(w, f, 1) != 1 {
+			continue
+		}
+		if k := typoKind(w, f); k < bestKind {
+			best, bestKind = f, k
+		}
+	}
+	if best == "" || !short && isEnglishWord(w) || known(w) {
+		return "", false
+	}
+	if word[0] != w[0] {
+		best = strings.ToUpper(best[:1]) + best[1:]
+	}
+	return best, true
+}
+
+// typoKind ranks how a typo w, one edit from a word f, came about: a letter
+// left out ("whn") or two swapped ("teh"), the commonest slips, 0; a letter
+// added, 1; a letter replaced, 2.
+func typoKind(w, f string) int {
+	switch {
+	case len(w) < len(f):
+		return 0
+	case len(w) > len(f):
+		return 1
+	}
+	a, b := []byte(w), []byte(f)
+	slices.Sort(a)
+	slices.Sort(b)
+	if string(a) == string(b) {
+		return 0
+	}
+	return 2
 }
