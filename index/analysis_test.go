@@ -111,7 +111,7 @@ func TestLexiconFilesLoad(t *testing.T) {
 			t.Errorf("%s: %d rules", name, len(rules))
 		}
 	}
-	for _, name := range []string{"question-words.txt", "frame-words.txt"} {
+	for _, name := range []string{"question-words.txt", "frame-words.txt", "chat-words.txt", "function-words.txt"} {
 		if words := builtinWords(name); len(words) < 10 {
 			t.Errorf("%s: %d words", name, len(words))
 		}

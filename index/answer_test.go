@@ -133,6 +133,29 @@ func TestMisspeltFunctionWords(t *testing.T) {
 	}
 }
 
+// The words of a chat around a question ("hi bot", "thx", "lol") are left
+// out when the corpus lacks them: the question is answered as if asked
+// plainly, and chat alone is still declined.
+func TestChatAroundAQuestion(t *testing.T) {
+	for _, tt := range []struct{ chat, plain string }{
+		{"hi bot what was stage 1 thx", "what was stage 1"},
+		{"ok so who manages the e-government committee lol", "who manages the e-government committee"},
+		{"hey, um, when did stage 2 end? pls", "when did stage 2 end?"},
+	} {
+		t.Run(tt.chat, func(t *testing.T) {
+			got, want := ask(t, tt.chat), ask(t, tt.plain)
+			if !got.Answered || first(got).ID != first(want).ID {
+				t.Errorf("answered %v %+v, want as %q: %+v", got.Answered, first(got), tt.plain, first(want))
+			}
+		})
+	}
+	for _, q := range []string{"hi bot", "ok cool thanks bot", "lol", "hey guys"} {
+		if a := ask(t, q); a.Answered {
+			t.Errorf("%q answered: %+v", q, first(a))
+		}
+	}
+}
+
 func TestFixFunctionWords(t *testing.T) {
 	corpus := map[string]bool{"teh": true} // a corpus that has the word "teh"
 	known := func(w string) bool { return corpus[w] }

@@ -16,7 +16,9 @@ import (
 // irregular word forms (corpus.ParseVocabulary format);
 // lexicon/question-words.txt the words people put around a question ("tell
 // me", "explain") that say nothing about its topic, and
-// lexicon/frame-words.txt words that frame a topic ("the role of"). Domain
+// lexicon/frame-words.txt words that frame a topic ("the role of"); and
+// lexicon/chat-words.txt the words of a chat around a question ("hi",
+// "thx", "lol"), left out when the corpus lacks them. Domain
 // words belong in a corpus's own *.vocab files, not here.
 //
 //go:embed lexicon
@@ -29,6 +31,7 @@ type lexicon struct {
 	maxLen int                      // longest key, in terms
 	filler map[string]bool          // analyzed question words
 	frame  map[string]bool          // analyzed frame words
+	chat   map[string]bool          // analyzed chat words, fillers when the corpus lacks them
 }
 
 // alternative is another way to say a phrase.
@@ -68,7 +71,7 @@ func (k matchKind) String() string {
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	base := baseLexicon()
 	lx := &lexicon{alts: make(map[string][]alternative, len(base.alts)), maxLen: base.maxLen,
-		filler: base.filler, frame: base.frame}
+		filler: base.filler, frame: base.frame, chat: base.chat}
 	for k, v := range base.alts {
 		lx.alts[k] = append([]alternative(nil), v...)
 	}
@@ -81,7 +84,7 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 // compiled once.
 var baseLexicon = sync.OnceValue(func() *lexicon {
 	a := sharedAnalyzer()
-	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}}
+	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}, chat: map[string]bool{}}
 	lx.add(a, builtinRules("english.vocab"), everydayMatch)
 	lx.add(a, builtinRules("irregular.vocab"), formMatch)
 	for _, w := range builtinWords("question-words.txt") {
@@ -92,6 +95,11 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 	for _, w := range builtinWords("frame-words.txt") {
 		for _, t := range analyzeTerms(a, w) {
 			lx.frame[t] = true
+		}
+	}
+	for _, w := range builtinWords("chat-words.txt") {
+		for _, t := range analyzeTerms(a, w) {
+			lx.chat[t] = true
 		}
 	}
 	return lx

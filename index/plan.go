@@ -109,6 +109,9 @@ func (st *state) plan(question string) plan {
 			st.addWordNet(c)
 		}
 		st.weigh(c)
+		if !c.own && len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]] {
+			c.filler = true // "hi bot", "thx": chat the corpus has no word for
+		}
 		if !c.own && c.topic() {
 			if fixed, term, ok := st.correct(c.word, c.alts[0].terms); ok {
 				c.alts = append(c.alts, alternative{terms: []string{term}, kind: typoMatch, rule: "spelling"})

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Writes a copy of a question file with each question put the way people
+type in a chat: a greeting or filler before it ("hey, ", "ok so "), its first
+letter lower-cased, its question mark dropped, and thanks or laughter after
+it (" thx", " lol"). For measuring how casebot reads chat; deterministic for
+a seed.
+
+    python3 tools/experiments/chatty.py ../shared/eval/dev.jsonl /tmp/dev-chat.jsonl [SEED]
+
+Used for the "chat around a question" rows of README, "How it answers".
+"""
+import json
+import random
+import sys
+
+BEFORE = ["hey, ", "hi bot ", "can you tell me ", "pls ", "quick question: ", "so ", "um ", "ok so ", "hello! "]
+AFTER = [" thanks", " thx", "??", " please", " lol", "", " pls"]
+
+
+def main():
+    src, dst = sys.argv[1], sys.argv[2]
+    rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 7)
+    with open(dst, "w", encoding="utf-8") as out:
+        for line in open(src, encoding="utf-8"):
+            q = json.loads(line)
+            t = q["q"]
+            t = rnd.choice(BEFORE) + t[:1].lower() + t[1:]
+            t = t.rstrip("?") + rnd.choice(AFTER)
+            out.write(json.dumps(dict(q, q=t)) + "\n")
+
+
+if __name__ == "__main__":
+    main()
