@@ -141,6 +141,8 @@ func TestChatAroundAQuestion(t *testing.T) {
 		{"hi bot what was stage 1 thx", "what was stage 1"},
 		{"ok so who manages the e-government committee lol", "who manages the e-government committee"},
 		{"hey, um, when did stage 2 end? pls", "when did stage 2 end?"},
+		{"does anyone know when G4C was launched", "when was G4C launched"},
+		{"sorry, can someone tell me who the author is", "who is the author"},
 	} {
 		t.Run(tt.chat, func(t *testing.T) {
 			got, want := ask(t, tt.chat), ask(t, tt.plain)

@@ -5,7 +5,10 @@ letter lower-cased, its question mark dropped, and thanks or laughter after
 it (" thx", " lol"). For measuring how casebot reads chat; deterministic for
 a seed.
 
-    python3 tools/experiments/chatty.py ../shared/eval/dev.jsonl /tmp/dev-chat.jsonl [SEED]
+    python3 tools/experiments/chatty.py ../shared/eval/dev.jsonl /tmp/dev-chat.jsonl [SEED] [--group]
+
+With --group the words before a question ask a group ("does anyone know ",
+"i was wondering ") instead.
 
 Used for the "chat around a question" rows of README, "How it answers".
 """
@@ -15,16 +18,20 @@ import sys
 
 BEFORE = ["hey, ", "hi bot ", "can you tell me ", "pls ", "quick question: ", "so ", "um ", "ok so ", "hello! "]
 AFTER = [" thanks", " thx", "??", " please", " lol", "", " pls"]
+GROUP = ["does anyone know ", "can someone tell me ", "i was wondering ", "sorry, ", "anybody know ",
+         "curious: ", "does somebody know ", "hey everyone, "]
 
 
 def main():
-    src, dst = sys.argv[1], sys.argv[2]
-    rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 7)
+    args = [a for a in sys.argv[1:] if a != "--group"]
+    before = GROUP if "--group" in sys.argv else BEFORE
+    src, dst = args[0], args[1]
+    rnd = random.Random(int(args[2]) if len(args) > 2 else 7)
     with open(dst, "w", encoding="utf-8") as out:
         for line in open(src, encoding="utf-8"):
             q = json.loads(line)
             t = q["q"]
-            t = rnd.choice(BEFORE) + t[:1].lower() + t[1:]
+            t = rnd.choice(before) + t[:1].lower() + t[1:]
             t = t.rstrip("?") + rnd.choice(AFTER)
             out.write(json.dumps(dict(q, q=t)) + "\n")
 
