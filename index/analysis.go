@@ -120,6 +120,9 @@ var (
 // normalizeTerm applies the per-token steps before stop words and stemming.
 func normalizeTerm(raw []byte) string {
 	term := stripPossessive(raw)
+	if n, ok := romanNumeral(string(term)); ok {
+		return strconv.Itoa(n) // "Stage II" is "Stage 2", "World War II" the second
+	}
 	s := strings.ToLower(string(term))
 	s = foldAccents(s)
 	if d, ok := numberWord(s); ok {
@@ -265,6 +268,50 @@ func numberWord(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// romanNumeral reads a Roman numeral of two letters or more written in
+// capitals with I, V and X only ("II", "IV", "XIV": up to 39), the way
+// labels and ordinals are numbered ("Stage II", "Henry VIII"). One letter
+// ("I", "V", "X") is a pronoun or a name as often, and L, C, D and M are
+// names ("the class L") more often than numbers.
+func romanNumeral(s string) (int, bool) {
+	if len(s) < 2 || len(s) > 6 {
+		return 0, false
+	}
+	value := map[byte]int{'I': 1, 'V': 5, 'X': 10}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		v, ok := value[s[i]]
+		if !ok {
+			return 0, false
+		}
+		if i+1 < len(s) && value[s[i+1]] > v {
+			n -= v
+		} else {
+			n += v
+		}
+	}
+	// Only the canonical spelling counts: "IIII" or "VX" is no numeral.
+	if n <= 0 || n > 39 || toRoman(n) != s {
+		return 0, false
+	}
+	return n, true
+}
+
+// toRoman writes 1 to 39 as a Roman numeral.
+func toRoman(n int) string {
+	var sb strings.Builder
+	for _, p := range [...]struct {
+		v int
+		s string
+	}{{10, "X"}, {9, "IX"}, {5, "V"}, {4, "IV"}, {1, "I"}} {
+		for n >= p.v {
+			sb.WriteString(p.s)
+			n -= p.v
+		}
+	}
+	return sb.String()
 }
 
 // spellingRules fold British endings into American ones (and "-ship" nouns

@@ -147,3 +147,22 @@ func TestIsOrdinal(t *testing.T) {
 		}
 	}
 }
+
+// A Roman numeral in capitals is a number, on both sides: "Stage II" finds
+// "Stage 2". One letter, lower case and malformed numerals stay words.
+func TestRomanNumerals(t *testing.T) {
+	for s, want := range map[string]int{"II": 2, "IV": 4, "VIII": 8, "XIV": 14, "XXXIX": 39,
+		"I": 0, "V": 0, "X": 0, "L": 0, "IIII": 0, "VX": 0, "IIV": 0, "ii": 0, "MIX": 0, "XL": 0} {
+		n, ok := romanNumeral(s)
+		if ok != (want > 0) || n != want {
+			t.Errorf("romanNumeral(%q) = %d, %v; want %d", s, n, ok, want)
+		}
+	}
+	if got := analyzeTerms(sharedAnalyzer(), "World War II"); strings.Join(got, " ") != "world war 2" {
+		t.Errorf("World War II analyzed as %q", got)
+	}
+	roman, digits := ask(t, "When did Stage II end?"), ask(t, "When did Stage 2 end?")
+	if !roman.Answered || first(roman).ID != first(digits).ID {
+		t.Errorf("Stage II: answered %v %+v; want as Stage 2: %+v", roman.Answered, first(roman), first(digits))
+	}
+}

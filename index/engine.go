@@ -32,8 +32,9 @@ const layoutVersion = 2
 // splitting (corpus.Split), the analyzer (analysis.go), the fields and what
 // they hold (mapping.go, passageDoc). Bump it with a change that makes the
 // same corpus index differently. Version 2 reads years from 1000 on and
-// centuries as spans (corpus.Years), which the years field holds.
-const analysisVersion = 2
+// centuries as spans (corpus.Years), which the years field holds; version 3
+// reads Roman numerals ("Stage II") as numbers.
+const analysisVersion = 3
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
