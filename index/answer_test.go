@@ -167,6 +167,11 @@ func TestFixFunctionWords(t *testing.T) {
 		{"whn did it end", "when did it end"}, // a letter left out beats one replaced ("who")
 		{"whos in charge", "who's in charge"},
 		{"wen dd th act pass", "wen did the act pass"}, // "wen" is English; "dd" and "th" are abbreviations too
+		{"wen did it end", "when did it end"},          // ... but opens a question here
+		{"Hoe does it work", "How does it work"},
+		{"the hoe is a tool", "the hoe is a tool"},
+		{"whats the role of KISA", "what's the role of KISA"}, // a contraction without its apostrophe
+		{"well, we shed it", "well, we shed it"},              // words, not "we'll" and "she'd"
 		{"go to us", "go to us"},
 		{"what was the 2nd stage about", "what was the 2nd stage about"}, // "nd" is part of a number
 		{"when did the war begin", "when did the war begin"},             // "war" is English

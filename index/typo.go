@@ -174,10 +174,12 @@ func fixFunctionWords(q string, known func(word string) bool) (string, []Correct
 	var sb strings.Builder
 	var fixes []Correction
 	last := 0
-	for _, loc := range wordRe.FindAllStringIndex(q, -1) {
+	locs := wordRe.FindAllStringIndex(q, -1)
+	for i, loc := range locs {
 		word := strings.Trim(q[loc[0]:loc[1]], "'\u2019")
 		start := loc[0] + strings.Index(q[loc[0]:loc[1]], word)
-		fixed, ok := functionWordFor(word, start == 0, known)
+		opens := start == 0 && i+1 < len(locs) && auxiliaries[strings.ToLower(q[locs[i+1][0]:locs[i+1][1]])]
+		fixed, ok := functionWordFor(word, start == 0, opens, known)
 		if !ok {
 			continue
 		}
@@ -195,8 +197,12 @@ func fixFunctionWords(q string, known func(word string) bool) (string, []Correct
 
 // functionWordFor returns the function word a question word stands for,
 // written with the word's capital, if fixFunctionWords should read it so;
-// first is true for the question's first word.
-func functionWordFor(word string, first bool, known func(string) bool) (string, bool) {
+// first is true for the question's first word, opens when a verb like
+// "did" or "is" follows it. A word that is English is read as a function
+// word only where no other reading fits: as the question word that opens a
+// question ("wen did", "hoe does"), or as a contraction written without its
+// apostrophe ("whats", "hows").
+func functionWordFor(word string, first, opens bool, known func(string) bool) (string, bool) {
 	if utf8.RuneCountInString(word) < 2 {
 		return "", false
 	}
@@ -207,15 +213,37 @@ func functionWordFor(word string, first bool, known func(string) bool) (string, 
 	}
 	w := strings.ReplaceAll(strings.ToLower(word), "\u2019", "'")
 	fws := functionWords()
+	if slices.Contains(fws, w) {
+		return "", false
+	}
 	// The word list's words of two letters are mostly abbreviations ("th",
 	// "dd", "wa"); such a word is read as a function word only when it is
 	// one with a letter left out.
 	short := len(w) == 2
-	if slices.Contains(fws, w) {
+	var best string
+	switch {
+	case short || !isEnglishWord(w):
+		best = nearestWord(w, fws, short)
+	case opens:
+		best = nearestWord(w, whWords, false)
+	default:
+		best = unapostrophed[w]
+	}
+	if best == "" || known(w) {
 		return "", false
 	}
+	if word[0] != w[0] {
+		best = strings.ToUpper(best[:1]) + best[1:]
+	}
+	return best, true
+}
+
+// nearestWord is the word of words (in order of preference) one edit from
+// w, with its first letter, that the likeliest slip gives (typoKind); with
+// short, only one w is with a letter left out.
+func nearestWord(w string, words []string, short bool) string {
 	best, bestKind := "", 3
-	for _, f := range fws {
+	for _, f := range words {
 		if len(f) < 2 || f[0] != w[0] || len(f)-len(w) > 1 || len(w)-len(f) > 1 || short && len(f) != 3 ||
 			editDistance(w, f, 1) != 1 {
 			continue
@@ -224,13 +252,24 @@ func functionWordFor(word string, first bool, known func(string) bool) (string, 
 			best, bestKind = f, k
 		}
 	}
-	if best == "" || !short && isEnglishWord(w) || known(w) {
-		return "", false
-	}
-	if word[0] != w[0] {
-		best = strings.ToUpper(best[:1]) + best[1:]
-	}
-	return best, true
+	return best
+}
+
+// whWords open questions; auxiliaries follow them ("when did").
+var (
+	whWords     = []string{"what", "who", "how", "which", "when", "where", "why", "whom", "whose"}
+	auxiliaries = map[string]bool{"is": true, "are": true, "was": true, "were": true, "am": true,
+		"do": true, "does": true, "did": true, "can": true, "could": true, "will": true, "would": true,
+		"shall": true, "should": true, "may": true, "might": true, "must": true, "has": true,
+		"have": true, "had": true}
+)
+
+// unapostrophed are contractions written without their apostrophe whose
+// spelling is also a word ("whats", "hows", "lets"), read as the
+// contraction; "well", "ill" and "shed" are left as the words they are.
+var unapostrophed = map[string]string{
+	"whats": "what's", "whens": "when's", "wheres": "where's", "whys": "why's", "hows": "how's",
+	"cant": "can't", "wont": "won't", "lets": "let's", "hes": "he's", "shes": "she's",
 }
 
 // typoKind ranks how a typo w, one edit from a word f, came about: a letter
