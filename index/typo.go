@@ -162,14 +162,13 @@ var wordRe = regexp.MustCompile(`[\p{L}\p{N}'\x{2019}]+`)
 // it stands for: "teh" as "the", "wat" as "what", "whos" as "who's". Left as
 // written, such a word is one the corpus lacks, which says the question is
 // about something else, and a misspelt question word hides the kind of
-// answer asked for. A word is read so when it is not English (of three
-// letters or more; see functionWordFor), the corpus
-// does not have it (known reports whether the corpus has a word), it is not
-// a name (no capital letter but the question's first), and a function word
-// of two letters or more, with the same first letter, lies one edit from
-// it; of several, the one of the likeliest slip (typoKind), then the
-// commonest in questions. The question comes back with
-// the words replaced, and the corrections made.
+// answer asked for. A word is read so when the corpus does not have it
+// (known reports whether the corpus has a word), it is not a name (no
+// capital letter but the question's first), a function word of two letters
+// or more with the same first letter lies one edit from it (of several, the
+// one of the likeliest slip, typoKind, then the commonest in questions),
+// and it is no English word or nothing else fits (functionWordFor). The
+// question comes back with the words replaced, and the corrections made.
 func fixFunctionWords(q string, known func(word string) bool) (string, []Correction) {
 	var sb strings.Builder
 	var fixes []Correction
@@ -220,14 +219,12 @@ func functionWordFor(word string, first, opens bool, known func(string) bool) (s
 	// "dd", "wa"); such a word is read as a function word only when it is
 	// one with a letter left out.
 	short := len(w) == 2
-	var best string
-	switch {
-	case short || !isEnglishWord(w):
-		best = nearestWord(w, fws, short)
-	case opens:
-		best = nearestWord(w, whWords, false)
-	default:
+	best := nearestWord(w, fws, short)
+	if best != "" && !short && isEnglishWord(w) {
 		best = unapostrophed[w]
+		if opens {
+			best = nearestWord(w, whWords, false)
+		}
 	}
 	if best == "" || known(w) {
 		return "", false
@@ -240,7 +237,7 @@ func functionWordFor(word string, first, opens bool, known func(string) bool) (s
 
 // nearestWord is the word of words (in order of preference) one edit from
 // w, with its first letter, that the likeliest slip gives (typoKind); with
-// short, only one w is with a letter left out.
+// short, only a word w is with a letter left out.
 func nearestWord(w string, words []string, short bool) string {
 	best, bestKind := "", 3
 	for _, f := range words {
