@@ -158,6 +158,40 @@ func TestChatAroundAQuestion(t *testing.T) {
 	}
 }
 
+// A sentence of a message that is not a question is context, not the
+// question: "I read the case study. When did stage 2 end?" asks when stage
+// 2 ended. A full stop after an abbreviation ends no sentence.
+func TestAsideSentences(t *testing.T) {
+	asides := func(q string) []string {
+		var out []string
+		for _, tk := range questionTokens(q) {
+			if tk.aside {
+				out = append(out, tk.word)
+			}
+		}
+		return out
+	}
+	for q, want := range map[string]string{
+		"I read the case study. When did stage 2 end?":            "read case study",
+		"My group has a quiz tomorrow! What was stage 1?":         "group quiz tomorrow",
+		"When did the U.S. enter the war?":                        "",
+		"Who was St. Louis named after?":                          "",
+		"The skit on Jimmy Kimmel Live! was a depiction of what?": "",
+		"I read the case study.":                                  "", // no question: all of it is the question
+	} {
+		if got := strings.Join(asides(q), " "); got != want {
+			t.Errorf("%q: aside %q, want %q", q, got, want)
+		}
+	}
+	got, want := ask(t, "We're studying this for class. When did stage 2 end?"), ask(t, "When did stage 2 end?")
+	if !got.Answered || first(got).ID != first(want).ID {
+		t.Errorf("answered %v %+v, want as the question alone: %+v", got.Answered, first(got), first(want))
+	}
+	if a := ask(t, "I read the case study. Hello there?"); a.Answered {
+		t.Errorf("a greeting after context answered: %+v", first(a))
+	}
+}
+
 func TestFixFunctionWords(t *testing.T) {
 	corpus := map[string]bool{"teh": true} // a corpus that has the word "teh"
 	known := func(w string) bool { return corpus[w] }

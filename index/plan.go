@@ -34,6 +34,7 @@ type concept struct {
 	// only a synonym or a spelling correction.
 	own    bool
 	filler bool // a question word ("tell", "explain") that says nothing
+	aside  bool // from a sentence of the message that is not a question
 	// frame is a word that frames the question ("the role of") rather than
 	// naming its topic: matched for ranking, not counted in coverage.
 	frame bool
@@ -76,6 +77,7 @@ func (st *state) plan(question string) plan {
 		}
 		c, n := st.lex.match(toks[i:])
 		if c != nil {
+			c.aside = toks[i].aside
 			before := toks[i].before
 			_, number := numberWord(before)
 			c.noun = determiners[before] || number || before != "" && isNumberTerm(before)
@@ -109,8 +111,10 @@ func (st *state) plan(question string) plan {
 			st.addWordNet(c)
 		}
 		st.weigh(c)
-		if !c.own && len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]] {
-			c.filler = true // "hi bot", "thx": chat the corpus has no word for
+		if c.aside || !c.own && len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]] {
+			// "I read it for class. When ...?": context, not the question;
+			// "hi bot", "thx": chat the corpus has no word for.
+			c.filler = true
 		}
 		if !c.own && c.topic() {
 			if fixed, term, ok := st.correct(c.word, c.alts[0].terms); ok {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -47,6 +48,10 @@ type qtoken struct {
 	// before is the word just before it in the question, stop words
 	// included, lower-cased ("the" of "the stages"), or "" for the first.
 	before string
+	// aside is true for a word of a sentence that is not a question, in a
+	// message that has one ("I read the case study. When did stage 2
+	// end?"): context, not the question.
+	aside bool
 }
 
 func readQuestion(question string, now int) reading {
@@ -102,6 +107,7 @@ func isYearToken(w string) bool {
 // questionTokens analyzes a question into its words in order.
 func questionTokens(q string) []qtoken {
 	a := sharedAnalyzer()
+	asides := asideSpans(q)
 	var out []qtoken
 	last := -1
 	for _, t := range a.Analyze([]byte(q)) {
@@ -112,9 +118,62 @@ func questionTokens(q string) []qtoken {
 		last = t.Position
 		word := q[t.Start:t.End]
 		first, _ := utf8.DecodeRuneInString(word)
-		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position, before: wordBefore(q[:t.Start])})
+		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position, before: wordBefore(q[:t.Start]),
+			aside: inAside(asides, t.Start)})
 	}
 	return out
+}
+
+// sentenceEndRe ends a sentence: a full stop, question or exclamation mark
+// (or several) before a space.
+var sentenceEndRe = regexp.MustCompile(`[.!?]+\s+`)
+
+// asideSpans are the byte spans of a message's sentences that are not
+// questions, when at least one of its sentences ends with a question mark
+// and one does not; else none. A full stop or an exclamation mark ends a
+// sentence only after a word of three letters or more in small letters:
+// "U.S.", "St." and "Jimmy Kimmel Live!" end none.
+func asideSpans(q string) [][2]int {
+	var spans [][2]int
+	start, questions := 0, 0
+	ends := sentenceEndRe.FindAllStringIndex(q, -1)
+	ends = append(ends, []int{len(q), len(q)})
+	for _, e := range ends {
+		if e[0] < len(q) && q[e[0]] != '?' && !endsSentence(q[start:e[0]]) {
+			continue
+		}
+		sentence := strings.TrimSpace(q[start:e[1]])
+		if sentence != "" {
+			if strings.HasSuffix(sentence, "?") {
+				questions++
+			} else {
+				spans = append(spans, [2]int{start, e[1]})
+			}
+		}
+		start = e[1]
+	}
+	if questions == 0 {
+		return nil
+	}
+	return spans
+}
+
+// endsSentence reports whether text ends with a word of three letters or
+// more that starts with a small letter.
+func endsSentence(text string) bool {
+	i := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
+	last := text[i+1:]
+	first, _ := utf8.DecodeRuneInString(last)
+	return utf8.RuneCountInString(last) >= 3 && unicode.IsLower(first)
+}
+
+func inAside(spans [][2]int, at int) bool {
+	for _, s := range spans {
+		if at >= s[0] && at < s[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // wordBefore is the last word of text, lower-cased, or "" when text ends
