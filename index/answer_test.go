@@ -121,13 +121,8 @@ func TestMisspeltFunctionWords(t *testing.T) {
 		{"hw many initiatives did the 2001 act cover?", "how many initiatives did the 2001 act cover?"},
 	} {
 		t.Run(tt.typo, func(t *testing.T) {
-			got, want := ask(t, tt.typo), ask(t, tt.clean)
-			if len(got.Corrections) == 0 {
+			if got := wantAnsweredAs(t, tt.typo, tt.clean); len(got.Corrections) == 0 {
 				t.Errorf("no correction reported")
-			}
-			if got.Answered != want.Answered || len(got.Citations) == 0 || len(want.Citations) == 0 ||
-				got.Citations[0].ID != want.Citations[0].ID {
-				t.Errorf("answered %v %+v, want as %q: %v %+v", got.Answered, first(got), tt.clean, want.Answered, first(want))
 			}
 		})
 	}
@@ -144,12 +139,7 @@ func TestChatAroundAQuestion(t *testing.T) {
 		{"does anyone know when G4C was launched", "when was G4C launched"},
 		{"sorry, can someone tell me who the author is", "who is the author"},
 	} {
-		t.Run(tt.chat, func(t *testing.T) {
-			got, want := ask(t, tt.chat), ask(t, tt.plain)
-			if !got.Answered || first(got).ID != first(want).ID {
-				t.Errorf("answered %v %+v, want as %q: %+v", got.Answered, first(got), tt.plain, first(want))
-			}
-		})
+		t.Run(tt.chat, func(t *testing.T) { wantAnsweredAs(t, tt.chat, tt.plain) })
 	}
 	for _, q := range []string{"hi bot", "ok cool thanks bot", "lol", "hey guys"} {
 		if a := ask(t, q); a.Answered {
@@ -183,10 +173,7 @@ func TestAsideSentences(t *testing.T) {
 			t.Errorf("%q: aside %q, want %q", q, got, want)
 		}
 	}
-	got, want := ask(t, "We're studying this for class. When did stage 2 end?"), ask(t, "When did stage 2 end?")
-	if !got.Answered || first(got).ID != first(want).ID {
-		t.Errorf("answered %v %+v, want as the question alone: %+v", got.Answered, first(got), first(want))
-	}
+	wantAnsweredAs(t, "We're studying this for class. When did stage 2 end?", "When did stage 2 end?")
 	if a := ask(t, "I read the case study. Hello there?"); a.Answered {
 		t.Errorf("a greeting after context answered: %+v", first(a))
 	}
@@ -370,4 +357,15 @@ func first(a Answer) Citation {
 		return Citation{}
 	}
 	return a.Citations[0]
+}
+
+// wantAnsweredAs asks q and plain, and fails unless q is answered first from
+// the passage plain is.
+func wantAnsweredAs(t *testing.T, q, plain string) Answer {
+	t.Helper()
+	got, want := ask(t, q), ask(t, plain)
+	if !got.Answered || first(got).ID != first(want).ID {
+		t.Errorf("%q: answered %v %+v, want as %q: %+v", q, got.Answered, first(got), plain, first(want))
+	}
+	return got
 }
