@@ -194,6 +194,7 @@ func TestFixFunctionWords(t *testing.T) {
 		{"whats the role of KISA", "what's the role of KISA"}, // a contraction without its apostrophe
 		{"well, we shed it", "well, we shed it"},              // words, not "we'll" and "she'd"
 		{"go to us", "go to us"},
+		{"hmm what was it thx", "hmm what was it thx"},                   // chat, not "him" and "the"
 		{"what was the 2nd stage about", "what was the 2nd stage about"}, // "nd" is part of a number
 		{"when did the war begin", "when did the war begin"},             // "war" is English
 		{"who is Wat Tyler", "who is Wat Tyler"},                         // a name

@@ -154,6 +154,15 @@ func editDistance(a, b string, limit int) int {
 // ordered by lexicon/make-function-words.py).
 var functionWords = sync.OnceValue(func() []string { return builtinWords("function-words.txt") })
 
+// chatWords are the words of lexicon/chat-words.txt as written.
+var chatWords = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range builtinWords("chat-words.txt") {
+		m[w] = true
+	}
+	return m
+})
+
 // wordRe finds a question's words, apostrophes and digits included ("who's",
 // "2nd").
 var wordRe = regexp.MustCompile(`[\p{L}\p{N}'\x{2019}]+`)
@@ -212,8 +221,8 @@ func functionWordFor(word string, first, opens bool, known func(string) bool) (s
 	}
 	w := strings.ReplaceAll(strings.ToLower(word), "\u2019", "'")
 	fws := functionWords()
-	if slices.Contains(fws, w) {
-		return "", false
+	if slices.Contains(fws, w) || chatWords()[w] {
+		return "", false // "thx" and "hmm" are chat, not "the" and "him"
 	}
 	// The word list's words of two letters are mostly abbreviations ("th",
 	// "dd", "wa"); such a word is read as a function word only when it is
