@@ -279,14 +279,13 @@ func romanNumeral(s string) (int, bool) {
 	if len(s) < 2 || len(s) > 6 {
 		return 0, false
 	}
-	value := map[byte]int{'I': 1, 'V': 5, 'X': 10}
 	n := 0
 	for i := 0; i < len(s); i++ {
-		v, ok := value[s[i]]
-		if !ok {
+		v := romanValue(s[i])
+		if v == 0 {
 			return 0, false
 		}
-		if i+1 < len(s) && value[s[i+1]] > v {
+		if i+1 < len(s) && romanValue(s[i+1]) > v {
 			n -= v
 		} else {
 			n += v
@@ -297,6 +296,19 @@ func romanNumeral(s string) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// romanValue is the value of the Roman digits I, V and X, else 0.
+func romanValue(b byte) int {
+	switch b {
+	case 'I':
+		return 1
+	case 'V':
+		return 5
+	case 'X':
+		return 10
+	}
+	return 0
 }
 
 // toRoman writes 1 to 39 as a Roman numeral.

@@ -97,7 +97,7 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 			lx.frame[t] = true
 		}
 	}
-	for _, w := range builtinWords("chat-words.txt") {
+	for w := range chatWords() {
 		for _, t := range analyzeTerms(a, w) {
 			lx.chat[t] = true
 		}

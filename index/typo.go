@@ -154,7 +154,8 @@ func editDistance(a, b string, limit int) int {
 // ordered by lexicon/make-function-words.py).
 var functionWords = sync.OnceValue(func() []string { return builtinWords("function-words.txt") })
 
-// chatWords are the words of lexicon/chat-words.txt as written.
+// chatWords are the words of lexicon/chat-words.txt as written (the
+// lexicon holds their terms).
 var chatWords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range builtinWords("chat-words.txt") {
