@@ -148,27 +148,6 @@ func TestChatAroundAQuestion(t *testing.T) {
 	}
 }
 
-// A remark to the bot or the group is chat, not a question, and is declined
-// ("you are great", "thanks, that was helpful"), while a question asked
-// the way people ask ("can you tell me ...") is answered. The remarks here
-// are not among the chat casebot is trained on (testdata/train-chat.jsonl).
-func TestRemarksAreDeclined(t *testing.T) {
-	for _, q := range []string{"you are great", "thanks, that was helpful", "you're the best", "I don't understand"} {
-		if a := ask(t, q); a.Answered {
-			t.Errorf("%q answered (%.2f): %+v", q, a.Confidence, first(a))
-		}
-	}
-	if a := ask(t, "can you tell me what stage 1 was?"); !a.Answered || !strings.Contains(first(a).Text, "Stage 1") {
-		t.Errorf("can you tell me what stage 1 was? answered %v: %+v", a.Answered, first(a))
-	}
-	for _, tt := range []struct{ asked, plain string }{
-		{"could you explain what G4C is", "what is G4C"},
-		{"I was wondering who manages the e-government committee", "who manages the e-government committee"},
-	} {
-		t.Run(tt.asked, func(t *testing.T) { wantAnsweredAs(t, tt.asked, tt.plain) })
-	}
-}
-
 // A sentence of a message that is not a question is context, not the
 // question: "I read the case study. When did stage 2 end?" asks when stage
 // 2 ended. A full stop after an abbreviation ends no sentence.
@@ -255,7 +234,7 @@ func TestAbstention(t *testing.T) {
 		})
 	}
 	// Something the corpus partly covers still gets suggestions.
-	if a := ask(t, "best hotels near the Ministry of the Interior and Safety"); a.Answered || len(a.Suggestions) == 0 {
+	if a := ask(t, "Korean barbecue restaurants near the National Information Society Agency"); a.Answered || len(a.Suggestions) == 0 {
 		t.Errorf("want an unanswered question with suggestions, got answered=%v, %d suggestions", a.Answered, len(a.Suggestions))
 	}
 }

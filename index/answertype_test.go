@@ -36,34 +36,3 @@ func TestAnswerTypeOf(t *testing.T) {
 		}
 	}
 }
-
-// The words of the first and second person count outside the ways of
-// asking and the sentences that are context: "you are great" speaks of the
-// bot, "can you tell me ..." asks.
-func TestPersonalWords(t *testing.T) {
-	tests := []struct {
-		q        string
-		personal int
-	}{
-		{"What was stage 1?", 0},
-		{"fifth phase", 0},
-		{"good point", 0},
-		{"you are great", 1},
-		{"I don\u2019t understand", 1},
-		{"thanks for your help everyone", 1},
-		{"what's your name", 1},
-		{"who made you?", 1},
-		{"can you tell me when stage 2 ended?", 0},
-		{"i was wondering what G4C is", 0},
-		{"Could you please explain stage 3", 0},
-		{"How did the US rank in 2010?", 0},
-		{"When did Henry I die?", 0},
-		{"I think you are right", 2},
-		{"My group has a quiz tomorrow! I read the case study. When did stage 2 end?", 0},
-	}
-	for _, tt := range tests {
-		if got := readQuestion(tt.q, 2026).personal; got != tt.personal {
-			t.Errorf("%q: personal %d, want %d", tt.q, got, tt.personal)
-		}
-	}
-}

@@ -943,7 +943,6 @@ const (
 	aTopical               // how much more the corpus uses the question's words than the background does (background.go)
 	aTopicalMin            // ... for its least topical word
 	aTopicalMax            // ... for its most topical word
-	aPersonal              // words of the first and second person outside the ways of asking ("you are great")
 	numAnswerFeatures
 )
 
@@ -952,7 +951,7 @@ var answerFeatureNames = [numAnswerFeatures]string{
 	"unknown_names", "unknown_words", "any_unknown", "unknown_verbs", "topics", "corrected_names", "corrected_words", "years",
 	"year_fit", "typed", "type_fit", "doc_coverage", "sentence_all", "phrase", "matched_share",
 	"names", "cov_question", "bm25_share", "doc_mass", "near_mass", "docs", "passages", "named", "name_mentions",
-	"topical", "topical_min", "topical_max", "personal",
+	"topical", "topical_min", "topical_max",
 }
 
 type answerFeatures [numAnswerFeatures]float64
@@ -1034,9 +1033,6 @@ func (st *state) questionFeatures(p plan) answerFeatures {
 	a[aCorrectedWords] = math.Min(a[aCorrectedWords], maxCount)
 	a[aYears] = b2f(len(p.spans) > 0)
 	a[aTyped] = b2f(p.want != anyAnswer)
-	// A message that speaks of its writer or of the bot ("you are great",
-	// "who made you?") is chat.
-	a[aPersonal] = math.Min(float64(p.personal), maxCount)
 	return a
 }
 

@@ -224,21 +224,11 @@ func builtinRules(name string) []corpus.Rule {
 
 // builtinWords reads a word list of the lexicon directory.
 func builtinWords(name string) []string {
-	var out []string
-	for _, l := range builtinLines(name) {
-		out = append(out, strings.Fields(l)...)
-	}
-	return out
-}
-
-// builtinLines are the lines of a built-in lexicon file, comments and blank
-// lines left out.
-func builtinLines(name string) []string {
 	data, _ := lexiconFiles.ReadFile("lexicon/" + name)
 	var out []string
 	for _, l := range strings.Split(string(data), "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
+			out = append(out, strings.Fields(l)...)
 		}
 	}
 	return out

@@ -2,9 +2,7 @@ package index
 
 import (
 	"regexp"
-	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -36,10 +34,6 @@ type reading struct {
 	list bool
 	// truncated is true when the question was cut to MaxQuestionRunes.
 	truncated bool
-	// personal counts the words of the first and second person outside the
-	// ways of asking (lexicon/personal-words.txt, request-frames.txt):
-	// "you are great" and "i'm tired" speak of the writer or of the bot.
-	personal int
 }
 
 // qtoken is one analyzed question word.
@@ -63,7 +57,6 @@ type qtoken struct {
 func readQuestion(question string, now int) reading {
 	q, truncated := cleanQuestion(question)
 	r := reading{truncated: truncated, spans: corpus.Years(q, now), list: asksForList(q), tokens: questionTokens(q)}
-	r.personal = personalWords(q)
 	var counted string
 	r.want, counted = answerTypeOf(questionWords(q))
 	if ts := analyzeTerms(sharedAnalyzer(), counted); len(ts) > 0 {
@@ -194,69 +187,6 @@ func wordBefore(text string) string {
 	}
 	return strings.ToLower(text[i+1:])
 }
-
-// personalWords counts the words of the first and second person in a
-// message outside the ways of asking (request-frames.txt) and the sentences
-// that are context (asideSpans). "US" in capitals is the country, and "I"
-// after a capitalised word a numeral ("Henry I", "World War I").
-func personalWords(q string) int {
-	var lower []string
-	var orig []string
-	asides := asideSpans(q)
-	for _, at := range fieldRe.FindAllStringIndex(q, -1) {
-		if inAside(asides, at[0]) {
-			continue // "My group has a quiz tomorrow! When did stage 2 end?"
-		}
-		f := strings.TrimFunc(q[at[0]:at[1]], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '\u2019' })
-		if f == "" {
-			continue
-		}
-		orig = append(orig, f)
-		lower = append(lower, strings.ToLower(strings.ReplaceAll(f, "\u2019", "'")))
-	}
-	framed := make([]bool, len(lower))
-	for _, fr := range requestFrames() {
-		for i := 0; i+len(fr) <= len(lower); i++ {
-			if slices.Equal(lower[i:i+len(fr)], fr) {
-				for j := range fr {
-					framed[i+j] = true
-				}
-			}
-		}
-	}
-	n := 0
-	for i, w := range lower {
-		switch {
-		case framed[i] || !personalWordSet()[w]:
-		case orig[i] == "US":
-		case orig[i] == "I" && i > 0 && unicode.IsUpper([]rune(orig[i-1])[0]):
-		default:
-			n++
-		}
-	}
-	return n
-}
-
-// fieldRe finds a message's words with the punctuation around them.
-var fieldRe = regexp.MustCompile(`\S+`)
-
-// personalWordSet holds the words of lexicon/personal-words.txt.
-var personalWordSet = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range builtinWords("personal-words.txt") {
-		m[w] = true
-	}
-	return m
-})
-
-// requestFrames are the lines of lexicon/request-frames.txt, as words.
-var requestFrames = sync.OnceValue(func() [][]string {
-	var out [][]string
-	for _, l := range builtinLines("request-frames.txt") {
-		out = append(out, strings.Fields(l))
-	}
-	return out
-})
 
 // answerType is what kind of answer a question's form asks for.
 type answerType int

@@ -34,12 +34,6 @@ type TrainSet struct {
 	Articles bool
 	// Weight scales how much each of the set's questions counts (default 1).
 	Weight float64
-	// Everywhere is true for a set of out-of-scope questions about nothing
-	// in particular (chat: "you are great", "what can you do?") and no
-	// corpus: Train asks them of every other set's corpora, each question of
-	// the corpora of one fold, and chooses the threshold so that they too
-	// are declined.
-	Everywhere bool
 }
 
 // TrainOptions tune Train.
@@ -119,7 +113,6 @@ type episode struct {
 }
 
 type asked struct {
-	set   int // the set the question is from
 	q     EvalQuestion
 	alts  [][]string
 	scope scope
@@ -197,7 +190,7 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 			return nil, err
 		}
 		tops := heldOutTop1(sets, exs, oof)
-		mean := meanOf(sets, tops)
+		mean := meanOf(tops)
 		logf("lambda %g: held-out top-1 %s", lambda, formatShares(sets, tops))
 		if mean > bestScore {
 			bestLambda, bestScore, bestOOF = lambda, mean, oof
@@ -235,7 +228,7 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 		}
 		t := chooseThreshold(sets, exs, prob, opts.MinDecline)
 		rights := answeredRight(sets, exs, bestOOF, prob, t)
-		mean := meanOf(sets, rights)
+		mean := meanOf(rights)
 		logf("answer lambda %g: threshold %.3f, held-out answered top-1 %s", lambda, t, formatShares(sets, rights))
 		if mean > bestScore {
 			oofProb, threshold, answerLambda, bestScore = prob, t, lambda, mean
@@ -263,15 +256,12 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 }
 
 // meanOf is the mean of the sets' figures, each set counting equally.
-func meanOf(sets []TrainSet, xs []float64) float64 {
-	sum, n := 0.0, 0
-	for i, x := range xs {
-		if !sets[i].Everywhere {
-			sum += x
-			n++
-		}
+func meanOf(xs []float64) float64 {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
 	}
-	return sum / float64(n)
+	return sum / float64(len(xs))
 }
 
 func countAsked(eps []episode) int {
@@ -295,19 +285,8 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 			articlesOf[si] = a
 		}
 	}
-	if !slices.ContainsFunc(sets, func(s TrainSet) bool { return !s.Everywhere }) {
-		return nil, fmt.Errorf("no set with a corpus: a set asked everywhere is asked of the others' corpora")
-	}
 	for si, s := range sets {
-		if s.Everywhere {
-			for _, q := range s.Questions {
-				if !q.Abstain {
-					return nil, fmt.Errorf("set %s: a set asked everywhere holds out-of-scope questions only (%s)", s.Name, q.ID)
-				}
-			}
-			continue
-		}
-		if s.Corpus == nil || len(s.Corpus.Docs) == 0 {
+		if len(s.Corpus.Docs) == 0 {
 			return nil, fmt.Errorf("set %s: no documents", s.Name)
 		}
 		if !s.Articles {
@@ -318,7 +297,7 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 				if q.Abstain {
 					sc = outOfScope
 				}
-				ep.questions = append(ep.questions, asked{set: si, q: q, alts: alts, scope: sc, fold: i % opts.Folds})
+				ep.questions = append(ep.questions, asked{q: q, alts: alts, scope: sc, fold: i % opts.Folds})
 			}
 			// Questions about the article sets are out of scope here too.
 			var other []asked
@@ -328,7 +307,7 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 				}
 				for i, q := range o.Questions {
 					if !q.Abstain {
-						other = append(other, asked{set: si, q: q, scope: outOfScope, about: articleKey{sj, articlesOf[sj][i]}})
+						other = append(other, asked{q: q, scope: outOfScope, about: articleKey{sj, articlesOf[sj][i]}})
 					}
 				}
 			}
@@ -336,7 +315,6 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 				a.fold = i % opts.Folds
 				ep.questions = append(ep.questions, a)
 			}
-			ep.questions = append(ep.questions, askedEverywhere(sets, -1, opts.Folds)...)
 			out = append(out, ep)
 			continue
 		}
@@ -372,11 +350,11 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 					switch {
 					case a == "":
 					case in[a] && q.Abstain:
-						ep.questions = append(ep.questions, asked{set: si, q: q, scope: nearMiss, fold: f, about: articleKey{si, a}})
+						ep.questions = append(ep.questions, asked{q: q, scope: nearMiss, fold: f, about: articleKey{si, a}})
 					case in[a]:
-						ep.questions = append(ep.questions, asked{set: si, q: q, alts: alts, scope: inScope, fold: f, about: articleKey{si, a}})
+						ep.questions = append(ep.questions, asked{q: q, alts: alts, scope: inScope, fold: f, about: articleKey{si, a}})
 					case !q.Abstain && foldOf[a] == (f+1)%opts.Folds:
-						other = append(other, asked{set: si, q: q, scope: outOfScope, fold: f, about: articleKey{si, a}})
+						other = append(other, asked{q: q, scope: outOfScope, fold: f, about: articleKey{si, a}})
 					}
 				}
 				n := 0
@@ -386,30 +364,11 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 					}
 				}
 				ep.questions = append(ep.questions, sample(other, max(20, n/5), ep.name)...)
-				ep.questions = append(ep.questions, askedEverywhere(sets, f, opts.Folds)...)
 				out = append(out, ep)
 			}
 		}
 	}
 	return out, nil
-}
-
-// askedEverywhere are the questions of the sets asked everywhere that a
-// corpus of fold f is asked (f < 0: a corpus used whole, asked them all, each
-// in its own fold), so that every question is held out with its fold.
-func askedEverywhere(sets []TrainSet, f, folds int) []asked {
-	var out []asked
-	for si, s := range sets {
-		if !s.Everywhere {
-			continue
-		}
-		for i, q := range s.Questions {
-			if f < 0 || i%folds == f {
-				out = append(out, asked{set: si, q: q, scope: outOfScope, fold: i % folds})
-			}
-		}
-	}
-	return out
 }
 
 // chunkSizes are the sizes of the corpora an article set is cut into: a
@@ -530,7 +489,7 @@ func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOpti
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = collectEpisode(ctx, sets, eps[i], opts, bg)
+				results[i], errs[i] = collectEpisode(ctx, sets[eps[i].set], eps[i], opts, bg)
 			}
 		}()
 	}
@@ -598,23 +557,23 @@ func (tb *trainBackground) without(ep episode, a asked) backgroundView {
 // collectWorkers is how many episodes collect works on at once.
 var collectWorkers = 2
 
-func collectEpisode(ctx context.Context, sets []TrainSet, ep episode, opts TrainOptions, bg *trainBackground) ([]*example, error) {
+func collectEpisode(ctx context.Context, s TrainSet, ep episode, opts TrainOptions, bg *trainBackground) ([]*example, error) {
 	ix, err := Build(ctx, &corpus.Corpus{Docs: ep.docs, Rules: ep.rules}, Options{Now: opts.Now})
 	if err != nil {
 		return nil, err
 	}
 	defer ix.Close()
 	st := ix.st
+	weight := s.Weight
+	if weight <= 0 {
+		weight = 1
+	}
 	out := make([]*example, 0, len(ep.questions))
 	for _, a := range ep.questions {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		weight := sets[a.set].Weight
-		if weight <= 0 {
-			weight = 1
-		}
-		e := &example{set: a.set, fold: a.fold, weight: weight, scope: a.scope, firstPos: -1, q: a.q.Q, docs: len(ep.docs), episode: ep.name}
+		e := &example{set: ep.set, fold: a.fold, weight: weight, scope: a.scope, firstPos: -1, q: a.q.Q, docs: len(ep.docs), episode: ep.name}
 		if ep.fold >= 0 {
 			e.fold = ep.fold
 		}
@@ -926,9 +885,7 @@ func heldOutTop1(sets []TrainSet, exs []*example, scores [][]float64) []float64 
 func formatShares(sets []TrainSet, v []float64) string {
 	var parts []string
 	for i, s := range sets {
-		if !s.Everywhere {
-			parts = append(parts, fmt.Sprintf("%s %.3f", s.Name, v[i]))
-		}
+		parts = append(parts, fmt.Sprintf("%s %.3f", s.Name, v[i]))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -939,9 +896,6 @@ func recallLines(sets []TrainSet, exs []*example) []string {
 	var out []string
 	out = append(out, fmt.Sprintf("recall of retrieval (the right passage among bleve's first k, answerable questions asked of their corpora; k=%d ranked, plus section and document openings):", Candidates))
 	for si, s := range sets {
-		if s.Everywhere {
-			continue
-		}
 		hit := make([]int, len(ks)+1)
 		n := 0
 		for _, e := range exs {
@@ -1139,9 +1093,6 @@ func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []flo
 			}
 		}
 		line := fmt.Sprintf("  %s: %s", s.Name, all.summary())
-		if s.Everywhere {
-			line = fmt.Sprintf("  %s (asked of every corpus): declined %.3f of %d", s.Name, ratio0(float64(all.declined), float64(all.oos)), all.oos)
-		}
 		if all.nm > 0 {
 			line += fmt.Sprintf(", %.3f of %d near-misses", ratio0(float64(all.nmDeclined), float64(all.nm)), all.nm)
 		}

@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -52,55 +51,7 @@ func smallSets(t *testing.T) []TrainSet {
 			case_ = append(case_, q)
 		}
 	}
-	var chat []EvalQuestion
-	for i, q := range readQuestionFile(t, "../testdata/train-chat.jsonl") {
-		if i%4 == 0 {
-			chat = append(chat, q)
-		}
-	}
-	return []TrainSet{s, {Name: "case", Corpus: cs, Questions: case_}, {Name: "chat", Questions: chat, Everywhere: true}}
-}
-
-// A set asked everywhere is asked of every corpus: each question of the
-// corpora of its own fold (so that it is held out with that fold) and of a
-// corpus used whole, out of scope and counted as its own set's.
-func TestEpisodesAskEverywhere(t *testing.T) {
-	sets := smallSets(t)
-	chat := len(sets) - 1
-	eps, err := episodes(context.Background(), sets, TrainOptions{Folds: 2, Now: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	asked := map[string]int{}
-	for _, ep := range eps {
-		for _, a := range ep.questions {
-			if a.set != chat {
-				continue
-			}
-			if a.scope != outOfScope || ep.fold >= 0 && a.fold != ep.fold {
-				t.Errorf("%s: %q asked in scope %d, fold %d", ep.name, a.q.Q, a.scope, a.fold)
-			}
-			asked[a.q.ID]++
-		}
-	}
-	var articleCorpora [2]int
-	for _, ep := range eps {
-		if ep.fold >= 0 {
-			articleCorpora[ep.fold]++
-		}
-	}
-	for i, q := range sets[chat].Questions {
-		if want := articleCorpora[i%2] + 1; asked[q.ID] != want {
-			t.Errorf("%q asked of %d corpora, want %d", q.Q, asked[q.ID], want)
-		}
-	}
-	sets[chat].Questions = append(sets[chat].Questions, EvalQuestion{ID: "x", Q: "What was stage 1?", Expect: []json.RawMessage{json.RawMessage(`"stage 1"`)}})
-	if _, err := episodes(context.Background(), sets, TrainOptions{Folds: 2, Now: 2026}); err == nil {
-		t.Error("a set asked everywhere took an answerable question")
-	}
-	if _, err := episodes(context.Background(), sets[chat:], TrainOptions{Folds: 2, Now: 2026}); err == nil {
-		t.Error("a set asked everywhere was taken without a corpus to ask it of")
-	}
+	return []TrainSet{s, {Name: "case", Corpus: cs, Questions: case_}}
 }
 
 func readQuestionFile(t *testing.T, name string) []EvalQuestion {

@@ -27,31 +27,7 @@ type trainSpec struct {
 		Questions []string `json:"questions"`
 		Articles  bool     `json:"articles"`
 		Weight    float64  `json:"weight"`
-		// Everywhere: out-of-scope questions without a corpus, asked of
-		// every other set's corpora (chat).
-		Everywhere bool `json:"everywhere"`
 	} `json:"sets"`
-}
-
-// readQuestionFiles reads a set's question files (paths relative to dir),
-// and names them with their SHA-256 for the model file.
-func readQuestionFiles(dir string, paths []string) ([]index.EvalQuestion, []index.DataFile, error) {
-	var qs []index.EvalQuestion
-	var files []index.DataFile
-	for _, q := range paths {
-		name := relativeTo(dir, q)
-		b, err := os.ReadFile(name)
-		if err != nil {
-			return nil, nil, usagef("question file: %v", err)
-		}
-		read, err := index.ReadQuestions(bytes.NewReader(b))
-		if err != nil {
-			return nil, nil, usagef("%s: %v", name, err)
-		}
-		qs = append(qs, read...)
-		files = append(files, index.DataFile{Path: filepath.ToSlash(name), SHA256: sum(b)})
-	}
-	return qs, files, nil
 }
 
 var trainCommand = &command{
@@ -122,17 +98,8 @@ func train(c *cli, args []string, tf trainFlags) error {
 	data := []index.DataFile{{Path: filepath.ToSlash(specPath), SHA256: sum(raw)}}
 	var sets []index.TrainSet
 	for _, s := range spec.Sets {
-		if s.Name == "" || (s.Corpus == "") != s.Everywhere || len(s.Questions) == 0 {
-			return usagef("%s: each set needs a name, question files and a corpus; a set asked everywhere has no corpus", specPath)
-		}
-		if s.Everywhere {
-			qs, files, err := readQuestionFiles(dir, s.Questions)
-			if err != nil {
-				return err
-			}
-			data = append(data, files...)
-			sets = append(sets, index.TrainSet{Name: s.Name, Questions: qs, Weight: s.Weight, Everywhere: true})
-			continue
+		if s.Name == "" || s.Corpus == "" || len(s.Questions) == 0 {
+			return usagef("%s: each set needs a name, a corpus and question files", specPath)
 		}
 		corpusDir := relativeTo(dir, s.Corpus)
 		if fi, err := os.Stat(corpusDir); err != nil || !fi.IsDir() {
@@ -151,12 +118,21 @@ func train(c *cli, args []string, tf trainFlags) error {
 			fmt.Fprintf(h, "%q %q %v\n", r.From, r.To, r.OneWay)
 		}
 		data = append(data, index.DataFile{Path: filepath.ToSlash(corpusDir) + "/", SHA256: hex.EncodeToString(h.Sum(nil))})
-		qs, files, err := readQuestionFiles(dir, s.Questions)
-		if err != nil {
-			return err
+		set := index.TrainSet{Name: s.Name, Corpus: corp, Articles: s.Articles, Weight: s.Weight}
+		for _, q := range s.Questions {
+			name := relativeTo(dir, q)
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return usagef("question file: %v", err)
+			}
+			qs, err := index.ReadQuestions(bytes.NewReader(b))
+			if err != nil {
+				return usagef("%s: %v", name, err)
+			}
+			set.Questions = append(set.Questions, qs...)
+			data = append(data, index.DataFile{Path: filepath.ToSlash(name), SHA256: sum(b)})
 		}
-		data = append(data, files...)
-		sets = append(sets, index.TrainSet{Name: s.Name, Corpus: corp, Questions: qs, Articles: s.Articles, Weight: s.Weight})
+		sets = append(sets, set)
 	}
 	if tf.dump == "-" {
 		return usagef("--dump needs a file (the dump is large; standard output carries the model)")
