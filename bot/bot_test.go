@@ -123,6 +123,8 @@ func TestHandle(t *testing.T) {
 		{"unknown button", Request{Kind: KindButton, CustomID: "nope:1", User: User{ID: "8"}}, "expired", true},
 		{"mention", Request{Kind: KindMention, ID: "m1", Text: "What is NIA?", User: User{ID: "9"}}, "", false},
 		{"empty mention", Request{Kind: KindMention, ID: "m2", Text: "", User: User{ID: "10"}}, "Ask me something", false},
+		{"remark mentioning", Request{Kind: KindMention, ID: "m3", Text: "thanks, that was helpful", User: User{ID: "11"}}, "that reads as a remark", false},
+		{"remark asked privately", slash("ask", map[string]any{"question": "you're the best", "private": true}, "12"), "that reads as a remark", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rep := b.Handle(ctx, c.req)

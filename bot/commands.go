@@ -92,6 +92,10 @@ func (b *Bot) ask(ctx context.Context, r Request) (Reply, error) {
 	return b.answer(ctx, "ask", q, r.ID, answerOptions{Private: r.Bool("private")})
 }
 
+// remarkReply answers a message that is no question ("thanks", "you're
+// the best", "help").
+const remarkReply = "I answer questions about the documents, with quoted passages; that reads as a remark, so I did not search them. Ask me something about them, for example: What was stage 1? (/help lists everything.)"
+
 // askMention answers a message that mentions the bot, or a DM.
 func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
 	q := strings.TrimSpace(r.Text)
@@ -110,6 +114,11 @@ func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOption
 		return Reply{}, err
 	}
 	b.asked(command, a.Answered, time.Since(start))
+	if a.Remark {
+		// "thanks, that was helpful": nothing was searched, so no passages
+		// and no buttons, only what the bot is for.
+		return Reply{Content: remarkReply, Private: o.Private && !o.Mention}, nil
+	}
 	o.Key = key
 	b.cache.put(key, state{Question: a.Question, Passages: passageIDs(a)})
 	return answerReply(a, b.eng.Info(), o), nil

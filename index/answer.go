@@ -56,6 +56,9 @@ type Answer struct {
 	// Confidence is the model's probability that the first passage answers
 	// the question; below the model's threshold the question is not answered.
 	Confidence float64 `json:"confidence"`
+	// Remark is true for a message that is no question ("thanks, that was
+	// helpful", "you're the best"): nothing was searched.
+	Remark bool `json:"remark,omitempty"`
 	// Note explains an unanswered question, or a question that was cut short.
 	Note string `json:"note,omitempty"`
 	// Explain is filled when AskOptions.Explain is set.
@@ -118,6 +121,11 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	ans.Corrections = p.corrections
 	if p.truncated {
 		ans.Note = fmt.Sprintf("Only the first %d characters of the question were read.", MaxQuestionRunes)
+	}
+	if p.remark {
+		ans.Remark = true
+		ans.Note = joinNote(ans.Note, "This reads as a remark, not a question about the documents.")
+		return ans, nil
 	}
 	if !p.hasContent() {
 		ans.Note = joinNote(ans.Note, "The question has no words to search for.")

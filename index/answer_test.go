@@ -148,6 +148,29 @@ func TestChatAroundAQuestion(t *testing.T) {
 	}
 }
 
+// The ways of asking around a question are not the question ("can you
+// help me understand ..."), and a message that is only a remark ("great
+// answer, thank you") is not searched at all.
+func TestWaysOfAskingAndRemarks(t *testing.T) {
+	for _, tt := range []struct{ asked, plain string }{
+		{"can you help me understand what NIA does", "what NIA does"},
+		{"i'm confused about who manages the e-government committee", "who manages the e-government committee"},
+		{"i forgot when G4C was launched", "when was G4C launched"},
+		{"help me with what KONEPS does", "what does KONEPS do"},
+	} {
+		t.Run(tt.asked, func(t *testing.T) { wantAnsweredAs(t, tt.asked, tt.plain) })
+	}
+	for _, q := range []string{"great answer, thank you", "that's right", "nope", "you're awesome", "help me"} {
+		a := ask(t, q)
+		if a.Answered || !a.Remark || len(a.Suggestions) != 0 || a.Note == "" {
+			t.Errorf("%q: want a remark, unanswered, with a note and no suggestions: %+v", q, a)
+		}
+	}
+	if a := ask(t, "thanks! and what was stage 1?"); a.Remark || !a.Answered {
+		t.Errorf("a question after thanks: remark %v, answered %v", a.Remark, a.Answered)
+	}
+}
+
 // A sentence of a message that is not a question is context, not the
 // question: "I read the case study. When did stage 2 end?" asks when stage
 // 2 ended. A full stop after an abbreviation ends no sentence.

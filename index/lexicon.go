@@ -222,14 +222,24 @@ func builtinRules(name string) []corpus.Rule {
 	return rules
 }
 
-// builtinWords reads a word list of the lexicon directory.
-func builtinWords(name string) []string {
+// builtinLines reads the lines of a list of the lexicon directory, less
+// comments and blank lines.
+func builtinLines(name string) []string {
 	data, _ := lexiconFiles.ReadFile("lexicon/" + name)
 	var out []string
 	for _, l := range strings.Split(string(data), "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, strings.Fields(l)...)
+			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// builtinWords reads a word list of the lexicon directory.
+func builtinWords(name string) []string {
+	var out []string
+	for _, l := range builtinLines(name) {
+		out = append(out, strings.Fields(l)...)
 	}
 	return out
 }

@@ -34,7 +34,7 @@ type concept struct {
 	// only a synonym or a spelling correction.
 	own    bool
 	filler bool // a question word ("tell", "explain") that says nothing
-	aside  bool // from a sentence of the message that is not a question
+	aside  bool // from a sentence of the message that is not a question, or a way of asking
 	// frame is a word that frames the question ("the role of") rather than
 	// naming its topic: matched for ranking, not counted in coverage.
 	frame bool
@@ -77,7 +77,7 @@ func (st *state) plan(question string) plan {
 		}
 		c, n := st.lex.match(toks[i:])
 		if c != nil {
-			c.aside = toks[i].aside
+			c.aside = toks[i].aside || toks[i].asking
 			before := toks[i].before
 			_, number := numberWord(before)
 			c.noun = determiners[before] || number || before != "" && isNumberTerm(before)
@@ -113,6 +113,7 @@ func (st *state) plan(question string) plan {
 		st.weigh(c)
 		if c.aside || !c.own && len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]] {
 			// "I read it for class. When ...?": context, not the question;
+			// "can you help me understand ...": a way of asking;
 			// "hi bot", "thx": chat the corpus has no word for.
 			c.filler = true
 		}

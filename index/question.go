@@ -32,6 +32,9 @@ type reading struct {
 	// list is true when the question asks for several things ("what are the
 	// factors", "list the agencies").
 	list bool
+	// remark is true for a message that is no question, only a remark
+	// ("thanks, that was helpful"; isRemark).
+	remark bool
 	// truncated is true when the question was cut to MaxQuestionRunes.
 	truncated bool
 }
@@ -52,11 +55,14 @@ type qtoken struct {
 	// message that has one ("I read the case study. When did stage 2
 	// end?"): context, not the question.
 	aside bool
+	// asking is true for a word of a way of asking ("can you help me
+	// understand", lexicon/request-frames.txt): not the question either.
+	asking bool
 }
 
 func readQuestion(question string, now int) reading {
 	q, truncated := cleanQuestion(question)
-	r := reading{truncated: truncated, spans: corpus.Years(q, now), list: asksForList(q), tokens: questionTokens(q)}
+	r := reading{truncated: truncated, spans: corpus.Years(q, now), list: asksForList(q), tokens: questionTokens(q), remark: isRemark(q)}
 	var counted string
 	r.want, counted = answerTypeOf(questionWords(q))
 	if ts := analyzeTerms(sharedAnalyzer(), counted); len(ts) > 0 {
@@ -107,7 +113,7 @@ func isYearToken(w string) bool {
 // questionTokens analyzes a question into its words in order.
 func questionTokens(q string) []qtoken {
 	a := sharedAnalyzer()
-	asides := asideSpans(q)
+	asides, asking := asideSpans(q), askingSpans(q)
 	var out []qtoken
 	last := -1
 	for _, t := range a.Analyze([]byte(q)) {
@@ -119,7 +125,7 @@ func questionTokens(q string) []qtoken {
 		word := q[t.Start:t.End]
 		first, _ := utf8.DecodeRuneInString(word)
 		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position, before: wordBefore(q[:t.Start]),
-			aside: inAside(asides, t.Start)})
+			aside: inAside(asides, t.Start), asking: inAside(asking, t.Start)})
 	}
 	return out
 }
