@@ -123,6 +123,7 @@ func TestHandle(t *testing.T) {
 		{"unknown button", Request{Kind: KindButton, CustomID: "nope:1", User: User{ID: "8"}}, "expired", true},
 		{"mention", Request{Kind: KindMention, ID: "m1", Text: "What is NIA?", User: User{ID: "9"}}, "", false},
 		{"empty mention", Request{Kind: KindMention, ID: "m2", Text: "", User: User{ID: "10"}}, "Ask me something", false},
+		{"help mentioning", Request{Kind: KindMention, ID: "m4", Text: "help!", User: User{ID: "13"}}, "", false},
 		{"remark mentioning", Request{Kind: KindMention, ID: "m3", Text: "thanks, that was helpful", User: User{ID: "11"}}, "that reads as a remark", false},
 		{"remark asked privately", slash("ask", map[string]any{"question": "you're the best", "private": true}, "12"), "that reads as a remark", true},
 	} {
@@ -138,6 +139,10 @@ func TestHandle(t *testing.T) {
 				t.Errorf("private %v, want %v", rep.Private, c.private)
 			}
 		})
+	}
+	if rep := b.Handle(ctx, Request{Kind: KindMention, ID: "m5", Text: "Help", User: User{ID: "14"}}); len(rep.Embeds) == 0 ||
+		!strings.Contains(rep.Embeds[0].Description, "/ask") {
+		t.Errorf("a mention saying help: want the list of commands, got %+v", rep)
 	}
 	st := b.Stats()
 	if st.Panics != 1 || st.Errors != 1 {

@@ -102,6 +102,13 @@ func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
 	if q == "" {
 		return Reply{Content: "Ask me something about the documents, for example: What was stage 1? (Or use /ask; /help lists everything.)"}, nil
 	}
+	if strings.EqualFold(strings.Trim(q, " !?."), "help") {
+		// "@casebot help", as most bots take it: the list of commands, in
+		// the channel (a reply to a message cannot be private).
+		rep, err := b.help(ctx, r)
+		rep.Private = false
+		return rep, err
+	}
 	return b.answer(ctx, "mention", q, r.ID, answerOptions{Mention: true})
 }
 
