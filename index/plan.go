@@ -107,7 +107,11 @@ func (st *state) plan(question string) plan {
 	}
 	for i := range p.concepts {
 		c := &p.concepts[i]
-		if !c.filler {
+		// A word of the question's context, of a way of asking or of chat
+		// ("sorry, can someone tell me ...") gets no WordNet synonyms: they
+		// would match passages ("someone": "person") for a word that is not
+		// the question's.
+		if !c.filler && !c.aside && !(len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]]) {
 			st.addWordNet(c)
 		}
 		st.weigh(c)
