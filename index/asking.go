@@ -1,10 +1,10 @@
 package index
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // People in a chat wrap a question in the ways they ask ("can you help me
@@ -13,61 +13,107 @@ import (
 // "you're the best", "that makes sense"). The first are read without their
 // ways of asking; the second are remarks, answered by no passage.
 
-// requestFrames are the phrases of lexicon/request-frames.txt, longest first.
-var requestFrames = sync.OnceValue(func() []string {
-	var out []string
+// requestFrames are the phrases of lexicon/request-frames.txt as words
+// (lower case, apostrophes left out: "dont" and "don't" are one word), by
+// their first word, longest first.
+var requestFrames = sync.OnceValue(func() map[string][][]string {
+	out := map[string][][]string{}
 	for _, l := range builtinLines("request-frames.txt") {
-		out = append(out, strings.ToLower(strings.Join(strings.Fields(l), " ")))
+		var f []string
+		for _, w := range scanWords(l) {
+			f = append(f, w.fold)
+		}
+		if len(f) > 0 {
+			out[f[0]] = append(out[f[0]], f)
+		}
 	}
-	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	for _, fs := range out {
+		slices.SortStableFunc(fs, func(a, b []string) int { return len(b) - len(a) })
+	}
 	return out
 })
 
-// requestFrameRe matches a way of asking as a whole phrase, in any case, an
-// apostrophe curly, straight or left out.
-var requestFrameRe = sync.OnceValue(func() *regexp.Regexp {
-	alts := make([]string, 0, len(requestFrames()))
-	for _, f := range requestFrames() {
-		var sb strings.Builder
-		for i, w := range strings.Split(f, " ") {
-			if i > 0 {
-				sb.WriteString(`\s+`)
+// word is a word of a message: its byte span, and its text in lower case
+// with a straight apostrophe for a curly one ("don't"), and without
+// apostrophes ("dont").
+type word struct {
+	start, end  int
+	lower, fold string
+}
+
+var (
+	straightApostrophe = strings.NewReplacer("\u2019", "'")
+	noApostrophe       = strings.NewReplacer("'", "", "\u2019", "")
+)
+
+// scanWords splits a message into its words: runs of letters, digits and
+// apostrophes (straight or curly).
+func scanWords(q string) []word {
+	var out []word
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.ToLower(q[start:end])
+		if f := noApostrophe.Replace(w); f != "" {
+			out = append(out, word{start, end, straightApostrophe.Replace(w), f})
+		}
+		start = -1
+	}
+	for i, r := range q {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '\u2019' {
+			if start < 0 {
+				start = i
 			}
-			for j, part := range strings.Split(w, "'") {
-				if j > 0 {
-					sb.WriteString(`['\x{2019}]?`)
-				}
-				sb.WriteString(regexp.QuoteMeta(part))
+			continue
+		}
+		flush(i)
+	}
+	flush(len(q))
+	return out
+}
+
+// askingSpans are the byte spans of a question's ways of asking, each a
+// whole phrase of lexicon/request-frames.txt.
+func askingSpans(q string) [][2]int {
+	frames := requestFrames()
+	words := scanWords(q)
+	var out [][2]int
+	for i := 0; i < len(words); {
+		n := 0
+		for _, f := range frames[words[i].fold] {
+			if i+len(f) <= len(words) && slices.EqualFunc(words[i:i+len(f)], f, func(w word, s string) bool { return w.fold == s }) {
+				n = len(f)
+				break
 			}
 		}
-		alts = append(alts, sb.String())
-	}
-	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
-})
-
-// askingSpans are the byte spans of a question's ways of asking.
-func askingSpans(q string) [][2]int {
-	var out [][2]int
-	for _, m := range requestFrameRe().FindAllStringIndex(q, -1) {
-		out = append(out, [2]int{m[0], m[1]})
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, [2]int{words[i].start, words[i+n-1].end})
+		i += n
 	}
 	return out
 }
 
 // remarkWords are the words a remark may be made of (lexicon/remark-words.txt:
 // the ones that make it a remark) and the words that say nothing by
-// themselves (function words, question words, chat words).
+// themselves (function words, question words, chat words), in lower case.
+// A contraction counts as written: "don't" is a function word, "dont" is
+// one only as remark-words.txt lists it ("shed" is no "she'd").
 var remarkWords = sync.OnceValue(func() (vocab struct{ remark, neutral map[string]bool }) {
 	vocab.remark, vocab.neutral = map[string]bool{}, map[string]bool{}
 	for _, w := range builtinWords("remark-words.txt") {
-		vocab.remark[w] = true
+		vocab.remark[strings.ToLower(w)] = true
 	}
 	for w := range chatWords() {
-		vocab.remark[w] = true
+		vocab.remark[strings.ToLower(w)] = true
 	}
 	for _, name := range []string{"function-words.txt", "question-words.txt"} {
 		for _, w := range builtinWords(name) {
-			vocab.neutral[w] = true
+			vocab.neutral[strings.ToLower(w)] = true
 		}
 	}
 	return vocab
@@ -81,13 +127,13 @@ var remarkWords = sync.OnceValue(func() (vocab struct{ remark, neutral map[strin
 func isRemark(q string) bool {
 	vocab := remarkWords()
 	remark := false
-	for _, w := range wordRe.FindAllString(strings.ToLower(q), -1) {
-		w = strings.Trim(strings.ReplaceAll(w, "\u2019", "'"), "'")
+	for _, w := range scanWords(q) {
+		lw := strings.Trim(w.lower, "'")
 		switch {
-		case w == "":
-		case vocab.remark[w]:
+		case lw == "":
+		case vocab.remark[lw]:
 			remark = true
-		case !vocab.neutral[w]:
+		case !vocab.neutral[lw]:
 			return false
 		}
 	}
