@@ -111,11 +111,12 @@ func (st *state) plan(question string) plan {
 		// ("sorry, can someone tell me ...") gets no WordNet synonyms: they
 		// would match passages ("someone": "person") for a word that is not
 		// the question's.
-		if !c.filler && !c.aside && !(len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]]) {
+		chat := len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]]
+		if !c.filler && !c.aside && !chat {
 			st.addWordNet(c)
 		}
 		st.weigh(c)
-		if c.aside || !c.own && len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]] {
+		if c.aside || !c.own && chat {
 			// "I read it for class. When ...?": context, not the question;
 			// "can you help me understand ...": a way of asking;
 			// "hi bot", "thx": chat the corpus has no word for.
