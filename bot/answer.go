@@ -292,29 +292,76 @@ func answerReply(a index.Answer, info index.Info, o answerOptions) Reply {
 	}
 
 	r := Reply{Embeds: []Embed{e}, Private: o.Private && !o.Mention}
-	qref := func(prefix string) string { return ref(prefix, a.Question, o.Key) }
 	if len(cites) > 0 {
 		r.Buttons = append(r.Buttons, Button{Label: "Show context", ID: ref("ctx:", cites[0].ID, o.Key), Style: Secondary})
 	}
 	if a.Answered && len(cites) >= citationsPerPage {
-		r.Buttons = append(r.Buttons, Button{Label: "More passages", ID: qref("more:a:1:"), Style: Secondary})
+		r.Buttons = append(r.Buttons, Button{Label: "More passages", ID: ref("more:a:1:", a.Question, o.Key), Style: Secondary})
 	}
-	r.Buttons = append(r.Buttons,
-		Button{Label: "Helpful", ID: qref("fb:y:"), Style: Success},
-		Button{Label: "Not helpful", ID: qref("fb:n:"), Style: Danger},
-	)
-	if r.Private {
-		r.Buttons = append(r.Buttons, Button{Label: "Share", ID: qref("share:"), Style: Primary})
-	}
+	r.Buttons = append(r.Buttons, verdictButtons(a.Question, o.Key, r.Private)...)
 	return r
 }
 
-// passageIDs lists the ids of the passages an answer shows.
-func passageIDs(a index.Answer) []string {
-	cs := a.Citations
-	if !a.Answered {
-		cs = a.Suggestions
+// verdictButtons are the Helpful and Not helpful buttons of an answer to
+// question, and Share for a private one.
+func verdictButtons(question, key string, private bool) []Button {
+	bs := []Button{
+		{Label: "Helpful", ID: ref("fb:y:", question, key), Style: Success},
+		{Label: "Not helpful", ID: ref("fb:n:", question, key), Style: Danger},
 	}
+	if private {
+		bs = append(bs, Button{Label: "Share", ID: ref("share:", question, key), Style: Primary})
+	}
+	return bs
+}
+
+// maxFieldsPerQuestion is how many passages each answer of a message that
+// asks several questions shows.
+const maxFieldsPerQuestion = 2
+
+// questionsReply formats the answer to a message that asks several
+// questions: an embed for each, with its answer and its first passages,
+// a Context button for each, and the verdict buttons for the message.
+func questionsReply(a index.Answer, info index.Info, o answerOptions) Reply {
+	r := Reply{Private: o.Private && !o.Mention}
+	for i, q := range a.Questions {
+		one := answerReply(q, info, answerOptions{Key: o.Key})
+		e := one.Embeds[0]
+		e.Fields = e.Fields[:min(len(e.Fields), maxFieldsPerQuestion)]
+		if i < len(a.Questions)-1 {
+			e.Footer = "" // the index version once, under the last
+		}
+		r.Embeds = append(r.Embeds, e)
+		if cs := shownCitations(q); len(cs) > 0 {
+			r.Buttons = append(r.Buttons, Button{Label: fmt.Sprintf("Context %d", i+1), ID: ref("ctx:", cs[0].ID, o.Key), Style: Secondary})
+		}
+	}
+	r.Buttons = append(r.Buttons, verdictButtons(a.Question, o.Key, r.Private)...)
+	return r
+}
+
+// shownCitations are the passages an answer shows: its citations, or the
+// closest passages when it is not answered.
+func shownCitations(a index.Answer) []index.Citation {
+	if !a.Answered {
+		return a.Suggestions
+	}
+	return a.Citations
+}
+
+// passageIDs lists the ids of the passages an answer shows; for a message
+// that asks several questions, the first passage of each answer.
+func passageIDs(a index.Answer) []string {
+	if len(a.Questions) > 0 {
+		var ids []string
+		for _, q := range a.Questions {
+			if cs := shownCitations(q); len(cs) > 0 {
+				ids = append(ids, cs[0].ID)
+			}
+		}
+		return ids
+	}
+	cs := shownCitations(a)
 	ids := make([]string, len(cs))
 	for i, c := range cs {
 		ids[i] = c.ID

@@ -128,6 +128,9 @@ func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOption
 	}
 	o.Key = key
 	b.cache.put(key, state{Question: a.Question, Passages: passageIDs(a)})
+	if len(a.Questions) > 0 {
+		return questionsReply(a, b.eng.Info(), o), nil
+	}
 	return answerReply(a, b.eng.Info(), o), nil
 }
 
@@ -472,7 +475,7 @@ func (b *Bot) help(ctx context.Context, r Request) (Reply, error) {
 			sb.WriteString("(They need a corpus directory: casebot serve --corpus DIR.)\n")
 		}
 	}
-	sb.WriteString("\nYou can also mention me with a question, or write to me directly. ")
+	sb.WriteString("\nYou can also mention me with a question, or write to me directly; ask two or three things at once and I answer each. ")
 	fmt.Fprintf(&sb, "Buttons under an answer show the passage in context, more passages, and let you say whether it helped. Everyone may ask %d questions a minute.", b.rate)
 	e := Embed{Title: "casebot", Description: sb.String(), Footer: footer(b.eng.Info()), Color: colorInfo}
 	return Reply{Embeds: []Embed{e}, Private: true}, nil

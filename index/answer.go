@@ -61,6 +61,10 @@ type Answer struct {
 	Remark bool `json:"remark,omitempty"`
 	// Note explains an unanswered question, or a question that was cut short.
 	Note string `json:"note,omitempty"`
+	// Questions answer each question of a message that asks several ("who
+	// wrote the article and when was it published?"), each on its own (see
+	// SplitQuestions); the answer above is to the message as a whole.
+	Questions []Answer `json:"questions,omitempty"`
 	// Explain is filled when AskOptions.Explain is set.
 	Explain []string `json:"explain,omitempty"`
 
@@ -113,10 +117,26 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	if st == nil {
 		return Answer{}, errors.New("index is closed")
 	}
-	ans := Answer{Question: question}
 	if opts.Plain {
-		return st.askPlain(ctx, ans, opts)
+		return st.askPlain(ctx, Answer{Question: question}, opts)
 	}
+	ans, err := st.ask(ctx, question, ix.scoring(), opts)
+	if err != nil || ans.Remark {
+		return ans, err
+	}
+	for _, part := range SplitQuestions(question) {
+		pa, err := st.ask(ctx, part, ix.scoring(), opts)
+		if err != nil {
+			return ans, err
+		}
+		ans.Questions = append(ans.Questions, pa)
+	}
+	return ans, nil
+}
+
+// ask answers a question with scoring model m.
+func (st *state) ask(ctx context.Context, question string, m *compiled, opts AskOptions) (Answer, error) {
+	ans := Answer{Question: question}
 	p := st.plan(question)
 	ans.Corrections = p.corrections
 	if p.truncated {
@@ -131,7 +151,6 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 		ans.Note = joinNote(ans.Note, "The question has no words to search for.")
 		return ans, nil
 	}
-	m := ix.scoring()
 	ranked, err := st.retrieve(ctx, p, m, opts.Timeout)
 	if err != nil {
 		return ans, err

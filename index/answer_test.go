@@ -171,6 +171,34 @@ func TestWaysOfAskingAndRemarks(t *testing.T) {
 	}
 }
 
+// A message that asks several questions gets each answered on its own, as
+// if asked alone; the answer to the message as a whole stays as it was.
+func TestSeveralQuestions(t *testing.T) {
+	a := ask(t, "who wrote the article and when was it published?")
+	if len(a.Questions) != 2 {
+		t.Fatalf("want 2 questions, got %d: %+v", len(a.Questions), a.Questions)
+	}
+	for i, want := range []string{"Mohammad J Sear", "July 15, 2021"} {
+		q := a.Questions[i]
+		if !q.Answered || !strings.Contains(topText(q), want) {
+			t.Errorf("question %d %q: answered %v, %.80q; want %q", i+1, q.Question, q.Answered, topText(q), want)
+		}
+		if alone := ask(t, q.Question); topText(alone) != topText(q) || alone.Confidence != q.Confidence {
+			t.Errorf("question %d %q differs from the same question asked alone", i+1, q.Question)
+		}
+	}
+	// a part the documents do not cover is declined, the others answered
+	a = ask(t, "What was stage 1? And what is the tallest mountain in the world?")
+	if len(a.Questions) != 2 || !a.Questions[0].Answered || a.Questions[1].Answered {
+		t.Errorf("want stage 1 answered and the mountain declined: %+v", a.Questions)
+	}
+	for _, q := range []string{"What was stage 1?", "thanks, that was helpful", "what does KISA do? thanks in advance"} {
+		if a := ask(t, q); len(a.Questions) != 0 {
+			t.Errorf("%q: one question read as %d", q, len(a.Questions))
+		}
+	}
+}
+
 // A sentence of a message that is not a question is context, not the
 // question: "I read the case study. When did stage 2 end?" asks when stage
 // 2 ended. A full stop after an abbreviation ends no sentence.

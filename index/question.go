@@ -136,30 +136,41 @@ var sentenceEndRe = regexp.MustCompile(`[.!?]+\s+`)
 
 // asideSpans are the byte spans of a message's sentences that are not
 // questions, when at least one of its sentences ends with a question mark
-// and one does not; else none. A full stop or an exclamation mark ends a
-// sentence only after a word of three letters or more in small letters:
-// "U.S.", "St." and "Jimmy Kimmel Live!" end none.
+// and one does not; else none.
 func asideSpans(q string) [][2]int {
 	var spans [][2]int
-	start, questions := 0, 0
+	questions := 0
+	for _, s := range sentenceSpans(q) {
+		if strings.HasSuffix(strings.TrimSpace(q[s[0]:s[1]]), "?") {
+			questions++
+		} else {
+			spans = append(spans, s)
+		}
+	}
+	if questions == 0 {
+		return nil
+	}
+	return spans
+}
+
+// sentenceSpans are the byte spans of a message's sentences, each with the
+// spaces after it; blank ones are left out. A question mark always ends a
+// sentence; a full stop or an exclamation mark only after a word of three
+// letters or more in small letters: "U.S.", "St." and "Jimmy Kimmel
+// Live!" end none.
+func sentenceSpans(q string) [][2]int {
+	var spans [][2]int
+	start := 0
 	ends := sentenceEndRe.FindAllStringIndex(q, -1)
 	ends = append(ends, []int{len(q), len(q)})
 	for _, e := range ends {
 		if e[0] < len(q) && q[e[0]] != '?' && !endsSentence(q[start:e[0]]) {
 			continue
 		}
-		sentence := strings.TrimSpace(q[start:e[1]])
-		if sentence != "" {
-			if strings.HasSuffix(sentence, "?") {
-				questions++
-			} else {
-				spans = append(spans, [2]int{start, e[1]})
-			}
+		if strings.TrimSpace(q[start:e[1]]) != "" {
+			spans = append(spans, [2]int{start, e[1]})
 		}
 		start = e[1]
-	}
-	if questions == 0 {
-		return nil
 	}
 	return spans
 }

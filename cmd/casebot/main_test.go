@@ -110,6 +110,53 @@ func TestAskText(t *testing.T) {
 	}
 }
 
+// TestAskSeveralQuestions: a line that asks two questions keeps its one
+// answer, and gets each question answered under "questions"; on a terminal
+// each is printed under its own heading.
+func TestAskSeveralQuestions(t *testing.T) {
+	q := "What was stage 1? And what was stage 2?"
+	code, out, errOut := runCasebot(t, q+"\nWhat was stage 1?\n", "ask", "--json", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type answer struct {
+		Question  string `json:"question"`
+		Answered  bool   `json:"answered"`
+		Answer    string `json:"answer"`
+		Questions []struct {
+			Question string `json:"question"`
+			Answered bool   `json:"answered"`
+			Answer   string `json:"answer"`
+		} `json:"questions"`
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines out for 2 questions", len(lines))
+	}
+	var two, one answer
+	if err := json.Unmarshal([]byte(lines[0]), &two); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &one); err != nil {
+		t.Fatal(err)
+	}
+	if two.Question != q || !two.Answered || len(two.Questions) != 2 {
+		t.Fatalf("want the message answered, with 2 questions: %s", lines[0])
+	}
+	for i, want := range []string{"Stage 1", "Stage 2"} {
+		if p := two.Questions[i]; !p.Answered || !strings.Contains(p.Answer, want) {
+			t.Errorf("question %d %q: answered %v, %q; want %q", i+1, p.Question, p.Answered, p.Answer, want)
+		}
+	}
+	if len(one.Questions) != 0 || strings.Contains(lines[1], `"questions"`) {
+		t.Errorf("one question has a questions key: %s", lines[1])
+	}
+	code, out, _ = runCasebot(t, "", "ask", "-k", "1", q)
+	if code != exitOK || !strings.Contains(out, "Q1. What was stage 1?") || !strings.Contains(out, "Q2. And what was stage 2?") {
+		t.Errorf("ask, two questions: exit %d\n%s", code, out)
+	}
+}
+
 // TestAskJSONStream checks the stable contract of "casebot ask --json -": one
 // JSON object a line, in input order, each with the fields the evaluation
 // reads, and every citation quoting its source file's lines.

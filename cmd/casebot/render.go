@@ -192,6 +192,17 @@ func (p printer) line(text string, dim bool) {
 // answer prints an answer: how it was read (--explain), corrections, the
 // quoted sentences with the question's words bold, and the citations.
 func (p printer) answer(a index.Answer) {
+	if len(a.Questions) > 0 {
+		// a message that asks several questions: each answered on its own
+		for i, q := range a.Questions {
+			if i > 0 {
+				fmt.Fprintln(p.w)
+			}
+			p.line(fmt.Sprintf("Q%d. %s", i+1, q.Question), false)
+			p.answer(q)
+		}
+		return
+	}
 	for _, l := range a.Explain {
 		p.line("# "+l, true)
 	}

@@ -245,6 +245,40 @@ func TestServeGateway(t *testing.T) {
 		}
 	})
 
+	t.Run("two questions in one message, each answered", func(t *testing.T) {
+		u := user("21")
+		i := s.slash(t, "ask", map[string]any{"question": "who wrote the article and when was it published?"}, u)
+		rep := s.answer(t, i)
+		if len(rep.Embeds) != 2 {
+			t.Fatalf("want an embed for each question, got %d: %+v", len(rep.Embeds), rep.Embeds)
+		}
+		authorLine, authorN := corpusLine(t, "south-korea-e-government.md", "Mohammad J Sear is focused on")
+		dateLine, dateN := corpusLine(t, "south-korea-e-government.md", "Published on July 15, 2021")
+		for k, c := range []struct {
+			title, line string
+			n           int
+		}{{"who wrote the article", authorLine, authorN}, {"when was article published?", dateLine, dateN}} {
+			one := discordtest.Reply{Embeds: rep.Embeds[k : k+1]}
+			if rep.Embeds[k].Title != c.title || !cites(one, "south-korea-e-government.md", c.n, c.line) {
+				t.Errorf("embed %d: want %q citing line %d, got %+v", k+1, c.title, c.n, rep.Embeds[k])
+			}
+		}
+		ids := buttons(rep)
+		for _, label := range []string{"Context 1", "Context 2", "Helpful", "Not helpful"} {
+			if ids[label] == "" {
+				t.Errorf("no %q button: %v", label, ids)
+			}
+		}
+		msg, _ := fake.Original(i.ID)
+		click := fake.Button(ids["Context 2"], u, msg)
+		if err := fake.DispatchInteraction(click); err != nil {
+			t.Fatal(err)
+		}
+		if ctx := s.answer(t, click); !strings.Contains(ctx.Embeds[0].Description, "July 15, 2021") {
+			t.Errorf("Context 2: want the passage of the second answer: %+v", ctx.Embeds[0])
+		}
+	})
+
 	t.Run("search and More", func(t *testing.T) {
 		u := user("20")
 		i := s.slash(t, "search", map[string]any{"query": "procurement"}, u)
@@ -350,7 +384,12 @@ func TestServeGateway(t *testing.T) {
 		if err := fake.DispatchInteraction(b); err != nil {
 			t.Fatal(err)
 		}
-		if shared := s.answer(t, b); len(shared.Embeds) == 0 || shared.Embeds[0].Title != q {
+		// It asks three questions: the answer has an embed for each, and
+		// so does the shared one.
+		if len(rep.Embeds) != 3 {
+			t.Errorf("want an embed for each of 3 questions, got %d", len(rep.Embeds))
+		}
+		if shared := s.answer(t, b); len(shared.Embeds) != len(rep.Embeds) || shared.Embeds[0].Title != rep.Embeds[0].Title {
 			t.Errorf("shared: %+v", shared)
 		}
 		// A button whose state is gone says so.
