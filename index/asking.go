@@ -170,6 +170,9 @@ func isWhWord(fold string) bool {
 // nothing to search for is read with the one before it ("what is GPKI?
 // what does it stand for"), or left out when it is a remark ("thanks!").
 func SplitQuestions(msg string) []string {
+	if !maySplit(msg) {
+		return nil
+	}
 	q, _ := cleanQuestion(msg)
 	spans := sentenceSpans(q)
 	var clauses, contexts []string
@@ -258,6 +261,21 @@ func resolvePronoun(q, before string) string {
 		}
 	}
 	return q
+}
+
+// maySplit reports whether a message could ask several questions: it goes
+// on after its first question mark, or has a word that joins questions.
+// Most messages do neither, and are read no further.
+func maySplit(msg string) bool {
+	if i := strings.IndexByte(msg, '?'); i >= 0 && strings.TrimLeft(msg[i:], "?!. \t\r\n") != "" {
+		return true
+	}
+	for _, f := range strings.Fields(msg) {
+		if clauseJoiners[strings.ToLower(strings.Trim(f, ",;:.!"))] {
+			return true
+		}
+	}
+	return false
 }
 
 // wordUnits groups a text's words into the units written without a space
