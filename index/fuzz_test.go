@@ -22,6 +22,8 @@ func FuzzAsk(f *testing.F) {
 		"😀🎉🚀", "@everyone what was stage 1?", "<script>alert(1)</script>", "../../etc/passwd",
 		"e-government e-Government E-GOVERNMENT", "전자정부", "MOIS = Ministry", "stage \u202E1", "zero\u200Bwidth",
 		strings.Repeat("stage ", 200), strings.Repeat("x", 600), strings.Repeat("What was the foundation stage? ", 40),
+		"who wrote it and when was it published?", "KISA - when did it start, who ran it, and what did it merge?",
+		"it? it? and it", "and and and what and who and", strings.Repeat("What is NIA? ", 30), "On-: when, who, and how?",
 	} {
 		f.Add(q)
 	}
@@ -38,31 +40,44 @@ func FuzzAsk(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Ask(%q): %v", q, err)
 		}
-		if a.Answered {
-			if len(a.Citations) == 0 || strings.TrimSpace(a.Text) == "" || len(a.Suggestions) != 0 {
-				t.Fatalf("Ask(%q): answered with %d citations, %d suggestions, text %q", q, len(a.Citations), len(a.Suggestions), a.Text)
-			}
-			a.Marked()
-		} else if len(a.Citations) != 0 || a.Text != "" || a.Note == "" {
-			t.Fatalf("Ask(%q): declined with %d citations, text %q, note %q", q, len(a.Citations), a.Text, a.Note)
+		if n := len(a.Questions); n == 1 || n > maxQuestionParts {
+			t.Fatalf("Ask(%q): %d questions", q, n)
 		}
-		for _, c := range append(append([]Citation(nil), a.Citations...), a.Suggestions...) {
-			if why := ix.checkCitation(c); why != "" {
-				t.Fatalf("Ask(%q): citation %s: %s", q, c.ID, why)
-			}
-			if !utf8.ValidString(c.Text) {
-				t.Fatalf("Ask(%q): citation %s is not valid UTF-8", q, c.ID)
-			}
-			n := utf8.RuneCountInString(c.Text)
-			for _, h := range c.Highlights {
-				if h[0] < 0 || h[0] >= h[1] || h[1] > n {
-					t.Fatalf("Ask(%q): citation %s: highlight %v outside its %d characters", q, c.ID, h, n)
-				}
-			}
+		for _, part := range append([]Answer{a}, a.Questions...) {
+			checkFuzzedAnswer(t, ix, q, part)
 		}
 		again, err := ix.Ask(ctx, q, AskOptions{K: 3})
-		if err != nil || again.Answered != a.Answered || again.Text != a.Text || len(again.Citations) != len(a.Citations) {
+		if err != nil || again.Answered != a.Answered || again.Text != a.Text || len(again.Citations) != len(a.Citations) || len(again.Questions) != len(a.Questions) {
 			t.Fatalf("Ask(%q) twice: %v/%q then %v/%q (%v)", q, a.Answered, a.Text, again.Answered, again.Text, err)
 		}
 	})
+}
+
+// checkFuzzedAnswer checks an answer to question q (or to one of the
+// questions it asks): answered with citations and text, or declined with a
+// note; every citation in its source, valid UTF-8, highlights inside it.
+func checkFuzzedAnswer(t *testing.T, ix *Index, q string, a Answer) {
+	t.Helper()
+	if a.Answered {
+		if len(a.Citations) == 0 || strings.TrimSpace(a.Text) == "" || len(a.Suggestions) != 0 {
+			t.Fatalf("Ask(%q): answered with %d citations, %d suggestions, text %q", q, len(a.Citations), len(a.Suggestions), a.Text)
+		}
+		a.Marked()
+	} else if len(a.Citations) != 0 || a.Text != "" || a.Note == "" {
+		t.Fatalf("Ask(%q): declined with %d citations, text %q, note %q", q, len(a.Citations), a.Text, a.Note)
+	}
+	for _, c := range append(append([]Citation(nil), a.Citations...), a.Suggestions...) {
+		if why := ix.checkCitation(c); why != "" {
+			t.Fatalf("Ask(%q): citation %s: %s", q, c.ID, why)
+		}
+		if !utf8.ValidString(c.Text) {
+			t.Fatalf("Ask(%q): citation %s is not valid UTF-8", q, c.ID)
+		}
+		n := utf8.RuneCountInString(c.Text)
+		for _, h := range c.Highlights {
+			if h[0] < 0 || h[0] >= h[1] || h[1] > n {
+				t.Fatalf("Ask(%q): citation %s: highlight %v outside its %d characters", q, c.ID, h, n)
+			}
+		}
+	}
 }
