@@ -224,6 +224,9 @@ type answerOptions struct {
 	Key     string // request id, for buttons whose state is cached
 	Private bool   // ephemeral, with a Share button
 	Mention bool   // a reply to a message: no Share, no ephemeral
+	// Asker keys the asker's recent question (channel and user), so that a
+	// follow-up's "it" can stand for what it asked about; "" for none.
+	Asker string
 	// Lead is a passage to cite first, whatever the answer cites.
 	Lead *index.Citation
 }

@@ -57,6 +57,7 @@ type Bot struct {
 	rate       int
 	fb         *feedbackLog
 	cache      *stateCache
+	recent     *stateCache // each asker's last question, by channel and user
 	deferAfter time.Duration
 	now        func() time.Time
 	stats      counters
@@ -114,6 +115,7 @@ func New(o Options) (*Bot, error) {
 		rate:       o.Rate,
 		fb:         fb,
 		cache:      newStateCache(o.CacheSize),
+		recent:     newStateCache(o.CacheSize),
 		deferAfter: o.DeferAfter,
 		now:        o.Now,
 		rx:         o.Reindexer,

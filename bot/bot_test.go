@@ -200,3 +200,34 @@ func TestNewNeedsEngineAndData(t *testing.T) {
 		t.Error("no data directory: want an error")
 	}
 }
+
+// TestFollowUpWindow: a follow-up's "it" stands for the asker's last
+// question in the channel only while that question is recent.
+func TestFollowUpWindow(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	b, _ := newTestBot(t, Options{Now: func() time.Time { return now }})
+	ctx := context.Background()
+	ask := func(id, q, channel string) Reply {
+		r := slash("ask", map[string]any{"question": q}, "42")
+		r.ID, r.ChannelID = id, channel
+		return b.Handle(ctx, r)
+	}
+	title := func(rep Reply) string {
+		if len(rep.Embeds) == 0 {
+			return ""
+		}
+		return rep.Embeds[0].Title
+	}
+	ask("1", "What is KONEPS?", "c1")
+	if got := title(ask("2", "who launched it?", "c1")); got != "who launched KONEPS?" {
+		t.Errorf("a follow-up at once: %q", got)
+	}
+	if got := title(ask("3", "who launched it?", "c2")); got != "who launched it?" {
+		t.Errorf("a follow-up in another channel: %q", got)
+	}
+	now = now.Add(followUpWindow + time.Second)
+	if got := title(ask("4", "who launched it?", "c1")); got != "who launched it?" {
+		t.Errorf("a follow-up after %v: %q", followUpWindow, got)
+	}
+}

@@ -89,8 +89,21 @@ func (b *Bot) ask(ctx context.Context, r Request) (Reply, error) {
 	if q == "" {
 		return Reply{}, userError{"Ask me a question, for example: /ask question: What was stage 1?"}
 	}
-	return b.answer(ctx, "ask", q, r.ID, answerOptions{Private: r.Bool("private")})
+	return b.answer(ctx, "ask", q, r.ID, answerOptions{Private: r.Bool("private"), Asker: asker(r)})
 }
+
+// asker keys an asker's recent question: the same person in the same
+// channel (or DM).
+func asker(r Request) string {
+	if r.User.ID == "" {
+		return ""
+	}
+	return r.ChannelID + "/" + r.User.ID
+}
+
+// followUpWindow is how long after a question a follow-up's "it" may stand
+// for what it asked about.
+const followUpWindow = 10 * time.Minute
 
 // remarkReply answers a message that is no question ("thanks", "you're
 // the best", "help").
@@ -109,13 +122,20 @@ func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
 		rep.Private = false
 		return rep, err
 	}
-	return b.answer(ctx, "mention", q, r.ID, answerOptions{Mention: true})
+	return b.answer(ctx, "mention", q, r.ID, answerOptions{Mention: true, Asker: asker(r)})
 }
 
 // answer asks the engine and formats the answer, keeping what its buttons
 // need under key.
 func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOptions) (Reply, error) {
 	start := time.Now()
+	followed := ""
+	if prev, ok := b.recent.get(o.Asker); ok && o.Asker != "" && b.now().Sub(prev.Asked) <= followUpWindow {
+		// "who launched it?" after "What is KONEPS?"
+		if fq, changed := index.FollowUp(q, prev.Question); changed {
+			q, followed = fq, prev.Question
+		}
+	}
 	a, err := b.eng.Ask(ctx, q, index.AskOptions{K: citationsPerPage})
 	if err != nil {
 		return Reply{}, err
@@ -126,12 +146,21 @@ func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOption
 		// and no buttons, only what the bot is for.
 		return Reply{Content: remarkReply, Private: o.Private && !o.Mention}, nil
 	}
+	if o.Asker != "" {
+		b.recent.put(o.Asker, state{Question: a.Question, Asked: b.now()})
+	}
 	o.Key = key
 	b.cache.put(key, state{Question: a.Question, Passages: passageIDs(a)})
+	var rep Reply
 	if len(a.Questions) > 0 {
-		return questionsReply(a, b.eng.Info(), o), nil
+		rep = questionsReply(a, b.eng.Info(), o)
+	} else {
+		rep = answerReply(a, b.eng.Info(), o)
 	}
-	return answerReply(a, b.eng.Info(), o), nil
+	if followed != "" && len(rep.Embeds) > 0 {
+		rep.Embeds[0].Description = fmt.Sprintf("*Read as a follow-up to your question “%s”.*\n", markdown(followed, nil)) + rep.Embeds[0].Description
+	}
+	return rep, nil
 }
 
 func (b *Bot) search(ctx context.Context, r Request) (Reply, error) {

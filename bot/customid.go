@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -33,6 +34,8 @@ func ref(prefix, text, key string) string {
 type state struct {
 	Question string
 	Passages []string // passage ids cited, in order
+	// Asked is when the question was asked (the recent questions only).
+	Asked time.Time
 }
 
 // stateCache is a fixed-size LRU of reply states, by request id.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // People in a chat wrap a question in the ways they ask ("can you help me
@@ -234,6 +235,9 @@ var referring = map[string]bool{"it": true, "its": true, "they": true, "them": t
 // question words, and verbs or adjectives outside a noun phrase; after
 // "of", the words after it ("the vision of the 2003 roadmap").
 func resolvePronoun(q, before string) string {
+	if !wantsReferent(q) {
+		return q
+	}
 	var about []string
 	prev, kept := "", false // the word before, and whether it is about
 	for _, u := range wordUnits(before) {
@@ -276,6 +280,50 @@ func maySplit(msg string) bool {
 		}
 	}
 	return false
+}
+
+// maxOwnTopicWords is how many topic words a follow-up may have of its own
+// and still have its "it" read as what the question before is about.
+const maxOwnTopicWords = 2
+
+// wantsReferent reports whether a follow-up question's "it" (or "they")
+// stands for something the question before named: it has a referring
+// pronoun, no name of its own (a word written with a capital after its
+// first) and at most maxOwnTopicWords topic words. "who launched it" and
+// "how much did it cost" do; "what is it like to work at NIA" and "is it
+// true that kisa was launched in 2009" do not.
+func wantsReferent(q string) bool {
+	pronoun, own := false, 0
+	for i, w := range scanWords(q) {
+		switch {
+		case referring[w.fold]:
+			pronoun = true
+		case hasTopicWord(q[w.start:w.end]):
+			own++
+			if r, _ := utf8.DecodeRuneInString(q[w.start:]); i > 0 && unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return pronoun && own <= maxOwnTopicWords
+}
+
+// FollowUp reads a question that follows another one, in a conversation,
+// as SplitQuestions reads a follow-up in one message: its "it" or "they"
+// stands for what the question before is about. It returns the question as
+// read, and whether that changed it: "who launched it" after "What is
+// KONEPS?" is "who launched KONEPS". Previous may be a message that asks
+// several questions; the last one counts.
+func FollowUp(question, previous string) (string, bool) {
+	if parts := SplitQuestions(previous); len(parts) > 0 {
+		previous = parts[len(parts)-1]
+	}
+	q, _ := cleanQuestion(question)
+	p, _ := cleanQuestion(previous)
+	if r := resolvePronoun(q, p); r != q {
+		return r, true
+	}
+	return question, false
 }
 
 // wordUnits groups a text's words into the units written without a space

@@ -108,3 +108,28 @@ func TestSplitQuestions(t *testing.T) {
 		}
 	}
 }
+
+func TestFollowUp(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		q, previous, want string
+	}{
+		{"who launched it?", "What is KONEPS?", "who launched KONEPS?"},
+		{"and how much did it cost", "how long was the national high speed network", "and how much did national high speed network cost"},
+		// the last question of a message that asks several
+		{"when did it open?", "What is KISA? What is NIA?", "when did NIA open?"},
+		// an "it" that stands for nothing before, or a question with names
+		// or topics of its own, is left as it is
+		{"what is it like to work at NIA?", "What is KONEPS?", "what is it like to work at NIA?"},
+		{"is it true that kisa was launched in 2009", "What is KONEPS?", "is it true that kisa was launched in 2009"},
+		{"where does he work now?", "who wrote the article?", "where does he work now?"},
+		{"what was stage 2?", "What is KONEPS?", "what was stage 2?"},
+		{"who launched it?", "thanks!", "who launched it?"},
+		{"who launched it?", "", "who launched it?"},
+	} {
+		got, changed := FollowUp(c.q, c.previous)
+		if got != c.want || changed != (c.want != c.q) {
+			t.Errorf("FollowUp(%q, %q) = %q, %v; want %q", c.q, c.previous, got, changed, c.want)
+		}
+	}
+}

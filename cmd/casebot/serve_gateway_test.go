@@ -279,6 +279,24 @@ func TestServeGateway(t *testing.T) {
 		}
 	})
 
+	t.Run("a follow-up's it stands for the asker's last question", func(t *testing.T) {
+		u := user("22")
+		s.answer(t, s.slash(t, "ask", map[string]any{"question": "What is KONEPS?"}, u))
+		rep := s.answer(t, s.slash(t, "ask", map[string]any{"question": "who launched it?"}, u))
+		e := rep.Embeds[0]
+		if e.Title != "who launched KONEPS?" || !strings.Contains(e.Description, "follow-up to your question “What is KONEPS?”") {
+			t.Errorf("follow-up: want it read as who launched KONEPS?, got %q: %q", e.Title, e.Description)
+		}
+		if len(e.Fields) == 0 || !strings.Contains(plain(e.Fields[0].Value)+plain(e.Description), "Public Procurement Service") {
+			t.Errorf("follow-up: want the passage naming who launched KONEPS: %+v", e)
+		}
+		// someone else's "it" is not read with this asker's question
+		other := s.answer(t, s.slash(t, "ask", map[string]any{"question": "who launched it?"}, user("23")))
+		if other.Embeds[0].Title != "who launched it?" || strings.Contains(other.Embeds[0].Description, "follow-up") {
+			t.Errorf("another user's question read as a follow-up: %+v", other.Embeds[0])
+		}
+	})
+
 	t.Run("search and More", func(t *testing.T) {
 		u := user("20")
 		i := s.slash(t, "search", map[string]any{"query": "procurement"}, u)
