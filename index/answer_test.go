@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 	"unicode/utf8"
 )
 
@@ -287,6 +289,33 @@ func TestAbstention(t *testing.T) {
 	// Something the corpus partly covers still gets suggestions.
 	if a := ask(t, "Korean barbecue restaurants near the National Information Society Agency"); a.Answered || len(a.Suggestions) == 0 {
 		t.Errorf("want an unanswered question with suggestions, got answered=%v, %d suggestions", a.Answered, len(a.Suggestions))
+	}
+}
+
+// The answer quotes the sentence that holds the kind of answer asked for
+// (a number for "how many") beside the one that matches the question best.
+func TestQuoteHoldsTheKindOfAnswer(t *testing.T) {
+	doc := "# Tea\n\n" +
+		"The Ruritanian Tea Board and its members met in Vienna to set the export quotas for the hills. " +
+		"Board members number 12.\n\n" +
+		"Coffee is grown in the south of Ruritania, where the rains come in spring.\n"
+	ix := buildFS(t, fstest.MapFS{"tea.md": {Data: []byte(doc)}})
+	st := ix.st
+	p := st.plan("How many members does the Ruritanian Tea Board have?")
+	ranked, err := st.retrieve(t.Context(), p, ix.scoring(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ranked) == 0 || !strings.Contains(ranked[0].text, "number 12") {
+		t.Fatalf("no candidate, or the best is not the Tea Board's: %d", len(ranked))
+	}
+	c := st.cite(ranked[0], p)
+	var quoted []string
+	for _, s := range bestSentences(c, ranked[0], p) {
+		quoted = append(quoted, c.Text[s[0]:s[1]])
+	}
+	if q := strings.Join(quoted, " "); !strings.Contains(q, "number 12") {
+		t.Errorf("quoted %q, want the sentence with the number", q)
 	}
 }
 

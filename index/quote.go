@@ -164,6 +164,22 @@ func bestSentences(c Citation, cand candidate, p plan) [][2]int {
 			}
 		}
 	}
+	if p.want != anyAnswer && c.Text == cand.sp.text && len(an.sents) == len(sents) {
+		// the sentence that holds the kind of answer asked for (a number
+		// for "how many", a year for "when", a name for "who") counts it as
+		// an average concept, as a year of the question does
+		terms := map[string]bool{}
+		for _, cpt := range p.concepts {
+			for _, t := range cpt.alts[0].terms {
+				terms[t] = true
+			}
+		}
+		for i := range sents {
+			if scores[i] > 0 && sentenceHolds(an, i, p.want, terms) {
+				scores[i] += avg
+			}
+		}
+	}
 	best := 0
 	for i := range scores {
 		if scores[i] > scores[best] {
