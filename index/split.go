@@ -1,0 +1,336 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// People ask two things at once ("who wrote the article and when was it
+// published?", "What was stage 2? And what came after it?") and follow one
+// question with another that says "it" for what the first was about. These
+// split a message into its questions and read a follow-up's "it".
+
+// maxQuestionParts is how many questions of one message SplitQuestions
+// returns; the rest are left for the message as a whole.
+const maxQuestionParts = 3
+
+// opensQuestion reports whether a word (folded: "whats") is a question
+// word or an auxiliary verb.
+func opensQuestion(fold string) bool {
+	return isWhWord(fold) || isAuxiliary(fold)
+}
+
+// isWhWord reports whether a word (folded) is a question word, or one with
+// "'s" ("what's", "whos").
+func isWhWord(fold string) bool {
+	return slices.Contains(whWords, fold) || slices.Contains(whWords, strings.TrimSuffix(fold, "s"))
+}
+
+// SplitQuestions returns the questions of a message that asks several
+// ("What was stage 1? And stage 2?", "who wrote the article and when was
+// it published"), each to be answered on its own, at most
+// maxQuestionParts; nil for a message that asks one.
+//
+// A message splits at each sentence that ends with a question mark (the
+// last one also without, when it opens as a question does: "... and when
+// did it open"), and inside such a sentence where splitClauses cuts it. A
+// sentence that asks nothing (no question mark, not last) is read with the
+// question after it. In a follow-up, "it" or "they" stands for what the
+// question before is about ("who launched it"). A question left with
+// nothing to search for is read with the one before it ("what is GPKI?
+// what does it stand for"), or left out when it is a remark ("thanks!").
+func SplitQuestions(msg string) []string {
+	if !maySplit(msg) {
+		return nil
+	}
+	q, _ := cleanQuestion(msg)
+	spans := sentenceSpans(q)
+	var clauses, contexts []string
+	context := ""
+	for i, s := range spans {
+		text := strings.TrimSpace(q[s[0]:s[1]])
+		last := i == len(spans)-1
+		if !strings.HasSuffix(text, "?") && !(last && asksOpenly(text)) {
+			context += text + " "
+			continue
+		}
+		cs := splitClauses(text)
+		for j := range cs {
+			if k := len(clauses); k > 0 {
+				// what the question before is about, else what its context is
+				if r := resolvePronoun(cs[j], clauses[k-1]); r != cs[j] {
+					cs[j] = r
+				} else {
+					cs[j] = resolvePronoun(cs[j], contexts[k-1]+clauses[k-1])
+				}
+			}
+			clauses = append(clauses, cs[j])
+			contexts = append(contexts, context)
+			context = ""
+		}
+	}
+	for i := range clauses {
+		clauses[i] = contexts[i] + clauses[i]
+	}
+	var parts []string
+	pending := ""
+	for _, c := range clauses {
+		switch {
+		case hasTopicWord(c):
+			parts = append(parts, pending+c)
+			pending = ""
+		case isRemark(c):
+		case len(parts) > 0:
+			parts[len(parts)-1] += " " + c
+		default:
+			pending += c + " "
+		}
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts[:min(len(parts), maxQuestionParts)]
+}
+
+// referring are the pronouns of a follow-up question that stand for what
+// the question before it is about: "who launched it". "he" and "she" are
+// left alone: after "who wrote the article", "he" is the answer.
+var referring = map[string]bool{"it": true, "its": true, "they": true, "them": true, "their": true}
+
+// resolvePronoun puts the words of the question before in place of a
+// follow-up question's first referring pronoun: "whats KONEPS other name"
+// and "who launched it" give "who launched KONEPS". The words are the
+// ones the question before is about: its words but function words,
+// question words, and verbs or adjectives outside a noun phrase; after
+// "of", the words after it ("the vision of the 2003 roadmap").
+func resolvePronoun(q, before string) string {
+	if !wantsReferent(q) {
+		return q
+	}
+	var about []string
+	prev, kept := "", false // the word before, and whether it is about
+	for _, u := range wordUnits(before) {
+		w := u[0]
+		text := before[w.start:u[len(u)-1].end]
+		// a verb or an adjective is kept inside a noun phrase only: "the
+		// digital platform", not "who chaired"
+		modifier := determiners[prev] || kept && isPredicate(prev)
+		kept = hasTopicWord(text) && !opensQuestion(w.fold) && (len(u) > 1 || modifier || !isPredicate(w.lower))
+		switch {
+		case w.fold == "of" && len(about) > 0:
+			// "the vision of the 2003 roadmap": the roadmap
+			about = about[:0]
+		case kept:
+			about = append(about, text)
+		}
+		prev = u[len(u)-1].lower
+	}
+	if len(about) == 0 {
+		return q
+	}
+	for _, w := range scanWords(q) {
+		if referring[w.fold] {
+			return q[:w.start] + strings.Join(about, " ") + q[w.end:]
+		}
+	}
+	return q
+}
+
+// maySplit reports whether a message could ask several questions: it goes
+// on after its first question mark, or has a word that joins questions.
+// Most messages do neither, and are read no further.
+func maySplit(msg string) bool {
+	if i := strings.IndexByte(msg, '?'); i >= 0 && strings.TrimLeft(msg[i:], "?!. \t\r\n") != "" {
+		return true
+	}
+	for _, f := range strings.Fields(msg) {
+		if clauseJoiners[strings.ToLower(strings.Trim(f, ",;:.!"))] {
+			return true
+		}
+	}
+	return false
+}
+
+// maxOwnTopicWords is how many topic words a follow-up may have of its own
+// and still have its "it" read as what the question before is about.
+const maxOwnTopicWords = 2
+
+// wantsReferent reports whether a follow-up question's "it" (or "they")
+// stands for something the question before named: it has a referring
+// pronoun, no name of its own (a word written with a capital after its
+// first) and at most maxOwnTopicWords topic words. "who launched it" and
+// "how much did it cost" do; "what is it like to work at NIA" and "is it
+// true that kisa was launched in 2009" do not.
+func wantsReferent(q string) bool {
+	pronoun, own := false, 0
+	for i, w := range scanWords(q) {
+		switch {
+		case referring[w.fold]:
+			pronoun = true
+		case hasTopicWord(q[w.start:w.end]):
+			own++
+			if r, _ := utf8.DecodeRuneInString(q[w.start:]); i > 0 && unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return pronoun && own <= maxOwnTopicWords
+}
+
+// FollowUp reads a question that follows another one, in a conversation,
+// as SplitQuestions reads a follow-up in one message: its "it" or "they"
+// stands for what the question before is about. It returns the question as
+// read, and whether that changed it: "who launched it" after "What is
+// KONEPS?" is "who launched KONEPS". Previous may be a message that asks
+// several questions; the last one counts.
+func FollowUp(question, previous string) (string, bool) {
+	if parts := SplitQuestions(previous); len(parts) > 0 {
+		previous = parts[len(parts)-1]
+	}
+	q, _ := cleanQuestion(question)
+	p, _ := cleanQuestion(previous)
+	if r := resolvePronoun(q, p); r != q {
+		return r, true
+	}
+	return question, false
+}
+
+// wordUnits groups a text's words into the units written without a space
+// between them: "UNI-PASS", "e-gov", "On-nara".
+func wordUnits(text string) [][]word {
+	var out [][]word
+	for _, w := range scanWords(text) {
+		if n := len(out); n > 0 && !strings.ContainsAny(text[out[n-1][len(out[n-1])-1].end:w.start], " \t") {
+			out[n-1] = append(out[n-1], w)
+			continue
+		}
+		out = append(out, []word{w})
+	}
+	return out
+}
+
+// asksOpenly reports whether a sentence without a question mark opens as a
+// question does ("and when did it open", "which uni tho"), so that it
+// counts as one at the end of a message; "thanks in advance" and "i think
+// it was 2017" do not.
+func asksOpenly(sentence string) bool {
+	words := scanWords(sentence)
+	for len(words) > 0 && followOns[words[0].fold] {
+		words = words[1:]
+	}
+	return len(words) > 0 && opensQuestion(words[0].fold) && !strings.HasSuffix(sentence, ".") && !strings.HasSuffix(sentence, "!")
+}
+
+// followOns open a question that follows another: "and when did it open".
+var followOns = map[string]bool{"and": true, "n": true, "also": true, "plus": true, "so": true, "but": true, "then": true, "or": true}
+
+// clauseJoiners join two questions in one sentence: "who wrote it and when
+// was it published", "when did NIA open n what was it called".
+var clauseJoiners = map[string]bool{"and": true, "n": true, "also": true, "plus": true}
+
+// maxLeadWords is how long a lead before a colon or a dash may be ("KISA -
+// when did it start ...", "Quick question about the 2002 launch: how
+// many ...").
+const maxLeadWords = 8
+
+// splitClauses cuts a question sentence into the questions it joins:
+//   - before "and" followed by a question word ("... and when was it
+//     published");
+//   - before ", and" followed by an auxiliary verb ("..., and do the notes
+//     agree");
+//   - in a list of questions that ends in one of those, before a comma
+//     followed by a question word, when the question before asks directly
+//     ("when was it first used, who used it first, and how many used it";
+//     not "When the war ended, what did they do?" nor "What are three
+//     games, in addition to Brick, which have been included?").
+//
+// The sentence must open with a question word or an auxiliary verb, after
+// a lead ending in a colon or a dash, and each question must have three
+// words or more.
+func splitClauses(sentence string) []string {
+	if cs, listEnd := cutClauses(sentence, true); listEnd {
+		return cs
+	}
+	cs, _ := cutClauses(sentence, false)
+	return cs
+}
+
+// cutClauses cuts a sentence as splitClauses says, at commas too when
+// commas is set, and reports whether the last cut was not at a comma.
+func cutClauses(sentence string, commas bool) (clauses []string, listEnd bool) {
+	words := scanWords(sentence)
+	open := 0 // the first word of the first question, after any lead
+	if len(words) > 0 && !opensQuestion(words[0].fold) {
+		open = -1
+		for i := 1; i < len(words) && i <= maxLeadWords; i++ {
+			gap := sentence[words[i-1].end:words[i].start]
+			if strings.Contains(gap, ":") || strings.Contains(gap, " - ") || strings.Contains(gap, " \u2013 ") {
+				open = i
+				break
+			}
+		}
+		if open < 0 || !opensQuestion(words[open].fold) {
+			return []string{sentence}, true
+		}
+	}
+	var out []string
+	from, opener := 0, open // the first word of the clause being read, and of its question
+	cut := func(end, next int, atComma bool) {
+		out = append(out, strings.TrimRight(strings.TrimSpace(sentence[words[from].start:words[end].start]), ",;"))
+		from, opener = next, next
+		listEnd = !atComma
+	}
+	for i := open + 1; i+3 < len(words); i++ {
+		if i-opener < 3 {
+			continue
+		}
+		comma := strings.Contains(sentence[words[i-1].end:words[i].start], ",")
+		switch {
+		case clauseJoiners[words[i].fold] && isWhWord(words[i+1].fold),
+			clauseJoiners[words[i].fold] && comma && isAuxiliary(words[i+1].fold):
+			cut(i, i+1, false)
+		case commas && comma && isWhWord(words[i].fold) && asksDirectly(words[opener:i]):
+			cut(i, i, true)
+		}
+	}
+	if len(out) == 0 {
+		return []string{sentence}, true
+	}
+	return append(out, strings.TrimSpace(sentence[words[from].start:])), listEnd
+}
+
+// asksDirectly reports whether a clause is a direct question: it opens
+// with an auxiliary verb ("did it ..."), or with a question word and then
+// one ("when was ...", "how many ...", "what's ...").
+func asksDirectly(ws []word) bool {
+	switch {
+	case len(ws) < 2:
+		return false
+	case isAuxiliary(ws[0].fold):
+		return true
+	case slices.Contains(whWords, ws[0].fold):
+		return isAuxiliary(ws[1].fold) || ws[0].fold == "how" && (ws[1].fold == "many" || ws[1].fold == "much")
+	}
+	return isWhWord(ws[0].fold) // "whats", "whos"
+}
+
+// isAuxiliary reports whether a word (folded) is an auxiliary verb, or one
+// with "n't" ("wasnt", "dont", "cant").
+func isAuxiliary(fold string) bool {
+	return auxiliaries[fold] || auxiliaries[strings.TrimSuffix(fold, "nt")] || fold == "cant" || fold == "wont"
+}
+
+// hasTopicWord reports whether a question has a word to search for: one
+// that is neither a function word, a question word nor a remark word.
+func hasTopicWord(q string) bool {
+	vocab := remarkWords()
+	for _, w := range scanWords(q) {
+		lw := strings.Trim(w.lower, "'")
+		if lw != "" && !vocab.remark[lw] && !vocab.neutral[lw] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,80 @@
+package index
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSplitQuestions(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		msg  string
+		want []string // nil: one question
+	}{
+		{"What was stage 1? And stage 2?", []string{"What was stage 1?", "And stage 2?"}},
+		{"who wrote the article and when was it published", []string{"who wrote the article", "when was article published"}},
+		{"whats KONEPS other name and who launched it", []string{"whats KONEPS other name", "who launched KONEPS"}},
+		{"when did UNI-PASS get its name and what certification did it get", []string{"when did UNI-PASS get its name", "what certification did UNI-PASS get"}},
+		// adjectives of a noun phrase stand for it; a verb does not
+		{"when was the digital platform committee founded and who sits on it", []string{"when was the digital platform committee founded", "who sits on digital platform committee"}},
+		// "he" after "who" is the answer, not the subject: left alone
+		{"who wrote the report and where does he work now", []string{"who wrote the report", "where does he work now"}},
+		// a sentence that asks nothing goes with the question after it
+		{"We're studying this. What was stage 1? What came after stage 1?", []string{"We're studying this. What was stage 1?", "What came after stage 1?"}},
+		// the last sentence counts without a question mark when it opens as one
+		{"what was NIA first called?? and when did it open", []string{"what was NIA first called??", "and when did NIA open"}},
+		// a lead before a colon or a dash, a list of questions, "n" for "and"
+		{"KISA - when did it start and which bodies merged into it?", []string{"KISA - when did it start", "which bodies merged into KISA start?"}},
+		{"On-nara: when was it first used, who used it first, and how many users did it have?", []string{"On-nara: when was it first used", "who used On-nara first", "how many users did On-nara have?"}},
+		{"when did NIA open n what was it first called?", []string{"when did NIA open", "what was NIA first called?"}},
+		{"what did NIA merge with in 2009? wasnt it renamed after that", []string{"what did NIA merge with in 2009?", "wasnt NIA 2009 renamed after that"}},
+		// a follow-up with nothing to search for is read with the one before
+		{"what is GPKI? and what about that?", nil},
+		{"what is GPKI? what does it stand for?", []string{"what is GPKI?", "what does GPKI stand for?"}},
+		// commas that join no list of questions
+		{"Had Milosevic not died, what charges might he have been convicted of?", nil},
+		{"What are three games, in addition to Brick, which have been included with the iPod?", nil},
+		{"When the war ended, what did the army do and who paid for it?", []string{"When the war ended, what did the army do", "who paid for war army?"}},
+		// three questions at most
+		{"What is KISA? What is NIA? What is MOIS? What is KONEPS?", []string{"What is KISA?", "What is NIA?", "What is MOIS?"}},
+		// one question
+		{"Who was the second son of Alfonso III and what did he become king of?", []string{"Who was the second son of Alfonso III", "what did he become king of?"}},
+		{"what happened and when", nil},
+		{"Describe stage 1 and what it achieved", nil},
+		{"what does KISA do? thanks in advance", nil},
+		{"when did government24 open? i keep getting the date wrong", nil},
+		{"How did the war start, and why?", nil},
+		{"thanks! what was stage 1?", nil},
+		{"", nil},
+	} {
+		got := SplitQuestions(c.msg)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("SplitQuestions(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
+
+func TestFollowUp(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		q, previous, want string
+	}{
+		{"who launched it?", "What is KONEPS?", "who launched KONEPS?"},
+		{"and how much did it cost", "how long was the national high speed network", "and how much did national high speed network cost"},
+		// the last question of a message that asks several
+		{"when did it open?", "What is KISA? What is NIA?", "when did NIA open?"},
+		// an "it" that stands for nothing before, or a question with names
+		// or topics of its own, is left as it is
+		{"what is it like to work at NIA?", "What is KONEPS?", "what is it like to work at NIA?"},
+		{"is it true that kisa was launched in 2009", "What is KONEPS?", "is it true that kisa was launched in 2009"},
+		{"where does he work now?", "who wrote the article?", "where does he work now?"},
+		{"what was stage 2?", "What is KONEPS?", "what was stage 2?"},
+		{"who launched it?", "thanks!", "who launched it?"},
+		{"who launched it?", "", "who launched it?"},
+	} {
+		got, changed := FollowUp(c.q, c.previous)
+		if got != c.want || changed != (c.want != c.q) {
+			t.Errorf("FollowUp(%q, %q) = %q, %v; want %q", c.q, c.previous, got, changed, c.want)
+		}
+	}
+}
