@@ -226,6 +226,13 @@ func TestFollowUpWindow(t *testing.T) {
 	if got := title(ask("3", "who launched it?", "c2")); got != "who launched it?" {
 		t.Errorf("a follow-up in another channel: %q", got)
 	}
+	// a question answered privately is not made public by a public follow-up
+	private := slash("ask", map[string]any{"question": "What is KISA?", "private": true}, "42")
+	private.ID, private.ChannelID = "p1", "c1"
+	b.Handle(ctx, private)
+	if got := title(ask("p2", "who launched it?", "c1")); got != "who launched it?" {
+		t.Errorf("a public follow-up to a private question: %q", got)
+	}
 	now = now.Add(followUpWindow + time.Second)
 	if got := title(ask("4", "who launched it?", "c1")); got != "who launched it?" {
 		t.Errorf("a follow-up after %v: %q", followUpWindow, got)

@@ -130,8 +130,10 @@ func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
 func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOptions) (Reply, error) {
 	start := time.Now()
 	followed := ""
-	if prev, ok := b.recent.get(o.Asker); ok && o.Asker != "" && b.now().Sub(prev.Asked) <= followUpWindow {
-		// "who launched it?" after "What is KONEPS?"
+	private := o.Private && !o.Mention
+	if prev, ok := b.recent.get(o.Asker); ok && o.Asker != "" && b.now().Sub(prev.Asked) <= followUpWindow && (private || !prev.Private) {
+		// "who launched it?" after "What is KONEPS?"; a question answered
+		// privately is not made public by a public follow-up
 		if fq, changed := index.FollowUp(q, prev.Question); changed {
 			q, followed = fq, prev.Question
 		}
@@ -144,10 +146,10 @@ func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOption
 	if a.Remark {
 		// "thanks, that was helpful": nothing was searched, so no passages
 		// and no buttons, only what the bot is for.
-		return Reply{Content: remarkReply, Private: o.Private && !o.Mention}, nil
+		return Reply{Content: remarkReply, Private: private}, nil
 	}
 	if o.Asker != "" {
-		b.recent.put(o.Asker, state{Question: a.Question, Asked: b.now()})
+		b.recent.put(o.Asker, state{Question: a.Question, Asked: b.now(), Private: private})
 	}
 	o.Key = key
 	b.cache.put(key, state{Question: a.Question, Passages: passageIDs(a)})

@@ -34,8 +34,10 @@ func ref(prefix, text, key string) string {
 type state struct {
 	Question string
 	Passages []string // passage ids cited, in order
-	// Asked is when the question was asked (the recent questions only).
-	Asked time.Time
+	// Asked is when the question was asked, and Private whether only the
+	// asker saw the answer (the recent questions only).
+	Asked   time.Time
+	Private bool
 }
 
 // stateCache is a fixed-size LRU of reply states, by request id.
