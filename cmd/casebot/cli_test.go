@@ -89,6 +89,45 @@ func TestHelpMatchesREADME(t *testing.T) {
 	}
 }
 
+// TestREADMEExamples: the answers the README's opening shows for `casebot
+// ask "..."` are what ask prints now, line for line (lines the README cuts
+// short with "..." aside).
+func TestREADMEExamples(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := regexp.MustCompile(`^\$ go run \./cmd/casebot ask "([^"]+)"$`)
+	lines := strings.Split(string(readme), "\n")
+	n := 0
+	for i := 0; i < len(lines); i++ {
+		m := example.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		n++
+		code, out, errOut := runCasebot(t, "", "ask", m[1])
+		if code != exitOK {
+			t.Fatalf("ask %q: exit %d: %s", m[1], code, errOut)
+		}
+		// spaces compared as one (the documents hold no-break spaces)
+		oneSpace := func(l string) string { return strings.Join(strings.Fields(l), " ") }
+		got := map[string]bool{}
+		for _, l := range strings.Split(out, "\n") {
+			got[oneSpace(l)] = true
+		}
+		for i++; i < len(lines) && !strings.HasPrefix(lines[i], "$ ") && lines[i] != "```"; i++ {
+			if l := lines[i]; l != "" && !strings.Contains(l, "...") && !got[oneSpace(l)] {
+				t.Errorf("README shows for %q the line\n%s\nwhich ask does not print; it prints:\n%s", m[1], l, out)
+			}
+		}
+		i--
+	}
+	if n < 3 {
+		t.Errorf("found %d examples in the README, want the opening's", n)
+	}
+}
+
 func TestVersion(t *testing.T) {
 	code, out, _ := runCasebot(t, "", "version")
 	if code != exitOK || !strings.HasPrefix(out, "casebot ") || !strings.Contains(out, "github.com/casebot/casebot") || !strings.Contains(out, "go1.") {
