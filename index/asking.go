@@ -128,14 +128,18 @@ func isRemark(q string) bool {
 	vocab := remarkWords()
 	remark := false
 	for _, w := range scanWords(q) {
-		lw := strings.Trim(w.lower, "'")
-		switch {
-		case lw == "":
-		case vocab.remark[lw]:
-			remark = true
-		case !vocab.neutral[lw]:
+		if topicWord(w) {
 			return false
 		}
+		remark = remark || vocab.remark[strings.Trim(w.lower, "'")]
 	}
 	return remark
+}
+
+// topicWord reports whether a word is one to search for: neither a function
+// word, a question word nor a remark word.
+func topicWord(w word) bool {
+	vocab := remarkWords()
+	lw := strings.Trim(w.lower, "'")
+	return lw != "" && !vocab.remark[lw] && !vocab.neutral[lw]
 }

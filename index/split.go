@@ -117,7 +117,7 @@ func resolvePronoun(q, before string) string {
 		// a verb or an adjective is kept inside a noun phrase only: "the
 		// digital platform", not "who chaired"
 		modifier := determiners[prev] || kept && isPredicate(prev)
-		kept = hasTopicWord(text) && !opensQuestion(w.fold) && (len(u) > 1 || modifier || !isPredicate(w.lower))
+		kept = slices.ContainsFunc(u, topicWord) && !opensQuestion(w.fold) && (len(u) > 1 || modifier || !isPredicate(w.lower))
 		switch {
 		case w.fold == "of" && len(about) > 0:
 			// "the vision of the 2003 roadmap": the roadmap
@@ -169,7 +169,7 @@ func wantsReferent(q string) bool {
 		switch {
 		case referring[w.fold]:
 			pronoun = true
-		case hasTopicWord(q[w.start:w.end]):
+		case topicWord(w):
 			own++
 			if r, _ := utf8.DecodeRuneInString(q[w.start:]); i > 0 && unicode.IsUpper(r) {
 				return false
@@ -322,15 +322,5 @@ func isAuxiliary(fold string) bool {
 	return auxiliaries[fold] || auxiliaries[strings.TrimSuffix(fold, "nt")] || fold == "cant" || fold == "wont"
 }
 
-// hasTopicWord reports whether a question has a word to search for: one
-// that is neither a function word, a question word nor a remark word.
-func hasTopicWord(q string) bool {
-	vocab := remarkWords()
-	for _, w := range scanWords(q) {
-		lw := strings.Trim(w.lower, "'")
-		if lw != "" && !vocab.remark[lw] && !vocab.neutral[lw] {
-			return true
-		}
-	}
-	return false
-}
+// hasTopicWord reports whether a question has a word to search for.
+func hasTopicWord(q string) bool { return slices.ContainsFunc(scanWords(q), topicWord) }
