@@ -32,6 +32,10 @@ type lexicon struct {
 	filler map[string]bool          // analyzed question words
 	frame  map[string]bool          // analyzed frame words
 	chat   map[string]bool          // analyzed chat words, fillers when the corpus lacks them
+	// solid maps a corpus vocabulary phrase written as one word ("egov" of
+	// "e-gov", "kpass" of "K-Pass") to the phrase's key: people type the
+	// phrase solid in a chat.
+	solid map[string]string
 }
 
 // alternative is another way to say a phrase.
@@ -77,7 +81,32 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	}
 	lx.add(sharedAnalyzer(), corpusRules, vocabMatch)
 	lx.close()
+	lx.solid = solidForms(sharedAnalyzer(), corpusRules)
 	return lx
+}
+
+// solidForms maps the analyzed one-word form of each phrase of several
+// words in rules ("egov" of "e-gov") to the phrase's key ("e gov").
+func solidForms(a *analyzer, rules []corpus.Rule) map[string]string {
+	out := map[string]string{}
+	for _, r := range rules {
+		for _, p := range append(append([]string(nil), r.From...), r.To...) {
+			terms := analyzeTerms(a, p)
+			if len(terms) < 2 {
+				continue
+			}
+			word := strings.Map(func(r rune) rune {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					return r
+				}
+				return -1
+			}, p)
+			if ts := analyzeTerms(a, word); len(ts) == 1 {
+				out[ts[0]] = strings.Join(terms, " ")
+			}
+		}
+	}
+	return out
 }
 
 // baseLexicon is the general English layer, the same for every corpus,

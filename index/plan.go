@@ -325,6 +325,15 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 	if t.joined != "" {
 		c.alts = append(c.alts, alternative{terms: []string{t.joined}})
 	}
+	if key, ok := lx.solid[t.term]; ok {
+		// "egov": the vocabulary's "e-gov" written as one word.
+		c.alts = append(c.alts, alternative{terms: strings.Fields(key)})
+		for _, a := range lx.alts[key] {
+			if !hasAlt(c.alts, a.terms) {
+				c.alts = append(c.alts, a)
+			}
+		}
+	}
 	return c, 1
 }
 

@@ -40,3 +40,42 @@ func TestCapitalLetterIsAConcept(t *testing.T) {
 		t.Errorf("the passage naming L and P is not first: %+v", ranked)
 	}
 }
+
+// A vocabulary phrase typed as one word ("egov" of "e-gov") is read as the
+// phrase, with the phrase's alternatives; a solid word the vocabulary does
+// not write as a phrase is left as it is.
+func TestSolidFormOfAVocabularyPhrase(t *testing.T) {
+	fsys := fstest.MapFS{
+		"services.md": {Data: []byte("# Digital services\n\n" +
+			"The e-government portal opened in 2002, and citizens file their taxes through it.\n\n" +
+			"The national parks service keeps the hiking trails of the mountains open all year.\n")},
+		"terms.vocab": {Data: []byte("e-gov = e-government\n")},
+	}
+	ix := buildFS(t, fsys)
+	alts := func(q, word string) []string {
+		for _, c := range ix.st.plan(q).concepts {
+			if c.word == word {
+				var out []string
+				for _, a := range c.alts {
+					out = append(out, strings.Join(a.terms, " "))
+				}
+				return out
+			}
+		}
+		t.Fatalf("%q: no concept %q", q, word)
+		return nil
+	}
+	if got := alts("when did the egov portal open?", "egov"); !contains(got, "e gov") || !contains(got, "e govern") {
+		t.Errorf("egov: alternatives %q, want e-gov and e-government among them", got)
+	}
+	if got := alts("when did the xgov portal open?", "xgov"); len(got) != 1 {
+		t.Errorf("xgov: alternatives %q, want only the word", got)
+	}
+	a, err := ix.Ask(t.Context(), "when did the egov portal open?", AskOptions{K: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Answered || len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "e-government portal") {
+		t.Errorf("egov portal: answered %v, citations %+v", a.Answered, a.Citations)
+	}
+}
