@@ -98,6 +98,8 @@ func TestTypoCorrection(t *testing.T) {
 	for _, tt := range []struct{ q, from, to, want string }{
 		{"implementaton framework", "implementaton", "implementation", "implementation framework"},
 		{"comittee members", "comittee", "committee", "committee"},
+		// the word after a letter and a hyphen ("e-" of "e-government")
+		{"when was e-goverment launched in korea", "goverment", "government", "e-government"},
 	} {
 		t.Run(tt.q, func(t *testing.T) {
 			a := wantTop(t, tt.q, tt.want)
@@ -140,6 +142,11 @@ func TestChatAroundAQuestion(t *testing.T) {
 		{"hey, um, when did stage 2 end? pls", "when did stage 2 end?"},
 		{"does anyone know when G4C was launched", "when was G4C launched"},
 		{"sorry, can someone tell me who the author is", "who is the author"},
+		// a handle the message is addressed to
+		{"@casebot who actually wrote the article?", "who wrote the article?"},
+		{"wait what's INVIL", "what's INVIL"},
+		// clipped words ("govt", "orgs") find the words they stand for
+		{"what's the digital platform govt committee trying to achieve", "what's the digital platform government committee trying to achieve"},
 	} {
 		t.Run(tt.chat, func(t *testing.T) { wantAnsweredAs(t, tt.chat, tt.plain) })
 	}

@@ -123,11 +123,15 @@ func (st *state) plan(question string) plan {
 			c.filler = true
 		}
 		if !c.own && c.topic() {
-			if fixed, term, ok := st.correct(c.word, c.alts[0].terms); ok {
+			word := c.word
+			if head, tail, ok := strings.Cut(word, "-"); ok && utf8.RuneCountInString(head) == 1 {
+				word = tail // "e-goverment": the word is the part after the letter
+			}
+			if fixed, term, ok := st.correct(word, c.alts[0].terms); ok {
 				c.alts = append(c.alts, alternative{terms: []string{term}, kind: typoMatch, rule: "spelling"})
 				c.known = true
 				c.weight = st.idf(st.docFreq(term))
-				p.corrections = append(p.corrections, Correction{From: c.word, To: fixed})
+				p.corrections = append(p.corrections, Correction{From: word, To: fixed})
 			}
 		}
 		c.predicate = !c.own && isPredicate(strings.ToLower(c.word))

@@ -79,3 +79,28 @@ func TestSolidFormOfAVocabularyPhrase(t *testing.T) {
 		t.Errorf("egov portal: answered %v, citations %+v", a.Answered, a.Citations)
 	}
 }
+
+// A clipped word or everyday abbreviation ("govt", "orgs", "intro") also
+// searches for the word it stands for (lexicon/english.vocab), and the
+// long word does not search for the short one.
+func TestClippedWords(t *testing.T) {
+	st := embedded(t).st
+	alts := func(q string) map[string][]string {
+		out := map[string][]string{}
+		for _, c := range st.plan(q).concepts {
+			for _, a := range c.alts {
+				out[c.word] = append(out[c.word], strings.Join(a.terms, " "))
+			}
+		}
+		return out
+	}
+	got := alts("which orgs in the govt wrote the intro")
+	for word, want := range map[string]string{"orgs": "organ", "govt": "govern", "intro": "introduct"} {
+		if !contains(got[word], want) {
+			t.Errorf("%s: alternatives %q, want %q among them", word, got[word], want)
+		}
+	}
+	if got := alts("which government wrote it")["government"]; contains(got, "govt") {
+		t.Errorf("government: alternatives %q, want no clipped form", got)
+	}
+}

@@ -71,8 +71,13 @@ func readQuestion(question string, now int) reading {
 	return r
 }
 
+// handleRe finds a handle a message is addressed to ("@casebot", "@everyone"),
+// at the start of a word ("a@b.org" is an address, not a handle).
+var handleRe = regexp.MustCompile(`(?:^|\s)@[\p{L}\p{N}_.\-]+`)
+
 // cleanQuestion makes a question safe to analyze: valid UTF-8, no control
-// characters, at most MaxQuestionRunes, and not all in capitals.
+// characters, no handles (handleRe), at most MaxQuestionRunes, and not all in
+// capitals.
 func cleanQuestion(q string) (string, bool) {
 	q = strings.ToValidUTF8(q, " ")
 	q = strings.Map(func(r rune) rune {
@@ -81,7 +86,9 @@ func cleanQuestion(q string) (string, bool) {
 		}
 		return r
 	}, q)
-	q = strings.Join(strings.Fields(q), " ")
+	// "@casebot who wrote it?": a name the message is addressed to is no
+	// part of the question.
+	q = strings.Join(strings.Fields(handleRe.ReplaceAllString(q, " ")), " ")
 	truncated := false
 	if r := []rune(q); len(r) > MaxQuestionRunes {
 		// Cut at the last space: a word cut in two ("Kor" of "Korea") is not
