@@ -234,6 +234,22 @@ type answerOptions struct {
 // answerReply formats an answer: the quoted sentences with matched words
 // in bold, numbered citations, the index version, and the buttons.
 func answerReply(a index.Answer, info index.Info, o answerOptions) Reply {
+	e, cites := answerEmbed(a, info, o)
+	r := Reply{Embeds: []Embed{e}, Private: o.Private && !o.Mention}
+	if len(cites) > 0 {
+		r.Buttons = append(r.Buttons, Button{Label: "Show context", ID: ref("ctx:", cites[0].ID, o.Key), Style: Secondary})
+	}
+	if a.Answered && len(cites) >= citationsPerPage {
+		r.Buttons = append(r.Buttons, Button{Label: "More passages", ID: ref("more:a:1:", a.Question, o.Key), Style: Secondary})
+	}
+	r.Buttons = append(r.Buttons, verdictButtons(a.Question, o.Key, r.Private)...)
+	return r
+}
+
+// answerEmbed is the embed of an answer (answerReply) and the passages it
+// cites, in the order shown: the answer's citations, or the closest
+// passages when it is not answered.
+func answerEmbed(a index.Answer, info index.Info, o answerOptions) (Embed, []index.Citation) {
 	title := o.Title
 	if title == "" {
 		title = a.Question
@@ -293,16 +309,7 @@ func answerReply(a index.Answer, info index.Info, o answerOptions) Reply {
 		}
 		e.Fields = append(e.Fields, citationField(i+1, c, label))
 	}
-
-	r := Reply{Embeds: []Embed{e}, Private: o.Private && !o.Mention}
-	if len(cites) > 0 {
-		r.Buttons = append(r.Buttons, Button{Label: "Show context", ID: ref("ctx:", cites[0].ID, o.Key), Style: Secondary})
-	}
-	if a.Answered && len(cites) >= citationsPerPage {
-		r.Buttons = append(r.Buttons, Button{Label: "More passages", ID: ref("more:a:1:", a.Question, o.Key), Style: Secondary})
-	}
-	r.Buttons = append(r.Buttons, verdictButtons(a.Question, o.Key, r.Private)...)
-	return r
+	return e, cites
 }
 
 // verdictButtons are the Helpful and Not helpful buttons of an answer to
@@ -328,15 +335,14 @@ const maxFieldsPerQuestion = 2
 func questionsReply(a index.Answer, info index.Info, o answerOptions) Reply {
 	r := Reply{Private: o.Private && !o.Mention}
 	for i, q := range a.Questions {
-		one := answerReply(q, info, answerOptions{Key: o.Key})
-		e := one.Embeds[0]
+		e, cites := answerEmbed(q, info, answerOptions{Key: o.Key})
 		e.Fields = e.Fields[:min(len(e.Fields), maxFieldsPerQuestion)]
 		if i < len(a.Questions)-1 {
 			e.Footer = "" // the index version once, under the last
 		}
 		r.Embeds = append(r.Embeds, e)
-		if cs := shownCitations(q); len(cs) > 0 {
-			r.Buttons = append(r.Buttons, Button{Label: fmt.Sprintf("Context %d", i+1), ID: ref("ctx:", cs[0].ID, o.Key), Style: Secondary})
+		if len(cites) > 0 {
+			r.Buttons = append(r.Buttons, Button{Label: fmt.Sprintf("Context %d", i+1), ID: ref("ctx:", cites[0].ID, o.Key), Style: Secondary})
 		}
 	}
 	r.Buttons = append(r.Buttons, verdictButtons(a.Question, o.Key, r.Private)...)
