@@ -56,8 +56,8 @@ type Bot struct {
 	lim        *limiter
 	rate       int
 	fb         *feedbackLog
-	cache      *stateCache
-	recent     *stateCache // each asker's last question, by channel and user
+	cache      *cache[state]
+	recent     *cache[recentQuestion] // each asker's last question, by channel and user
 	deferAfter time.Duration
 	now        func() time.Time
 	stats      counters
@@ -114,8 +114,8 @@ func New(o Options) (*Bot, error) {
 		lim:        newLimiter(o.Rate, o.MaxUsers),
 		rate:       o.Rate,
 		fb:         fb,
-		cache:      newStateCache(o.CacheSize),
-		recent:     newStateCache(o.CacheSize),
+		cache:      newCache[state](o.CacheSize),
+		recent:     newCache[recentQuestion](o.CacheSize),
 		deferAfter: o.DeferAfter,
 		now:        o.Now,
 		rx:         o.Reindexer,

@@ -149,7 +149,7 @@ func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOption
 		return Reply{Content: remarkReply, Private: private}, nil
 	}
 	if o.Asker != "" {
-		b.recent.put(o.Asker, state{Question: a.Question, Asked: b.now(), Private: private})
+		b.recent.put(o.Asker, recentQuestion{Question: a.Question, Asked: b.now(), Private: private})
 	}
 	o.Key = key
 	b.cache.put(key, state{Question: a.Question, Passages: passageIDs(a)})
@@ -213,7 +213,7 @@ func (b *Bot) more(ctx context.Context, r Request) (Reply, error) {
 	if err != nil || page < 1 || page > 20 {
 		return Reply{}, errExpired
 	}
-	st, _, ok := b.cache.resolve(parts[2])
+	st, _, ok := resolve(b.cache, parts[2])
 	if !ok {
 		return Reply{}, errExpired
 	}
@@ -278,7 +278,7 @@ func (b *Bot) showContext(ctx context.Context, r Request) (Reply, error) {
 
 // share posts a private answer to the channel, for everyone.
 func (b *Bot) share(ctx context.Context, r Request) (Reply, error) {
-	st, _, ok := b.cache.resolve(r.CustomID)
+	st, _, ok := resolve(b.cache, r.CustomID)
 	if !ok {
 		if len(r.Embeds) == 0 {
 			return Reply{}, errExpired
@@ -295,7 +295,7 @@ func (b *Bot) feedback(ctx context.Context, r Request) (Reply, error) {
 	if verdict != "y" && verdict != "n" {
 		return Reply{}, errExpired
 	}
-	st, inline, ok := b.cache.resolve(rest)
+	st, inline, ok := resolve(b.cache, rest)
 	if !ok {
 		return Reply{}, errExpired
 	}

@@ -1,11 +1,11 @@
 package bot
 
 import (
-	"container/list"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // A button's custom_id is "prefix:args", under Discord's 100 characters.
@@ -34,62 +34,40 @@ func ref(prefix, text, key string) string {
 type state struct {
 	Question string
 	Passages []string // passage ids cited, in order
-	// Asked is when the question was asked, and Private whether only the
-	// asker saw the answer (the recent questions only).
-	Asked   time.Time
-	Private bool
 }
 
-// stateCache is a fixed-size LRU of reply states, by request id.
-type stateCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[string]*list.Element
+// recentQuestion is an asker's last question, which a follow-up's "it" may
+// stand for: when it was asked, and whether only the asker saw the answer.
+type recentQuestion struct {
+	Question string
+	Asked    time.Time
+	Private  bool
 }
 
-type cacheEntry struct {
-	key string
-	st  state
-}
+// cache is a fixed-size LRU (hashicorp/golang-lru) by string key; an empty
+// key is never stored.
+type cache[V any] struct{ lru *lru.Cache[string, V] }
 
-func newStateCache(n int) *stateCache {
-	return &stateCache{max: n, ll: list.New(), items: map[string]*list.Element{}}
-}
-
-func (c *stateCache) put(key string, st state) {
-	if key == "" {
-		return
+// newCache holds at most n entries (n > 0).
+func newCache[V any](n int) *cache[V] {
+	c, err := lru.New[string, V](n)
+	if err != nil {
+		panic(err) // only for n <= 0, which New rules out
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		e.Value.(*cacheEntry).st = st
-		c.ll.MoveToFront(e)
-		return
-	}
-	c.items[key] = c.ll.PushFront(&cacheEntry{key, st})
-	for c.ll.Len() > c.max {
-		last := c.ll.Back()
-		c.ll.Remove(last)
-		delete(c.items, last.Value.(*cacheEntry).key)
+	return &cache[V]{c}
+}
+
+func (c *cache[V]) put(key string, v V) {
+	if key != "" {
+		c.lru.Add(key, v)
 	}
 }
 
-func (c *stateCache) get(key string) (state, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[key]
-	if !ok {
-		return state{}, false
-	}
-	c.ll.MoveToFront(e)
-	return e.Value.(*cacheEntry).st, true
-}
+func (c *cache[V]) get(key string) (V, bool) { return c.lru.Get(key) }
 
-// resolve reads a ref: the text it carries, or the cached state's.
-// expired is true when the cache no longer holds it.
-func (c *stateCache) resolve(r string) (st state, inline bool, ok bool) {
+// resolve reads a ref: the text it carries, or the cached state's; ok is
+// false when the cache no longer holds it.
+func resolve(c *cache[state], r string) (st state, inline bool, ok bool) {
 	switch {
 	case strings.HasPrefix(r, "="):
 		return state{Question: r[1:]}, true, r != "="

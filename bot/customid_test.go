@@ -30,7 +30,7 @@ func TestRef(t *testing.T) {
 
 func TestStateCache(t *testing.T) {
 	t.Parallel()
-	c := newStateCache(3)
+	c := newCache[state](3)
 	for i := range 5 {
 		c.put(fmt.Sprint(i), state{Question: fmt.Sprint("q", i)})
 	}
@@ -56,7 +56,7 @@ func TestStateCache(t *testing.T) {
 		{"=", "", true, false},
 		{"junk", "", false, false},
 	} {
-		st, inline, ok := c.resolve(r.ref)
+		st, inline, ok := resolve(c, r.ref)
 		if st.Question != r.q || inline != r.inline || ok != r.exists {
 			t.Errorf("resolve(%q) = %q %v %v", r.ref, st.Question, inline, ok)
 		}
