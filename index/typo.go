@@ -3,7 +3,6 @@ package index
 import (
 	"compress/gzip"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -164,10 +163,6 @@ var chatWords = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
-// wordRe finds a question's words, apostrophes and digits included ("who's",
-// "2nd").
-var wordRe = regexp.MustCompile(`[\p{L}\p{N}'\x{2019}]+`)
-
 // fixFunctionWords reads a misspelt function word of a question as the word
 // it stands for: "teh" as "the", "wat" as "what", "whos" as "who's". Left as
 // written, such a word is one the corpus lacks, which says the question is
@@ -183,11 +178,11 @@ func fixFunctionWords(q string, known func(word string) bool) (string, []Correct
 	var sb strings.Builder
 	var fixes []Correction
 	last := 0
-	locs := wordRe.FindAllStringIndex(q, -1)
-	for i, loc := range locs {
-		word := strings.Trim(q[loc[0]:loc[1]], "'\u2019")
-		start := loc[0] + strings.Index(q[loc[0]:loc[1]], word)
-		opens := start == 0 && i+1 < len(locs) && auxiliaries[strings.ToLower(q[locs[i+1][0]:locs[i+1][1]])]
+	words := scanWords(q)
+	for i, w := range words {
+		word := strings.Trim(q[w.start:w.end], "'\u2019")
+		start := w.start + strings.Index(q[w.start:w.end], word)
+		opens := start == 0 && i+1 < len(words) && auxiliaries[words[i+1].lower]
 		fixed, ok := functionWordFor(word, start == 0, opens, known)
 		if !ok {
 			continue
