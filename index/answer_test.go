@@ -166,6 +166,8 @@ func TestWaysOfAskingAndRemarks(t *testing.T) {
 		{"i'm confused about who manages the e-government committee", "who manages the e-government committee"},
 		{"i forgot when G4C was launched", "when was G4C launched"},
 		{"help me with what KONEPS does", "what does KONEPS do"},
+		{"need this for the exam: when was G4C launched", "when was G4C launched"},
+		{"my teacher asked about KISA, what is it?", "what is KISA?"},
 	} {
 		t.Run(tt.asked, func(t *testing.T) { wantAnsweredAs(t, tt.asked, tt.plain) })
 	}

@@ -75,25 +75,24 @@ func scanWords(q string) []word {
 }
 
 // askingSpans are the byte spans of a question's ways of asking, each a
-// whole phrase of lexicon/request-frames.txt.
+// whole phrase of lexicon/request-frames.txt, or overlapping ones as one
+// span ("need this for" and "for the exam").
 func askingSpans(q string) [][2]int {
 	frames := requestFrames()
 	words := scanWords(q)
 	var out [][2]int
-	for i := 0; i < len(words); {
-		n := 0
+	for i := range words {
 		for _, f := range frames[words[i].fold] {
 			if i+len(f) <= len(words) && slices.EqualFunc(words[i:i+len(f)], f, func(w word, s string) bool { return w.fold == s }) {
-				n = len(f)
+				span := [2]int{words[i].start, words[i+len(f)-1].end}
+				if n := len(out); n > 0 && span[0] < out[n-1][1] {
+					out[n-1][1] = max(out[n-1][1], span[1]) // one span for overlapping phrases
+				} else {
+					out = append(out, span)
+				}
 				break
 			}
 		}
-		if n == 0 {
-			i++
-			continue
-		}
-		out = append(out, [2]int{words[i].start, words[i+n-1].end})
-		i += n
 	}
 	return out
 }

@@ -46,6 +46,8 @@ func TestAskingSpans(t *testing.T) {
 		{"i dont get what the maturity stage was", []string{"i dont get"}},
 		{"Help me with KISA please", []string{"Help me with"}},
 		{"im confused about stage 4, i forgot what launched", []string{"im confused about", "i forgot"}},
+		// overlapping phrases are one span
+		{"need this for the exam: when was G4C launched", []string{"need this for the exam"}},
 		// whole phrases only
 		{"How did e-government help citizens?", nil},
 		{"what did the helpers do?", nil},
