@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -104,5 +106,55 @@ func TestRequestOptions(t *testing.T) {
 	}
 	if !r.Bool("b") || r.Bool("text") || r.String("text") != "hi" || r.String("n") != "4" || r.String("missing") != "" {
 		t.Error("Bool/String")
+	}
+}
+
+// The README's tables of commands ("In the server, members can use", and
+// the admins' under "Managing the documents from Discord") list every
+// command the bot registers, with its options as registered: a required
+// option as "name:", an optional one in brackets ("[private: True]"), and
+// no command the bot does not have.
+func TestREADMECommands(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `/([a-z-]+)([^`]*)` \\|")
+	opt := regexp.MustCompile(`(\[)?([a-z_]+):`)
+	documented := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(string(data), -1) {
+		var opts []string
+		for _, o := range opt.FindAllStringSubmatch(m[2], -1) {
+			if o[1] == "[" {
+				opts = append(opts, "["+o[2]+"]")
+			} else {
+				opts = append(opts, o[2])
+			}
+		}
+		documented[m[1]] = strings.Join(opts, " ")
+	}
+	b, _ := newTestBot(t, Options{})
+	for _, c := range b.Registry().Commands() {
+		var opts []string
+		for _, o := range c.Options {
+			if o.Required {
+				opts = append(opts, o.Name)
+			} else {
+				opts = append(opts, "["+o.Name+"]")
+			}
+		}
+		got, ok := documented[c.Name]
+		if !ok {
+			t.Errorf("/%s is not in the README's tables of commands", c.Name)
+			continue
+		}
+		if want := strings.Join(opts, " "); got != want {
+			t.Errorf("README: /%s with options %q, registered %q", c.Name, got, want)
+		}
+		delete(documented, c.Name)
+	}
+	for name := range documented {
+		t.Errorf("README lists /%s, which the bot does not register", name)
 	}
 }
