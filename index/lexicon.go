@@ -33,8 +33,8 @@ type lexicon struct {
 	frame  map[string]bool          // analyzed frame words
 	chat   map[string]bool          // analyzed chat words, fillers when the corpus lacks them
 	// solid maps a corpus vocabulary phrase written as one word ("egov" of
-	// "e-gov", "kpass" of "K-Pass") to the phrase's key: people type the
-	// phrase solid in a chat.
+	// "e-gov", "bluehouse" of "Blue House") to the phrase's key: people type
+	// the phrase solid in a chat.
 	solid map[string]string
 }
 
@@ -95,9 +95,9 @@ func solidForms(a *analyzer, rules []corpus.Rule) map[string]string {
 			if len(terms) < 2 {
 				continue
 			}
-			word := strings.Map(func(r rune) rune {
-				if unicode.IsLetter(r) || unicode.IsDigit(r) {
-					return r
+			word := strings.Map(func(c rune) rune {
+				if unicode.IsLetter(c) || unicode.IsDigit(c) {
+					return c
 				}
 				return -1
 			}, p)
