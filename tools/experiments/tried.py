@@ -12,10 +12,13 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py sizex    DUMP   # answer features times the corpus's size
     python3 tools/experiments/tried.py kinds    DUMP   # the best candidate's match kinds as answer features
     python3 tools/experiments/tried.py oosright DUMP   # simulated out-of-scope questions the corpus answers anyway
+    python3 tools/experiments/tried.py wntype   DUMP [WORDNET]  # the passage names a WordNet instance of the kind asked for
+    python3 tools/experiments/tried.py percorpus DUMP  # a threshold per corpus, from questions about other articles
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both).
 """
+import os
 import re
 import sys
 
@@ -327,12 +330,143 @@ def oosright(header, passages, rows):
           % (n, held, t, answered, held_answered))
 
 
+# --- wntype: answer types from WordNet's instances ----------------------------
+# "Which country ...", "who ...", "where ...": does the candidate name a
+# WordNet instance (France, Paris, Chopin) of the kind asked for, one the
+# question does not name? The kind is the noun after "what"/"which" (its
+# first two senses; after "type of", the noun after that), a person for
+# "who" and a location for "where"; an instance is of it when one of its
+# hypernyms is. Needs WordNet's dict files (Debian wordnet-base).
+
+def wordnet_instances(root):
+    syn = {}  # offset -> (lexicographer file, words, hypernyms, instance hypernyms)
+    for line in open(os.path.join(root, "data.noun"), encoding="utf-8"):
+        if line.startswith(" "):
+            continue
+        f = line.split(" | ")[0].split()
+        n = int(f[3], 16)
+        i = 4 + 2 * n
+        ptrs = [f[i + 1 + 4 * k: i + 5 + 4 * k] for k in range(int(f[i]))]
+        syn[f[0]] = (int(f[1]), [f[4 + 2 * k] for k in range(n)],
+                     [t[1] for t in ptrs if t[0] == "@"], [t[1] for t in ptrs if t[0] == "@i"])
+    senses = {}
+    for line in open(os.path.join(root, "index.noun"), encoding="utf-8"):
+        if not line.startswith(" "):
+            f = line.split()
+            senses[f[0]] = f[6 + int(f[3]): 6 + int(f[3]) + int(f[2])]
+    kinds, lexfile = {}, {}
+    for off, (lex, words, _, inst) in syn.items():
+        if not inst:
+            continue
+        up, stack = set(), list(inst)
+        while stack:
+            o = stack.pop()
+            if o not in up:
+                up.add(o)
+                stack.extend(syn[o][2])
+        for w in words:
+            w = w.split("(")[0].replace("_", " ").lower()
+            kinds.setdefault(w, set()).update(up)
+            lexfile.setdefault(w, set()).add(lex)
+    return senses, kinds, lexfile
+
+
+PERSON, LOCATION = 18, 15  # WordNet's lexicographer files noun.person, noun.location
+VAGUE = set("is was are were did does do has had the a an can could would will year years".split())
+
+
+def asked_kind(q, senses):
+    ql = q.lower()
+    if re.search(r"\bwho\b", ql):
+        return ("lex", PERSON)
+    if re.search(r"\bwhere\b", ql):
+        return ("lex", LOCATION)
+    m = re.search(r"\b(?:what|which)\s+(?:(?:type|kind|sort)\s+of\s+)?(\w+)", ql)
+    if not m or m.group(1) in VAGUE:
+        return None
+    w = m.group(1)
+    for cand in (w, w[:-1], w[:-2]):
+        if cand in senses:
+            return ("syn", set(senses[cand][:2]))
+    return None
+
+
+def wntype(header, passages, rows, root="/usr/share/wordnet"):
+    senses, kinds, lexfile = wordnet_instances(root)
+
+    def names_kind(q, text):
+        kind = asked_kind(q, senses)
+        if kind is None:
+            return 0.0
+        qw = set(re.findall(r"[a-z]+", q.lower()))
+        toks = re.findall(r"[A-Za-z][A-Za-z'\-.]*", text)
+        for i, t in enumerate(toks):
+            if not t[0].isupper():
+                continue
+            for n in range(4, 0, -1):
+                w = " ".join(toks[i:i + n]).lower().rstrip(".")
+                if w in kinds and not all(x in qw for x in w.split()):
+                    if kind[0] == "lex" and kind[1] in lexfile[w] or kind[0] == "syn" and kinds[w] & kind[1]:
+                        return 1.0
+                    break
+        return 0.0
+
+    with_columns("wntype", header, rows,
+                 lambda h, r: np.array([[names_kind(r["q"], passages[(r["set"], pid)])] for pid in r["ids"]]))
+
+
+# --- percorpus: a threshold per corpus ------------------------------------------
+# Each Wikipedia corpus gets the threshold that declines 0.95 (and more) of the
+# simulated out-of-scope questions asked of it about other articles than the
+# one a question is about (articles found by their expected answers), as a
+# server could calibrate its own corpus with questions about other articles.
+
+def percorpus(header, passages, rows):
+    import json
+    questions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "wiki-train")
+    fold = lambda x: " " + re.sub(r"[^0-9a-z]+", " ", x.lower()).strip() + " "
+    docs = {f: fold(open(os.path.join(questions, "corpus", f), encoding="utf-8").read())
+            for f in os.listdir(os.path.join(questions, "corpus")) if f.endswith(".md")}
+    article = {}
+    for line in open(os.path.join(questions, "questions.jsonl"), encoding="utf-8"):
+        q = json.loads(line)
+        if q.get("expect"):
+            e = q["expect"][0]
+            e = fold(e if isinstance(e, str) else " ".join(e))
+            hits = [d for d, text in docs.items() if e in text]
+            if len(hits) == 1:
+                article[q["q"]] = hits[0]
+    oof, A, lab, w = answer_base(header, rows)
+    p = cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"])
+    si = header["sets"].index("wikipedia")
+    episodes = {}
+    for i, r in enumerate(rows):
+        if r["set"] == si and r["scope"] in (0, 1):
+            episodes.setdefault(r["episode"], []).append(i)
+    for quantile in (0.95, 0.96, 0.97):
+        n = ok = oos = dec = 0
+        for idx in episodes.values():
+            out = [i for i in idx if rows[i]["scope"] == 1]
+            t = np.quantile([p[i] for i in out], quantile)
+            for i in idx:
+                if rows[i]["scope"] == 0:
+                    n += 1
+                    ok += p[i] >= t and cf.right(rows[i], oof[i])
+            for i in out:
+                a = article.get(rows[i]["q"])
+                others = [p[j] for j in out if article.get(rows[j]["q"]) != a]
+                oos += 1
+                dec += p[i] < np.quantile(others, quantile)
+        print("percorpus %.2f: answering wikipedia %.3f (declined %.3f)" % (quantile, ok / n, dec / oos))
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
              "neighbours": lambda h, p, r: with_columns("neighbours", h, r, neighbour_columns),
-             "pauc": pauc, "sizex": sizex, "kinds": kinds, "oosright": oosright}
-    if len(sys.argv) != 3 or sys.argv[1] not in modes:
+             "pauc": pauc, "sizex": sizex, "kinds": kinds, "oosright": oosright,
+             "wntype": wntype, "percorpus": percorpus}
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] != "wntype":
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
-    modes[sys.argv[1]](header, passages, rows)
+    modes[sys.argv[1]](header, passages, rows, *sys.argv[3:])
