@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"golang.org/x/text/width"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -123,7 +124,11 @@ func normalizeTerm(raw []byte) string {
 	if n, ok := romanNumeral(string(term)); ok {
 		return strconv.Itoa(n) // "Stage II" is "Stage 2", "World War II" the second
 	}
-	s := strings.ToLower(string(term))
+	s := string(term)
+	if !isASCII(s) {
+		s = width.Fold.String(s) // full-width "ＧＰＫＩ" is "GPKI"
+	}
+	s = strings.ToLower(s)
 	s = foldAccents(s)
 	if d, ok := numberWord(s); ok {
 		return d
@@ -383,3 +388,12 @@ func britishToAmerican(s string) string {
 // sharedAnalyzer is the analyzer used outside bleve (questions, vocabulary,
 // highlights). It holds no per-call state, so one value serves every caller.
 var sharedAnalyzer = sync.OnceValue(newAnalyzer)
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

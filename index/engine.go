@@ -33,8 +33,9 @@ const layoutVersion = 2
 // they hold (mapping.go, passageDoc). Bump it with a change that makes the
 // same corpus index differently. Version 2 reads years from 1000 on and
 // centuries as spans (corpus.Years), which the years field holds; version 3
-// reads Roman numerals ("Stage II") as numbers.
-const analysisVersion = 3
+// reads Roman numerals ("Stage II") as numbers; version 4 folds full-width
+// letters and digits ("ＧＰＫＩ") into their ASCII forms.
+const analysisVersion = 4
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model

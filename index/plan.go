@@ -1,6 +1,7 @@
 package index
 
 import (
+	"golang.org/x/text/width"
 	"strings"
 	"sync"
 	"unicode"
@@ -66,7 +67,10 @@ type Correction struct {
 const maxWordNetAlts = 24
 
 func (st *state) plan(question string) plan {
+	question = width.Fold.String(question)
 	question, fixes := fixFunctionWords(question, st.knownWord)
+	question, glued := splitGlued(question, st.knownOrListed)
+	fixes = append(fixes, glued...)
 	p := plan{reading: readQuestion(question, st.info.Now), bg: backgroundView{all: builtinBackground()}, corrections: fixes}
 	toks := p.tokens
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
@@ -144,6 +148,16 @@ func (st *state) plan(question string) plan {
 func (st *state) knownWord(w string) bool {
 	ts := analyzeTerms(sharedAnalyzer(), w)
 	return len(ts) != 1 || st.known(ts[0])
+}
+
+// knownOrListed reports whether the corpus has a word or its vocabulary
+// lists it ("gov24 => Government24").
+func (st *state) knownOrListed(w string) bool {
+	if st.knownWord(w) {
+		return true
+	}
+	ts := analyzeTerms(sharedAnalyzer(), w)
+	return len(st.lex.alts[strings.Join(ts, " ")]) > 0
 }
 
 // addWordNet adds a one-word concept's derived forms and synonyms from

@@ -104,3 +104,49 @@ func TestClippedWords(t *testing.T) {
 		t.Errorf("government: alternatives %q, want no clipped form", got)
 	}
 }
+
+// A word glued to a small number ("stage2") that the corpus lacks is read as
+// the word and the number, reported as a correction; one the corpus has
+// ("G4C") is left as it is.
+func TestWordGluedToANumber(t *testing.T) {
+	for _, tt := range []struct{ q, from, to, want string }{
+		{"when did stage2 start", "stage2", "stage 2", "Stage 2 (1996 to 2002)"},
+		{"what happened in phase3", "phase3", "phase 3", "Stage 3 (2003 to 2007)"},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			a := wantTop(t, tt.q, tt.want)
+			if !a.Answered {
+				t.Errorf("declined at %.3f", a.Confidence)
+			}
+			if len(a.Corrections) != 1 || a.Corrections[0].From != tt.from || a.Corrections[0].To != tt.to {
+				t.Errorf("corrections %+v, want %s -> %s", a.Corrections, tt.from, tt.to)
+			}
+		})
+	}
+	if a := wantTop(t, "what is g4c", "Government for Citizens (G4C)"); len(a.Corrections) != 0 {
+		t.Errorf("g4c: corrections %+v, want none (the corpus has the word)", a.Corrections)
+	}
+}
+
+// Letters and digits typed full width, as a CJK keyboard types them, are
+// read as ASCII, in questions and in documents alike.
+func TestFullWidthLetters(t *testing.T) {
+	if a := wantTop(t, "ＷＨＡＴ ＩＳ ＧＰＫＩ？", "GPKI"); !a.Answered {
+		t.Errorf("full-width question declined at %.3f", a.Confidence)
+	}
+	ix := buildFS(t, fstest.MapFS{
+		"notes.md": {Data: []byte("# Notes\n\nThe ＫＯＮＥＰＳ procurement system opened in ２００２ for public buyers.\n\n" +
+			"The national parks service keeps the hiking trails of the mountains open all year.\n")},
+	})
+	a, err := ix.Ask(t.Context(), "what is KONEPS?", AskOptions{K: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "ＫＯＮＥＰＳ") {
+		t.Fatalf("citations %+v, want the passage that names ＫＯＮＥＰＳ", a.Citations)
+	}
+	c := a.Citations[0]
+	if len(c.Highlights) == 0 || string([]rune(c.Text)[c.Highlights[0][0]:c.Highlights[0][1]]) != "ＫＯＮＥＰＳ" {
+		t.Errorf("highlights %v of %q, want the full-width word itself", c.Highlights, c.Text)
+	}
+}

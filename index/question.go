@@ -1,6 +1,7 @@
 package index
 
 import (
+	"golang.org/x/text/width"
 	"regexp"
 	"strings"
 	"unicode"
@@ -80,6 +81,8 @@ var handleRe = regexp.MustCompile(`(?:^|\s)@[\p{L}\p{N}_.\-]+`)
 // capitals.
 func cleanQuestion(q string) (string, bool) {
 	q = strings.ToValidUTF8(q, " ")
+	// "ＷＨＡＴ ＩＳ ＧＰＫＩ？", typed with a CJK keyboard, is "WHAT IS GPKI?".
+	q = width.Fold.String(q)
 	q = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == utf8.RuneError {
 			return ' '

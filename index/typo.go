@@ -3,6 +3,7 @@ package index
 import (
 	"compress/gzip"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -198,6 +199,37 @@ func fixFunctionWords(q string, known func(word string) bool) (string, []Correct
 	sb.WriteString(q[last:])
 	return sb.String(), fixes
 }
+
+// splitGlued reads a word glued to a small number ("stage2", "phase3")
+// that the corpus lacks and its vocabulary does not list as the word and
+// the number ("stage 2"), when the corpus has the word or it is English: typed fast, "when did stage2 start" asks about
+// Stage 2. The reading is reported as a correction.
+func splitGlued(q string, known func(word string) bool) (string, []Correction) {
+	var sb strings.Builder
+	var fixes []Correction
+	last := 0
+	for _, w := range scanWords(q) {
+		word := q[w.start:w.end]
+		m := gluedRe.FindStringSubmatch(word)
+		if m == nil || known(word) || !known(m[1]) && !isEnglishWord(strings.ToLower(m[1])) {
+			continue
+		}
+		fixed := m[1] + " " + m[2]
+		sb.WriteString(q[last:w.start])
+		sb.WriteString(fixed)
+		last = w.end
+		fixes = append(fixes, Correction{From: word, To: fixed})
+	}
+	if fixes == nil {
+		return q, nil
+	}
+	sb.WriteString(q[last:])
+	return sb.String(), fixes
+}
+
+// gluedRe is a word of three letters or more glued to a number of one or
+// two digits.
+var gluedRe = regexp.MustCompile(`^(\pL{3,})(\d{1,2})$`)
 
 // functionWordFor returns the function word a question word stands for,
 // written with the word's capital, if fixFunctionWords should read it so;
