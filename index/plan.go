@@ -67,7 +67,9 @@ type Correction struct {
 const maxWordNetAlts = 24
 
 func (st *state) plan(question string) plan {
-	question = width.Fold.String(question)
+	if !isASCII(question) {
+		question = width.Fold.String(question)
+	}
 	question, fixes := fixFunctionWords(question, st.knownWord)
 	question, glued := splitGlued(question, st.knownOrListed)
 	fixes = append(fixes, glued...)

@@ -82,7 +82,9 @@ var handleRe = regexp.MustCompile(`(?:^|\s)@[\p{L}\p{N}_.\-]+`)
 func cleanQuestion(q string) (string, bool) {
 	q = strings.ToValidUTF8(q, " ")
 	// "ＷＨＡＴ ＩＳ ＧＰＫＩ？", typed with a CJK keyboard, is "WHAT IS GPKI?".
-	q = width.Fold.String(q)
+	if !isASCII(q) {
+		q = width.Fold.String(q)
+	}
 	q = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == utf8.RuneError {
 			return ' '

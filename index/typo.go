@@ -205,11 +205,17 @@ func fixFunctionWords(q string, known func(word string) bool) (string, []Correct
 // the number ("stage 2"), when the corpus has the word or it is English: typed fast, "when did stage2 start" asks about
 // Stage 2. The reading is reported as a correction.
 func splitGlued(q string, known func(word string) bool) (string, []Correction) {
+	if !strings.ContainsAny(q, "0123456789") {
+		return q, nil
+	}
 	var sb strings.Builder
 	var fixes []Correction
 	last := 0
 	for _, w := range scanWords(q) {
 		word := q[w.start:w.end]
+		if c := word[len(word)-1]; c < '0' || c > '9' {
+			continue
+		}
 		m := gluedRe.FindStringSubmatch(word)
 		if m == nil || known(word) || !known(m[1]) && !isEnglishWord(strings.ToLower(m[1])) {
 			continue
