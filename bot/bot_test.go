@@ -238,3 +238,37 @@ func TestFollowUpWindow(t *testing.T) {
 		t.Errorf("a follow-up after %v: %q", followUpWindow, got)
 	}
 }
+
+// Discord's markup for mentions, custom emoji and timestamps is no part of
+// a question: left in, its ids and names are words the documents lack, and
+// the question was declined.
+func TestDiscordMarkupIsNoPartOfAQuestion(t *testing.T) {
+	t.Parallel()
+	b, _ := newTestBot(t, Options{})
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		req  Request
+		want string
+	}{
+		{"mention", Request{Kind: KindMention, ID: "mk1", Text: "<@&123456789012345678> what is NIA <:thinking:123456789012345678>", User: User{ID: "21"}}, "National Information Society Agency"},
+		{"ask", slash("ask", map[string]any{"question": "<#123456789012345678> <@!42> what was stage 1? <t:1700000000:R>"}, "22"), "Stage 1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := b.Handle(ctx, c.req)
+			if len(rep.Embeds) == 0 {
+				t.Fatalf("no answer: %+v", rep)
+			}
+			e := rep.Embeds[0]
+			if text := strings.ReplaceAll(e.Description, "**", ""); strings.Contains(text, "do not cover") || !strings.Contains(text, c.want) {
+				t.Errorf("answer %q (%q), want one about %q", e.Description, e.Title, c.want)
+			}
+			if strings.Contains(e.Title, "<") {
+				t.Errorf("title %q keeps the markup", e.Title)
+			}
+		})
+	}
+	if rep := b.Handle(ctx, Request{Kind: KindMention, ID: "mk3", Text: "<:wave:123456789012345678>", User: User{ID: "23"}}); !strings.Contains(rep.Content, "Ask me something") {
+		t.Errorf("markup alone: %+v, want the prompt to ask something", rep)
+	}
+}

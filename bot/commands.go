@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -85,7 +86,7 @@ func (b *Bot) builtinActions() []Action {
 }
 
 func (b *Bot) ask(ctx context.Context, r Request) (Reply, error) {
-	q := strings.TrimSpace(r.String("question"))
+	q := withoutMarkup(strings.TrimSpace(r.String("question")))
 	if q == "" {
 		return Reply{}, userError{"Ask me a question, for example: /ask question: What was stage 1?"}
 	}
@@ -105,13 +106,27 @@ func asker(r Request) string {
 // for what it asked about.
 const followUpWindow = 10 * time.Minute
 
+// markupRe finds Discord's markup for mentions of users, roles, channels
+// and commands, custom emoji and timestamps ("<@123>", "<#456>",
+// "<:thinking:789>", "<t:1700000000:R>"): no words of a question.
+var markupRe = regexp.MustCompile(`<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[tTdDfFR])?|/[\w -]+:\d+|id:\w+)>`)
+
+// withoutMarkup is a question without Discord's markup (markupRe).
+func withoutMarkup(q string) string {
+	if !strings.Contains(q, "<") {
+		return q
+	}
+	// Fields also trims: a question of markup alone is empty.
+	return strings.Join(strings.Fields(markupRe.ReplaceAllString(q, " ")), " ")
+}
+
 // remarkReply answers a message that is no question ("thanks", "you're
 // the best", "help").
 const remarkReply = "I answer questions about the documents, with quoted passages; that reads as a remark, so I did not search them. Ask me something about them, for example: What was stage 1? (/help lists everything.)"
 
 // askMention answers a message that mentions the bot, or a DM.
 func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
-	q := strings.TrimSpace(r.Text)
+	q := withoutMarkup(strings.TrimSpace(r.Text))
 	if q == "" {
 		return Reply{Content: "Ask me something about the documents, for example: What was stage 1? (Or use /ask; /help lists everything.)"}, nil
 	}

@@ -35,7 +35,8 @@ func registerAnalysis() {
 }
 
 // analyzer is casebot's English analysis chain. Per token: keep all-capital
-// acronyms ("IT", "US") out of the stop list; strip possessives
+// acronyms ("IT", "US", and "U.S." written with stops, which become "US")
+// out of the stop list; strip possessives
 // (straight or curly apostrophe); lower-case; fold accents (per token, so match
 // offsets stay on the original text); turn number words and ordinals into
 // digits ("fourth", "4th" -> "4"); drop stop words; fold British spellings into
@@ -66,7 +67,7 @@ func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 	shouting := shoutingRuns(toks)
 	out := make(analysis.TokenStream, 0, len(toks)+len(toks)/8)
 	for i, t := range toks {
-		acronym := !shouting[i] && isAcronym(t.Term)
+		acronym := !shouting[i] && (isAcronym(t.Term) || isInitialism(t.Term) && bytes.ContainsFunc(t.Term, unicode.IsUpper))
 		norm, term := analyzeToken(t.Term)
 		if norm == "" {
 			continue
@@ -125,6 +126,9 @@ func normalizeTerm(raw []byte) string {
 		return strconv.Itoa(n) // "Stage II" is "Stage 2", "World War II" the second
 	}
 	s := string(term)
+	if isInitialism(term) {
+		s = strings.ReplaceAll(s, ".", "") // "U.S." is "US", "G.P.K.I." "GPKI"
+	}
 	if !isASCII(s) {
 		s = width.Fold.String(s) // full-width "ＧＰＫＩ" is "GPKI"
 	}
@@ -190,6 +194,28 @@ func isAcronym(t []byte) bool {
 		}
 	}
 	return upper >= 2 && n <= 8
+}
+
+// isInitialism reports whether a token is single letters joined by full
+// stops ("U.S", "G.P.K.I"; the tokenizer leaves the last stop out).
+func isInitialism(t []byte) bool {
+	parts := 0
+	for len(t) > 0 {
+		r, size := utf8.DecodeRune(t)
+		if !unicode.IsLetter(r) {
+			return false
+		}
+		t = t[size:]
+		parts++
+		if len(t) == 0 {
+			break
+		}
+		if t[0] != '.' || len(t) == 1 {
+			return false
+		}
+		t = t[1:]
+	}
+	return parts >= 2
 }
 
 // shoutingRuns marks tokens that sit in a run of three or more all-capital

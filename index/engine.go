@@ -34,8 +34,9 @@ const layoutVersion = 2
 // same corpus index differently. Version 2 reads years from 1000 on and
 // centuries as spans (corpus.Years), which the years field holds; version 3
 // reads Roman numerals ("Stage II") as numbers; version 4 folds full-width
-// letters and digits ("ＧＰＫＩ") into their ASCII forms.
-const analysisVersion = 4
+// letters and digits ("ＧＰＫＩ") into their ASCII forms; version 5 reads
+// initialisms written with full stops as the word ("U.S." as "US").
+const analysisVersion = 5
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model

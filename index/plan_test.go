@@ -150,3 +150,31 @@ func TestFullWidthLetters(t *testing.T) {
 		t.Errorf("highlights %v of %q, want the full-width word itself", c.Highlights, c.Text)
 	}
 }
+
+// A link pasted with a question is no part of it, and an initialism written
+// with full stops is the word ("G.P.K.I." is "GPKI", "U.S." is "US"), in
+// questions and documents alike.
+func TestLinksAndInitialisms(t *testing.T) {
+	for _, q := range []string{"https://example.com/notes?id=3 what is gpki", "what is G.P.K.I.?"} {
+		if a := wantTop(t, q, "GPKI"); !a.Answered {
+			t.Errorf("%q declined at %.3f", q, a.Confidence)
+		}
+	}
+	ix := buildFS(t, fstest.MapFS{
+		"history.md": {Data: []byte("# History\n\nThe U.S. government opened its first web portal in 2000.\n\n" +
+			"The national parks service keeps the hiking trails of the mountains open all year.\n")},
+	})
+	for _, q := range []string{"when did the US government open its portal?", "when did the U.S. government open its portal?"} {
+		a, err := ix.Ask(t.Context(), q, AskOptions{K: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "U.S. government") {
+			t.Errorf("%q: citations %+v, want the U.S. passage", q, a.Citations)
+			continue
+		}
+		if hl := a.Citations[0].Highlights; len(hl) == 0 || string([]rune(a.Citations[0].Text)[hl[0][0]:hl[0][1]]) != "U.S" {
+			t.Errorf("%q: highlights %v, want U.S first", q, hl)
+		}
+	}
+}

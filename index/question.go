@@ -76,9 +76,14 @@ func readQuestion(question string, now int) reading {
 // at the start of a word ("a@b.org" is an address, not a handle).
 var handleRe = regexp.MustCompile(`(?:^|\s)@[\p{L}\p{N}_.\-]+`)
 
+// urlRe finds a web address with its scheme ("https://example.com/a"): a
+// link pasted with a question is no part of it, and its words are no
+// words the documents use.
+var urlRe = regexp.MustCompile(`(?i)\b(?:https?|ftp)://\S+`)
+
 // cleanQuestion makes a question safe to analyze: valid UTF-8, no control
-// characters, no handles (handleRe), at most MaxQuestionRunes, and not all in
-// capitals.
+// characters, no handles (handleRe) or links (urlRe), at most
+// MaxQuestionRunes, and not all in capitals.
 func cleanQuestion(q string) (string, bool) {
 	q = strings.ToValidUTF8(q, " ")
 	// "ＷＨＡＴ ＩＳ ＧＰＫＩ？", typed with a CJK keyboard, is "WHAT IS GPKI?".
@@ -93,7 +98,7 @@ func cleanQuestion(q string) (string, bool) {
 	}, q)
 	// "@casebot who wrote it?": a name the message is addressed to is no
 	// part of the question.
-	q = strings.Join(strings.Fields(handleRe.ReplaceAllString(q, " ")), " ")
+	q = strings.Join(strings.Fields(handleRe.ReplaceAllString(urlRe.ReplaceAllString(q, " "), " ")), " ")
 	truncated := false
 	if r := []rune(q); len(r) > MaxQuestionRunes {
 		// Cut at the last space: a word cut in two ("Kor" of "Korea") is not
