@@ -329,6 +329,19 @@ func (c *Corpus) Document(path string) (Document, error) {
 	return d, nil
 }
 
+// FingerprintOf reads and hashes one document of a scanned corpus, as
+// Fingerprints does; an error says why it cannot be read.
+func (c *Corpus) FingerprintOf(path string) (Fingerprint, error) {
+	if c.fsys == nil {
+		return Fingerprint{}, errors.New("not a scanned corpus")
+	}
+	data, err := readFile(c.fsys, path, c.maxBytes)
+	if err != nil {
+		return Fingerprint{}, errors.New(errReason(err))
+	}
+	return Fingerprint{path, hashBytes(data), int64(len(data))}, nil
+}
+
 // Fingerprint identifies a document's content: what an index compares to
 // tell whether the document changed.
 type Fingerprint struct {

@@ -99,6 +99,7 @@ func buildNew(ctx context.Context, path string, c *corpus.Corpus, opts Options, 
 		}
 		if p.skip != "" {
 			skipped = append(skipped, corpus.Skip{Path: p.path, Reason: p.skip})
+			w.skip(p)
 			return nil
 		}
 		w.put(p)
@@ -294,6 +295,7 @@ func (f *analyzedField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies {
 type prepared struct {
 	path  string
 	skip  string // why the document is left out, or ""
+	hash  string // with skip, the file's hash, if it could be read
 	err   error  // a failure that stops the build
 	info  DocInfo
 	docs  []*document.Document
@@ -303,7 +305,11 @@ type prepared struct {
 func prepare(c *corpus.Corpus, path string, m mapping.IndexMapping, now int) prepared {
 	d, err := c.Document(path)
 	if err != nil {
-		return prepared{path: path, skip: err.Error()}
+		p := prepared{path: path, skip: err.Error()}
+		if fp, err := c.FingerprintOf(path); err == nil {
+			p.hash = fp.Hash
+		}
+		return p
 	}
 	ps := corpus.Split(d)
 	p := prepared{path: path, info: docInfo(d, ps)}
@@ -399,6 +405,7 @@ type writer struct {
 	passages int // in b
 	docs     []DocInfo
 	words    map[string]struct{}
+	skips    []skipRecord // the files left out, written with the manifest
 
 	queue  chan queued // full batches for the writing goroutine
 	done   chan error  // its result, when the queue is closed
@@ -548,6 +555,14 @@ func (w *writer) abort() {
 // corpus's words (old's and those of the documents written), and in the
 // internal store the build info, the vocabulary files' rules and the engine
 // version. It returns the build info with its documents.
+// skip records a file left out, when its hash is known: an update does not
+// read it again until it changes.
+func (w *writer) skip(p prepared) {
+	if p.hash != "" {
+		w.skips = append(w.skips, skipRecord{Path: p.path, Hash: p.hash, Reason: p.skip})
+	}
+}
+
 func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule, old *vellum.FST) (Info, error) {
 	info.Built = time.Now().UTC().Truncate(time.Second)
 	info.Now = w.opts.Now
@@ -577,7 +592,12 @@ func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule, old *vel
 		return info, err
 	}
 	m := w.bi.Mapping()
-	for _, rec := range []bleveDoc{blobDoc(recManifest, manifest), blobDoc(recAcronyms, av), blobDoc(recWords, words)} {
+	sort.Slice(w.skips, func(i, j int) bool { return w.skips[i].Path < w.skips[j].Path })
+	sv, err := json.Marshal(w.skips)
+	if err != nil {
+		return info, fmt.Errorf("write the skipped files: %w", err)
+	}
+	for _, rec := range []bleveDoc{blobDoc(recManifest, manifest), blobDoc(recAcronyms, av), blobDoc(recWords, words), blobDoc(recSkipped, sv)} {
 		doc, err := mapDoc(m, rec)
 		if err != nil {
 			return info, err
@@ -676,6 +696,24 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		return Summary{Skipped: sortSkips(append(append([]corpus.Skip(nil), c.Skipped...), unread...))},
 			fmt.Errorf("the corpus has no readable documents (%d files skipped); the index is kept as it was", len(c.Skipped)+len(unread))
 	}
+	// A file left out before, unchanged, is left out again unread.
+	before, err := st.skippedFiles()
+	if err != nil {
+		return Summary{}, err
+	}
+	var still []skipRecord
+	hashOf := make(map[string]string, len(fps))
+	changed := fps[:0:0]
+	for _, fp := range fps {
+		hashOf[fp.Path] = fp.Hash
+		if r, ok := before[fp.Path]; ok && r.Hash == fp.Hash {
+			still = append(still, r)
+			unread = append(unread, corpus.Skip{Path: r.Path, Reason: r.Reason})
+			continue
+		}
+		changed = append(changed, fp)
+	}
+	fps = changed
 	sum := diffCorpus(fps, docs)
 	sum.DryRun = opts.DryRun
 	sum.Version = st.info.Version
@@ -709,6 +747,7 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	}
 
 	w := newWriter(st.bi, opts)
+	w.skips = still
 	byPath := make(map[string]DocInfo, len(docs))
 	for _, d := range docs {
 		byPath[d.Path] = d
@@ -735,6 +774,10 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		if p.skip != "" {
 			sum.dropSkipped(p.path)
 			skipped = append(skipped, corpus.Skip{Path: p.path, Reason: p.skip})
+			if p.hash == "" {
+				p.hash = hashOf[p.path]
+			}
+			w.skip(p)
 			return nil
 		}
 		w.put(p)

@@ -29,6 +29,10 @@ import (
 //	                  open: the vocabulary needs them
 //	casebot:words     the corpus's words as written, a vellum FST (blob), read
 //	                  at the first spelling correction
+//	casebot:skipped   the files left out, with their hash and the reason,
+//	                  JSON (blob), read by an update: an unchanged file that
+//	                  would not parse is not read again (an index made before
+//	                  it lacks the record, and its first update writes it)
 //
 // Passage ids end in "#" and digits and document paths in a file extension,
 // so none of these ids is a passage's. bleve's internal store keeps only a few
@@ -40,7 +44,33 @@ const (
 	recManifest = "casebot:manifest"
 	recAcronyms = "casebot:acronyms"
 	recWords    = "casebot:words"
+	recSkipped  = "casebot:skipped"
 )
+
+// skipRecord is a corpus file the index left out: its path, its content's
+// hash and why it was left out.
+type skipRecord struct {
+	Path   string `json:"path"`
+	Hash   string `json:"hash"`
+	Reason string `json:"reason"`
+}
+
+// skippedFiles reads the files the index left out, by path.
+func (st *state) skippedFiles() (map[string]skipRecord, error) {
+	raw, ok, err := storedField(st.bi, recSkipped, fieldBlob)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var list []skipRecord
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("read the skipped files: %w", err)
+	}
+	out := make(map[string]skipRecord, len(list))
+	for _, r := range list {
+		out[r.Path] = r
+	}
+	return out, nil
+}
 
 // docRecordID is the id of the bleve document that keeps a document's text.
 func docRecordID(path string) string { return "doc:" + path }

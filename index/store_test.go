@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -378,4 +379,58 @@ func TestUpdateBadInput(t *testing.T) {
 	}
 	mustAnswer(t, ix, "quokka", "quokka")
 	mustAnswer(t, ix, "numbat", "numbat")
+}
+
+// A file of a scanned corpus (as casebot serves one) that will not parse
+// is left out once: the next update neither
+// reads it again nor counts it as added (a corpus with one broken file was
+// rebuilt in full at every start), and it is indexed when it is fixed.
+func TestUpdateRemembersSkippedFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("good.md", "# Good\n\nThe quokka lives here.\n")
+	write("bad-yaml.md", "---\ntitle: [oops\n---\nThe wombat digs burrows.\n")
+	write("binary.md", "\x00\x01\x02binary")
+	load := func() *corpus.Corpus {
+		c, err := corpus.Scan(context.Background(), os.DirFS(dir), corpus.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ix, _, err := Create(context.Background(), filepath.Join(t.TempDir(), "idx"), load(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	update := func() Summary {
+		t.Helper()
+		sum, err := ix.Update(context.Background(), load(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	sum := update()
+	if sum.Changes() || sum.Full || sum.Version != 1 || len(sum.Skipped) != 2 || sum.Unchanged != 1 {
+		t.Errorf("update of an unchanged corpus: %+v, want no changes, version 1, two files skipped", sum)
+	}
+	write("bad-yaml.md", "---\ntitle: Wombats\n---\nThe wombat digs burrows.\n")
+	sum = update()
+	if !slices.Contains(sum.Added, "bad-yaml.md") || len(sum.Skipped) != 1 {
+		t.Errorf("after the fix: added %v, skipped %v", sum.Added, sum.Skipped)
+	}
+	mustAnswer(t, ix, "wombat", "wombat")
+	write("good.md", "\x00broken")
+	sum = update()
+	if !slices.Equal(sum.Removed, []string{"good.md"}) || len(sum.Skipped) != 2 {
+		t.Errorf("a document broken: removed %v, skipped %v", sum.Removed, sum.Skipped)
+	}
+	if sum = update(); sum.Changes() || len(sum.Skipped) != 2 {
+		t.Errorf("then unchanged: %+v", sum)
+	}
 }
