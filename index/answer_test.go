@@ -51,8 +51,38 @@ func TestYearsAndSpans(t *testing.T) {
 		{"what was going on in the mid 2010s, say 2014", "2013 to 2017"},
 		{"which stage covers 2005?", "Stage 3 (2003 to 2007)"},
 		{"anything since 2019?", "2018"},
+		// decades written with two digits
+		{"what happened in the 80's", "Stage 1 (1980s to 1995)"},
+		{"korean e-gov in the '80s", "1980s"},
 	} {
-		t.Run(tt.q, func(t *testing.T) { wantTop(t, tt.q, tt.want) })
+		t.Run(tt.q, func(t *testing.T) {
+			if a := wantTop(t, tt.q, tt.want); !a.Answered {
+				t.Errorf("declined at %.3f", a.Confidence)
+			}
+		})
+	}
+}
+
+// A decade written with two digits is the latest such decade that has
+// begun; a longer number is left as it is.
+func TestFullDecades(t *testing.T) {
+	for q, want := range map[string]string{
+		"the '90s":             "the 1990s",
+		"in the 80's and 00s":  "in the 1980s and 2000s",
+		"the 20s":              "the 2020s",
+		"the 30s":              "the 1930s",
+		"mid-60s":              "mid-1960s",
+		"the 1990s":            "the 1990s",
+		"aged 90 in 1995":      "aged 90 in 1995",
+		"the 95s and the 105s": "the 95s and the 105s",
+	} {
+		if got := fullDecades(q, 2026); got != want {
+			t.Errorf("fullDecades(%q) = %q, want %q", q, got, want)
+		}
+	}
+	short, long := ask(t, "what did korea do in the '90s?"), ask(t, "what did korea do in the 1990s?")
+	if !short.Answered || bestText(short) != bestText(long) {
+		t.Errorf("'90s: %.80q (answered %v), want the answer to 1990s, %.80q", bestText(short), short.Answered, bestText(long))
 	}
 }
 

@@ -3,6 +3,7 @@ package index
 import (
 	"golang.org/x/text/width"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -63,6 +64,7 @@ type qtoken struct {
 
 func readQuestion(question string, now int) reading {
 	q, truncated := cleanQuestion(question)
+	q = fullDecades(q, now)
 	r := reading{truncated: truncated, spans: corpus.Years(q, now), list: asksForList(q), tokens: questionTokens(q), remark: isRemark(q)}
 	var counted string
 	r.want, counted = answerTypeOf(questionWords(q))
@@ -119,6 +121,28 @@ func cleanQuestion(q string) (string, bool) {
 		q = strings.ToLower(q) // shouting: no word in it is an acronym
 	}
 	return q, truncated
+}
+
+// shortDecadeRe finds a decade written with two digits ("the '90s", "80's",
+// "mid-60s"), not inside a longer number ("1990s").
+var shortDecadeRe = regexp.MustCompile(`(^|[^\p{L}\p{N}'’])['’]?(\d)0['’]?s\b`)
+
+// fullDecades writes a question's two-digit decades with four digits, so
+// that they are read as spans of years: "the '90s" is the 1990s, "the 20s"
+// the 2020s when now is 2026 (the latest such decade that has begun).
+func fullDecades(q string, now int) string {
+	if !strings.Contains(q, "0s") && !strings.Contains(q, "0's") && !strings.Contains(q, "0’s") {
+		return q
+	}
+	return shortDecadeRe.ReplaceAllStringFunc(q, func(m string) string {
+		sub := shortDecadeRe.FindStringSubmatch(m)
+		d := int(sub[2][0]-'0') * 10
+		century := now / 100 * 100
+		if century+d > now {
+			century -= 100
+		}
+		return sub[1] + strconv.Itoa(century+d) + "s"
+	})
 }
 
 // isYearToken reports whether a word is a year or a decade ("1169",
