@@ -229,7 +229,11 @@ func wordNetAlternatives(w string, noun bool) []alternative {
 		kind  matchKind
 	}{{rel.derived, formMatch}, {synonyms, synonymMatch}, {rel.antonyms, antonymMatch}} {
 		for _, x := range list.words {
-			if ts := analyzeTerms(sharedAnalyzer(), x); len(ts) == 1 && !hasAlt(out, ts) {
+			ts := analyzeTerms(sharedAnalyzer(), x)
+			if list.kind == antonymMatch && len(ts) == 1 && isNumberTerm(ts[0]) {
+				continue // "first", the opposite of "last", is the rank 1: no match of "the last stage"
+			}
+			if len(ts) == 1 && !hasAlt(out, ts) {
 				out = append(out, alternative{terms: ts, kind: list.kind, rule: "WordNet"})
 			}
 		}

@@ -178,3 +178,11 @@ func TestLinksAndInitialisms(t *testing.T) {
 		}
 	}
 }
+
+// The opposite of "last" is "first", a rank: "the last stage" does not
+// find Stage 1.
+func TestLastIsNoRank(t *testing.T) {
+	if a := ask(t, "what was the last stage"); strings.Contains(bestText(a), "Stage 1") {
+		t.Errorf("the last stage answered with %.80q", bestText(a))
+	}
+}
