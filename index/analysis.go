@@ -2,7 +2,6 @@ package index
 
 import (
 	"bytes"
-	"golang.org/x/text/width"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
+	"golang.org/x/text/width"
 )
 
 // analyzerName is the analyzer of every text field. It is registered with
@@ -415,6 +415,8 @@ func britishToAmerican(s string) string {
 // highlights). It holds no per-call state, so one value serves every caller.
 var sharedAnalyzer = sync.OnceValue(newAnalyzer)
 
+// isASCII reports whether s is all ASCII (most text is, and needs no
+// width folding).
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

@@ -550,11 +550,6 @@ func (w *writer) abort() {
 	<-w.done
 }
 
-// finish adds the index's own records to the batch (records.go): the
-// manifest (the documents kept plus those written), their acronyms, the
-// corpus's words (old's and those of the documents written), and in the
-// internal store the build info, the vocabulary files' rules and the engine
-// version. It returns the build info with its documents.
 // skip records a file left out, when its hash is known: an update does not
 // read it again until it changes.
 func (w *writer) skip(p prepared) {
@@ -563,6 +558,11 @@ func (w *writer) skip(p prepared) {
 	}
 }
 
+// finish adds the index's own records to the batch (records.go): the
+// manifest (the documents kept plus those written), their acronyms, the
+// corpus's words (old's and those of the documents written), the files left
+// out, and in the internal store the build info, the vocabulary files' rules
+// and the engine version. It returns the build info with its documents.
 func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule, old *vellum.FST) (Info, error) {
 	info.Built = time.Now().UTC().Truncate(time.Second)
 	info.Now = w.opts.Now

@@ -1,13 +1,13 @@
 package index
 
 import (
-	"golang.org/x/text/width"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/text/width"
 )
 
 // plan is a question weighed against the corpus: its concepts, each with the

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"golang.org/x/text/width"
 	"regexp"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casebot/casebot/corpus"
+	"golang.org/x/text/width"
 )
 
 // Limits on what a question may cost.
