@@ -120,6 +120,19 @@ def split_id(pid):
 NEAR_PASSAGES = 2  # index/features.go nearPassages
 
 
+def log_loss(rows, scores, nsets):
+    """Per set, the mean held-out log-loss of the ranking over the rankable
+    examples, by which casebot train chooses the ranking's L2 strength."""
+    loss, n = np.zeros(nsets), np.zeros(nsets)
+    for r, s in zip(rows, scores):
+        if not rankable(r):
+            continue
+        z = np.exp(s - s.max())
+        loss[r["set"]] -= np.log(z[r["label"]].sum() / z.sum())
+        n[r["set"]] += 1
+    return loss / np.maximum(n, 1)
+
+
 def answer_row(header, r, s):
     """The answer features of an example and its candidates' scores
     (index/features.go setBest)."""
@@ -248,10 +261,10 @@ def main():
     best = None
     for lam in map(float, args.lambdas.split(",")):
         oof = cross_rank(Xs, rows, lam, folds)
-        t1 = top1(rows, oof, len(sets))
-        print("  lambda %g: model %s" % (lam, fmt(sets, t1)))
-        if best is None or t1.mean() > best[0]:
-            best = (t1.mean(), lam, oof)
+        t1, ll = top1(rows, oof, len(sets)), log_loss(rows, oof, len(sets))
+        print("  lambda %g: model %s; log-loss %s" % (lam, fmt(sets, t1), fmt(sets, ll)))
+        if best is None or ll.mean() < best[0]:
+            best = (ll.mean(), lam, oof)
     _, lam, oof = best
     A, lab, w = answer_rows(header, rows, oof)
     for alam in map(float, args.answer_lambdas.split(",")):
