@@ -39,11 +39,7 @@ func scanDir(t testing.TB, dir string) *corpus.Corpus {
 // answers as from a loaded one.
 func TestScannedCorpus(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, data string) { writeFile(t, filepath.Join(dir, name), data) }
 	write("good.md", "# Good\n\nThe quokka lives here.\n")
 	write("other.md", "# Other\n\nThe numbat lives there.\n")
 	write("binary.md", "\x00\x01\x02binary")

@@ -333,11 +333,7 @@ func (e errFS) Open(name string) (fs.File, error) {
 
 func TestUpdateBadInput(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, data []byte) {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name string, data []byte) { writeFile(t, filepath.Join(dir, name), string(data)) }
 	write("good.md", []byte("# Good\n\nThe quokka lives here.\n"))
 	write("same-title.md", []byte("# Good\n\nThe numbat lives here.\n"))
 	write("binary.md", []byte("\x00\x01\x02binary"))
@@ -387,11 +383,7 @@ func TestUpdateBadInput(t *testing.T) {
 // rebuilt in full at every start), and it is indexed when it is fixed.
 func TestUpdateRemembersSkippedFiles(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { writeFile(t, filepath.Join(dir, name), text) }
 	write("good.md", "# Good\n\nThe quokka lives here.\n")
 	write("bad-yaml.md", "---\ntitle: [oops\n---\nThe wombat digs burrows.\n")
 	write("binary.md", "\x00\x01\x02binary")
@@ -432,5 +424,13 @@ func TestUpdateRemembersSkippedFiles(t *testing.T) {
 	}
 	if sum = update(); sum.Changes() || len(sum.Skipped) != 2 {
 		t.Errorf("then unchanged: %+v", sum)
+	}
+}
+
+// writeFile writes a test's file, failing the test if it cannot.
+func writeFile(t testing.TB, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
