@@ -146,7 +146,7 @@ func (b *Bot) addDocument(ctx context.Context, r Request) (Reply, error) {
 	if existed && !replace {
 		return Reply{}, userErrorf("There is already a document called %s. To replace it, run /add-document again with replace: True.", code(name))
 	}
-	if err := corpus.WriteFileAtomic(dst, bytes.NewReader(data)); err != nil {
+	if err := corpus.WriteDocument(dst, bytes.NewReader(data)); err != nil {
 		return Reply{}, fmt.Errorf("store %s: %w", name, err)
 	}
 	sum, err := b.rx.update(ctx, by, index.Options{})

@@ -35,6 +35,9 @@ type rewrite struct {
 	next http.RoundTripper
 }
 
+// RoundTrip sends r to the base URL. http.Client's errors name the URL
+// discordgo asked for (discord.com), which was never contacted, so an
+// error names the URL the request went to.
 func (rw rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.URL.Scheme, r.URL.Host, r.Host = rw.base.Scheme, rw.base.Host, ""
@@ -44,5 +47,9 @@ func (rw rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 			r.URL.RawPath = p + r.URL.RawPath
 		}
 	}
-	return rw.next.RoundTrip(r)
+	resp, err := rw.next.RoundTrip(r)
+	if err != nil {
+		return nil, fmt.Errorf("sent to %s instead (DISCORD_API_URL): %w", r.URL.Redacted(), err)
+	}
+	return resp, nil
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,21 @@ func TestAPIClient(t *testing.T) {
 	}
 	if c, err := APIClient(""); err != nil || c.Transport == nil {
 		t.Errorf("default client: %v", err)
+	}
+}
+
+// TestAPIClientErrorNamesURL: a request that fails names the URL it was
+// sent to, not only the discord.com one discordgo asked for.
+func TestAPIClientErrorNamesURL(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close() // nothing listens there now
+	client, err := APIClient(srv.URL + "/proxy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.Get("https://discord.com/api/v9/gateway")
+	if want := srv.URL + "/proxy/api/v9/gateway"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to name %s", err, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -209,7 +210,10 @@ func (d *Document) readFrontMatter() error {
 		}
 		d.Sources = fm.Sources
 		d.Related = fm.Related
-		if fm.Boost > 0 {
+		// NaN, zero, negative and infinite boosts keep the default: none
+		// weighs a document, and an infinite one cannot be written to the
+		// index's JSON manifest.
+		if fm.Boost > 0 && !math.IsInf(fm.Boost, 1) {
 			d.Boost = fm.Boost
 		}
 		d.bodyLine = i + 2

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,9 +77,32 @@ func Previous(p string) (data []byte, existed bool, err error) {
 // removes what it added.
 func Undo(p string, old []byte, existed bool) error {
 	if existed {
-		return WriteFileAtomic(p, bytes.NewReader(old))
+		return WriteDocument(p, bytes.NewReader(old))
 	}
 	return os.Remove(p)
+}
+
+// WriteDocument writes a document into a corpus directory as
+// WriteFileAtomic writes a file, with the mode a person's editor would
+// leave: a file it replaces keeps its mode, and a new one is made 0644
+// less the umask (WriteFileAtomic's files are 0600, as an index's are).
+func WriteDocument(path string, r io.Reader) error {
+	perm, keep := fs.FileMode(0o644), false
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		perm, keep = fi.Mode().Perm(), true
+	}
+	tmp, err := createTemp(path, perm)
+	if err == nil && keep {
+		// The umask applied to the new file's mode; the old one is kept whole.
+		if err = tmp.Chmod(perm); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return replaceWith(tmp, path, r)
 }
 
 // WriteFileAtomic writes a file through a temporary file beside it, synced
@@ -86,12 +111,30 @@ func Undo(p string, old []byte, existed bool) error {
 // The temporary file's name starts with a dot, so the corpus and the
 // watcher ignore it.
 func WriteFileAtomic(path string, r io.Reader) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(tmp, r)
+	return replaceWith(tmp, path, r)
+}
+
+// createTemp makes a new file beside path, with perm less the umask, named
+// as WriteFileAtomic's temporary files are (os.CreateTemp makes them 0600).
+func createTemp(path string, perm fs.FileMode) (*os.File, error) {
+	prefix := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	for range 10000 {
+		f, err := os.OpenFile(prefix+strconv.FormatUint(uint64(rand.Uint32()), 10), os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, &fs.PathError{Op: "createtemp", Path: prefix + "*", Err: fs.ErrExist}
+}
+
+// replaceWith writes r to tmp, a new file beside path, and renames it to
+// path; on failure it removes tmp and leaves path as it was.
+func replaceWith(tmp *os.File, path string, r io.Reader) error {
+	_, err := io.Copy(tmp, r)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -105,7 +148,7 @@ func WriteFileAtomic(path string, r io.Reader) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	if d, err := os.Open(dir); err == nil {
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		d.Sync()
 		d.Close()
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -141,5 +142,61 @@ func TestWriteFileAtomicKeepsOldOnFailure(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != "new" {
 		t.Errorf("file now %q", got)
+	}
+}
+
+// TestWriteDocumentMode: a new document is made as os.WriteFile makes a
+// file of mode 0644 (less the umask), a replaced one keeps its mode, and
+// so does one put back by Undo.
+func TestWriteDocumentMode(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix modes on Windows")
+	}
+	dir := t.TempDir()
+	probe := filepath.Join(dir, "probe")
+	if err := os.WriteFile(probe, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mode := func(p string) os.FileMode {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	want := mode(probe)
+
+	added := filepath.Join(dir, "added.md")
+	if err := WriteDocument(added, strings.NewReader("# Added\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := mode(added); got != want {
+		t.Errorf("new document: mode %v, want %v", got, want)
+	}
+
+	kept := filepath.Join(dir, "kept.md")
+	if err := os.WriteFile(kept, []byte("old\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(kept, 0o664); err != nil { // beyond what the umask lets a new file have
+		t.Fatal(err)
+	}
+	old, existed, err := Previous(kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDocument(kept, strings.NewReader("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := mode(kept); got != 0o664 {
+		t.Errorf("replaced document: mode %v, want -rw-rw-r--", got)
+	}
+	if err := Undo(kept, old, existed); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(kept); string(b) != "old\n" || mode(kept) != 0o664 {
+		t.Errorf("after undo: %q, mode %v", b, mode(kept))
 	}
 }

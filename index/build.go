@@ -737,6 +737,15 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	if full {
 		s, err := ix.rebuild(ctx, c, opts, st.info.Version+1, start)
 		s.Previous = st.info.Version
+		if err == nil && !opts.Full {
+			// So many documents changed that the index was rebuilt, which
+			// lists every document as added: say instead what changed, as
+			// the dry run does.
+			s.Added, s.Changed, s.Removed, s.Unchanged = sum.Added, sum.Changed, sum.Removed, sum.Unchanged
+			for _, sk := range s.Skipped {
+				s.dropSkipped(sk.Path)
+			}
+		}
 		return s, err
 	}
 	if touched == 0 && rulesEqual(c.Rules, st.vocabRules) {

@@ -111,10 +111,13 @@ func (e staleError) Is(target error) bool { return target == ErrStale }
 // new one is in place, so an interrupted rebuild leaves the old index (still
 // refused by Open, and rebuilt by the next OpenCorpus). With opts.DryRun a
 // stale index is left as it is and the summary says it would be rebuilt.
+// A damaged index (ErrDamaged) is rebuilt the same way when opts.Full asks
+// for a full rebuild, as the error advises; otherwise it is refused.
 func OpenCorpus(ctx context.Context, dir string, c *corpus.Corpus, opts Options) (*Index, Summary, error) {
 	start := time.Now()
 	ix, err := Open(ctx, dir)
 	var stale staleError
+	var why string
 	switch {
 	case err == nil:
 		sum, err := ix.Update(ctx, c, opts)
@@ -123,10 +126,15 @@ func OpenCorpus(ctx context.Context, dir string, c *corpus.Corpus, opts Options)
 			return nil, sum, err
 		}
 		return ix, sum, nil
-	case !errors.As(err, &stale):
+	case errors.As(err, &stale):
+		why = stale.reason()
+	case errors.Is(err, ErrDamaged) && opts.Full:
+		// "casebot index --full", as the error advises: rebuilt from the
+		// corpus, as a stale index is.
+		why = "damaged"
+	default:
 		return nil, Summary{}, err
 	}
-	why := stale.reason()
 	if !writable(dir) {
 		return nil, Summary{}, err // a read-only index cannot be rebuilt in place
 	}

@@ -2,8 +2,10 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/gofrs/flock"
 
 	"github.com/casebot/casebot/corpus"
@@ -35,7 +38,9 @@ import (
 // complete generation; Open removes the debris: old generations, unfinished
 // builds and temporary files, matched by their exact names (ownedName), so
 // nothing else in the directory is ever touched. The store writes only into
-// an empty directory or one with its marker, and refuses any other.
+// an empty directory or one with its marker, and refuses any other. Open
+// checks the current generation's segments against their checksums before
+// anything reads them, and refuses a damaged one (ErrDamaged).
 //
 // A store opened read-only (OpenReadOnly, or Open on a directory it cannot
 // write) writes nothing at all: no LOCK, no cleanup. It shares the lock with
@@ -47,8 +52,9 @@ type store struct {
 	readOnly bool
 }
 
-// ErrLocked is returned when another process has the store open.
-var ErrLocked = errors.New("the index is in use by another casebot process (a running casebot serve or casebot index); stop it, or reindex from Discord with /reindex")
+// ErrLocked is returned when another process has the store open; the error
+// wrapping it says whether a writer or readers have it (acquire).
+var ErrLocked = errors.New("the index is in use by another casebot process")
 
 // ErrNoIndex is returned by Open for a directory that holds no index.
 var ErrNoIndex = errors.New("no index here")
@@ -82,6 +88,9 @@ func (s *store) path(gen int) string { return filepath.Join(s.dir, genName(gen))
 
 // Create builds a new store in dir from a corpus. dir is created if missing;
 // it must be empty, or a store that holds no index yet (ErrNotIndexDir).
+// Processes started together may all create one store: while another
+// builds its first generation, Create waits (as long as ctx lets it), then
+// opens the index built and brings it up to date with c, as OpenCorpus does.
 func Create(ctx context.Context, dir string, c *corpus.Corpus, opts Options) (*Index, Summary, error) {
 	registerAnalysis()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -91,12 +100,21 @@ func Create(ctx context.Context, dir string, c *corpus.Corpus, opts Options) (*I
 	if err := s.claim(); err != nil {
 		return nil, Summary{}, err
 	}
-	if err := s.acquire(); err != nil {
+	// While there is no CURRENT, the lock's holder is building the first
+	// generation: wait for it, and once it is there, for the holder to let
+	// go (a serve keeps it: ErrLocked then).
+	building := !Exists(dir)
+	err := s.acquire()
+	for errors.Is(err, ErrLocked) && building && ctx.Err() == nil {
+		building = !Exists(dir)
+		err = s.acquire()
+	}
+	if err != nil {
 		return nil, Summary{}, err
 	}
-	if _, err := os.Stat(filepath.Join(dir, "CURRENT")); err == nil {
+	if Exists(dir) {
 		s.release()
-		return nil, Summary{}, fmt.Errorf("create index %s: an index is already there", dir)
+		return OpenCorpus(ctx, dir, c, opts)
 	}
 	s.cleanup()
 	ix := &Index{store: s}
@@ -154,7 +172,7 @@ func open(dir string, readOnly bool) (*Index, error) {
 	if !readOnly {
 		s.cleanup()
 	}
-	bi, err := openBleve(s.path(gen), readOnly)
+	bi, err := openGeneration(s.path(gen), readOnly)
 	if err != nil {
 		s.release()
 		return nil, err
@@ -190,29 +208,139 @@ func writable(dir string) bool {
 	return true
 }
 
+// openGeneration opens the current generation of a store after checking
+// it (checkSegments). The check runs on the generation opened read-only:
+// opened for writing, scorch starts merging segments at once, and a
+// damaged segment read by a merge panics where nothing can recover it.
+func openGeneration(path string, readOnly bool) (bleve.Index, error) {
+	bi, err := openBleve(path, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSegments(bi); err != nil {
+		bi.Close()
+		return nil, damaged(path, err)
+	}
+	if readOnly {
+		return bi, nil
+	}
+	if err := bi.Close(); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return openBleve(path, false)
+}
+
 // openBleve opens a generation's bleve index. Every batch written to it
 // waits until it is on disk (a generation is built with unsafe batches,
-// which its index_meta.json records and this overrides).
-func openBleve(path string, readOnly bool) (bleve.Index, error) {
+// which its index_meta.json records and this overrides). An index bleve
+// cannot open, or panics on while opening it (zap trusts the offsets its
+// files hold), is damaged.
+func openBleve(path string, readOnly bool) (bi bleve.Index, err error) {
 	cfg := map[string]interface{}{"bolt_timeout": lockTimeout.String(), "unsafe_batch": false}
 	if readOnly {
 		cfg["read_only"] = true
 	}
-	bi, err := bleve.OpenUsing(path, cfg)
-	if err != nil {
-		if err.Error() == "timeout" {
-			return nil, ErrLocked
+	defer func() {
+		if r := recover(); r != nil {
+			bi, err = nil, damaged(path, fmt.Errorf("unreadable: %v", r))
 		}
+	}()
+	bi, err = bleve.OpenUsing(path, cfg)
+	switch {
+	case err == nil:
+		return bi, nil
+	case err.Error() == "timeout":
+		return nil, fmt.Errorf("open index %s: %w", path, ErrLocked)
+	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	return bi, nil
+	return nil, damaged(path, err)
+}
+
+// ErrDamaged is returned by Open for an index whose files are damaged: a
+// segment that fails its checksum, a file cut short or missing.
+var ErrDamaged = errors.New("the index is damaged")
+
+// damaged is ErrDamaged for the generation at path, with what is wrong and
+// what to do.
+func damaged(path string, why error) error {
+	dir := filepath.Dir(path)
+	return fmt.Errorf("open index %s: %w (%s: %v): rebuild it with casebot index --full --corpus DIR --index %s",
+		dir, ErrDamaged, filepath.Base(path), why, dir)
+}
+
+// checkSegments checks the segment files of an index's latest snapshot
+// against the CRC-32 zap writes at their end, over all that comes before
+// it: zap reads its files trusting the offsets in them, so that a flipped
+// byte would otherwise panic in a search, or return wrong text. Scorch
+// opens the latest snapshot it can load, falling back on an older one
+// with a line in the log when a segment is missing or cut short; the
+// latest is loaded here to catch that too.
+func checkSegments(bi bleve.Index) error {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	epochs, err := sc.RootBoltSnapshotEpochs()
+	if err != nil || len(epochs) == 0 {
+		return err
+	}
+	snap, err := sc.LoadSnapshot(epochs[0])
+	if err != nil {
+		return fmt.Errorf("its latest snapshot: %w", err)
+	}
+	defer snap.Close()
+	for _, ss := range snap.Segments() {
+		if seg, ok := ss.Segment().(interface{ Path() string }); ok {
+			if err := checkSegment(seg.Path()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkSegment checks one zap file's CRC-32.
+func checkSegment(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() < 4 {
+		return fmt.Errorf("segment %s is cut short", filepath.Base(path))
+	}
+	h := crc32.NewIEEE()
+	if _, err := io.Copy(h, io.LimitReader(f, fi.Size()-4)); err != nil {
+		return err
+	}
+	var want [4]byte
+	if _, err := io.ReadFull(f, want[:]); err != nil {
+		return err
+	}
+	if h.Sum32() != binary.BigEndian.Uint32(want[:]) {
+		return fmt.Errorf("segment %s fails its checksum", filepath.Base(path))
+	}
+	return nil
 }
 
 // claim makes dir a store for Create: a store already (its marker, or an
 // index of an older casebot without one) or an empty directory gets the
 // marker; anything else is refused before anything is written.
 func (s *store) claim() error {
-	if _, err := os.Stat(filepath.Join(s.dir, markerName)); err == nil {
+	marked := func() bool {
+		_, err := os.Stat(filepath.Join(s.dir, markerName))
+		return err == nil
+	}
+	if marked() {
 		return nil
 	}
 	if _, err := s.current(); err == nil {
@@ -222,11 +350,18 @@ func (s *store) claim() error {
 	if err != nil {
 		return fmt.Errorf("create index %s: %w", s.dir, err)
 	}
-	if len(entries) > 0 {
-		return fmt.Errorf("index directory %s: %w", s.dir, ErrNotIndexDir)
+	for _, e := range entries {
+		// Another Create writing the marker is not a foreign file, and one
+		// that has written it since the check above wrote it first.
+		if !markerTmpRe.MatchString(e.Name()) && !marked() {
+			return fmt.Errorf("index directory %s: %w", s.dir, ErrNotIndexDir)
+		}
 	}
 	return s.mark()
 }
+
+// markerTmpRe matches the temporary file of the marker's atomic write.
+var markerTmpRe = regexp.MustCompile(`^\.` + regexp.QuoteMeta(markerName) + `\.tmp-[0-9]+$`)
 
 // mark writes the marker, unless it is there.
 func (s *store) mark() error {
@@ -235,6 +370,11 @@ func (s *store) mark() error {
 		return nil
 	}
 	if err := writeFileAtomic(p, strings.NewReader(markerText)); err != nil {
+		// Another process wrote it too, and removed this one's temporary
+		// file as its debris (cleanup) before it was renamed.
+		if _, serr := os.Stat(p); serr == nil {
+			return nil
+		}
 		return fmt.Errorf("index directory %s: %w", s.dir, err)
 	}
 	return nil
@@ -244,7 +384,8 @@ func (s *store) mark() error {
 // flock(2) on Unix and LockFileEx on Windows (gofrs/flock), held per open
 // file, so a second Open in the same process is refused as well. A
 // read-only store takes it shared, on a LOCK it opens for reading and never
-// creates: without one, no writer has ever opened the store.
+// creates: without one, no writer has ever opened the store. When the lock
+// stays taken, the error says by whom: a writer, or readers.
 func (s *store) acquire() error {
 	opts := []flock.Option{flock.SetPermissions(0o644)}
 	if s.readOnly {
@@ -269,7 +410,27 @@ func (s *store) acquire() error {
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("lock index %s: %w", s.dir, err)
 	}
-	return ErrLocked
+	if s.readOnly || !s.sharedNow() {
+		return fmt.Errorf("%w, which opened it for writing (casebot serve or index, or casebot ask or search without --read-only): "+
+			"wait for it to finish or stop it, or reindex from Discord with /reindex", ErrLocked)
+	}
+	// No writer has it: readers do, or its holder has just let go.
+	l = flock.New(filepath.Join(s.dir, "LOCK"), opts...)
+	if ok, _ := l.TryLock(); ok {
+		s.lock = l
+		return nil
+	}
+	return fmt.Errorf("%w, which opened it read-only (casebot ask, search or serve with --read-only): "+
+		"it cannot be opened for writing until every such process has finished", ErrLocked)
+}
+
+// sharedNow reports whether the lock can be shared at this moment: a
+// writer holds it alone, readers share it.
+func (s *store) sharedNow() bool {
+	l := flock.New(filepath.Join(s.dir, "LOCK"), flock.SetFlag(os.O_RDONLY))
+	defer l.Close()
+	ok, _ := l.TryRLock()
+	return ok
 }
 
 func (s *store) release() {

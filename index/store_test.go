@@ -427,6 +427,53 @@ func TestUpdateRemembersSkippedFiles(t *testing.T) {
 	}
 }
 
+// An update that changes so much of the corpus that the index is rebuilt in
+// full says what changed, as its dry run does, not that every document was
+// added.
+func TestUpdateRebuiltSaysWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) { writeFile(t, filepath.Join(dir, name), text) }
+	write("a.md", "# A\n\nThe quokka lives on an island.\n")
+	write("b.md", "# B\n\nThe wombat digs burrows.\n")
+	write("c.md", "# C\n\nThe platypus lays eggs.\n")
+	load := func() *corpus.Corpus {
+		c, err := corpus.Scan(context.Background(), os.DirFS(dir), corpus.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ix, _, err := Create(context.Background(), filepath.Join(t.TempDir(), "idx"), load(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, name := range []string{"b.md", "c.md"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.md", "# A\n\nThe quokka smiles.\n")
+	write("d.md", "# D\n\nThe echidna has spines.\n")
+	dry, err := ix.Update(context.Background(), load(), Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := ix.Update(context.Background(), load(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Full || !dry.Full {
+		t.Fatalf("full rebuild: dry run %v, update %v; want both", dry.Full, sum.Full)
+	}
+	for _, s := range []Summary{dry, sum} {
+		if !slices.Equal(s.Added, []string{"d.md"}) || !slices.Equal(s.Changed, []string{"a.md"}) || !slices.Equal(s.Removed, []string{"b.md", "c.md"}) {
+			t.Errorf("dry run %v: added %v, changed %v, removed %v; want d.md, a.md, b.md and c.md", s.DryRun, s.Added, s.Changed, s.Removed)
+		}
+	}
+	mustAnswer(t, ix, "echidna", "echidna")
+}
+
 // writeFile writes a test's file, failing the test if it cannot.
 func writeFile(t testing.TB, path, data string) {
 	t.Helper()

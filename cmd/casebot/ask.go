@@ -88,7 +88,7 @@ func (o *queryOptions) resolve(fs *flagSet, c *cli) error {
 	o.log = log
 	if err := o.Config.resolve(fs, c.getenv); err != nil {
 		var ue usageError
-		if !errors.As(err, &ue) || o.Corpus == "" {
+		if !errors.As(err, &ue) || o.Corpus == "" || o.IndexGiven {
 			return err
 		}
 		// No data directory for the default index: answer from memory.
@@ -102,6 +102,11 @@ func (o *queryOptions) resolve(fs *flagSet, c *cli) error {
 // running casebot serve) or that cannot be written is replaced by one in
 // memory, so a question still gets its answer.
 func (o *queryOptions) open(c *cli) (*index.Index, error) {
+	if o.Corpus == "" && o.Index != "" && index.Exists(o.Index) {
+		// No corpus to bring it up to date with: it is only read, so it
+		// is opened read-only, shared with other readers.
+		o.ReadOnly = true
+	}
 	ix, err := openIndex(c, o.Config, o.log)
 	var ue usageError
 	var ce corpusError

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,6 +27,8 @@ func TestFlagsAfterArguments(t *testing.T) {
 		{"ask", "What was stage 1?", "--json", "-k", "1"},
 		{"ask", "What was stage 1?", "-json", "-k=1"},
 		{"ask", "--json", "What", "was", "stage", "1?", "--k", "1"},
+		{"ask", "-k1", "--json", "What was stage 1?"},
+		{"ask", "What was stage 1?", "-json", "-k1"},
 	} {
 		code, out, errOut := runCasebot(t, "", args...)
 		if code != exitOK {
@@ -264,4 +268,37 @@ func mustDefaultCorpus(t *testing.T) *corpus.Corpus {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Asking of an index without a corpus only reads it, so two askers share
+// it: one keeps answering a stream of questions while another asks.
+func TestAskersShareAnIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	docs := filepath.Join("..", "..", "corpus", "docs")
+	if code, _, stderr := runCasebot(t, "", "index", "--corpus", docs, "--index", dir); code != exitOK {
+		t.Fatalf("index: exit %d: %s", code, stderr)
+	}
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		env := func(string) string { return "" }
+		done <- run(context.Background(), []string{"ask", "--json", "--index", dir, "-"}, env, inR, outW, io.Discard)
+		outW.Close()
+	}()
+	if _, err := io.WriteString(inW, "What was stage 1?\n"); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := bufio.NewReader(outR).ReadString('\n'); err != nil || !strings.Contains(line, `"answered":true`) {
+		t.Fatalf("the stream's first answer: %q, %v", line, err)
+	}
+	// The stream holds the index open now.
+	code, stdout, stderr := runCasebot(t, "", "ask", "--index", dir, "What was stage 2?")
+	if code != exitOK || !strings.Contains(stdout, "1996") {
+		t.Errorf("a second asker: exit %d, %q, %s", code, stdout, stderr)
+	}
+	inW.Close()
+	if code := <-done; code != exitOK {
+		t.Errorf("the stream: exit %d", code)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -135,6 +136,9 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 		}
 		cfg.Index = dir
 	}
+	if fi, err := os.Stat(cfg.Index); err == nil && !fi.IsDir() {
+		return usagef("index %s is a file: the index is a directory (--index DIR or CASEBOT_INDEX)", cfg.Index)
+	}
 	return nil
 }
 
@@ -146,7 +150,7 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 	var model *index.Model
 	if cfg.Model != "" {
-		f, err := os.Open(cfg.Model)
+		f, err := openFile(cfg.Model)
 		if err != nil {
 			return nil, usagef("model file: %v", err)
 		}
@@ -269,6 +273,50 @@ func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 		return nil, corpusError{fmt.Errorf("corpus %s holds no documents (.md, .markdown, .txt, .html, .htm, .pdf)", dir)}
 	}
 	return c, nil
+}
+
+// openFile opens an input file: questions, a model, a training or a
+// dotenv file. One that is not a regular file is refused before it is
+// opened, as corpus.Load refuses it in a corpus directory: opening a named
+// pipe waits, deaf to signals, until something writes to it, and a device
+// or a socket holds no such file.
+func openFile(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if why := irregular(fi.Mode()); why != "" {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New(why)}
+	}
+	return os.Open(path)
+}
+
+// readFile reads an input file as openFile opens it.
+func readFile(path string) ([]byte, error) {
+	f, err := openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// irregular says what a file that is not a regular file is, or "" for a
+// regular one.
+func irregular(mode fs.FileMode) string {
+	switch {
+	case mode.IsRegular():
+		return ""
+	case mode.IsDir():
+		return "a directory, not a file"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO), not a regular file (not read)"
+	case mode&fs.ModeSocket != 0:
+		return "a socket, not a regular file (not read)"
+	case mode&fs.ModeDevice != 0:
+		return "a device, not a regular file (not read)"
+	}
+	return "not a regular file (not read)"
 }
 
 // corpusError is a corpus directory that cannot be read: no index, on disk

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -23,12 +22,14 @@ func (e envSyntaxError) Error() string {
 
 // readEnvFile reads a dotenv file with godotenv. godotenv's parse errors
 // quote the text that follows the mistake, token and all, so they are
-// replaced by an envSyntaxError.
+// replaced by an envSyntaxError. A UTF-8 byte order mark (Windows Notepad
+// writes one) is no part of the first name.
 func readEnvFile(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	vars, err := godotenv.UnmarshalBytes(data)
 	if err == nil {
 		return vars, nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/casebot/casebot/index"
 )
@@ -33,7 +32,7 @@ below the bars given.`,
 			}
 			var qs []index.EvalQuestion
 			for _, name := range args {
-				f, err := os.Open(name)
+				f, err := openFile(name)
 				if err != nil {
 					return usagef("question file: %v", err)
 				}
@@ -55,7 +54,7 @@ below the bars given.`,
 			}
 			if *verbose {
 				for _, f := range rep.Failures {
-					fmt.Fprintln(c.stdout, "  "+f)
+					fmt.Fprintln(c.stdout, "  "+shown(f))
 				}
 			}
 			fmt.Fprintf(c.stdout, "%s for %d questions\n", rep, len(qs))

@@ -133,9 +133,10 @@ const (
 	maxK = 25
 )
 
-// kFlag declares -k with a default.
+// kFlag declares -k with a default. It is its own shorthand too, so that
+// pflag reads "-k1" as "-k 1".
 func (fs *flagSet) kFlag(k *int, def int, what string) {
-	fs.IntVar(k, "k", def, fmt.Sprintf("the number `N` of %s, %d to %d (default %d)", what, minK, maxK, def))
+	fs.IntVarP(k, "k", "k", def, fmt.Sprintf("the number `N` of %s, %d to %d (default %d)", what, minK, maxK, def))
 }
 
 // checkK refuses a -k out of range.

@@ -112,14 +112,14 @@ func printSummary(w io.Writer, dir string, s index.Summary) {
 	if s.Full {
 		kind = "full build"
 	}
-	fmt.Fprintf(w, "%s %s (%s):\n", verb, dir, kind)
+	fmt.Fprintf(w, "%s %s (%s):\n", verb, shown(dir), kind)
 	if s.Rebuild != "" {
 		fmt.Fprintf(w, "  rebuilt in full: the index was %s\n", s.Rebuild)
 	}
 	list := func(label string, paths []string) {
 		fmt.Fprintf(w, "  %-10s %d\n", label, len(paths))
 		for _, p := range paths {
-			fmt.Fprintf(w, "    %s\n", p)
+			fmt.Fprintf(w, "    %s\n", shown(p))
 		}
 	}
 	list("added", s.Added)
@@ -128,10 +128,10 @@ func printSummary(w io.Writer, dir string, s index.Summary) {
 	fmt.Fprintf(w, "  %-10s %d\n", "unchanged", s.Unchanged)
 	fmt.Fprintf(w, "  %-10s %d\n", "skipped", len(s.Skipped))
 	for _, sk := range s.Skipped {
-		fmt.Fprintf(w, "    %s: %s\n", sk.Path, sk.Reason)
+		fmt.Fprintf(w, "    %s: %s\n", shown(sk.Path), shown(sk.Reason))
 	}
 	for _, warn := range s.Warnings {
-		fmt.Fprintf(w, "  warning: %s\n", warn)
+		fmt.Fprintf(w, "  warning: %s\n", shown(warn))
 	}
 	if s.DryRun {
 		return

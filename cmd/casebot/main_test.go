@@ -31,6 +31,11 @@ func runCasebotEnv(t *testing.T, vars map[string]string, stdin string, args ...s
 func TestExitCodes(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
 	empty := t.TempDir()
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs := filepath.Join("..", "..", "corpus", "docs")
 	tests := []struct {
 		name   string
 		args   []string
@@ -62,6 +67,9 @@ func TestExitCodes(t *testing.T) {
 		{"index without a corpus", []string{"index"}, exitUsage, "index needs --corpus"},
 		{"missing corpus", []string{"ask", "--corpus", missing, "what?"}, exitUsage, "corpus directory"},
 		{"empty corpus", []string{"ask", "--corpus", empty, "what?"}, exitFail, "holds no documents"},
+		{"index is a file", []string{"index", "--corpus", docs, "--index", file}, exitUsage, "index " + file + " is a file"},
+		{"ask with an index that is a file", []string{"ask", "--corpus", docs, "--index", file, "what?"}, exitUsage, "index " + file + " is a file"},
+		{"ask the embedded corpus with an index that is a file", []string{"ask", "--index", file, "what?"}, exitUsage, "index " + file + " is a file"},
 		{"help", []string{"help"}, exitOK, ""},
 		{"answered", []string{"ask", "What was stage 1?"}, exitOK, ""},
 		{"not found", []string{"ask", "Who painted the Mona Lisa?"}, exitOK, ""},
@@ -107,6 +115,24 @@ func TestAskText(t *testing.T) {
 	_, out, _ = runCasebot(t, "", "ask", "Who painted the Mona Lisa?")
 	if !strings.Contains(out, "do not cover") {
 		t.Errorf("not-found output: %s", out)
+	}
+}
+
+// TestListsOfNone: "stage" and "agency" without an argument, on documents
+// that number no stages and define no acronyms, say so.
+func TestListsOfNone(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe tea board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	idx := filepath.Join(t.TempDir(), "idx")
+	for _, c := range []struct{ cmd, want string }{
+		{"stage", "The documents do not number any stages.\n"},
+		{"agency", "The documents do not define the acronym of any agency or other body.\n"},
+	} {
+		code, out, errOut := runCasebot(t, "", c.cmd, "--corpus", dir, "--index", idx)
+		if code != exitOK || out != c.want {
+			t.Errorf("%s: exit %d, %q (stderr %q); want %q", c.cmd, code, out, errOut, c.want)
+		}
 	}
 }
 

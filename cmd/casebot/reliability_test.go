@@ -151,6 +151,83 @@ func TestIndexSkipsNamedPipe(t *testing.T) {
 	}
 }
 
+// TestInputFileNamedPipe: a named pipe given as a question, training,
+// model or .env file is refused before it is opened (opening it would wait
+// for a writer, deaf to Ctrl-C), as a usage mistake naming it.
+func TestInputFileNamedPipe(t *testing.T) {
+	t.Parallel()
+	pipe := filepath.Join(t.TempDir(), "pipe")
+	if !mkfifo(t, pipe) {
+		t.Skip("no named pipes here")
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"eval", []string{"eval", pipe}},
+		{"train", []string{"train", pipe}},
+		{"ask --model", []string{"ask", "--model", pipe, "What was stage 1?"}},
+		{"serve --env", []string{"serve", "--env", pipe}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			type result struct {
+				code   int
+				errOut string
+			}
+			done := make(chan result, 1)
+			go func() {
+				code, _, errOut := runCasebot(t, "", c.args...)
+				done <- result{code, errOut}
+			}()
+			select {
+			case r := <-done:
+				if r.code != exitUsage || !strings.Contains(r.errOut, pipe+": a named pipe (FIFO), not a regular file") || strings.Count(r.errOut, "\n") != 1 {
+					t.Errorf("exit %d, want %d; stderr %q", r.code, exitUsage, r.errOut)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("casebot waited on a named pipe")
+			}
+		})
+	}
+}
+
+// TestControlCharactersInNames: a file name with an escape sequence or a
+// line break is printed with them escaped, as Go writes them, by every
+// command that shows paths to a person; --json leaves it to encoding/json.
+func TestControlCharactersInNames(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	esc, nl := "esc\x1b[31mRED\x1b[0m.md", "new\nline.md"
+	if err := os.WriteFile(filepath.Join(dir, esc), []byte("# Lighthouse\n\nThe lighthouse at Cape Verlaine was lit in 1894.\n"), 0o644); err != nil {
+		t.Skipf("no such file names here: %v", err)
+	}
+	writeFile(t, filepath.Join(dir, nl), "The Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	idx := filepath.Join(t.TempDir(), "idx")
+	for _, args := range [][]string{
+		{"index", "--corpus", dir, "--index", idx},
+		{"sources", "--corpus", dir, "--index", idx},
+		{"ask", "--corpus", dir, "--index", idx, "When was the lighthouse at Cape Verlaine lit?"},
+		{"ask", "--corpus", dir, "--index", idx, "When was the Tea Board of Ruritania founded?"},
+		{"search", "--corpus", dir, "--index", idx, "lighthouse tea board"},
+	} {
+		code, out, errOut := runCasebot(t, "", args...)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", args[0], code, errOut)
+		}
+		if strings.Contains(out, "\x1b") || strings.Contains(out, "\nline.md") {
+			t.Errorf("%s prints a name raw:\n%s", args[0], out)
+		}
+		if !strings.Contains(out, `esc\x1b[31mRED\x1b[0m.md`) && !strings.Contains(out, `new\nline.md`) {
+			t.Errorf("%s does not name the file escaped:\n%s", args[0], out)
+		}
+	}
+	_, out, _ := runCasebot(t, "", "sources", "--json", "--corpus", dir, "--index", idx)
+	if !strings.Contains(out, `"esc\u001b[31mRED\u001b[0m.md"`) {
+		t.Errorf("sources --json: %s", out)
+	}
+}
+
 // TestAskReadOnlyIndex: an index directory that cannot be written is
 // answered from, and nothing is written to it (no LOCK). Root writes
 // through chmod, so there --read-only asks for the same path explicitly.

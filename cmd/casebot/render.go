@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rivo/uniseg"
 	"golang.org/x/term"
@@ -275,9 +277,9 @@ func (p printer) citationsFrom(n int, cs []index.Citation) {
 
 // where is "Title › Section".
 func where(c index.Citation) string {
-	w := c.Title
+	w := shown(c.Title)
 	if c.Section != "" {
-		w += " › " + c.Section
+		w += " › " + shown(c.Section)
 	}
 	return w
 }
@@ -285,9 +287,30 @@ func where(c index.Citation) string {
 // lines is "source:12" or "source:12-14".
 func lines(c index.Citation) string {
 	if c.LineEnd != c.LineStart {
-		return fmt.Sprintf("%s:%d-%d", c.Source, c.LineStart, c.LineEnd)
+		return fmt.Sprintf("%s:%d-%d", shown(c.Source), c.LineStart, c.LineEnd)
 	}
-	return fmt.Sprintf("%s:%d", c.Source, c.LineStart)
+	return fmt.Sprintf("%s:%d", shown(c.Source), c.LineStart)
+}
+
+// shown escapes the control characters of a name (a path, or a title made
+// from one) as Go writes them in strings, "\x1b" or "\n": a file may be
+// called "esc\x1b[31mRED.md", and a terminal would act on the escape
+// sequence or the line break instead of showing it. JSON is escaped by
+// encoding/json.
+func shown(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var sb strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			sb.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
 }
 
 // shiftRanges returns the ranges within [off, off+n) moved to start at 0.

@@ -48,7 +48,7 @@ var searchCommand = &command{
 			}
 			for _, h := range hits {
 				text, hl := oneLineText(h.Text, h.Highlights, room)
-				lead := fmt.Sprintf("%6.3f  %s:%d  ", h.Score, h.Source, h.LineStart)
+				lead := fmt.Sprintf("%6.3f  %s:%d  ", h.Score, shown(h.Source), h.LineStart)
 				p.para(append(cells(lead, nil), cells(text, hl)...), "", "", false)
 			}
 			return nil
@@ -121,11 +121,11 @@ var sourcesCommand = &command{
 				return printJSON(c.stdout, info)
 			}
 			for _, d := range info.Docs {
-				fmt.Fprintf(c.stdout, "%4d  %-40s  %s\n", d.Passages, d.Path, d.Title)
+				fmt.Fprintf(c.stdout, "%4d  %-40s  %s\n", d.Passages, shown(d.Path), shown(d.Title))
 			}
 			where := "in memory"
 			if ix.Dir() != "" {
-				where = "in " + ix.Dir()
+				where = "in " + shown(ix.Dir())
 			}
 			fmt.Fprintf(c.stdout, "%4d passages in %d documents (index version %d, built %s, %s)\n",
 				info.Passages, len(info.Docs), info.Version, info.Built.UTC().Format("2006-01-02 15:04 UTC"), where)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -84,6 +85,16 @@ func writeFile(t *testing.T, path, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// perm is a file's permission bits.
+func perm(t *testing.T, path string) os.FileMode {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode().Perm()
 }
 
 // embedText is everything a reply shows, markdown undone.
@@ -237,6 +248,11 @@ func TestServeAdmin(t *testing.T) {
 		if b, err := os.ReadFile(filepath.Join(dir, "harbour_notes.md")); err != nil || !strings.Contains(string(b), "Port Zembla") {
 			t.Errorf("not stored as harbour_notes.md: %v", err)
 		}
+		// Made as any new file is (0644 less the umask), not private.
+		writeFile(t, filepath.Join(top, "probe"), "")
+		if got, want := perm(t, filepath.Join(dir, "harbour_notes.md")), perm(t, filepath.Join(top, "probe")); got != want && runtime.GOOS != "windows" {
+			t.Errorf("harbour_notes.md: mode %v, want %v", got, want)
+		}
 		rep = s.answer(t, s.slash(t, "ask", map[string]any{"question": "How much grain does the harbour of Port Zembla handle?"}, user("52")))
 		if !citesSource(rep, "harbour_notes.md") || !strings.Contains(embedText(rep), "12 million tonnes") {
 			t.Errorf("the added document is not answered from: %s", embedText(rep))
@@ -244,9 +260,15 @@ func TestServeAdmin(t *testing.T) {
 
 		again := fake.AddAttachment("harbour_notes.md", []byte("# Harbour\n\nThe harbour of Port Zembla handles 14 million tonnes of grain a year.\n"))
 		refused(t, s.answer(t, s.admin(t, "add-document", map[string]any{"file": again})), "already a document called `harbour_notes.md`")
+		if err := os.Chmod(filepath.Join(dir, "harbour_notes.md"), 0o664); err != nil {
+			t.Fatal(err)
+		}
 		rep = s.answer(t, s.admin(t, "add-document", map[string]any{"file": again, "replace": true}))
 		if txt := embedText(rep); !strings.Contains(txt, "Replaced harbour_notes.md") || !strings.Contains(txt, "Changed (1)") {
 			t.Errorf("replace: %s", txt)
+		}
+		if got := perm(t, filepath.Join(dir, "harbour_notes.md")); got != 0o664 && runtime.GOOS != "windows" {
+			t.Errorf("replaced harbour_notes.md: mode %v, want the old file's, -rw-rw-r--", got)
 		}
 	})
 

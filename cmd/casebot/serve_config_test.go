@@ -124,6 +124,24 @@ func TestParseServe(t *testing.T) {
 	}
 }
 
+// TestEnvFileBOM: a .env file that starts with a byte order mark, as
+// Windows Notepad saves it, is read as if it had none.
+func TestEnvFileBOM(t *testing.T) {
+	t.Parallel()
+	envFile := filepath.Join(t.TempDir(), ".env")
+	if err := os.WriteFile(envFile, []byte("\ufeffDISCORD_TOKEN=bom-token\r\nDISCORD_APP_ID=1\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cl := &cli{ctx: context.Background(), getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	c, err := parseServe(cl, []string{"--env", envFile, "--data", t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.Token) != "bom-token" || c.AppID != "1" {
+		t.Errorf("token %q, app id %q; want bom-token, 1", c.Token, c.AppID)
+	}
+}
+
 // TestServeBadToken: Discord refuses the token; the error is one line
 // and the token is in no output.
 func TestServeBadToken(t *testing.T) {

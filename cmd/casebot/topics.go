@@ -92,6 +92,9 @@ var agencyCommand = &command{
 				if o.JSON {
 					return printJSON(c.stdout, ags)
 				}
+				if len(ags) == 0 {
+					fmt.Fprintln(c.stdout, "The documents do not define the acronym of any agency or other body.")
+				}
 				for _, a := range ags {
 					fmt.Fprintf(c.stdout, "%-10s  %s\n", a.Short, a.Long)
 				}

@@ -81,7 +81,7 @@ func train(c *cli, args []string, tf trainFlags) error {
 		return usagef("--folds must be at least 2")
 	}
 	specPath := args[0]
-	raw, err := os.ReadFile(specPath)
+	raw, err := readFile(specPath)
 	if err != nil {
 		return usagef("training file: %v", err)
 	}
@@ -121,7 +121,7 @@ func train(c *cli, args []string, tf trainFlags) error {
 		set := index.TrainSet{Name: s.Name, Corpus: corp, Articles: s.Articles, Weight: s.Weight}
 		for _, q := range s.Questions {
 			name := relativeTo(dir, q)
-			b, err := os.ReadFile(name)
+			b, err := readFile(name)
 			if err != nil {
 				return usagef("question file: %v", err)
 			}

@@ -66,12 +66,29 @@ func (cw *corpusWatcher) addTree(dir string) error {
 	})
 }
 
+// rewatchInterval is how often the watcher looks for a corpus directory
+// that was moved or removed to be back.
+const rewatchInterval = time.Second
+
 // run reindexes delay after the last change until ctx ends, so that a
-// copy of many files makes one reindex.
+// copy of many files makes one reindex. When the corpus directory itself
+// is moved or removed (replaced by another of its name: "mv docs
+// docs.old; mkdir docs"), the watches follow the old directory or end, so
+// it looks for a directory of that name every rewatchInterval and, once
+// there is one, watches it and reindexes.
 func (cw *corpusWatcher) run(ctx context.Context) {
 	defer cw.w.Close()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	gone := false
+	lose := func() {
+		cw.log.Warn("the corpus directory was moved or removed; waiting for a directory of its name to watch", "dir", cw.dir)
+		gone = true
+		timer.Stop()
+		retry.Reset(0) // it may have been replaced already
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -79,6 +96,13 @@ func (cw *corpusWatcher) run(ctx context.Context) {
 		case ev, ok := <-cw.w.Events:
 			if !ok {
 				return
+			}
+			if gone {
+				continue
+			}
+			if filepath.Clean(ev.Name) == filepath.Clean(cw.dir) && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+				lose()
+				continue
 			}
 			if !cw.relevant(ev) {
 				continue
@@ -99,6 +123,15 @@ func (cw *corpusWatcher) run(ctx context.Context) {
 			}
 			// An overflow loses events: reindex to be sure.
 			cw.log.Warn("watching the corpus directory", "err", err)
+			if !gone {
+				timer.Reset(cw.delay)
+			}
+		case <-retry.C:
+			if !cw.rewatch() {
+				retry.Reset(rewatchInterval)
+				continue
+			}
+			gone = false
 			timer.Reset(cw.delay)
 		case <-timer.C:
 			_, err := cw.rx.Reindex(ctx, "the corpus watcher", index.Options{})
@@ -108,10 +141,32 @@ func (cw *corpusWatcher) run(ctx context.Context) {
 				// this change: go again after it.
 				timer.Reset(cw.delay)
 			case err != nil && ctx.Err() == nil:
+				if fi, serr := os.Stat(cw.dir); serr != nil || !fi.IsDir() {
+					lose() // and no event said so
+					continue
+				}
 				cw.log.Error("reindex after a change to the corpus directory", "err", err)
 			}
 		}
 	}
+}
+
+// rewatch watches the corpus directory again, if there is one by its name,
+// and reports whether it does. The watches of the directory that went
+// are dropped: they follow it wherever it was moved, under its old names.
+func (cw *corpusWatcher) rewatch() bool {
+	if fi, err := os.Stat(cw.dir); err != nil || !fi.IsDir() {
+		return false
+	}
+	for _, p := range cw.w.WatchList() {
+		cw.w.Remove(p)
+	}
+	if err := cw.addTree(cw.dir); err != nil {
+		cw.log.Warn("cannot watch the corpus directory", "dir", cw.dir, "err", err)
+		return false
+	}
+	cw.log.Info("watching the corpus directory again", "dir", cw.dir)
+	return true
 }
 
 // relevant tells the changes that may change the corpus from those that

@@ -23,17 +23,7 @@ func TestServeWatch(t *testing.T) {
 	if _, ok := waitLog(s.out, "watching the corpus directory", 5*time.Second); !ok {
 		t.Fatalf("not watching:\n%s", s.out)
 	}
-	// sourcesHave polls /sources (not rate-limited) until it lists path.
-	sourcesHave := func(t *testing.T, path string) {
-		t.Helper()
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			rep := s.answer(t, s.slash(t, "sources", nil, user("61")))
-			if strings.Contains(fmt.Sprint(rep.Embeds), "`"+path+"`") {
-				return
-			}
-		}
-		t.Fatalf("%s was not indexed within 20 s; log:\n%s", path, s.out)
-	}
+	sourcesHave := s.sourcesHave
 
 	// A named pipe made while watching: the reindex it starts must skip it,
 	// not wait on it (and shutdown must not wait either).
@@ -61,6 +51,62 @@ func TestServeWatch(t *testing.T) {
 	}
 	if _, ok := waitLog(s.out, "path=pipe.md reason=\"a named pipe", time.Second); pipe && !ok {
 		t.Errorf("the named pipe is not logged as skipped:\n%s", s.out)
+	}
+}
+
+// sourcesHave polls /sources (not rate-limited) until it lists path.
+func (s *served) sourcesHave(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		rep := s.answer(t, s.slash(t, "sources", nil, user("61")))
+		if strings.Contains(fmt.Sprint(rep.Embeds), "`"+path+"`") {
+			return
+		}
+	}
+	t.Fatalf("%s was not indexed within 20 s; log:\n%s", path, s.out)
+}
+
+// TestServeWatchReplacedDirectory: a corpus directory moved away and
+// replaced by a new one of its name, or removed and made again later, is
+// watched again, and the new one indexed.
+func TestServeWatchReplacedDirectory(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "wc")
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	s := startGateway(t, map[string]string{"CASEBOT_CORPUS": dir, "CASEBOT_INDEX": filepath.Join(t.TempDir(), "index")},
+		"--watch", "--watch-delay", "100ms")
+	if _, ok := waitLog(s.out, "watching the corpus directory", 5*time.Second); !ok {
+		t.Fatalf("not watching:\n%s", s.out)
+	}
+
+	// mv wc wc_old; mkdir wc; echo ... > wc/r.md
+	if err := os.Rename(dir, filepath.Join(parent, "wc_old")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "r.md"), "# Rivers\n\nThe river Vltava flows through Prague.\n")
+	s.sourcesHave(t, "r.md")
+
+	// rm -r wc; later, mkdir wc again
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(s.out.String(), "was moved or removed") < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the removal was not noticed:\n%s", s.out)
+		}
+	}
+	time.Sleep(2 * rewatchInterval) // looked for at least once in vain
+	writeFile(t, filepath.Join(dir, "canals", "amsterdam.md"), "# Canals\n\nThe Herengracht canal was dug in 1612.\n")
+	s.sourcesHave(t, "canals/amsterdam.md")
+	writeFile(t, filepath.Join(dir, "canals", "utrecht.md"), "# Utrecht\n\nThe Oudegracht canal has wharf cellars.\n")
+	s.sourcesHave(t, "canals/utrecht.md") // the new tree is watched
+
+	if n := strings.Count(s.out.String(), "watching the corpus directory again"); n != 2 {
+		t.Errorf("watched again %d times, want 2:\n%s", n, s.out)
+	}
+	if strings.Contains(s.out.String(), "level=ERROR") {
+		t.Errorf("an error was logged:\n%s", s.out)
 	}
 }
 
