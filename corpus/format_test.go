@@ -187,6 +187,7 @@ func TestHTMLPassages(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %d-%d [%s] %s", p.Kind, p.LineStart, p.LineEnd, p.SectionPath(), p.Text))
 	}
 	want := []string{
+		"title 2-2 [] title: Doc",
 		"meta 3-3 [] author: A. Writer",
 		"heading 6-6 [] Doc",
 		"paragraph 8-8 [] Intro.",
@@ -281,7 +282,7 @@ Page three words
 			}
 			checkPassages(t, d)
 			for _, p := range Split(d) {
-				if p.Kind != Meta && p.Kind != Heading && !strings.HasPrefix(p.SectionPath(), "Page ") {
+				if p.Kind != Meta && p.Kind != TitleLine && p.Kind != Heading && !strings.HasPrefix(p.SectionPath(), "Page ") {
 					t.Errorf("passage %q in section %q, want a page", p.Text, p.SectionPath())
 				}
 			}

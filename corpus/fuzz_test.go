@@ -49,7 +49,7 @@ func FuzzSplit(f *testing.F) {
 			if n := utf8.RuneCountInString(p.Text); n > MaxPassageRunes {
 				t.Fatalf("passage of %d runes", n)
 			}
-			if p.Kind == Meta {
+			if p.Kind == Meta || p.Kind == TitleLine {
 				if p.LineStart != p.LineEnd || p.LineStart >= d.bodyLine || !strings.Contains(lines[p.LineStart-1], p.Text) {
 					t.Fatalf("meta passage %+v outside the front matter (body from line %d)", p, d.bodyLine)
 				}

@@ -23,11 +23,13 @@ const (
 	Heading     Kind = "heading" // a section title; not searched on its own
 	TableHeader Kind = "header"  // a table's header row; not searched on its own
 	Meta        Kind = "meta"    // a front matter line naming the author or the date
+	TitleLine   Kind = "title"   // the front matter line naming the title: what a document is about
 )
 
 // metaKeys are the front matter fields that become passages, so that "who
-// wrote it?" and "when was it published?" can be answered and cited.
-var metaKeys = []string{"author", "authors", "published", "date"}
+// wrote it?", "when was it published?" and "what is the article called?"
+// can be answered and cited.
+var metaKeys = []string{"title", "author", "authors", "published", "date"}
 
 // Searchable reports whether passages of this kind answer questions. Headings
 // and table headers are kept for context but searched only as the section or
@@ -120,9 +122,13 @@ func Split(d Document) []Passage {
 		if utf8.RuneCountInString(text) > MaxPassageRunes {
 			continue
 		}
+		kind := Meta
+		if strings.EqualFold(strings.TrimSpace(key), "title") {
+			kind = TitleLine
+		}
 		out = append(out, Passage{
 			ID: PassageID(d.Path, len(out)), Source: d.Path, Title: d.Title, LineStart: n, LineEnd: n,
-			Text: text, Kind: Meta, Seq: len(out), List: -1,
+			Text: text, Kind: kind, Seq: len(out), List: -1,
 		})
 	}
 	var headings []string // headings[i] is the current level-(i+1) heading

@@ -56,12 +56,13 @@ code line
 		lines   [2]int
 		list    int
 	}{
+		{TitleLine, "title: Test doc", "", [2]int{2, 2}, -1},
 		{Heading, "Test doc", "", [2]int{6, 6}, -1},
 		{Paragraph, "Intro line one\ncontinues here.", "", [2]int{8, 9}, -1},
 		{Heading, "Part A", "", [2]int{11, 11}, -1},
-		{Item, "item one", "Part A", [2]int{13, 13}, 3},
-		{Item, "item two\ncontinued", "Part A", [2]int{14, 15}, 3},
-		{Item, "item three", "Part A", [2]int{16, 16}, 3},
+		{Item, "item one", "Part A", [2]int{13, 13}, 4},
+		{Item, "item two\ncontinued", "Part A", [2]int{14, 15}, 4},
+		{Item, "item three", "Part A", [2]int{16, 16}, 4},
 		{TableHeader, "Year | Rank", "Part A", [2]int{18, 18}, -1},
 		{Row, "2010 | 1st", "Part A", [2]int{20, 20}, -1},
 		{Paragraph, "quoted\ntext", "Part A", [2]int{22, 23}, -1},
@@ -87,8 +88,8 @@ code line
 			t.Errorf("passage %d: id %q title %q", i, p.ID, p.Title)
 		}
 	}
-	if got[7].Context != "Year | Rank" {
-		t.Errorf("row context = %q, want the header row", got[7].Context)
+	if got[8].Context != "Year | Rank" {
+		t.Errorf("row context = %q, want the header row", got[8].Context)
 	}
 }
 
@@ -163,9 +164,10 @@ func TestEmbeddedArticle(t *testing.T) {
 			factors++
 		}
 	}
-	if ps := Split(d); ps[0].Kind != Meta || ps[0].Text != "author: Mohammad J Sear" || ps[0].LineStart != 3 ||
-		ps[1].Text != "published: 2021-07-15" || ps[1].LineStart != 4 {
-		t.Errorf("front matter passages: %+v %+v", ps[0], ps[1])
+	if ps := Split(d); ps[0].Kind != TitleLine || ps[1].Kind != Meta || ps[0].Text != `title: "South Korea: The leading e-government country in Asia"` || ps[0].LineStart != 2 ||
+		ps[1].Text != "author: Mohammad J Sear" || ps[1].LineStart != 3 ||
+		ps[2].Text != "published: 2021-07-15" || ps[2].LineStart != 4 {
+		t.Errorf("front matter passages: %+v %+v %+v", ps[0], ps[1], ps[2])
 	}
 	if stages != 6 || factors != 4 {
 		t.Errorf("got %d stage items and %d success factors, want 6 and 4", stages, factors)

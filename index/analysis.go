@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
+	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 )
 
@@ -251,7 +252,9 @@ var accentFold = strings.NewReplacer(
 func foldAccents(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return accentFold.Replace(s)
+			// "cafe" and an accent mark after it, as macOS and some PDFs
+			// store "café", are composed into one letter first.
+			return accentFold.Replace(norm.NFC.String(s))
 		}
 	}
 	return s

@@ -35,8 +35,10 @@ const layoutVersion = 2
 // centuries as spans (corpus.Years), which the years field holds; version 3
 // reads Roman numerals ("Stage II") as numbers; version 4 folds full-width
 // letters and digits ("ＧＰＫＩ") into their ASCII forms; version 5 reads
-// initialisms written with full stops as the word ("U.S." as "US").
-const analysisVersion = 5
+// initialisms written with full stops as the word ("U.S." as "US"); version
+// 6 makes a front matter title a passage, as the author and the date are,
+// and folds an accent written as a mark after its letter ("cafe\u0301").
+const analysisVersion = 6
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model

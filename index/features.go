@@ -76,6 +76,8 @@ const (
 	fDocShare              // share of the candidates from the passage's document
 	fCovLocal              // coverage with concepts weighed by their idf among the candidates of the passage\'s document
 	fCovTopical            // coverage with concepts weighed by their idf times their topicality for the corpus (background.go)
+	fTitleLine             // the passage is a front matter title line (a question about the document finds it)
+	fDocAsked              // the question asks about a piece of writing as a whole, and the passage opens it or is its title line
 	numFeatures
 )
 
@@ -86,7 +88,7 @@ var featureNames = [numFeatures]string{
 	"bigram", "phrase", "run", "window", "sentence", "sentence_all", "frame", "names", "years", "years_open", "ordinal", "count_only", "years_precise", "type_time",
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
-	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical",
+	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical", "title_line", "doc_asked",
 }
 
 // features is a candidate's feature vector.
@@ -509,10 +511,30 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	f[fItem] = b2f(m.Kind == string(corpus.Item))
 	f[fTableRow] = b2f(m.Kind == string(corpus.Row))
 	f[fMeta] = b2f(m.Kind == string(corpus.Meta))
+	f[fTitleLine] = b2f(m.Kind == string(corpus.TitleLine))
+	if p.document && (m.DocLead == m.Seq || f[fTitleLine] == 1) {
+		f[fDocAsked] = b2f(q.aboutDocument(inTitle))
+	}
 	if m.Boost > 0 {
 		f[fBoost] = math.Log(m.Boost)
 	}
 	f[fLength] = math.Log1p(float64(len(an.tokens)))
+}
+
+// aboutDocument reports whether a question that names a piece of writing
+// asks about one whose title and kind hold all its topic (inTitle, a bit
+// per concept): "what is the Normans article about?" of "Normans", "what
+// is the article about?" of the documents of kind "article", "what is the
+// reading about?" of any. Its words the corpus lacks are left to the
+// answer model.
+func (q *weighed) aboutDocument(inTitle uint64) bool {
+	for _, i := range q.concepts {
+		c := q.p.concepts[i]
+		if (c.doc && c.titled || c.topic() && !c.doc) && inTitle&(1<<uint(i)) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // inCompoundsOnly reports whether a term stands in a text only as a part
@@ -943,6 +965,7 @@ const (
 	aTopical               // how much more the corpus uses the question's words than the background does (background.go)
 	aTopicalMin            // ... for its least topical word
 	aTopicalMax            // ... for its most topical word
+	aDocAsked              // the question asks about a piece of writing as a whole, and the best candidate opens it or is its title
 	numAnswerFeatures
 )
 
@@ -951,7 +974,7 @@ var answerFeatureNames = [numAnswerFeatures]string{
 	"unknown_names", "unknown_words", "any_unknown", "unknown_verbs", "topics", "corrected_names", "corrected_words", "years",
 	"year_fit", "typed", "type_fit", "doc_coverage", "sentence_all", "phrase", "matched_share",
 	"names", "cov_question", "bm25_share", "doc_mass", "near_mass", "docs", "passages", "named", "name_mentions",
-	"topical", "topical_min", "topical_max",
+	"topical", "topical_min", "topical_max", "doc_asked",
 }
 
 type answerFeatures [numAnswerFeatures]float64
@@ -1076,4 +1099,5 @@ func (a *answerFeatures) setBest(scores []float64, ids []string, b int, top *fea
 	a[aCovQuestion] = top[fCovAll] * a[aKnown]
 	a[aBM25Share] = top[fBM25Share]
 	a[aNameMentions] = mentions
+	a[aDocAsked] = top[fDocAsked]
 }

@@ -486,8 +486,8 @@ func leads(ps []corpus.Passage) (lead []int, docLead int) {
 	docLead = -1
 	first := map[string]int{}
 	for _, p := range ps {
-		if !p.Kind.Searchable() || !hasWords(p.Text, leadWords) {
-			continue
+		if !p.Kind.Searchable() || p.Kind == corpus.Meta || p.Kind == corpus.TitleLine || !hasWords(p.Text, leadWords) {
+			continue // front matter opens no section and no document
 		}
 		key := strings.Join(p.Section, "\x00")
 		if _, ok := first[key]; !ok {

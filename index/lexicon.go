@@ -16,7 +16,10 @@ import (
 // irregular word forms (corpus.ParseVocabulary format);
 // lexicon/question-words.txt the words people put around a question ("tell
 // me", "explain") that say nothing about its topic, and
-// lexicon/frame-words.txt words that frame a topic ("the role of"); and
+// lexicon/frame-words.txt words that frame a topic ("the role of");
+// lexicon/document-words.txt the words that name a piece of writing as a
+// whole ("the article", "this reading"), and lexicon/about-words.txt those
+// that frame a question about one ("summarize", "the main point"); and
 // lexicon/chat-words.txt the words of a chat around a question ("hi",
 // "thx", "lol"), left out when the corpus lacks them. Domain
 // words belong in a corpus's own *.vocab files, not here.
@@ -31,7 +34,11 @@ type lexicon struct {
 	maxLen int                      // longest key, in terms
 	filler map[string]bool          // analyzed question words
 	frame  map[string]bool          // analyzed frame words
-	chat   map[string]bool          // analyzed chat words, fillers when the corpus lacks them
+	// document holds the analyzed words and phrases (terms joined by " ")
+	// that name a piece of writing as a whole: "article", "case study";
+	// about the words that frame a question about one ("summarize").
+	document, about map[string]bool
+	chat            map[string]bool // analyzed chat words, fillers when the corpus lacks them
 	// solid maps a corpus vocabulary phrase written as one word ("egov" of
 	// "e-gov", "bluehouse" of "Blue House") to the phrase's key: people type
 	// the phrase solid in a chat.
@@ -75,7 +82,7 @@ func (k matchKind) String() string {
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	base := baseLexicon()
 	lx := &lexicon{alts: make(map[string][]alternative, len(base.alts)), maxLen: base.maxLen,
-		filler: base.filler, frame: base.frame, chat: base.chat}
+		filler: base.filler, frame: base.frame, chat: base.chat, document: base.document, about: base.about}
 	for k, v := range base.alts {
 		lx.alts[k] = append([]alternative(nil), v...)
 	}
@@ -113,7 +120,8 @@ func solidForms(a *analyzer, rules []corpus.Rule) map[string]string {
 // compiled once.
 var baseLexicon = sync.OnceValue(func() *lexicon {
 	a := sharedAnalyzer()
-	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}, chat: map[string]bool{}}
+	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}, chat: map[string]bool{},
+		document: map[string]bool{}, about: map[string]bool{}}
 	lx.add(a, builtinRules("english.vocab"), everydayMatch)
 	lx.add(a, builtinRules("irregular.vocab"), formMatch)
 	for _, w := range builtinWords("question-words.txt") {
@@ -124,6 +132,23 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 	for _, w := range builtinWords("frame-words.txt") {
 		for _, t := range analyzeTerms(a, w) {
 			lx.frame[t] = true
+		}
+	}
+	for _, l := range builtinLines("document-words.txt") {
+		ts := analyzeTerms(a, l)
+		if len(ts) == 0 {
+			continue
+		}
+		key := strings.Join(ts, " ")
+		lx.document[key] = true
+		if _, ok := lx.alts[key]; !ok && len(ts) > 1 {
+			lx.alts[key] = nil // a phrase ("case study") is one concept
+			lx.maxLen = max(lx.maxLen, len(ts))
+		}
+	}
+	for _, w := range builtinWords("about-words.txt") {
+		for _, t := range analyzeTerms(a, w) {
+			lx.about[t] = true
 		}
 	}
 	for w := range chatWords() {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -16,6 +17,9 @@ type plan struct {
 	reading
 	concepts    []concept
 	corrections []Correction
+	// document is true when the question names a piece of writing as a
+	// whole ("what is the article about?", "summarize the reading").
+	document bool
 	// bg is the background the question's words are compared with
 	// (background.go): the built-in one, or in training one that leaves out
 	// the corpus asked and the article asked about.
@@ -50,6 +54,13 @@ type concept struct {
 	// count is true for a number that counts the plural noun after it ("the
 	// six stages"); a count frames the question.
 	count bool
+	// doc is true for a word that names a piece of writing as a whole
+	// ("article", "case study", lexicon/document-words.txt). When the corpus
+	// lacks it, it names the corpus, and is filler.
+	doc bool
+	// titled is true for a doc word that some document's title or kind
+	// has ("article" of a corpus with "kind: article"): it says which.
+	titled bool
 }
 
 // topic reports whether a concept is part of the question's topic.
@@ -95,12 +106,17 @@ func (st *state) plan(question string) plan {
 		}
 		p.concepts = append(p.concepts, *c)
 	}
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		c.doc = st.lex.document[strings.Join(c.alts[0].terms, " ")]
+	}
+	p.document = st.asksAboutDocument(p)
 	topics := 0
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		single := len(c.alts[0].terms) == 1
 		c.filler = single && st.lex.filler[c.alts[0].terms[0]]
-		c.frame = single && st.lex.frame[c.alts[0].terms[0]] || c.count
+		c.frame = single && (st.lex.frame[c.alts[0].terms[0]] || p.document && st.lex.about[c.alts[0].terms[0]]) || c.count
 		if c.topic() {
 			topics++
 		}
@@ -118,10 +134,16 @@ func (st *state) plan(question string) plan {
 		// would match passages ("someone": "person") for a word that is not
 		// the question's.
 		chat := len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]]
-		if !c.filler && !c.aside && !chat {
+		if !c.filler && !c.aside && !chat && !c.doc {
 			st.addWordNet(c)
 		}
 		st.weigh(c)
+		if c.doc && !c.known {
+			// "what is the paper about?" of a corpus that never says
+			// "paper": the word names the corpus, not a topic it lacks.
+			c.filler = true
+		}
+		c.titled = c.doc && st.inTitles(c.alts)
 		if c.aside || !c.own && chat {
 			// "I read it for class. When ...?": context, not the question;
 			// "can you help me understand ...": a way of asking;
@@ -143,6 +165,63 @@ func (st *state) plan(question string) plan {
 		c.predicate = !c.own && isPredicate(strings.ToLower(c.word))
 	}
 	return p
+}
+
+// asksAboutDocument reports whether a question asks about a piece of
+// writing as a whole: it names one ("the article", "the Normans article",
+// "the covid note"), and each of its other words is a question word, a
+// frame, a word that asks about writing ("summarize", "the main point",
+// lexicon/about-words.txt) or a word of one document's title and kind
+// ("Normans"; "article" of "kind: article"). "What did the report say
+// about the Rhine?" asks about the Rhine.
+func (st *state) asksAboutDocument(p plan) bool {
+	if len(p.spans) > 0 {
+		return false
+	}
+	named := false
+	var rest []concept // the words a title must hold
+	for _, c := range p.concepts {
+		t := c.alts[0].terms
+		single := len(t) == 1
+		switch {
+		case c.aside:
+		case c.doc:
+			named = true
+			if st.inTitles(c.alts) {
+				rest = append(rest, c)
+			}
+		case c.count || single && (st.lex.filler[t[0]] || st.lex.frame[t[0]] || st.lex.about[t[0]] || st.lex.chat[t[0]]):
+		default:
+			rest = append(rest, c)
+		}
+	}
+	if !named {
+		return false
+	}
+	if len(rest) == 0 {
+		return true
+	}
+	docs, err := st.docs()
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(docs, func(d DocInfo) bool {
+		title := st.heading(d.Title + "\n" + d.Kind).terms
+		return !slices.ContainsFunc(rest, func(c concept) bool {
+			return !slices.ContainsFunc(c.alts, func(a alternative) bool { return allIn(title, a.terms) })
+		})
+	})
+}
+
+// inTitles reports whether some document's title or kind holds one of
+// the alternatives.
+func (st *state) inTitles(alts []alternative) bool {
+	for _, a := range alts {
+		if st.inFieldAll(fieldTitle, a.terms) || st.inFieldAll(fieldKind, a.terms) {
+			return true
+		}
+	}
+	return false
 }
 
 // knownWord reports whether the corpus has a word (analyzed as one term),
@@ -333,7 +412,7 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 		return c, n
 	}
 	t := toks[0]
-	if utf8.RuneCountInString(t.term) == 1 && !unicode.IsDigit(rune(t.term[0])) && !capitalLetter(t) {
+	if r, n := utf8.DecodeRuneInString(t.term); n == len(t.term) && unicode.IsLower(r) && !capitalLetter(t) {
 		if t.joined == "" || len(toks) < 2 {
 			return nil, 1
 		}

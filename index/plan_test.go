@@ -30,6 +30,10 @@ func TestCapitalLetterIsAConcept(t *testing.T) {
 	if got := words("What is an e-mail?"); contains(got, "e") {
 		t.Errorf("concepts %q: a small letter is not a concept", got)
 	}
+	// a Chinese character is a word, not a letter ("lighthouse")
+	if got := words("灯台"); !contains(got, "灯") || !contains(got, "台") {
+		t.Errorf("concepts %q: want each character", got)
+	}
 	p := st.plan("What is between L and P?")
 	ranked, err := st.retrieve(ctx, p, ix.scoring(), time.Minute)
 	if err != nil {

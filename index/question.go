@@ -83,6 +83,10 @@ var handleRe = regexp.MustCompile(`(?:^|\s)@[\p{L}\p{N}_.\-]+`)
 // words the documents use.
 var urlRe = regexp.MustCompile(`(?i)\b(?:https?|ftp)://\S+`)
 
+// tldrRe finds "tl;dr" ("too long; didn't read", a request for a summary)
+// however it is typed.
+var tldrRe = regexp.MustCompile(`(?i)\btl\s*[;:,.]?\s*dr\b`)
+
 // cleanQuestion makes a question safe to analyze: valid UTF-8, no control
 // characters, no handles (handleRe) or links (urlRe), at most
 // MaxQuestionRunes, and not all in capitals.
@@ -101,6 +105,7 @@ func cleanQuestion(q string) (string, bool) {
 	// "@casebot who wrote it?": a name the message is addressed to is no
 	// part of the question.
 	q = strings.Join(strings.Fields(handleRe.ReplaceAllString(urlRe.ReplaceAllString(q, " "), " ")), " ")
+	q = tldrRe.ReplaceAllString(q, "tldr") // "tl;dr": one word, not "tl" and "dr"
 	truncated := false
 	if r := []rune(q); len(r) > MaxQuestionRunes {
 		// Cut at the last space: a word cut in two ("Kor" of "Korea") is not

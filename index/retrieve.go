@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -203,7 +204,7 @@ func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) 
 	out := getCandidates()
 	at := make(map[string]int, len(res.Hits)+otherCandidates)
 	for _, h := range res.Hits {
-		if c, ok := st.candidateOf(h); ok {
+		if c, ok := st.candidateOf(h); ok && p.finds(c) {
 			at[c.id] = len(out)
 			out = append(out, c)
 		}
@@ -218,7 +219,7 @@ func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) 
 				out[i].retrievalOther = h.Score
 				continue
 			}
-			if c, ok := st.candidateOf(h); ok {
+			if c, ok := st.candidateOf(h); ok && p.finds(c) {
 				c.retrieval, c.retrievalOther = 0, h.Score
 				at[c.id] = len(out)
 				out = append(out, c)
@@ -239,7 +240,85 @@ func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) 
 			}
 		}
 	}
+	if p.document {
+		out = st.documentOpenings(p, out, at)
+	}
 	return out, nil
+}
+
+// finds reports whether a passage its words retrieve is a candidate for
+// the question: a title line is one only for a question about a piece of
+// writing ("what is the article about?"). Its words are the title's, which
+// every passage of the document has for its own.
+func (p plan) finds(c candidate) bool {
+	return p.document || c.meta.Kind != string(corpus.TitleLine)
+}
+
+// documentCandidates is how many documents a question about a piece of
+// writing brings the title line and opening of.
+const documentCandidates = 5
+
+// documentOpenings adds the title lines and openings of the documents a
+// question about a piece of writing names ("what is the Normans article
+// about?": the documents whose title and kind hold its words): the words
+// that name a document seldom find its opening.
+func (st *state) documentOpenings(p plan, out []candidate, at map[string]int) []candidate {
+	docs, err := st.docs()
+	if err != nil {
+		return out
+	}
+	docs = slices.Clone(docs)
+	slices.SortStableFunc(docs, func(a, b DocInfo) int { return cmp.Compare(b.Boost, a.Boost) })
+	added := 0
+	for _, d := range docs {
+		if added == documentCandidates {
+			break
+		}
+		if !p.names(st.heading(d.Title + "\n" + d.Kind).terms) {
+			continue
+		}
+		added++
+		first, ok := st.stored(corpus.PassageID(d.Path, 0))
+		if !ok {
+			continue
+		}
+		seqs := []int{first.meta.DocLead}
+		for seq := 0; seq < d.Passages; seq++ { // the front matter lines come first
+			sp, ok := st.stored(corpus.PassageID(d.Path, seq))
+			if !ok || sp.meta.Kind != string(corpus.Meta) && sp.meta.Kind != string(corpus.TitleLine) {
+				break
+			}
+			if sp.meta.Kind == string(corpus.TitleLine) {
+				seqs = append(seqs, seq)
+			}
+		}
+		for _, seq := range seqs {
+			id := corpus.PassageID(d.Path, seq)
+			if _, ok := at[id]; seq < 0 || ok {
+				continue
+			}
+			if sp, ok := st.stored(id); ok {
+				at[id] = len(out)
+				out = append(out, candidate{id: id, text: sp.text, meta: sp.meta, sp: sp})
+			}
+		}
+	}
+	return out
+}
+
+// names reports whether a title (its terms) holds every word of a
+// question that says which document it asks about: its topic words and
+// the words naming a kind of document some title or kind has.
+func (p plan) names(title map[string]bool) bool {
+	for _, c := range p.concepts {
+		if !c.known || !(c.doc && c.titled || c.topic() && !c.doc) {
+			continue
+		}
+		if !slices.ContainsFunc(c.alts, func(a alternative) bool { return allIn(title, a.terms) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // coveredBy reports whether one of the alternatives has all its terms in a,
