@@ -55,8 +55,9 @@ type concept struct {
 	// six stages"); a count frames the question.
 	count bool
 	// doc is true for a word that names a piece of writing as a whole
-	// ("article", "case study", lexicon/document-words.txt). When the corpus
-	// lacks it, it names the corpus, and is filler.
+	// ("article", "case study", lexicon/document-words.txt). In a question
+	// about a document as a whole, one the corpus lacks names the corpus,
+	// and is filler.
 	doc bool
 	// titled is true for a doc word that some document's title or kind
 	// has ("article" of a corpus with "kind: article"): it says which.
@@ -138,7 +139,7 @@ func (st *state) plan(question string) plan {
 			st.addWordNet(c)
 		}
 		st.weigh(c)
-		if c.doc && !c.known {
+		if c.doc && !c.known && p.document {
 			// "what is the paper about?" of a corpus that never says
 			// "paper": the word names the corpus, not a topic it lacks.
 			c.filler = true
