@@ -49,10 +49,29 @@ func TestQuestionsAboutADocument(t *testing.T) {
 		{"what is the essay about?", true, []string{"essay/filler"}},
 		// a question with a name no title has is about that name
 		{"summarize the Estonia case study", false, []string{"summarize", "estonia", "case study"}},
+		// a section named by its heading: "section" frames the question, and
+		// "reading", no word of the corpus, names it
+		{"what is the policy continuity section of the reading about?", false, []string{"policy", "continuity", "section/frame", "reading/filler"}},
+		{"for the covid section, how often did the self-quarantine app ask for symptoms?", false, []string{"covid", "section", "often", "self", "quarantine", "app", "ask", "symptoms"}},
 	} {
 		p := st.plan(tt.q)
 		if got := conceptsOf(p); p.document != tt.document || strings.Join(got, " ") != strings.Join(tt.want, " ") {
 			t.Errorf("%q: document %v, concepts %q; want %v, %q", tt.q, p.document, got, tt.document, tt.want)
+		}
+	}
+}
+
+func TestQuestionsAboutASection(t *testing.T) {
+	st := embedded(t).st
+	for q, want := range map[string]bool{
+		"what is the policy continuity section of the reading about?":                    true,
+		"summarize the key success factors section":                                      true,
+		"for the covid section, how often did the self-quarantine app ask for symptoms?": false,
+		"what's the last section of the article":                                         false, // no heading named
+		"which section of the UN survey ranks Korea first?":                              false,
+	} {
+		if got := st.plan(q).section; got != want {
+			t.Errorf("%q: section %v, want %v", q, got, want)
 		}
 	}
 }
@@ -63,6 +82,12 @@ func TestQuestionsAboutTheDocuments(t *testing.T) {
 		a := ask(t, q)
 		if !a.Answered || !strings.Contains(topText(a), "The leading e-government country in Asia") {
 			t.Errorf("%q: answered %v from %.80q, want the article's title line", q, a.Answered, topText(a))
+		}
+	}
+	// a section named by its heading answers with its opening
+	for _, q := range []string{"what is the policy continuity section of the reading about?", "summarize the policy continuity section"} {
+		if a := ask(t, q); !a.Answered || !strings.Contains(topText(a), "Although the leadership and personnel have changed") {
+			t.Errorf("%q: answered %v from %.80q, want the policy continuity section's opening", q, a.Answered, topText(a))
 		}
 	}
 	a := ask(t, "what does the covid note cover?")

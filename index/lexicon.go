@@ -18,7 +18,8 @@ import (
 // me", "explain") that say nothing about its topic, and
 // lexicon/frame-words.txt words that frame a topic ("the role of");
 // lexicon/document-words.txt the words that name a piece of writing as a
-// whole ("the article", "this reading"), and lexicon/about-words.txt those
+// whole ("the article", "this reading"), lexicon/section-words.txt those
+// that name a part of one ("section"), and lexicon/about-words.txt those
 // that frame a question about one ("summarize", "the main point"); and
 // lexicon/chat-words.txt the words of a chat around a question ("hi",
 // "thx", "lol"), left out when the corpus lacks them. Domain
@@ -36,9 +37,10 @@ type lexicon struct {
 	frame  map[string]bool          // analyzed frame words
 	// document holds the analyzed words and phrases (terms joined by " ")
 	// that name a piece of writing as a whole: "article", "case study";
-	// about the words that frame a question about one ("summarize").
-	document, about map[string]bool
-	chat            map[string]bool // analyzed chat words, fillers when the corpus lacks them
+	// about the words that frame a question about one ("summarize"), and
+	// section those that name a part of one ("section", "chapter").
+	document, about, section map[string]bool
+	chat                     map[string]bool // analyzed chat words, fillers when the corpus lacks them
 	// solid maps a corpus vocabulary phrase written as one word ("egov" of
 	// "e-gov", "bluehouse" of "Blue House") to the phrase's key: people type
 	// the phrase solid in a chat.
@@ -82,7 +84,7 @@ func (k matchKind) String() string {
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	base := baseLexicon()
 	lx := &lexicon{alts: make(map[string][]alternative, len(base.alts)), maxLen: base.maxLen,
-		filler: base.filler, frame: base.frame, chat: base.chat, document: base.document, about: base.about}
+		filler: base.filler, frame: base.frame, chat: base.chat, document: base.document, about: base.about, section: base.section}
 	for k, v := range base.alts {
 		lx.alts[k] = append([]alternative(nil), v...)
 	}
@@ -121,7 +123,7 @@ func solidForms(a *analyzer, rules []corpus.Rule) map[string]string {
 var baseLexicon = sync.OnceValue(func() *lexicon {
 	a := sharedAnalyzer()
 	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}, chat: map[string]bool{},
-		document: map[string]bool{}, about: map[string]bool{}}
+		document: map[string]bool{}, about: map[string]bool{}, section: map[string]bool{}}
 	lx.add(a, builtinRules("english.vocab"), everydayMatch)
 	lx.add(a, builtinRules("irregular.vocab"), formMatch)
 	for _, w := range builtinWords("question-words.txt") {
@@ -149,6 +151,11 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 	for _, w := range builtinWords("about-words.txt") {
 		for _, t := range analyzeTerms(a, w) {
 			lx.about[t] = true
+		}
+	}
+	for _, w := range builtinWords("section-words.txt") {
+		for _, t := range analyzeTerms(a, w) {
+			lx.section[t] = true
 		}
 	}
 	for w := range chatWords() {

@@ -18,8 +18,10 @@ type plan struct {
 	concepts    []concept
 	corrections []Correction
 	// document is true when the question names a piece of writing as a
-	// whole ("what is the article about?", "summarize the reading").
-	document bool
+	// whole ("what is the article about?", "summarize the reading"), and
+	// section when it names a section by its heading ("what does the policy
+	// continuity section say?").
+	document, section bool
 	// bg is the background the question's words are compared with
 	// (background.go): the built-in one, or in training one that leaves out
 	// the corpus asked and the article asked about.
@@ -62,6 +64,9 @@ type concept struct {
 	// titled is true for a doc word that some document's title or kind
 	// has ("article" of a corpus with "kind: article"): it says which.
 	titled bool
+	// part is true for a word that names a part of a piece of writing
+	// ("section", lexicon/section-words.txt).
+	part bool
 }
 
 // topic reports whether a concept is part of the question's topic.
@@ -110,14 +115,18 @@ func (st *state) plan(question string) plan {
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		c.doc = st.lex.document[strings.Join(c.alts[0].terms, " ")]
+		c.part = len(c.alts[0].terms) == 1 && st.lex.section[c.alts[0].terms[0]]
 	}
 	p.document = st.asksAboutDocument(p)
+	p.section = !p.document && st.asksAboutSection(p)
+	aboutWriting := p.document || p.section
 	topics := 0
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		single := len(c.alts[0].terms) == 1
 		c.filler = single && st.lex.filler[c.alts[0].terms[0]]
-		c.frame = single && (st.lex.frame[c.alts[0].terms[0]] || p.document && st.lex.about[c.alts[0].terms[0]]) || c.count
+		c.frame = single && (st.lex.frame[c.alts[0].terms[0]] || aboutWriting && st.lex.about[c.alts[0].terms[0]]) ||
+			c.count || p.section && c.part
 		if c.topic() {
 			topics++
 		}
@@ -139,7 +148,7 @@ func (st *state) plan(question string) plan {
 			st.addWordNet(c)
 		}
 		st.weigh(c)
-		if c.doc && !c.known && p.document {
+		if c.doc && !c.known && aboutWriting {
 			// "what is the paper about?" of a corpus that never says
 			// "paper": the word names the corpus, not a topic it lacks.
 			c.filler = true
@@ -211,6 +220,35 @@ func (st *state) asksAboutDocument(p plan) bool {
 		return !slices.ContainsFunc(rest, func(c concept) bool {
 			return !slices.ContainsFunc(c.alts, func(a alternative) bool { return allIn(title, a.terms) })
 		})
+	})
+}
+
+// asksAboutSection reports whether a question asks about a section of a
+// document by its heading: it names a part of a piece of writing
+// ("section"), and each of its other words is a question word, a frame, a
+// word that asks about writing, a word naming a document, or a word of the
+// corpus's section headings ("what does the policy continuity section
+// say?", "summarize the key success factors section").
+func (st *state) asksAboutSection(p plan) bool {
+	if len(p.spans) > 0 {
+		return false
+	}
+	named := false
+	var rest []concept // the words a heading must hold
+	for _, c := range p.concepts {
+		t := c.alts[0].terms
+		single := len(t) == 1
+		switch {
+		case c.aside || c.doc:
+		case c.part:
+			named = true
+		case c.count || single && (st.lex.filler[t[0]] || st.lex.frame[t[0]] || st.lex.about[t[0]] || st.lex.chat[t[0]]):
+		default:
+			rest = append(rest, c)
+		}
+	}
+	return named && len(rest) > 0 && !slices.ContainsFunc(rest, func(c concept) bool {
+		return !slices.ContainsFunc(c.alts, func(a alternative) bool { return st.inFieldAll(fieldSection, a.terms) })
 	})
 }
 
