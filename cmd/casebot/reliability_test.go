@@ -203,6 +203,8 @@ func TestControlCharactersInNames(t *testing.T) {
 		t.Skipf("no such file names here: %v", err)
 	}
 	writeFile(t, filepath.Join(dir, nl), "The Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	// and an escape sequence in a document's text
+	writeFile(t, filepath.Join(dir, "crane.md"), "The harbour crane \x1b]0;pwned\a\x1b[31mlifted\x1b[0m its first cargo in 1931.\n")
 	idx := filepath.Join(t.TempDir(), "idx")
 	for _, args := range [][]string{
 		{"index", "--corpus", dir, "--index", idx},
@@ -210,6 +212,8 @@ func TestControlCharactersInNames(t *testing.T) {
 		{"ask", "--corpus", dir, "--index", idx, "When was the lighthouse at Cape Verlaine lit?"},
 		{"ask", "--corpus", dir, "--index", idx, "When was the Tea Board of Ruritania founded?"},
 		{"search", "--corpus", dir, "--index", idx, "lighthouse tea board"},
+		{"ask", "--corpus", dir, "--index", idx, "When did the harbour crane lift its first cargo?"},
+		{"search", "--corpus", dir, "--index", idx, "harbour crane cargo"},
 	} {
 		code, out, errOut := runCasebot(t, "", args...)
 		if code != exitOK {
@@ -218,7 +222,7 @@ func TestControlCharactersInNames(t *testing.T) {
 		if strings.Contains(out, "\x1b") || strings.Contains(out, "\nline.md") {
 			t.Errorf("%s prints a name raw:\n%s", args[0], out)
 		}
-		if !strings.Contains(out, `esc\x1b[31mRED\x1b[0m.md`) && !strings.Contains(out, `new\nline.md`) {
+		if !strings.Contains(out, `esc\x1b[31mRED\x1b[0m.md`) && !strings.Contains(out, `new\nline.md`) && !strings.Contains(out, "crane.md") {
 			t.Errorf("%s does not name the file escaped:\n%s", args[0], out)
 		}
 	}

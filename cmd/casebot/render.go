@@ -82,6 +82,11 @@ func cells(text string, hl [][2]int) []cell {
 		if drop[i] {
 			continue
 		}
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			// A document's text may hold an escape sequence: a terminal
+			// would act on it (recolour, retitle) instead of showing it.
+			r = '\uFFFD'
+		}
 		out = append(out, cell{r: r, bold: h < len(hl) && i >= hl[h][0]})
 	}
 	return out
