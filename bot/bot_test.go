@@ -141,7 +141,7 @@ func TestHandle(t *testing.T) {
 		})
 	}
 	if rep := b.Handle(ctx, Request{Kind: KindMention, ID: "m5", Text: "Help", User: User{ID: "14"}}); len(rep.Embeds) == 0 ||
-		!strings.Contains(rep.Embeds[0].Description, "/ask") {
+		!strings.Contains(rep.Embeds[0].Description, "/ask") || !strings.Contains(rep.Embeds[0].Description, "what is the article about?") {
 		t.Errorf("a mention saying help: want the list of commands, got %+v", rep)
 	}
 	st := b.Stats()
