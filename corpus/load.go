@@ -179,9 +179,18 @@ func irregular(fsys fs.FS, name string, d fs.DirEntry) string {
 			mode = fi.Mode()
 		}
 	}
+	return NotRegular(mode)
+}
+
+// NotRegular says what a file of a mode is when it is not a regular file,
+// or "" for a regular one: the reason to give for not reading it. Opening
+// a named pipe waits, deaf to signals, until something writes to it.
+func NotRegular(mode fs.FileMode) string {
 	switch {
 	case mode.IsRegular():
 		return ""
+	case mode.IsDir():
+		return "a directory, not a file"
 	case mode&fs.ModeSymlink != 0:
 		return "symbolic link (not followed)"
 	case mode&fs.ModeNamedPipe != 0:

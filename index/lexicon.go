@@ -122,20 +122,22 @@ func solidForms(a *analyzer, rules []corpus.Rule) map[string]string {
 // compiled once.
 var baseLexicon = sync.OnceValue(func() *lexicon {
 	a := sharedAnalyzer()
-	lx := &lexicon{alts: map[string][]alternative{}, filler: map[string]bool{}, frame: map[string]bool{}, chat: map[string]bool{},
-		document: map[string]bool{}, about: map[string]bool{}, section: map[string]bool{}}
+	// terms analyzes words into a set of terms.
+	terms := func(words []string) map[string]bool {
+		set := map[string]bool{}
+		for _, w := range words {
+			for _, t := range analyzeTerms(a, w) {
+				set[t] = true
+			}
+		}
+		return set
+	}
+	lx := &lexicon{alts: map[string][]alternative{}, document: map[string]bool{},
+		filler: terms(builtinWords("question-words.txt")), frame: terms(builtinWords("frame-words.txt")),
+		about: terms(builtinWords("about-words.txt")), section: terms(builtinWords("section-words.txt")),
+		chat: terms(builtinWords("chat-words.txt"))}
 	lx.add(a, builtinRules("english.vocab"), everydayMatch)
 	lx.add(a, builtinRules("irregular.vocab"), formMatch)
-	for _, w := range builtinWords("question-words.txt") {
-		for _, t := range analyzeTerms(a, w) {
-			lx.filler[t] = true
-		}
-	}
-	for _, w := range builtinWords("frame-words.txt") {
-		for _, t := range analyzeTerms(a, w) {
-			lx.frame[t] = true
-		}
-	}
 	for _, l := range builtinLines("document-words.txt") {
 		ts := analyzeTerms(a, l)
 		if len(ts) == 0 {
@@ -146,21 +148,6 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 		if _, ok := lx.alts[key]; !ok && len(ts) > 1 {
 			lx.alts[key] = nil // a phrase ("case study") is one concept
 			lx.maxLen = max(lx.maxLen, len(ts))
-		}
-	}
-	for _, w := range builtinWords("about-words.txt") {
-		for _, t := range analyzeTerms(a, w) {
-			lx.about[t] = true
-		}
-	}
-	for _, w := range builtinWords("section-words.txt") {
-		for _, t := range analyzeTerms(a, w) {
-			lx.section[t] = true
-		}
-	}
-	for w := range chatWords() {
-		for _, t := range analyzeTerms(a, w) {
-			lx.chat[t] = true
 		}
 	}
 	return lx

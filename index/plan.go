@@ -191,8 +191,6 @@ func (st *state) asksAboutDocument(p plan) bool {
 	named := false
 	var rest []concept // the words a title must hold
 	for _, c := range p.concepts {
-		t := c.alts[0].terms
-		single := len(t) == 1
 		switch {
 		case c.aside:
 		case c.doc:
@@ -200,7 +198,7 @@ func (st *state) asksAboutDocument(p plan) bool {
 			if st.inTitles(c.alts) {
 				rest = append(rest, c)
 			}
-		case c.count || single && (st.lex.filler[t[0]] || st.lex.frame[t[0]] || st.lex.about[t[0]] || st.lex.chat[t[0]]):
+		case st.asks(c):
 		default:
 			rest = append(rest, c)
 		}
@@ -216,10 +214,8 @@ func (st *state) asksAboutDocument(p plan) bool {
 		return false
 	}
 	return slices.ContainsFunc(docs, func(d DocInfo) bool {
-		title := st.heading(d.Title + "\n" + d.Kind).terms
-		return !slices.ContainsFunc(rest, func(c concept) bool {
-			return !slices.ContainsFunc(c.alts, func(a alternative) bool { return allIn(title, a.terms) })
-		})
+		title := st.titleTerms(d)
+		return !slices.ContainsFunc(rest, func(c concept) bool { return !c.in(title) })
 	})
 }
 
@@ -236,13 +232,11 @@ func (st *state) asksAboutSection(p plan) bool {
 	named := false
 	var rest []concept // the words a heading must hold
 	for _, c := range p.concepts {
-		t := c.alts[0].terms
-		single := len(t) == 1
 		switch {
 		case c.aside || c.doc:
 		case c.part:
 			named = true
-		case c.count || single && (st.lex.filler[t[0]] || st.lex.frame[t[0]] || st.lex.about[t[0]] || st.lex.chat[t[0]]):
+		case st.asks(c):
 		default:
 			rest = append(rest, c)
 		}
@@ -250,6 +244,26 @@ func (st *state) asksAboutSection(p plan) bool {
 	return named && len(rest) > 0 && !slices.ContainsFunc(rest, func(c concept) bool {
 		return !slices.ContainsFunc(c.alts, func(a alternative) bool { return st.inFieldAll(fieldSection, a.terms) })
 	})
+}
+
+// asks reports whether a concept asks rather than names what is asked
+// about: a question word, a frame, a word that asks about writing
+// ("summarize"), chat, or a count.
+func (st *state) asks(c concept) bool {
+	t := c.alts[0].terms
+	return c.count || len(t) == 1 && (st.lex.filler[t[0]] || st.lex.frame[t[0]] || st.lex.about[t[0]] || st.lex.chat[t[0]])
+}
+
+// in reports whether one of a concept's alternatives has all its terms in a
+// set of terms (a title's).
+func (c concept) in(set map[string]bool) bool {
+	return slices.ContainsFunc(c.alts, func(a alternative) bool { return allIn(set, a.terms) })
+}
+
+// titleTerms are the terms of a document's title and kind, as
+// candidates' headings (storedPassage.headings) hold them.
+func (st *state) titleTerms(d DocInfo) map[string]bool {
+	return st.heading(d.Title + "\n" + d.Kind).terms
 }
 
 // inTitles reports whether some document's title or kind holds one of

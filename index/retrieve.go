@@ -274,7 +274,7 @@ func (st *state) documentOpenings(p plan, out []candidate, at map[string]int) []
 		if added == documentCandidates {
 			break
 		}
-		if !p.names(st.heading(d.Title + "\n" + d.Kind).terms) {
+		if !p.names(st.titleTerms(d)) {
 			continue
 		}
 		added++
@@ -314,7 +314,7 @@ func (p plan) names(title map[string]bool) bool {
 		if !c.known || !(c.doc && c.titled || c.topic() && !c.doc) {
 			continue
 		}
-		if !slices.ContainsFunc(c.alts, func(a alternative) bool { return allIn(title, a.terms) }) {
+		if !c.in(title) {
 			return false
 		}
 	}

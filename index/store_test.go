@@ -387,18 +387,7 @@ func TestUpdateRemembersSkippedFiles(t *testing.T) {
 	write("good.md", "# Good\n\nThe quokka lives here.\n")
 	write("bad-yaml.md", "---\ntitle: [oops\n---\nThe wombat digs burrows.\n")
 	write("binary.md", "\x00\x01\x02binary")
-	load := func() *corpus.Corpus {
-		c, err := corpus.Scan(context.Background(), os.DirFS(dir), corpus.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	ix, _, err := Create(context.Background(), filepath.Join(t.TempDir(), "idx"), load(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix, load := indexOfDir(t, dir)
 	update := func() Summary {
 		t.Helper()
 		sum, err := ix.Update(context.Background(), load(), Options{})
@@ -436,18 +425,7 @@ func TestUpdateRebuiltSaysWhatChanged(t *testing.T) {
 	write("a.md", "# A\n\nThe quokka lives on an island.\n")
 	write("b.md", "# B\n\nThe wombat digs burrows.\n")
 	write("c.md", "# C\n\nThe platypus lays eggs.\n")
-	load := func() *corpus.Corpus {
-		c, err := corpus.Scan(context.Background(), os.DirFS(dir), corpus.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	ix, _, err := Create(context.Background(), filepath.Join(t.TempDir(), "idx"), load(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix, load := indexOfDir(t, dir)
 	for _, name := range []string{"b.md", "c.md"} {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
@@ -472,6 +450,26 @@ func TestUpdateRebuiltSaysWhatChanged(t *testing.T) {
 		}
 	}
 	mustAnswer(t, ix, "echidna", "echidna")
+}
+
+// indexOfDir indexes a corpus directory as casebot serves one (scanned),
+// in a temporary store closed when the test ends, and returns the index
+// with a function that scans the directory again.
+func indexOfDir(t *testing.T, dir string) (*Index, func() *corpus.Corpus) {
+	t.Helper()
+	load := func() *corpus.Corpus {
+		c, err := corpus.Scan(context.Background(), os.DirFS(dir), corpus.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ix, _, err := Create(context.Background(), filepath.Join(t.TempDir(), "idx"), load(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, load
 }
 
 // writeFile writes a test's file, failing the test if it cannot.

@@ -285,7 +285,7 @@ func openFile(path string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if why := irregular(fi.Mode()); why != "" {
+	if why := corpus.NotRegular(fi.Mode()); why != "" {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New(why)}
 	}
 	return os.Open(path)
@@ -299,24 +299,6 @@ func readFile(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(f)
-}
-
-// irregular says what a file that is not a regular file is, or "" for a
-// regular one.
-func irregular(mode fs.FileMode) string {
-	switch {
-	case mode.IsRegular():
-		return ""
-	case mode.IsDir():
-		return "a directory, not a file"
-	case mode&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO), not a regular file (not read)"
-	case mode&fs.ModeSocket != 0:
-		return "a socket, not a regular file (not read)"
-	case mode&fs.ModeDevice != 0:
-		return "a device, not a regular file (not read)"
-	}
-	return "not a regular file (not read)"
 }
 
 // corpusError is a corpus directory that cannot be read: no index, on disk
