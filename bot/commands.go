@@ -522,7 +522,7 @@ func (b *Bot) help(ctx context.Context, r Request) (Reply, error) {
 		}
 	}
 	sb.WriteString("\nYou can also mention me with a question, or write to me directly; ask two or three things at once and I answer each. ")
-	sb.WriteString("Ask about a document as a whole too (\"what is the article about?\"), or about a section by its heading. ")
+	sb.WriteString("Ask about a document as a whole too (\"what is the article about?\", \"who wrote it?\"), or about a section by its heading. ")
 	fmt.Fprintf(&sb, "Buttons under an answer show the passage in context, more passages, and let you say whether it helped. Everyone may ask %d questions a minute.", b.rate)
 	e := Embed{Title: "casebot", Description: sb.String(), Footer: footer(b.eng.Info()), Color: colorInfo}
 	return Reply{Embeds: []Embed{e}, Private: true}, nil

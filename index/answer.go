@@ -291,6 +291,12 @@ func explain(p plan, ranked []candidate, m *compiled, af *answerFeatures) []stri
 	if p.list {
 		out = append(out, "asks for a list")
 	}
+	if p.document {
+		out = append(out, "asks about a document as a whole")
+	}
+	if p.field != "" {
+		out = append(out, fmt.Sprintf("asks for a document's %s: %s", p.field, strings.Join(p.fieldLines, ", ")))
+	}
 	for i, c := range ranked {
 		if i == explainCandidates {
 			break

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -119,5 +120,78 @@ func TestQuestionsAboutTheDocuments(t *testing.T) {
 		if !strings.Contains(bestText(a), tt.want) {
 			t.Errorf("%q: best passage %.80q, want the one opening %q", tt.q, bestText(a), tt.want)
 		}
+	}
+}
+
+// A question for a document's author or date names the document, or none,
+// and asks only for the field: the field's front matter lines are its
+// candidates, and the passages holding the field's value are told apart.
+func TestQuestionsForAField(t *testing.T) {
+	st := embedded(t).st
+	for _, tt := range []struct{ q, field string }{
+		{"who wrote it?", "author"},
+		{"Who wrote this case study?", "author"},
+		{"whos the author of the korea reading", "author"},
+		{"who is the article by?", "author"},
+		{"when was the case study published?", "date"},
+		{"What year is this reading from?", "date"},
+		{"what is the publication date of the article?", "date"},
+		// the author is a topic among others, or what is asked is something else
+		{"where does the author of the case study work", ""},
+		{"what articles has the author written", ""},
+		{"When did Korea's e-government effort start?", ""},
+		// a title no document has
+		{"who wrote the Estonia case study?", ""},
+	} {
+		if got := st.plan(tt.q).field; got != tt.field {
+			t.Errorf("%q: field %q, want %q", tt.q, got, tt.field)
+		}
+	}
+	p := st.plan("who wrote the case study?")
+	if len(p.fieldLines) != 1 || p.fieldLines[0] != "south-korea-e-government.md#001" {
+		t.Errorf("field lines %q, want the article's author line", p.fieldLines)
+	}
+	for text, want := range map[string]bool{"author: Mohammad J Sear": true, "Mohammad J Sear is focused on bringing purpose": true, "He is currently working for Ernst & Young": false} {
+		if got := p.holdsField("south-korea-e-government.md", text); got != want {
+			t.Errorf("holds the author: %q %v, want %v", text, got, want)
+		}
+	}
+	if p.holdsField("notes/stages.md", "written by Mohammad J Sear") {
+		t.Error("another document's passage holds the author")
+	}
+	p = st.plan("when was the article published?")
+	for text, want := range map[string]bool{"Published on July 15, 2021": true, "published: 2021-07-15": true, "In 2021 the survey ranked Korea": false} {
+		if got := p.holdsField("south-korea-e-government.md", text); got != want {
+			t.Errorf("holds the date: %q %v, want %v", text, got, want)
+		}
+	}
+
+	// each word of the field finds the others, but for those that stem as
+	// common words do ("publication" as "public")
+	p = st.plan("what year is the reading from?")
+	if p.field != "date" || !slices.ContainsFunc(p.concepts, func(c concept) bool {
+		return c.word == "year" && slices.ContainsFunc(c.alts, func(a alternative) bool { return a.terms[0] == "publish" })
+	}) || slices.ContainsFunc(p.concepts, func(c concept) bool {
+		return slices.ContainsFunc(c.alts, func(a alternative) bool { return a.terms[0] == "public" })
+	}) {
+		t.Errorf("field %q, concepts %q: want the date, found by \"publish\", not by \"public\"", p.field, conceptsOf(p))
+	}
+
+	// With the built-in model, the field is the answer.
+	for q, want := range map[string]string{
+		"who wrote it?":                   "Mohammad J Sear",
+		"Who wrote this case study?":      "Mohammad J Sear",
+		"who is the article by?":          "Mohammad J Sear",
+		"What year is this reading from?": "July 15, 2021",
+	} {
+		if a := ask(t, q); !a.Answered || !strings.Contains(topText(a), want) {
+			t.Errorf("%q: answered %v from %.80q, want %q", q, a.Answered, topText(a), want)
+		}
+	}
+
+	// Documents without front matter have no field to ask for.
+	ix := buildFS(t, fstest.MapFS{"lighthouses.md": {Data: []byte("# Lighthouses\n\nA lighthouse is a tower built to guide ships.\n")}})
+	if p := ix.st.plan("who wrote the lighthouses article?"); p.field != "" {
+		t.Errorf("field %q of a corpus without front matter", p.field)
 	}
 }

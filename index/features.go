@@ -78,6 +78,7 @@ const (
 	fCovTopical            // coverage with concepts weighed by their idf times their topicality for the corpus (background.go)
 	fTitleLine             // the passage is a front matter title line (a question about the document finds it)
 	fDocAsked              // the question asks about a piece of writing as a whole, and the passage opens it or is its title line
+	fFieldAsked            // the question asks for a document's author or date, and the passage holds it
 	numFeatures
 )
 
@@ -89,6 +90,7 @@ var featureNames = [numFeatures]string{
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
 	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical", "title_line", "doc_asked",
+	"field_asked",
 }
 
 // features is a candidate's feature vector.
@@ -515,6 +517,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	if p.document && (m.DocLead == m.Seq || f[fTitleLine] == 1) {
 		f[fDocAsked] = b2f(q.aboutDocument(inTitle))
 	}
+	f[fFieldAsked] = b2f(p.holdsField(m.Source, c.text))
 	if m.Boost > 0 {
 		f[fBoost] = math.Log(m.Boost)
 	}
@@ -966,6 +969,7 @@ const (
 	aTopicalMin            // ... for its least topical word
 	aTopicalMax            // ... for its most topical word
 	aDocAsked              // the question asks about a piece of writing as a whole, and the best candidate opens it or is its title
+	aFieldAsked            // the question asks for a document's author or date, and the best candidate holds it
 	numAnswerFeatures
 )
 
@@ -974,7 +978,7 @@ var answerFeatureNames = [numAnswerFeatures]string{
 	"unknown_names", "unknown_words", "any_unknown", "unknown_verbs", "topics", "corrected_names", "corrected_words", "years",
 	"year_fit", "typed", "type_fit", "doc_coverage", "sentence_all", "phrase", "matched_share",
 	"names", "cov_question", "bm25_share", "doc_mass", "near_mass", "docs", "passages", "named", "name_mentions",
-	"topical", "topical_min", "topical_max", "doc_asked",
+	"topical", "topical_min", "topical_max", "doc_asked", "field_asked",
 }
 
 type answerFeatures [numAnswerFeatures]float64
@@ -1100,4 +1104,5 @@ func (a *answerFeatures) setBest(scores []float64, ids []string, b int, top *fea
 	a[aBM25Share] = top[fBM25Share]
 	a[aNameMentions] = mentions
 	a[aDocAsked] = top[fDocAsked]
+	a[aFieldAsked] = top[fFieldAsked]
 }

@@ -20,7 +20,9 @@ import (
 // lexicon/document-words.txt the words that name a piece of writing as a
 // whole ("the article", "this reading"), lexicon/section-words.txt those
 // that name a part of one ("section"), and lexicon/about-words.txt those
-// that frame a question about one ("summarize", "the main point"); and
+// that frame a question about one ("summarize", "the main point");
+// lexicon/field-words.txt those that ask for its author or date ("who
+// wrote", "published"); and
 // lexicon/chat-words.txt the words of a chat around a question ("hi",
 // "thx", "lol"), left out when the corpus lacks them. Domain
 // words belong in a corpus's own *.vocab files, not here.
@@ -41,10 +43,23 @@ type lexicon struct {
 	// section those that name a part of one ("section", "chapter").
 	document, about, section map[string]bool
 	chat                     map[string]bool // analyzed chat words, fillers when the corpus lacks them
+	// field maps the analyzed words that ask for a front matter field of a
+	// piece of writing to the field: "author", "date"; fieldTerms lists
+	// each field's words that find the others.
+	field      map[string]fieldWord
+	fieldTerms map[string][]string
 	// solid maps a corpus vocabulary phrase written as one word ("egov" of
 	// "e-gov", "bluehouse" of "Blue House") to the phrase's key: people type
 	// the phrase solid in a chat.
 	solid map[string]string
+}
+
+// fieldWord is a word that asks for a front matter field ("author"),
+// lexicon/field-words.txt. A verb ("wrote", "published") asks for the
+// field its question word does, when there is one.
+type fieldWord struct {
+	field string
+	verb  bool
 }
 
 // alternative is another way to say a phrase.
@@ -84,7 +99,8 @@ func (k matchKind) String() string {
 func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	base := baseLexicon()
 	lx := &lexicon{alts: make(map[string][]alternative, len(base.alts)), maxLen: base.maxLen,
-		filler: base.filler, frame: base.frame, chat: base.chat, document: base.document, about: base.about, section: base.section}
+		filler: base.filler, frame: base.frame, chat: base.chat, document: base.document, about: base.about, section: base.section,
+		field: base.field, fieldTerms: base.fieldTerms}
 	for k, v := range base.alts {
 		lx.alts[k] = append([]alternative(nil), v...)
 	}
@@ -135,7 +151,24 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 	lx := &lexicon{alts: map[string][]alternative{}, document: map[string]bool{},
 		filler: terms(builtinWords("question-words.txt")), frame: terms(builtinWords("frame-words.txt")),
 		about: terms(builtinWords("about-words.txt")), section: terms(builtinWords("section-words.txt")),
-		chat: terms(builtinWords("chat-words.txt"))}
+		chat: terms(builtinWords("chat-words.txt")), field: map[string]fieldWord{},
+		fieldTerms: map[string][]string{}}
+	for _, l := range builtinLines("field-words.txt") {
+		field, words, _ := strings.Cut(l, ":")
+		field, verb := strings.CutSuffix(strings.TrimSpace(field), "?")
+		for _, w := range strings.Fields(words) {
+			w, alone := strings.CutPrefix(w, "-")
+			for _, t := range analyzeTerms(a, w) {
+				if _, ok := lx.field[t]; ok { // "authored" stems as "author" does
+					continue
+				}
+				lx.field[t] = fieldWord{field: field, verb: verb}
+				if !alone {
+					lx.fieldTerms[field] = append(lx.fieldTerms[field], t)
+				}
+			}
+		}
+	}
 	lx.add(a, builtinRules("english.vocab"), everydayMatch)
 	lx.add(a, builtinRules("irregular.vocab"), formMatch)
 	for _, l := range builtinLines("document-words.txt") {

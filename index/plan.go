@@ -1,12 +1,15 @@
 package index
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/casebot/casebot/corpus"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/text/width"
 )
@@ -22,6 +25,15 @@ type plan struct {
 	// section when it names a section by its heading ("what does the policy
 	// continuity section say?").
 	document, section bool
+	// field is the front matter field a question asks for, "author" or
+	// "date" ("who wrote the case study?"), of the documents it names, or
+	// of any when it names none ("who wrote it?"); fieldLines are those
+	// documents' front matter lines of the field, and fieldValues the field's
+	// value in each, in the forms a text writes it (lower-cased: "mohammad j
+	// sear"; "july 15, 2021", "2021-07-15"), by document path.
+	field       string
+	fieldLines  []string
+	fieldValues map[string][]string
 	// bg is the background the question's words are compared with
 	// (background.go): the built-in one, or in training one that leaves out
 	// the corpus asked and the article asked about.
@@ -117,14 +129,17 @@ func (st *state) plan(question string) plan {
 		c.doc = st.lex.document[strings.Join(c.alts[0].terms, " ")]
 		c.part = len(c.alts[0].terms) == 1 && st.lex.section[c.alts[0].terms[0]]
 	}
-	p.document = st.asksAboutDocument(p)
+	st.asksForField(&p)
+	p.document = p.field == "" && st.asksAboutDocument(p)
 	p.section = !p.document && st.asksAboutSection(p)
 	aboutWriting := p.document || p.section
 	topics := 0
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		single := len(c.alts[0].terms) == 1
-		c.filler = single && st.lex.filler[c.alts[0].terms[0]]
+		// In a question for a field, the words naming the document say
+		// whose, which the field lines already are.
+		c.filler = single && st.lex.filler[c.alts[0].terms[0]] || p.field != "" && c.doc
 		c.frame = single && (st.lex.frame[c.alts[0].terms[0]] || aboutWriting && st.lex.about[c.alts[0].terms[0]]) ||
 			c.count || p.section && c.part
 		if c.topic() {
@@ -146,6 +161,9 @@ func (st *state) plan(question string) plan {
 		chat := len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]]
 		if !c.filler && !c.aside && !chat && !c.doc {
 			st.addWordNet(c)
+		}
+		if p.field != "" {
+			st.addFieldWords(c, p.field)
 		}
 		st.weigh(c)
 		if c.doc && !c.known && aboutWriting {
@@ -217,6 +235,166 @@ func (st *state) asksAboutDocument(p plan) bool {
 		title := st.titleTerms(d)
 		return !slices.ContainsFunc(rest, func(c concept) bool { return !c.in(title) })
 	})
+}
+
+// fieldKeys are the front matter keys of the fields a question can ask
+// for, as the corpus makes passages of them.
+var fieldKeys = map[string][]string{"author": {"author", "authors"}, "date": {"published", "date"}}
+
+// asksForField reports which front matter field of a document a question
+// asks for, "author" or "date", and the passages that give it, or "": its
+// words ask for the field (lexicon/field-words.txt: "who wrote", "when was
+// it published", "the publication date"), and each other word is a question
+// word, chat, a word that names a document or a word of one's title and
+// kind ("who wrote the Korea case study?"; "what does the author conclude?"
+// asks for more). A question that only names a
+// document asks for the field its question word does ("who is the article
+// by?", "when is the reading from?"). A question naming no document asks
+// it of any; one whose documents have no line of that field asks nothing
+// of the kind.
+func (st *state) asksForField(p *plan) {
+	if len(p.spans) > 0 {
+		return
+	}
+	named, verb := false, false
+	asked := map[string]bool{}
+	var rest []concept // the words a title must hold
+	for _, c := range p.concepts {
+		t := c.alts[0].terms
+		fw, isField := fieldWord{}, len(t) == 1
+		if isField {
+			fw, isField = st.lex.field[t[0]]
+		}
+		switch {
+		case c.aside:
+		case isField:
+			asked[fw.field] = true
+			verb = verb || fw.verb
+		case c.doc:
+			named = true
+			if st.inTitles(c.alts) {
+				rest = append(rest, c)
+			}
+		case c.count || len(t) == 1 && (st.lex.filler[t[0]] || st.lex.chat[t[0]]):
+			// a frame or a word asking about writing asks for more than
+			// the field: "what does the author conclude?"
+		default:
+			rest = append(rest, c)
+		}
+	}
+	field := ""
+	switch {
+	case len(asked) == 0 && !named:
+	case p.want == personAnswer:
+		field = "author"
+	case p.want == timeAnswer:
+		field = "date"
+	case len(asked) == 1 && !(verb && p.want == thingAnswer):
+		for f := range asked {
+			field = f
+		}
+	}
+	if field == "" {
+		return
+	}
+	docs, err := st.docs()
+	if err != nil {
+		return
+	}
+	docs = slices.Clone(docs)
+	slices.SortStableFunc(docs, func(a, b DocInfo) int { return cmp.Compare(b.Boost, a.Boost) })
+	for _, d := range docs {
+		title := st.titleTerms(d)
+		if slices.ContainsFunc(rest, func(c concept) bool { return !c.in(title) }) {
+			continue
+		}
+		ids := st.frontLines(d, fieldKeys[field])
+		if len(ids) == 0 {
+			continue
+		}
+		if p.fieldValues == nil {
+			p.fieldValues = map[string][]string{}
+		}
+		p.field = field
+		p.fieldLines = append(p.fieldLines, ids...)
+		p.fieldValues[d.Path] = fieldValues(d, field)
+		if len(p.fieldValues) == documentCandidates {
+			break
+		}
+	}
+}
+
+// addFieldWords gives a word that asks for the field a question asks for
+// the field's other words, as everyday synonyms: "what year is the reading
+// from?" finds "Published on July 15, 2021".
+func (st *state) addFieldWords(c *concept, field string) {
+	t := c.alts[0].terms
+	if len(t) != 1 || st.lex.field[t[0]].field != field {
+		return
+	}
+	for _, term := range st.lex.fieldTerms[field] {
+		if !slices.ContainsFunc(c.alts, func(a alternative) bool { return len(a.terms) == 1 && a.terms[0] == term }) {
+			c.alts = append(c.alts, alternative{terms: []string{term}, kind: everydayMatch, rule: "field-words"})
+		}
+	}
+}
+
+// fieldValues are a document's author, or its date, in the forms a text
+// writes them, lower-cased: "mohammad j sear"; "2021-07-15", "july 15,
+// 2021", "15 july 2021". A date of a year alone has no other form, as a
+// year says too little by itself.
+func fieldValues(d DocInfo, field string) []string {
+	if field == "author" {
+		var out []string
+		for _, name := range strings.FieldsFunc(d.Author, func(r rune) bool { return r == ',' || r == ';' }) {
+			if name = strings.TrimSpace(strings.ToLower(name)); name != "" {
+				out = append(out, name)
+			}
+		}
+		return out
+	}
+	value := strings.ToLower(strings.TrimSpace(d.Published))
+	if value == "" {
+		return nil
+	}
+	out := []string{value}
+	if t, err := time.Parse("2006-01-02", d.Published); err == nil {
+		for _, layout := range []string{"January 2, 2006", "January 2 2006", "2 January 2006", "Jan 2, 2006", "2 Jan 2006"} {
+			out = append(out, strings.ToLower(t.Format(layout)))
+		}
+	} else if t, err := time.Parse("2006-01", d.Published); err == nil {
+		out = append(out, strings.ToLower(t.Format("January 2006")))
+	}
+	return out
+}
+
+// holdsField reports whether a passage holds the value of the field the
+// question asks for, of its own document.
+func (p plan) holdsField(source, text string) bool {
+	values := p.fieldValues[source]
+	if len(values) == 0 {
+		return false
+	}
+	text = strings.ToLower(text)
+	return slices.ContainsFunc(values, func(v string) bool { return strings.Contains(text, v) })
+}
+
+// frontLines are the ids of a document's front matter lines with one of
+// the keys ("author: Mohammad J Sear").
+func (st *state) frontLines(d DocInfo, keys []string) []string {
+	var ids []string
+	for seq := 0; seq < d.Passages; seq++ { // the front matter lines come first
+		id := corpus.PassageID(d.Path, seq)
+		sp, ok := st.stored(id)
+		if !ok || sp.meta.Kind != string(corpus.Meta) && sp.meta.Kind != string(corpus.TitleLine) {
+			break
+		}
+		key, _, _ := strings.Cut(sp.text, ":")
+		if slices.Contains(keys, strings.ToLower(strings.TrimSpace(key))) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // asksAboutSection reports whether a question asks about a section of a
@@ -493,10 +671,12 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 	return c, 1
 }
 
-// hasContent reports whether a plan has something to look for: years, or a
-// word that is not a question word or a bare number ("what is 2 + 2?").
+// hasContent reports whether a plan has something to look for: years, a
+// document's author or date, or a word that is not a question word or a
+// bare number ("what is 2 + 2?").
 func (p plan) hasContent() bool {
-	if len(p.spans) > 0 {
+	if len(p.spans) > 0 || p.field != "" { // "who is the article by?"
+
 		return true
 	}
 	for _, c := range p.concepts {

@@ -243,6 +243,15 @@ func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) 
 	if p.document {
 		out = st.documentOpenings(p, out, at)
 	}
+	for _, id := range p.fieldLines { // "who wrote it?": the author lines
+		if _, ok := at[id]; ok {
+			continue
+		}
+		if sp, ok := st.stored(id); ok {
+			at[id] = len(out)
+			out = append(out, candidate{id: id, text: sp.text, meta: sp.meta, sp: sp})
+		}
+	}
 	return out, nil
 }
 
