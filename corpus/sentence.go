@@ -14,6 +14,10 @@ var abbreviations = map[string]bool{
 	"fig": true, "approx": true, "jan": true, "feb": true, "mar": true, "apr": true,
 	"jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true,
 	"nov": true, "dec": true, "jr": true, "sr": true, "art": true, "sec": true,
+	// works, pages and titles: "Op. 28 No. 7", "Vol. 2", "pp. 12", "Rev. J. Smith"
+	"op": true, "opp": true, "vol": true, "vols": true, "pp": true, "ch": true,
+	"rev": true, "gen": true, "col": true, "lt": true, "capt": true, "sgt": true,
+	"mt": true, "viz": true, "ca": true,
 }
 
 // Sentences returns byte spans [start, end) that cover text from its first to

@@ -60,6 +60,8 @@ func TestSentences(t *testing.T) {
 		{"version 2.6.3 is out", []string{"version 2.6.3 is out"}},
 		{"the intelligent digital government.\u00a0e-Governance has played a role.", []string{"the intelligent digital government.\u00a0", "e-Governance has played a role."}},
 		{"it rose 3 p.c. and e-mail grew.", []string{"it rose 3 p.c. and e-mail grew."}},
+		// a work's number and a title are no sentence end
+		{"Prelude Op. 28 No. 7 is followed by the Étude Op. 10 No. 5. Then Rev. Smith spoke.", []string{"Prelude Op. 28 No. 7 is followed by the Étude Op. 10 No. 5. ", "Then Rev. Smith spoke."}},
 	}
 	for _, tt := range tests {
 		var got []string

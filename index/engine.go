@@ -37,8 +37,10 @@ const layoutVersion = 2
 // letters and digits ("ＧＰＫＩ") into their ASCII forms; version 5 reads
 // initialisms written with full stops as the word ("U.S." as "US"); version
 // 6 makes a front matter title a passage, as the author and the date are,
-// and folds an accent written as a mark after its letter ("cafe\u0301").
-const analysisVersion = 6
+// and folds an accent written as a mark after its letter ("cafe\u0301");
+// version 7 ends no sentence at "Op.", "Vol." or "Rev." (corpus.Sentences),
+// where long paragraphs are cut.
+const analysisVersion = 7
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
