@@ -166,6 +166,9 @@ def answer_row(header, r, s):
     a[A["type_fit"]] = max(top[F[k]] for k in ("type_time", "type_number", "type_duration", "type_name", "type_thing"))
     a[A["cov_question"]] = top[F["cov_all"]] * a[A["known"]]
     a[A["name_mentions"]] = r["mentions"][b]
+    for n in ("doc_asked", "field_asked"):
+        if n in A:
+            a[A[n]] = top[F[n]]
     return a
 
 
