@@ -131,6 +131,21 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 		}
 		ans.Questions = append(ans.Questions, pa)
 	}
+	if len(ans.Questions) == 0 && !ans.Answered {
+		// "what is the difference between stage 1 and stage 2?": no
+		// passage compares them, so each is answered on its own.
+		var sides []Answer
+		for _, side := range SplitComparison(question) {
+			sa, err := st.ask(ctx, side, ix.scoring(), opts)
+			if err != nil {
+				return ans, err
+			}
+			sides = append(sides, sa)
+		}
+		if slices.ContainsFunc(sides, func(a Answer) bool { return a.Answered }) {
+			ans.Questions = sides
+		}
+	}
 	return ans, nil
 }
 

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -324,3 +325,44 @@ func isAuxiliary(fold string) bool {
 
 // hasTopicWord reports whether a question has a word to search for.
 func hasTopicWord(q string) bool { return slices.ContainsFunc(scanWords(q), topicWord) }
+
+// comparisons read a question that compares two things: "what is the
+// difference between stage 1 and stage 2?", "how is NIA different from
+// KISA?", "compare stage 3 with stage 4", "stage 1 vs stage 2". The
+// documents seldom compare them in one passage; each side has its own.
+var comparisons = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)^(?:what(?:'s|’s|s)?\s+(?:is\s+|are\s+|was\s+|were\s+)?)?(?:the\s+)?(?:main\s+|key\s+|biggest\s+|major\s+)?differences?\s+(?:is\s+there\s+)?between\s+(.+?)\s+and\s+(.+)$`),
+	regexp.MustCompile(`(?i)^how\s+(?:is|are|was|were|does|do|did)\s+(.+?)\s+(?:different|differ)\s+(?:from|to|than)\s+(.+)$`),
+	regexp.MustCompile(`(?i)^how\s+(?:does|do|did)\s+(.+?)\s+compare\s+(?:to|with)\s+(.+)$`),
+	regexp.MustCompile(`(?i)^compare\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+)$`),
+	regexp.MustCompile(`(?i)^(.+?)\s+(?:vs\.?|versus)\s+(.+)$`),
+}
+
+// trailingComparison is a word after a comparison's second side that is no
+// part of it ("stage 1 vs stage 2 difference").
+var trailingComparison = regexp.MustCompile(`(?i)\s+(?:differences?|differ|comparison|compared)$`)
+
+// SplitComparison returns the two things a question compares, each to be
+// asked on its own ("stage 1", "stage 2"), or nil. A head the first side
+// has and the second lacks is the second's too: "the goals of stage 1 and
+// stage 2" compares "the goals of stage 1" and "the goals of stage 2".
+func SplitComparison(question string) []string {
+	q, _ := cleanQuestion(question)
+	q = strings.TrimRight(strings.TrimSpace(q), "?!. ")
+	for _, re := range comparisons {
+		m := re.FindStringSubmatch(q)
+		if m == nil {
+			continue
+		}
+		a := strings.TrimSpace(m[1])
+		b := strings.TrimSpace(trailingComparison.ReplaceAllString(m[2], ""))
+		if i := strings.LastIndex(strings.ToLower(a), " of "); i > 0 && !strings.Contains(strings.ToLower(b), " of ") {
+			b = a[:i+len(" of ")] + b
+		}
+		if !hasTopicWord(a) || !hasTopicWord(b) {
+			return nil
+		}
+		return []string{a, b}
+	}
+	return nil
+}

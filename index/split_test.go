@@ -1,6 +1,7 @@
 package index
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -76,5 +77,38 @@ func TestFollowUp(t *testing.T) {
 		if got != c.want || changed != (c.want != c.q) {
 			t.Errorf("FollowUp(%q, %q) = %q, %v; want %q", c.q, c.previous, got, changed, c.want)
 		}
+	}
+}
+
+func TestSplitComparison(t *testing.T) {
+	for q, want := range map[string][]string{
+		"what is the difference between stage 1 and stage 2?":             {"stage 1", "stage 2"},
+		"What's the main difference between NIA and KISA":                 {"NIA", "KISA"},
+		"how is NIA different from KISA?":                                 {"NIA", "KISA"},
+		"compare stage 3 with stage 4":                                    {"stage 3", "stage 4"},
+		"stage 1 vs. stage 2 difference":                                  {"stage 1", "stage 2"},
+		"How does Korea compare to Denmark?":                              {"Korea", "Denmark"},
+		"what's the difference between the goals of stage 1 and stage 2?": {"the goals of stage 1", "the goals of stage 2"},
+		// nothing compared, or a side with nothing to search for
+		"what was stage 1?":                   nil,
+		"what is the difference between them": nil,
+		"this vs that":                        nil,
+	} {
+		if got := SplitComparison(q); !reflect.DeepEqual(got, want) {
+			t.Errorf("SplitComparison(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// A comparison no passage makes is answered side by side; one a passage
+// makes is answered by it, whole.
+func TestComparisonAnsweredSideBySide(t *testing.T) {
+	a := ask(t, "what is the difference between stage 1 and stage 2?")
+	if len(a.Questions) != 2 || !strings.Contains(topText(a.Questions[0]), "Stage 1 (1980s to 1995)") || !strings.Contains(topText(a.Questions[1]), "Stage 2 (1996 to 2002)") {
+		t.Errorf("answered %v, sides %+v: want Stage 1's passage and Stage 2's", a.Answered, a.Questions)
+	}
+	a = ask(t, "korea dgi score 2023 vs oecd average")
+	if !a.Answered || len(a.Questions) != 0 || !strings.Contains(topText(a), "OECD average") {
+		t.Errorf("answered %v from %.80q with %d sides: want the passage that compares", a.Answered, topText(a), len(a.Questions))
 	}
 }
