@@ -189,8 +189,15 @@ func TestQuestionsForAField(t *testing.T) {
 		}
 	}
 
+	// a name is a whole word: "Lee" is not in "fleet"
+	ix := buildFS(t, fstest.MapFS{"ships.md": {Data: []byte("---\ntitle: Ships\nauthor: Kim, Lee\n---\n\n# Ships\n\nThe fleet sailed at dawn.\n\nLee drew the maps of the harbour.\n")}})
+	p = ix.st.plan("who wrote the ships article?")
+	if p.field != "author" || p.holdsField("ships.md", "The fleet sailed at dawn.") || !p.holdsField("ships.md", "Lee drew the maps of the harbour.") {
+		t.Errorf("field %q: want the author, held by \"Lee drew\" and not by \"fleet\"", p.field)
+	}
+
 	// Documents without front matter have no field to ask for.
-	ix := buildFS(t, fstest.MapFS{"lighthouses.md": {Data: []byte("# Lighthouses\n\nA lighthouse is a tower built to guide ships.\n")}})
+	ix = buildFS(t, fstest.MapFS{"lighthouses.md": {Data: []byte("# Lighthouses\n\nA lighthouse is a tower built to guide ships.\n")}})
 	if p := ix.st.plan("who wrote the lighthouses article?"); p.field != "" {
 		t.Errorf("field %q of a corpus without front matter", p.field)
 	}

@@ -376,8 +376,28 @@ func (p plan) holdsField(source, text string) bool {
 		return false
 	}
 	text = strings.ToLower(text)
-	return slices.ContainsFunc(values, func(v string) bool { return strings.Contains(text, v) })
+	return slices.ContainsFunc(values, func(v string) bool { return containsWords(text, v) })
 }
+
+// containsWords reports whether text holds s as whole words: "lee" is in
+// "Kim and Lee wrote", not in "the fleet".
+func containsWords(text, s string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], s)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(s)
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // frontLines are the ids of a document's front matter lines with one of
 // the keys ("author: Mohammad J Sear").
