@@ -247,11 +247,11 @@ var fieldKeys = map[string][]string{"author": {"author", "authors"}, "date": {"p
 // it published", "the publication date"), and each other word is a question
 // word, chat, a word that names a document or a word of one's title and
 // kind ("who wrote the Korea case study?"; "what does the author conclude?"
-// asks for more). A question that only names a
-// document asks for the field its question word does ("who is the article
-// by?", "when is the reading from?"). A question naming no document asks
-// it of any; one whose documents have no line of that field asks nothing
-// of the kind.
+// asks for more). A question that only names a document and asks "when"
+// asks for its date ("when is the reading from?"); one that asks "who"
+// asks for its subject ("who is the article about?"). A question naming
+// no document asks it of any; one whose documents have no line of that
+// field asks nothing of the kind.
 func (st *state) asksForField(p *plan) {
 	if len(p.spans) > 0 {
 		return
@@ -284,11 +284,12 @@ func (st *state) asksForField(p *plan) {
 	}
 	field := ""
 	switch {
-	case len(asked) == 0 && !named:
-	case p.want == personAnswer:
-		field = "author"
+	case len(asked) == 0 && (!named || p.want != timeAnswer):
+		// "who is the article about?" asks for its subject
 	case p.want == timeAnswer:
 		field = "date"
+	case p.want == personAnswer:
+		field = "author"
 	case len(asked) == 1 && !(verb && p.want == thingAnswer):
 		for f := range asked {
 			field = f
