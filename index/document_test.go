@@ -135,6 +135,10 @@ func TestQuestionsForAField(t *testing.T) {
 		{"when is the reading from?", "date"},
 		{"when was the case study published?", "date"},
 		{"What year is this reading from?", "date"},
+		// a date of no document is another date
+		{"what is today's date?", ""},
+		{"what year is it?", ""},
+		{"when was it published?", "date"},
 		// "who" of a document names its subject, not its author
 		{"who is the article about?", ""},
 		{"who is in the case study?", ""},

@@ -295,8 +295,8 @@ func (st *state) asksForField(p *plan) {
 			field = f
 		}
 	}
-	if field == "" {
-		return
+	if field == "" || field == "date" && !named && !verb {
+		return // "what's the date today?", "what year is it?"
 	}
 	docs, err := st.docs()
 	if err != nil {

@@ -338,14 +338,21 @@ var comparisons = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^(.+?)\s+(?:vs\.?|versus)\s+(.+)$`),
 }
 
-// trailingComparison is a word after a comparison's second side that is no
-// part of it ("stage 1 vs stage 2 difference").
-var trailingComparison = regexp.MustCompile(`(?i)\s+(?:differences?|differ|comparison|compared)$`)
+// trailingComparison is a word after a comparison's last side that is no
+// part of it ("stage 1 vs stage 2 difference"), and sideEnd what ends the
+// side ("stage 2 versus stage 5 — which was longer?").
+var (
+	trailingComparison = regexp.MustCompile(`(?i)\s+(?:differences?|differ|comparison|compared)$`)
+	sideEnd            = regexp.MustCompile(`\s[—–-]\s|;|,\s*(?:and\s+)?(?:which|what|who|when|where|why|how)\b`)
+	versus             = regexp.MustCompile(`(?i)\s+(?:vs\.?|versus)\s+`)
+	listAnd            = regexp.MustCompile(`(?i)\s*,\s*(?:and\s+|or\s+)?`)
+)
 
-// SplitComparison returns the two things a question compares, each to be
-// asked on its own ("stage 1", "stage 2"), or nil. A head the first side
-// has and the second lacks is the second's too: "the goals of stage 1 and
-// stage 2" compares "the goals of stage 1" and "the goals of stage 2".
+// SplitComparison returns the things a question compares, each to be
+// asked on its own ("stage 1", "stage 2"), at most maxQuestionParts, or
+// nil. A head the first side has and another lacks is the other's too:
+// "the goals of stage 1 and stage 2" compares "the goals of stage 1" and
+// "the goals of stage 2".
 func SplitComparison(question string) []string {
 	q, _ := cleanQuestion(question)
 	q = strings.TrimRight(strings.TrimSpace(q), "?!. ")
@@ -354,15 +361,31 @@ func SplitComparison(question string) []string {
 		if m == nil {
 			continue
 		}
-		a := strings.TrimSpace(m[1])
-		b := strings.TrimSpace(trailingComparison.ReplaceAllString(m[2], ""))
-		if i := strings.LastIndex(strings.ToLower(a), " of "); i > 0 && !strings.Contains(strings.ToLower(b), " of ") {
-			b = a[:i+len(" of ")] + b
+		last := m[2]
+		if loc := sideEnd.FindStringIndex(last); loc != nil {
+			last = last[:loc[0]]
 		}
-		if !hasTopicWord(a) || !hasTopicWord(b) {
+		last = trailingComparison.ReplaceAllString(strings.TrimSpace(last), "")
+		// "stage 1, stage 2 and stage 3", "X vs Y vs Z"
+		sides := append(listAnd.Split(m[1], -1), versus.Split(last, -1)...)
+		if len(sides) > maxQuestionParts {
 			return nil
 		}
-		return []string{a, b}
+		head := ""
+		if i := strings.LastIndex(strings.ToLower(sides[0]), " of "); i > 0 {
+			head = sides[0][:i+len(" of ")]
+		}
+		for i, side := range sides {
+			side = strings.Trim(side, " !?.,;:")
+			if i > 0 && head != "" && !strings.Contains(strings.ToLower(side), " of ") {
+				side = head + side
+			}
+			if !hasTopicWord(side) {
+				return nil
+			}
+			sides[i] = side
+		}
+		return sides
 	}
 	return nil
 }

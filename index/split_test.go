@@ -89,10 +89,14 @@ func TestSplitComparison(t *testing.T) {
 		"stage 1 vs. stage 2 difference":                                  {"stage 1", "stage 2"},
 		"How does Korea compare to Denmark?":                              {"Korea", "Denmark"},
 		"what's the difference between the goals of stage 1 and stage 2?": {"the goals of stage 1", "the goals of stage 2"},
-		// nothing compared, or a side with nothing to search for
-		"what was stage 1?":                   nil,
-		"what is the difference between them": nil,
-		"this vs that":                        nil,
+		"compare stage 1, stage 2 and stage 3":                            {"stage 1", "stage 2", "stage 3"},
+		"Hometax vs e-People vs On-nara":                                  {"Hometax", "e-People", "On-nara"},
+		"stage 2 versus stage 5 — which was longer?":                      {"stage 2", "stage 5"},
+		// nothing compared, or a side with nothing to search for, or too many
+		"what was stage 1?":                        nil,
+		"what is the difference between them":      nil,
+		"this vs that":                             nil,
+		"stage 1 vs stage 2 vs stage 3 vs stage 4": nil,
 	} {
 		if got := SplitComparison(q); !reflect.DeepEqual(got, want) {
 			t.Errorf("SplitComparison(%q) = %q, want %q", q, got, want)
