@@ -276,8 +276,9 @@ func (st *state) asksForField(p *plan) {
 				rest = append(rest, c)
 			}
 		case c.count || len(t) == 1 && (st.lex.filler[t[0]] || st.lex.chat[t[0]]):
-			// a frame or a word asking about writing asks for more than
-			// the field: "what does the author conclude?"
+			// question words and chat ask nothing of their own; a frame or
+			// a word asking about writing asks for more than the field
+			// ("what does the author conclude?"), as any other word does
 		default:
 			rest = append(rest, c)
 		}
@@ -383,6 +384,9 @@ func (p plan) holdsField(source, text string) bool {
 // containsWords reports whether text holds s as whole words: "lee" is in
 // "Kim and Lee wrote", not in "the fleet".
 func containsWords(text, s string) bool {
+	if s == "" {
+		return false
+	}
 	for i := 0; ; {
 		j := strings.Index(text[i:], s)
 		if j < 0 {

@@ -326,7 +326,7 @@ func isAuxiliary(fold string) bool {
 // hasTopicWord reports whether a question has a word to search for.
 func hasTopicWord(q string) bool { return slices.ContainsFunc(scanWords(q), topicWord) }
 
-// comparisons read a question that compares two things: "what is the
+// comparisons read a question that compares things: "what is the
 // difference between stage 1 and stage 2?", "how is NIA different from
 // KISA?", "compare stage 3 with stage 4", "stage 1 vs stage 2". The
 // documents seldom compare them in one passage; each side has its own.
