@@ -104,8 +104,9 @@ var referring = map[string]bool{"it": true, "its": true, "they": true, "them": t
 // follow-up question's first referring pronoun: "whats KONEPS other name"
 // and "who launched it" give "who launched KONEPS". The words are the
 // ones the question before is about: its words but function words,
-// question words, and verbs or adjectives outside a noun phrase; after
-// "of", the words after it ("the vision of the 2003 roadmap").
+// question words, words asking for an author or a date, and verbs or
+// adjectives outside a noun phrase; after "of", the words after it ("the
+// vision of the 2003 roadmap").
 func resolvePronoun(q, before string) string {
 	if !wantsReferent(q) {
 		return q
@@ -118,7 +119,7 @@ func resolvePronoun(q, before string) string {
 		// a verb or an adjective is kept inside a noun phrase only: "the
 		// digital platform", not "who chaired"
 		modifier := determiners[prev] || kept && isPredicate(prev)
-		kept = slices.ContainsFunc(u, topicWord) && !opensQuestion(w.fold) && (len(u) > 1 || modifier || !isPredicate(w.lower))
+		kept = slices.ContainsFunc(u, topicWord) && !opensQuestion(w.fold) && !asksForAField(w.lower) && (len(u) > 1 || modifier || !isPredicate(w.lower))
 		switch {
 		case w.fold == "of" && len(about) > 0:
 			// "the vision of the 2003 roadmap": the roadmap
@@ -137,6 +138,18 @@ func resolvePronoun(q, before string) string {
 		}
 	}
 	return q
+}
+
+// asksForAField reports whether a word asks for a document's author or
+// date (lexicon/field-words.txt): after "when was this published", the "it"
+// of "who wrote it" is the document, not "published".
+func asksForAField(w string) bool {
+	ts := analyzeTerms(sharedAnalyzer(), w)
+	if len(ts) != 1 {
+		return false
+	}
+	_, ok := baseLexicon().field[ts[0]]
+	return ok
 }
 
 // maySplit reports whether a message could ask several questions: it goes

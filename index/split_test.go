@@ -18,6 +18,8 @@ func TestSplitQuestions(t *testing.T) {
 		{"when did UNI-PASS get its name and what certification did it get", []string{"when did UNI-PASS get its name", "what certification did UNI-PASS get"}},
 		// adjectives of a noun phrase stand for it; a verb does not
 		{"when was the digital platform committee founded and who sits on it", []string{"when was the digital platform committee founded", "who sits on digital platform committee"}},
+		// a word asking for a date is not what "it" stands for: the document is
+		{"when was this published and who wrote it?", []string{"when was this published", "who wrote it?"}},
 		// "he" after "who" is the answer, not the subject: left alone
 		{"who wrote the report and where does he work now", []string{"who wrote the report", "where does he work now"}},
 		// a sentence that asks nothing goes with the question after it
