@@ -1,7 +1,6 @@
 package index
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"sync"
@@ -299,12 +298,10 @@ func (st *state) asksForField(p *plan) {
 	if field == "" || field == "date" && !named && !verb {
 		return // "what's the date today?", "what year is it?"
 	}
-	docs, err := st.docs()
+	docs, err := st.docsByBoost()
 	if err != nil {
 		return
 	}
-	docs = slices.Clone(docs)
-	slices.SortStableFunc(docs, func(a, b DocInfo) int { return cmp.Compare(b.Boost, a.Boost) })
 	for _, d := range docs {
 		title := st.titleTerms(d)
 		if slices.ContainsFunc(rest, func(c concept) bool { return !c.in(title) }) {

@@ -244,15 +244,22 @@ func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) 
 		out = st.documentOpenings(p, out, at)
 	}
 	for _, id := range p.fieldLines { // "who wrote it?": the author lines
-		if _, ok := at[id]; ok {
-			continue
-		}
-		if sp, ok := st.stored(id); ok {
-			at[id] = len(out)
-			out = append(out, candidate{id: id, text: sp.text, meta: sp.meta, sp: sp})
-		}
+		out = st.addStored(out, at, id)
 	}
 	return out, nil
+}
+
+// addStored adds the stored passage id to the candidates, unless it is
+// one already.
+func (st *state) addStored(out []candidate, at map[string]int, id string) []candidate {
+	if _, ok := at[id]; ok {
+		return out
+	}
+	if sp, ok := st.stored(id); ok {
+		at[id] = len(out)
+		out = append(out, candidate{id: id, text: sp.text, meta: sp.meta, sp: sp})
+	}
+	return out
 }
 
 // finds reports whether a passage its words retrieve is a candidate for
@@ -272,12 +279,10 @@ const documentCandidates = 5
 // about?": the documents whose title and kind hold its words): the words
 // that name a document seldom find its opening.
 func (st *state) documentOpenings(p plan, out []candidate, at map[string]int) []candidate {
-	docs, err := st.docs()
+	docs, err := st.docsByBoost()
 	if err != nil {
 		return out
 	}
-	docs = slices.Clone(docs)
-	slices.SortStableFunc(docs, func(a, b DocInfo) int { return cmp.Compare(b.Boost, a.Boost) })
 	added := 0
 	for _, d := range docs {
 		if added == documentCandidates {
@@ -291,28 +296,26 @@ func (st *state) documentOpenings(p plan, out []candidate, at map[string]int) []
 		if !ok {
 			continue
 		}
-		seqs := []int{first.meta.DocLead}
-		for seq := 0; seq < d.Passages; seq++ { // the front matter lines come first
-			sp, ok := st.stored(corpus.PassageID(d.Path, seq))
-			if !ok || sp.meta.Kind != string(corpus.Meta) && sp.meta.Kind != string(corpus.TitleLine) {
-				break
-			}
-			if sp.meta.Kind == string(corpus.TitleLine) {
-				seqs = append(seqs, seq)
-			}
+		if lead := first.meta.DocLead; lead >= 0 {
+			out = st.addStored(out, at, corpus.PassageID(d.Path, lead))
 		}
-		for _, seq := range seqs {
-			id := corpus.PassageID(d.Path, seq)
-			if _, ok := at[id]; seq < 0 || ok {
-				continue
-			}
-			if sp, ok := st.stored(id); ok {
-				at[id] = len(out)
-				out = append(out, candidate{id: id, text: sp.text, meta: sp.meta, sp: sp})
-			}
+		for _, id := range st.frontLines(d, []string{"title"}) {
+			out = st.addStored(out, at, id)
 		}
 	}
 	return out
+}
+
+// docsByBoost are the corpus's documents, those with the highest boost
+// first (in the manifest's order among equals).
+func (st *state) docsByBoost() ([]DocInfo, error) {
+	docs, err := st.docs()
+	if err != nil {
+		return nil, err
+	}
+	docs = slices.Clone(docs)
+	slices.SortStableFunc(docs, func(a, b DocInfo) int { return cmp.Compare(b.Boost, a.Boost) })
+	return docs, nil
 }
 
 // names reports whether a title (its terms) holds every word of a
