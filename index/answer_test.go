@@ -274,7 +274,7 @@ func TestAsideSentences(t *testing.T) {
 }
 
 func TestFixFunctionWords(t *testing.T) {
-	corpus := map[string]bool{"teh": true} // a corpus that has the word "teh"
+	corpus := map[string]bool{"teh": true, "auther": true} // a corpus that has the words "teh" and "auther"
 	known := func(w string) bool { return corpus[w] }
 	for _, tt := range []struct{ q, want string }{
 		{"wat is teh role of KISA", "what is teh role of KISA"}, // the corpus's own word stays
@@ -293,6 +293,14 @@ func TestFixFunctionWords(t *testing.T) {
 		{"when did the war begin", "when did the war begin"},             // "war" is English
 		{"who is Wat Tyler", "who is Wat Tyler"},                         // a name
 		{"what is HW", "what is HW"},                                     // an acronym
+		// a word that steers the reading: asking for an author or a date,
+		// naming a piece of writing, asking about writing
+		{"who wrot the case study?", "who wrote the case study?"},
+		{"when was the artcle writen", "when was the article written"},
+		{"sumarize the reding", "summarize the reading"},
+		{"who is the athor", "who is the author"},
+		{"who is the auther", "who is the auther"}, // the corpus's own word stays
+		{"what is the note", "what is the note"},   // English words stay
 		{"", ""},
 	} {
 		if got, _ := fixFunctionWords(tt.q, known); got != tt.want {

@@ -143,6 +143,12 @@ func TestQuestionsForAField(t *testing.T) {
 		{"who is the article about?", ""},
 		{"who is in the case study?", ""},
 		{"what is the publication date of the article?", "date"},
+		// "whose" of a document asks for its author; of anything else, not
+		{"whose article is this?", "author"},
+		{"whose idea was the roadmap?", ""},
+		// a misspelt word asking for the field
+		{"who wrot the case study?", "author"},
+		{"when was the case study writen?", "date"},
 		// the author is a topic among others, or what is asked is something else
 		{"where does the author of the case study work", ""},
 		{"what articles has the author written", ""},

@@ -78,6 +78,9 @@ type concept struct {
 	// part is true for a word that names a part of a piece of writing
 	// ("section", lexicon/section-words.txt).
 	part bool
+	// whose is true for a word after "whose": "whose article is this?"
+	// asks for the article's author.
+	whose bool
 }
 
 // topic reports whether a concept is part of the question's topic.
@@ -116,6 +119,7 @@ func (st *state) plan(question string) plan {
 			_, number := numberWord(before)
 			c.noun = determiners[before] || number || before != "" && isNumberTerm(before)
 			c.count = n == 1 && countsNext(toks, i)
+			c.whose = before == "whose"
 		}
 		i += n
 		if c == nil || dupConcept(p.concepts, c) {
@@ -271,6 +275,12 @@ func (st *state) asksForField(p *plan) {
 			verb = verb || fw.verb
 		case c.doc:
 			named = true
+			if c.whose {
+				asked["author"] = true // "whose article is this?"
+			}
+			if c.whose {
+				asked["author"] = true // "whose article is this?"
+			}
 			if st.inTitles(c.alts) {
 				rest = append(rest, c)
 			}
@@ -694,10 +704,12 @@ func (lx *lexicon) match(toks []qtoken) (*concept, int) {
 }
 
 // hasContent reports whether a plan has something to look for: years, a
-// document's author or date, or a word that is not a question word or a
-// bare number ("what is 2 + 2?").
+// document's author or date, a document as a whole, or a word that is not a
+// question word or a bare number ("what is 2 + 2?").
 func (p plan) hasContent() bool {
-	if len(p.spans) > 0 || p.field != "" { // "who is the article by?"
+	// "who is the article by?"; "what is the reading about?" of a corpus
+	// that never says "reading"
+	if len(p.spans) > 0 || p.field != "" || p.document {
 
 		return true
 	}

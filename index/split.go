@@ -316,8 +316,9 @@ func cutClauses(sentence string, commas bool) (clauses []string, listEnd bool) {
 }
 
 // asksDirectly reports whether a clause is a direct question: it opens
-// with an auxiliary verb ("did it ..."), or with a question word and then
-// one ("when was ...", "how many ...", "what's ...").
+// with an auxiliary verb ("did it ..."), with a question word and then one
+// ("when was ...", "how many ...", "what's ..."), or with "who" ("who
+// wrote ...").
 func asksDirectly(ws []word) bool {
 	switch {
 	case len(ws) < 2:
@@ -325,7 +326,9 @@ func asksDirectly(ws []word) bool {
 	case isAuxiliary(ws[0].fold):
 		return true
 	case slices.Contains(whWords, ws[0].fold):
-		return isAuxiliary(ws[1].fold) || ws[0].fold == "how" && (ws[1].fold == "many" || ws[1].fold == "much")
+		// "who" asks for the subject, so its verb follows it: "who wrote it"
+		return isAuxiliary(ws[1].fold) || ws[0].fold == "how" && (ws[1].fold == "many" || ws[1].fold == "much") ||
+			ws[0].fold == "who"
 	}
 	return isWhWord(ws[0].fold) // "whats", "whos"
 }

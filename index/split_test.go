@@ -29,6 +29,7 @@ func TestSplitQuestions(t *testing.T) {
 		// a lead before a colon or a dash, a list of questions, "n" for "and"
 		{"KISA - when did it start and which bodies merged into it?", []string{"KISA - when did it start", "which bodies merged into KISA start?"}},
 		{"On-nara: when was it first used, who used it first, and how many users did it have?", []string{"On-nara: when was it first used", "who used On-nara first", "how many users did On-nara have?"}},
+		{"who wrote the case study, when was it published, and what are the key success factors?", []string{"who wrote the case study", "when was case study published", "what are the key success factors?"}},
 		{"when did NIA open n what was it first called?", []string{"when did NIA open", "what was NIA first called?"}},
 		{"what did NIA merge with in 2009? wasnt it renamed after that", []string{"what did NIA merge with in 2009?", "wasnt NIA 2009 renamed after that"}},
 		// a follow-up with nothing to search for is read with the one before

@@ -154,6 +154,31 @@ func editDistance(a, b string, limit int) int {
 // ordered by lexicon/make-function-words.py).
 var functionWords = sync.OnceValue(func() []string { return builtinWords("function-words.txt") })
 
+// readingWords are the words, as written, that steer how a question is
+// read: those asking for a document's author or date (field-words.txt),
+// naming a piece of writing or a part of one (document-words.txt,
+// section-words.txt) and asking about writing (about-words.txt). Misspelt
+// ("who wrot the case study?", "when was the artcle writen?"), such a word
+// is read as the word it stands for, as a function word is: left as
+// written it is a topic the corpus lacks, and the question is read as
+// asking about something else.
+var readingWords = sync.OnceValue(func() []string {
+	var out []string
+	for _, name := range []string{"field-words.txt", "document-words.txt", "section-words.txt", "about-words.txt"} {
+		for _, l := range builtinLines(name) {
+			if _, words, ok := strings.Cut(l, ":"); ok {
+				l = words // field-words.txt: "author: author authors writer"
+			}
+			for _, w := range strings.Fields(l) {
+				if w = strings.TrimPrefix(w, "-"); !slices.Contains(out, w) {
+					out = append(out, w)
+				}
+			}
+		}
+	}
+	return out
+})
+
 // chatWords are the words of lexicon/chat-words.txt as written (the
 // lexicon holds their terms).
 var chatWords = sync.OnceValue(func() map[string]bool {
@@ -173,8 +198,11 @@ var chatWords = sync.OnceValue(func() map[string]bool {
 // capital letter but the question's first), a function word of two letters
 // or more with the same first letter lies one edit from it (of several, the
 // one of the likeliest slip, typoKind, then the commonest in questions),
-// and it is no English word or nothing else fits (functionWordFor). The
-// question comes back with the words replaced, and the corrections made.
+// and it is no English word or nothing else fits (functionWordFor). A word
+// of four letters or more that is no English word and lies one edit from a
+// word that steers the reading (readingWords: "wrot", "artcle") is read as
+// that word. The question comes back with the words replaced, and the
+// corrections made.
 func fixFunctionWords(q string, known func(word string) bool) (string, []Correction) {
 	var sb strings.Builder
 	var fixes []Correction
@@ -268,6 +296,9 @@ func functionWordFor(word string, first, opens bool, known func(string) bool) (s
 		if opens {
 			best = nearestWord(w, whWords, false)
 		}
+	}
+	if best == "" && len(w) >= 4 && !isEnglishWord(w) {
+		best = nearestWord(w, readingWords(), false) // "wrot", "writen", "artcle"
 	}
 	if best == "" || known(w) {
 		return "", false
