@@ -121,6 +121,22 @@ func TestTrainBackgroundLeavesOut(t *testing.T) {
 	if !strings.Contains(tb.all.text(), "passages 6\n") {
 		t.Error("text lacks its passage count")
 	}
+
+	// A second set of questions about the same articles adds nothing to the
+	// background, and a question of either set leaves its article out.
+	sets = append(sets, TrainSet{Name: "wiki-documents", Articles: true, Corpus: load(map[string]string{
+		"a.md": "Normandy is a region of France.\n\nThe dukes of Normandy ruled it.\n",
+		"b.md": "The Rhine flows through Germany.\n\nIts delta is in the Netherlands.\n",
+		"c.md": "Normandy cheese is famous.\n\nThe Rhine is long.\n",
+	})})
+	tb2 := trainBackgrounds(sets)
+	if tb2.all.text() != tb.all.text() {
+		t.Error("a second set of the same articles changed the background")
+	}
+	v = tb2.without(episode{set: 2, docs: sets[2].Corpus.Docs[:1]}, asked{about: articleKey{0, "b.md"}})
+	if df, n := v.counts("normandi"); df != 1 || n != 2 {
+		t.Errorf("the second set, without a.md and b.md: normandi in %d of %d passages, want 1 of 2", df, n)
+	}
 }
 
 // cov_topical weighs the question's topic words by how topical they are

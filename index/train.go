@@ -514,21 +514,28 @@ func collect(ctx context.Context, sets []TrainSet, eps []episode, opts TrainOpti
 
 // trainBackground is the background of a training run: the documents of
 // its article sets, all of them (what the trained model is used with) and
-// one by one (what is left out of it for a question).
+// one by one (what is left out of it for a question). A document is known
+// by its hash, so one that two sets share (two sets of questions about one
+// corpus) counts once, and is left out whichever set's question it answers.
 type trainBackground struct {
-	all     *background
-	article map[articleKey]*background
+	all  *background
+	doc  map[string]*background // by the document's hash
+	hash map[articleKey]string
 }
 
 func trainBackgrounds(sets []TrainSet) *trainBackground {
-	tb := &trainBackground{article: map[articleKey]*background{}}
+	tb := &trainBackground{doc: map[string]*background{}, hash: map[articleKey]string{}}
 	for si, s := range sets {
 		if !s.Articles {
 			continue
 		}
 		for _, d := range s.Corpus.Docs {
+			tb.hash[articleKey{si, d.Path}] = d.Hash
+			if tb.doc[d.Hash] != nil {
+				continue
+			}
 			b := backgroundOf([]corpus.Document{d})
-			tb.article[articleKey{si, d.Path}] = b
+			tb.doc[d.Hash] = b
 			if tb.all == nil {
 				tb.all = &background{df: map[string]int{}}
 			}
@@ -544,10 +551,11 @@ func trainBackgrounds(sets []TrainSet) *trainBackground {
 // corpus nor what its members ask about.
 func (tb *trainBackground) without(ep episode, a asked) backgroundView {
 	v := backgroundView{all: tb.all}
-	left := map[articleKey]bool{}
+	left := map[string]bool{}
 	leave := func(k articleKey) {
-		if b := tb.article[k]; b != nil && !left[k] {
-			left[k] = true
+		h, ok := tb.hash[k]
+		if b := tb.doc[h]; ok && b != nil && !left[h] {
+			left[h] = true
 			v.less = append(v.less, b)
 		}
 	}
