@@ -420,6 +420,11 @@ func TestListAnswers(t *testing.T) {
 	if !s.List || len(s.Citations) < 6 || !strings.HasPrefix(s.Citations[0].Text, "Stage 1") || !strings.HasPrefix(s.Citations[5].Text, "Stage 6") {
 		t.Errorf("series answer: list=%v, %d citations, first %.30q", s.List, len(s.Citations), topText(s))
 	}
+	// An item whose span holds the question's year answers it, not its list.
+	y := ask(t, "What was Korea doing in 1997?")
+	if !y.Answered || y.List || !strings.HasPrefix(topText(y), "Stage 2 (1996 to 2002)") {
+		t.Errorf("a year inside Stage 2: answered %v, list %v, first %.40q", y.Answered, y.List, topText(y))
+	}
 }
 
 func TestDeterminism(t *testing.T) {

@@ -23,7 +23,8 @@ const listCoverage = 0.5
 // introduces a list (a paragraph ending in ":" or "?" right before one), or
 // when it is an item and the question is about the list rather than the item:
 // the list's heading and introduction cover the question, and the question
-// asks for several things or the item's own text covers less of it.
+// asks for several things or the item's own text covers less of it (and its
+// span of years does not hold the question's).
 func (st *state) listFor(ctx context.Context, top candidate, p plan) []candidate {
 	switch {
 	case top.meta.Kind == string(corpus.Paragraph) && endsAsIntro(top.text) && (p.list || announcesMatch(top, p)):
@@ -33,6 +34,12 @@ func (st *state) listFor(ctx context.Context, top candidate, p plan) []candidate
 		}
 		return st.listItems(ctx, top.meta.Source, next.meta.List)
 	case top.meta.Kind == string(corpus.Item) && top.meta.List >= 0:
+		if !p.list && top.f[fYears] > 0 {
+			// the item's own span holds the question's years: "what was
+			// Korea doing in 1997?" asks for Stage 2 (1996 to 2002), not
+			// for the six stages
+			return nil
+		}
 		head := strings.Join(top.meta.Section, " ")
 		if intro, ok := st.passage(ctx, corpus.PassageID(top.meta.Source, top.meta.List-1)); ok && endsAsIntro(intro.text) {
 			head += " " + intro.text
