@@ -299,8 +299,9 @@ func TestFixFunctionWords(t *testing.T) {
 		{"when was the artcle writen", "when was the article written"},
 		{"sumarize the reding", "summarize the reading"},
 		{"who is the athor", "who is the author"},
-		{"who is the auther", "who is the auther"}, // the corpus's own word stays
-		{"what is the note", "what is the note"},   // English words stay
+		{"who is the auther", "who is the auther"},                   // the corpus's own word stays
+		{"what is the note", "what is the note"},                     // English words stay
+		{"what's the reading's topic", "what's the reading's topic"}, // a possessive is no typo
 		{"", ""},
 	} {
 		if got, _ := fixFunctionWords(tt.q, known); got != tt.want {

@@ -145,6 +145,7 @@ func TestQuestionsForAField(t *testing.T) {
 		{"what is the publication date of the article?", "date"},
 		// "whose" of a document asks for its author; of anything else, not
 		{"whose article is this?", "author"},
+		{"who's article is this?", "author"}, // the common slip for "whose"
 		{"whose idea was the roadmap?", ""},
 		// a misspelt word asking for the field
 		{"who wrot the case study?", "author"},

@@ -78,8 +78,8 @@ type concept struct {
 	// part is true for a word that names a part of a piece of writing
 	// ("section", lexicon/section-words.txt).
 	part bool
-	// whose is true for a word after "whose": "whose article is this?"
-	// asks for the article's author.
+	// whose is true for a word after "whose" (or "who's", its common slip):
+	// "whose article is this?" asks for the article's author.
 	whose bool
 }
 
@@ -119,7 +119,8 @@ func (st *state) plan(question string) plan {
 			_, number := numberWord(before)
 			c.noun = determiners[before] || number || before != "" && isNumberTerm(before)
 			c.count = n == 1 && countsNext(toks, i)
-			c.whose = before == "whose"
+			// "who's article is this?": before a noun, "who's" is "whose"
+			c.whose = before == "whose" || before == "who's" || before == "whos"
 		}
 		i += n
 		if c == nil || dupConcept(p.concepts, c) {

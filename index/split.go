@@ -305,7 +305,7 @@ func cutClauses(sentence string, commas bool) (clauses []string, listEnd bool) {
 		case clauseJoiners[words[i].fold] && isWhWord(words[i+1].fold),
 			clauseJoiners[words[i].fold] && comma && isAuxiliary(words[i+1].fold):
 			cut(i, i+1, false)
-		case commas && comma && isWhWord(words[i].fold) && asksDirectly(words[opener:i]):
+		case commas && comma && isWhWord(words[i].fold) && asksDirectly(words[opener:i]) && !relative(words[i:]):
 			cut(i, i, true)
 		}
 	}
@@ -313,6 +313,13 @@ func cutClauses(sentence string, commas bool) (clauses []string, listEnd bool) {
 		return []string{sentence}, true
 	}
 	return append(out, strings.TrimSpace(sentence[words[from].start:])), listEnd
+}
+
+// relative reports whether words after a comma open a relative clause
+// rather than a question: "which" and then a verb ("who operates e-People,
+// which began in 2005, and ..."; but "..., which body was founded ...").
+func relative(ws []word) bool {
+	return len(ws) > 1 && ws[0].fold == "which" && (isAuxiliary(ws[1].fold) || isPredicate(ws[1].fold))
 }
 
 // asksDirectly reports whether a clause is a direct question: it opens

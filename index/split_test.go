@@ -30,6 +30,8 @@ func TestSplitQuestions(t *testing.T) {
 		{"KISA - when did it start and which bodies merged into it?", []string{"KISA - when did it start", "which bodies merged into KISA start?"}},
 		{"On-nara: when was it first used, who used it first, and how many users did it have?", []string{"On-nara: when was it first used", "who used On-nara first", "how many users did On-nara have?"}},
 		{"who wrote the case study, when was it published, and what are the key success factors?", []string{"who wrote the case study", "when was case study published", "what are the key success factors?"}},
+		// a relative clause inside a list is no question of its own
+		{"who operates e-People, which began in 2005, and which body was founded in 2008?", []string{"who operates e-People, which began in 2005", "which body was founded in 2008?"}},
 		{"when did NIA open n what was it first called?", []string{"when did NIA open", "what was NIA first called?"}},
 		{"what did NIA merge with in 2009? wasnt it renamed after that", []string{"what did NIA merge with in 2009?", "wasnt NIA 2009 renamed after that"}},
 		// a follow-up with nothing to search for is read with the one before

@@ -297,8 +297,9 @@ func functionWordFor(word string, first, opens bool, known func(string) bool) (s
 			best = nearestWord(w, whWords, false)
 		}
 	}
-	if best == "" && len(w) >= 4 && !isEnglishWord(w) {
-		best = nearestWord(w, readingWords(), false) // "wrot", "writen", "artcle"
+	if best == "" && len(w) >= 4 && !isEnglishWord(w) && !strings.Contains(w, "'") {
+		// "wrot", "writen", "artcle"; not a possessive ("reading's")
+		best = nearestWord(w, readingWords(), false)
 	}
 	if best == "" || known(w) {
 		return "", false
