@@ -279,9 +279,6 @@ func (st *state) asksForField(p *plan) {
 			if c.whose {
 				asked["author"] = true // "whose article is this?"
 			}
-			if c.whose {
-				asked["author"] = true // "whose article is this?"
-			}
 			if st.inTitles(c.alts) {
 				rest = append(rest, c)
 			}
@@ -711,7 +708,6 @@ func (p plan) hasContent() bool {
 	// "who is the article by?"; "what is the reading about?" of a corpus
 	// that never says "reading"
 	if len(p.spans) > 0 || p.field != "" || p.document {
-
 		return true
 	}
 	for _, c := range p.concepts {
