@@ -166,10 +166,13 @@ func (st *state) plan(question string) plan {
 		if !c.filler && !c.aside && !chat && !c.doc {
 			st.addWordNet(c)
 		}
-		if p.field != "" {
-			st.addFieldWords(c, p.field)
-		}
+		asksField := p.field != "" && st.addFieldWords(c, p.field)
 		st.weigh(c)
+		if asksField {
+			// "who is the writer of the article?": the corpus has the field
+			// the word asks for, in its front matter, whatever its own words
+			c.own, c.known = true, true
+		}
 		if c.doc && !c.known && aboutWriting {
 			// "what is the paper about?" of a corpus that never says
 			// "paper": the word names the corpus, not a topic it lacks.
@@ -333,17 +336,19 @@ func (st *state) asksForField(p *plan) {
 
 // addFieldWords gives a word that asks for the field a question asks for
 // the field's other words, as everyday synonyms: "what year is the reading
-// from?" finds "Published on July 15, 2021".
-func (st *state) addFieldWords(c *concept, field string) {
+// from?" finds "Published on July 15, 2021". It reports whether the word
+// asks for the field.
+func (st *state) addFieldWords(c *concept, field string) bool {
 	t := c.alts[0].terms
 	if len(t) != 1 || st.lex.field[t[0]].field != field {
-		return
+		return false
 	}
 	for _, term := range st.lex.fieldTerms[field] {
 		if !slices.ContainsFunc(c.alts, func(a alternative) bool { return len(a.terms) == 1 && a.terms[0] == term }) {
 			c.alts = append(c.alts, alternative{terms: []string{term}, kind: everydayMatch, rule: "field-words"})
 		}
 	}
+	return true
 }
 
 // fieldValues are a document's author, or its date, in the forms a text
