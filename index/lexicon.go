@@ -153,18 +153,15 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 		about: terms(builtinWords("about-words.txt")), section: terms(builtinWords("section-words.txt")),
 		chat: terms(builtinWords("chat-words.txt")), field: map[string]fieldWord{},
 		fieldTerms: map[string][]string{}}
-	for _, l := range builtinLines("field-words.txt") {
-		field, words, _ := strings.Cut(l, ":")
-		field, verb := strings.CutSuffix(strings.TrimSpace(field), "?")
-		for _, w := range strings.Fields(words) {
-			w, alone := strings.CutPrefix(w, "-")
+	for _, l := range fieldWordLines() {
+		for i, w := range l.words {
 			for _, t := range analyzeTerms(a, w) {
 				if _, ok := lx.field[t]; ok { // "authored" stems as "author" does
 					continue
 				}
-				lx.field[t] = fieldWord{field: field, verb: verb}
-				if !alone {
-					lx.fieldTerms[field] = append(lx.fieldTerms[field], t)
+				lx.field[t] = fieldWord{field: l.field, verb: l.verb}
+				if !l.alone[i] {
+					lx.fieldTerms[l.field] = append(lx.fieldTerms[l.field], t)
 				}
 			}
 		}
@@ -312,6 +309,33 @@ func builtinLines(name string) []string {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// fieldWordLine is a line of lexicon/field-words.txt: a field, whether its
+// words are verbs (asking for the field their question word does), and the
+// words as written; alone marks those that find no others ("-").
+type fieldWordLine struct {
+	field string
+	verb  bool
+	words []string
+	alone []bool
+}
+
+// fieldWordLines reads lexicon/field-words.txt.
+func fieldWordLines() []fieldWordLine {
+	var out []fieldWordLine
+	for _, l := range builtinLines("field-words.txt") {
+		field, words, _ := strings.Cut(l, ":")
+		fl := fieldWordLine{}
+		fl.field, fl.verb = strings.CutSuffix(strings.TrimSpace(field), "?")
+		for _, w := range strings.Fields(words) {
+			w, alone := strings.CutPrefix(w, "-")
+			fl.words = append(fl.words, w)
+			fl.alone = append(fl.alone, alone)
+		}
+		out = append(out, fl)
 	}
 	return out
 }

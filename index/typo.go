@@ -163,17 +163,17 @@ var functionWords = sync.OnceValue(func() []string { return builtinWords("functi
 // written it is a topic the corpus lacks, and the question is read as
 // asking about something else.
 var readingWords = sync.OnceValue(func() []string {
+	var words []string
+	for _, l := range fieldWordLines() {
+		words = append(words, l.words...)
+	}
+	for _, name := range []string{"document-words.txt", "section-words.txt", "about-words.txt"} {
+		words = append(words, builtinWords(name)...) // "case study" gives "case" and "study"
+	}
 	var out []string
-	for _, name := range []string{"field-words.txt", "document-words.txt", "section-words.txt", "about-words.txt"} {
-		for _, l := range builtinLines(name) {
-			if _, words, ok := strings.Cut(l, ":"); ok {
-				l = words // field-words.txt: "author: author authors writer"
-			}
-			for _, w := range strings.Fields(l) {
-				if w = strings.TrimPrefix(w, "-"); !slices.Contains(out, w) {
-					out = append(out, w)
-				}
-			}
+	for _, w := range words {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
 		}
 	}
 	return out
