@@ -54,6 +54,14 @@ func TestQuestionsAboutADocument(t *testing.T) {
 		// "reading", no word of the corpus, names it
 		{"what is the policy continuity section of the reading about?", false, []string{"policy", "continuity", "section/frame", "reading/filler"}},
 		{"for the covid section, how often did the self-quarantine app ask for symptoms?", false, []string{"covid", "section", "often", "self", "quarantine", "app", "ask", "symptoms"}},
+		// a document word cited as where the answer is to come from names
+		// the corpus when the corpus never uses it
+		{"what does the essay say about stage 3?", false, []string{"essay/filler", "say/filler", "stage", "3"}},
+		{"according to the text, what was stage 3?", false, []string{"according/filler", "text/filler", "stage", "3"}},
+		{"in this essay, who funded the roadmap?", false, []string{"essay/filler", "funded", "roadmap"}},
+		// elsewhere it is a word the corpus lacks
+		{"write a short essay on stage 3", false, []string{"write", "short/filler", "essay", "stage", "3"}},
+		{"what was held in post-production?", false, []string{"held", "post", "production"}},
 	} {
 		p := st.plan(tt.q)
 		if got := conceptsOf(p); p.document != tt.document || strings.Join(got, " ") != strings.Join(tt.want, " ") {
@@ -89,6 +97,12 @@ func TestQuestionsAboutTheDocuments(t *testing.T) {
 	for _, q := range []string{"what is the policy continuity section of the reading about?", "summarize the policy continuity section"} {
 		if a := ask(t, q); !a.Answered || !strings.Contains(topText(a), "Although the leadership and personnel have changed") {
 			t.Errorf("%q: answered %v from %.80q, want the policy continuity section's opening", q, a.Answered, topText(a))
+		}
+	}
+	// a question citing the corpus by a word it never uses is about its topic
+	for _, q := range []string{"what does the essay say about stage 3?", "according to the text, what was stage 3?"} {
+		if a := ask(t, q); !a.Answered || !strings.Contains(topText(a), "Stage 3 (2003 to 2007)") {
+			t.Errorf("%q: answered %v from %.80q, want a passage on stage 3", q, a.Answered, topText(a))
 		}
 	}
 	a := ask(t, "what does the covid note cover?")

@@ -81,6 +81,9 @@ type concept struct {
 	// whose is true for a word after "whose" (or "who's", its common slip):
 	// "whose article is this?" asks for the article's author.
 	whose bool
+	// source is true for a word cited as where the answer is to come from
+	// ("according to the essay", "what does the text say about ...").
+	source bool
 }
 
 // topic reports whether a concept is part of the question's topic.
@@ -121,6 +124,7 @@ func (st *state) plan(question string) plan {
 			c.count = n == 1 && countsNext(toks, i)
 			// "who's article is this?": before a noun, "who's" is "whose"
 			c.whose = before == "whose" || before == "who's" || before == "whos"
+			c.source = toks[i].cited || toks[i+n-1].cites
 		}
 		i += n
 		if c == nil || dupConcept(p.concepts, c) {
@@ -173,9 +177,10 @@ func (st *state) plan(question string) plan {
 			// the word asks for, in its front matter, whatever its own words
 			c.own, c.known = true, true
 		}
-		if c.doc && !c.known && aboutWriting {
-			// "what is the paper about?" of a corpus that never says
-			// "paper": the word names the corpus, not a topic it lacks.
+		if c.doc && !c.known && (aboutWriting || c.source) {
+			// "what is the paper about?", "what does the essay say about
+			// stage 3?" of a corpus that never says "paper" or "essay": the
+			// word names the corpus, not a topic it lacks.
 			c.filler = true
 		}
 		c.titled = c.doc && st.inTitles(c.alts)

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -60,6 +61,11 @@ type qtoken struct {
 	// asking is true for a word of a way of asking ("can you help me
 	// understand", lexicon/request-frames.txt): not the question either.
 	asking bool
+	// cited is true for a word the words before it cite as where the answer
+	// is to come from ("according to the essay", "in the reading"), and
+	// cites for one a word after it says is saying it ("what does the essay
+	// say about ...", "does the text mention ..."; lexicon/source-words.txt).
+	cited, cites bool
 }
 
 func readQuestion(question string, now int) reading {
@@ -171,10 +177,65 @@ func questionTokens(q string) []qtoken {
 		word := q[t.Start:t.End]
 		first, _ := utf8.DecodeRuneInString(word)
 		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position, before: wordBefore(q[:t.Start]),
-			aside: inAside(asides, t.Start), asking: inAside(asking, t.Start)})
+			aside: inAside(asides, t.Start), asking: inAside(asking, t.Start),
+			cited: citedBefore(q[:t.Start]) && !strings.HasPrefix(q[t.End:], "-"), cites: sourceWords()[wordAfter(q[t.End:])]})
 	}
 	return out
 }
+
+// citedBefore reports whether the words before a word cite it as where an
+// answer is to come from: "according to the essay", "in the reading", "from
+// this text", "per the article".
+func citedBefore(text string) bool {
+	w, rest := lastWord(text)
+	if determiners[w] {
+		w, rest = lastWord(rest)
+	}
+	switch w {
+	case "in", "from", "per":
+		return true
+	case "to":
+		w, _ = lastWord(rest)
+		return w == "according"
+	}
+	return false
+}
+
+// lastWord is the last word of text, lower-cased, and the text before it;
+// "" when text ends with punctuation other than a space or has no word.
+func lastWord(text string) (string, string) {
+	w := wordBefore(text)
+	if w == "" {
+		return "", ""
+	}
+	text = strings.TrimRight(text, " \t")
+	i := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	if i < 0 {
+		return w, ""
+	}
+	return w, text[:i+1]
+}
+
+// wordAfter is the first word of text, lower-cased, or "" when text opens
+// with punctuation other than a space (a new clause) or has no word.
+func wordAfter(text string) string {
+	text = strings.TrimLeft(text, " \t")
+	end := strings.IndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	if end < 0 {
+		end = len(text)
+	}
+	return strings.ToLower(text[:end])
+}
+
+// sourceWords are the words that, after a word naming a piece of writing,
+// say what it says (lexicon/source-words.txt): "what does the essay say".
+var sourceWords = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, w := range builtinWords("source-words.txt") {
+		set[strings.ToLower(w)] = true
+	}
+	return set
+})
 
 // sentenceEndRe ends a sentence: a full stop, question or exclamation mark
 // (or several) before a space.
