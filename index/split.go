@@ -48,7 +48,9 @@ func SplitQuestions(msg string) []string {
 	}
 	q, _ := cleanQuestion(msg)
 	spans := sentenceSpans(q)
-	var clauses, contexts []string
+	// persons holds, for each question, the words its "he" or "she" was
+	// read as ("who's the author, what's his job, where did he study?")
+	var clauses, contexts, persons []string
 	context := ""
 	for i, s := range spans {
 		text := strings.TrimSpace(q[s[0]:s[1]])
@@ -59,16 +61,21 @@ func SplitQuestions(msg string) []string {
 		}
 		cs := splitClauses(text)
 		for j := range cs {
+			person := ""
 			if k := len(clauses); k > 0 {
-				// what the question before is about, else what its context is
-				if r := resolvePronoun(cs[j], clauses[k-1]); r != cs[j] {
-					cs[j] = r
+				// the person the question before has "he" stand for, else
+				// what it is about, else what its context is
+				if r, ok := substitutePronoun(cs[j], persons[k-1], true); ok {
+					cs[j], person = r, persons[k-1]
+				} else if r, about := resolveReferent(cs[j], clauses[k-1]); r != cs[j] {
+					cs[j], person = r, about
 				} else {
-					cs[j] = resolvePronoun(cs[j], contexts[k-1]+clauses[k-1])
+					cs[j], person = resolveReferent(cs[j], contexts[k-1]+clauses[k-1])
 				}
 			}
 			clauses = append(clauses, cs[j])
 			contexts = append(contexts, context)
+			persons = append(persons, person)
 			context = ""
 		}
 	}
@@ -96,9 +103,32 @@ func SplitQuestions(msg string) []string {
 }
 
 // referring are the pronouns of a follow-up question that stand for what
-// the question before it is about: "who launched it". "he" and "she" are
-// left alone: after "who wrote the article", "he" is the answer.
-var referring = map[string]bool{"it": true, "its": true, "they": true, "them": true, "their": true}
+// the question before it is about: "who launched it". The personal ones
+// ("he", "she") stand for a person the question before names ("how old is
+// the author? and who does he work for"), but not after "who" and a verb
+// other than "be": after "who wrote the article", "he" is the answer.
+var (
+	referring = map[string]bool{"it": true, "its": true, "they": true, "them": true, "their": true}
+	personal  = map[string]bool{"he": true, "she": true, "him": true, "his": true, "her": true}
+)
+
+// asksWhoDid reports whether a question asks "who" did something ("who
+// wrote the article", "who founded NIA"), whose answer a follow-up's "he"
+// stands for; "who is the author" names the person itself.
+func asksWhoDid(q string) bool {
+	ws := trimFollowOns(scanWords(q))
+	if len(ws) < 2 || ws[0].fold != "who" && ws[0].fold != "whos" {
+		return false
+	}
+	if ws[0].fold == "whos" || ws[0].lower == "who's" {
+		return false // "who's the author": "who is"
+	}
+	switch ws[1].fold {
+	case "is", "was", "are", "were", "isnt", "wasnt":
+		return false
+	}
+	return true
+}
 
 // resolvePronoun puts the words of the question before in place of a
 // follow-up question's first referring pronoun: "whats KONEPS other name"
@@ -108,8 +138,22 @@ var referring = map[string]bool{"it": true, "its": true, "they": true, "them": t
 // adjectives outside a noun phrase; after "of", the words after it ("the
 // vision of the 2003 roadmap").
 func resolvePronoun(q, before string) string {
+	r, _ := resolveReferent(q, before)
+	return r
+}
+
+// resolveReferent is resolvePronoun, and returns the words put in place of
+// a personal pronoun ("he"), or "".
+func resolveReferent(q, before string) (string, string) {
 	if !wantsReferent(q) {
-		return q
+		return q, ""
+	}
+	pronoun, _ := firstPronoun(q)
+	// "he" stands for a person: "the author" is one, and "the second son
+	// of Alfonso III" is the son
+	person := personal[pronoun.fold]
+	if person && asksWhoDid(before) {
+		return q, ""
 	}
 	var about []string
 	prev, kept := "", false // the word before, and whether it is about
@@ -119,9 +163,11 @@ func resolvePronoun(q, before string) string {
 		// a verb or an adjective is kept inside a noun phrase only: "the
 		// digital platform", not "who chaired"
 		modifier := determiners[prev] || kept && isPredicate(prev)
-		kept = slices.ContainsFunc(u, topicWord) && !opensQuestion(w.fold) && !asksForAField(w.lower) && (len(u) > 1 || modifier || !isPredicate(w.lower))
+		// a word written with a capital is a name ("Mohammad J Sear")
+		name := w.start > 0 && unicode.IsUpper([]rune(before[w.start:w.end])[0])
+		kept = slices.ContainsFunc(u, topicWord) && !opensQuestion(w.fold) && (person || !asksForAField(w.lower)) && (len(u) > 1 || modifier || name || !isPredicate(w.lower))
 		switch {
-		case w.fold == "of" && len(about) > 0:
+		case w.fold == "of" && len(about) > 0 && !person:
 			// "the vision of the 2003 roadmap": the roadmap
 			about = about[:0]
 		case kept:
@@ -129,15 +175,55 @@ func resolvePronoun(q, before string) string {
 		}
 		prev = u[len(u)-1].lower
 	}
-	if len(about) == 0 {
-		return q
+	if person {
+		about = withoutDocumentWords(about)
 	}
-	for _, w := range scanWords(q) {
-		if referring[w.fold] {
-			return q[:w.start] + strings.Join(about, " ") + q[w.end:]
+	if len(about) == 0 {
+		return q, ""
+	}
+	r, _ := substitutePronoun(q, strings.Join(about, " "), false)
+	if !person {
+		return r, ""
+	}
+	return r, strings.Join(about, " ")
+}
+
+// withoutDocumentWords leaves out of a person's words those naming a piece
+// of writing (lexicon/document-words.txt): "the author of this article" is
+// the author.
+func withoutDocumentWords(words []string) []string {
+	doc, a := baseLexicon().document, sharedAnalyzer()
+	isDoc := func(text string) bool { return doc[strings.Join(analyzeTerms(a, text), " ")] }
+	var out []string
+	for i := 0; i < len(words); i++ {
+		switch {
+		case i+1 < len(words) && isDoc(words[i]+" "+words[i+1]): // "case study"
+			i++
+		case !isDoc(words[i]):
+			out = append(out, words[i])
 		}
 	}
-	return q
+	return out
+}
+
+// firstPronoun is a question's first referring or personal pronoun.
+func firstPronoun(q string) (word, bool) {
+	for _, w := range scanWords(q) {
+		if referring[w.fold] || personal[w.fold] {
+			return w, true
+		}
+	}
+	return word{}, false
+}
+
+// substitutePronoun puts about in place of a question's first pronoun
+// (with person, only a personal one that wantsReferent accepts).
+func substitutePronoun(q, about string, person bool) (string, bool) {
+	w, ok := firstPronoun(q)
+	if !ok || about == "" || person && (!personal[w.fold] || !wantsReferent(q)) {
+		return q, false
+	}
+	return q[:w.start] + about + q[w.end:], true
 }
 
 // asksForAField reports whether a word asks for a document's author or
@@ -153,16 +239,20 @@ func asksForAField(w string) bool {
 }
 
 // maySplit reports whether a message could ask several questions: it goes
-// on after its first question mark, or has a word that joins questions.
+// on after its first question mark, or has a word that joins questions, or
+// a question word after a comma.
 // Most messages do neither, and are read no further.
 func maySplit(msg string) bool {
 	if i := strings.IndexByte(msg, '?'); i >= 0 && strings.TrimLeft(msg[i:], "?!. \t\r\n") != "" {
 		return true
 	}
+	comma := false
 	for _, f := range strings.Fields(msg) {
-		if clauseJoiners[strings.ToLower(strings.Trim(f, ",;:.!"))] {
-			return true
+		w := strings.ToLower(strings.Trim(f, ",;:.!"))
+		if clauseJoiners[w] || comma && isWhWord(noApostrophe.Replace(w)) {
+			return true // "... and when", "..., what's"
 		}
+		comma = strings.HasSuffix(f, ",")
 	}
 	return false
 }
@@ -181,7 +271,7 @@ func wantsReferent(q string) bool {
 	pronoun, own := false, 0
 	for i, w := range scanWords(q) {
 		switch {
-		case referring[w.fold]:
+		case referring[w.fold] || personal[w.fold]:
 			pronoun = true
 		case topicWord(w):
 			own++
@@ -264,7 +354,12 @@ const maxLeadWords = 8
 // a lead ending in a colon or a dash, and each question must have three
 // words or more.
 func splitClauses(sentence string) []string {
-	if cs, listEnd := cutClauses(sentence, true); listEnd {
+	if cs, listEnd := cutClauses(sentence, true); listEnd || len(cs) >= 3 && asksDirectly(trimFollowOns(scanWords(cs[len(cs)-1]))) {
+		// "a, b and c", or "a, b, c" when c asks as directly as a and b
+		// ("who's the author, what's his job, where did he study?"); not
+		// "what did the army do, when the war ended?", nor two questions
+		// that ask one thing twice ("why is it called sinmungo, whats the
+		// history behind the name")
 		return cs
 	}
 	cs, _ := cutClauses(sentence, false)
@@ -313,6 +408,15 @@ func cutClauses(sentence string, commas bool) (clauses []string, listEnd bool) {
 		return []string{sentence}, true
 	}
 	return append(out, strings.TrimSpace(sentence[words[from].start:])), listEnd
+}
+
+// trimFollowOns leaves out the words that open a question following
+// another ("and", "so", "then").
+func trimFollowOns(ws []word) []word {
+	for len(ws) > 0 && followOns[ws[0].fold] {
+		ws = ws[1:]
+	}
+	return ws
 }
 
 // relative reports whether words after a comma open a relative clause

@@ -43,8 +43,19 @@ func TestSplitQuestions(t *testing.T) {
 		{"When the war ended, what did the army do and who paid for it?", []string{"When the war ended, what did the army do", "who paid for war army?"}},
 		// three questions at most
 		{"What is KISA? What is NIA? What is MOIS? What is KONEPS?", []string{"What is KISA?", "What is NIA?", "What is MOIS?"}},
+		// "he" stands for the person the question before names, "of" and all
+		{"Who was the second son of Alfonso III and what did he become king of?", []string{"Who was the second son of Alfonso III", "what did second son Alfonso III become king of?"}},
+		{"how old is the author? and who does he work for now", []string{"how old is the author?", "and who does author work for now"}},
+		{"When was Chopin born and where did he die?", []string{"When was Chopin born", "where did Chopin die?"}},
+		{"who's the author and what is her job?", []string{"who's the author", "what is author job?"}},
+		{"Who is the author of this case study and where is he working now?", []string{"Who is the author of this case study", "where is author working now?"}},
+		{"who's Mohammad J Sear and what's his background?", []string{"who's Mohammad J Sear", "what's Mohammad J Sear background?"}},
+		// a list of questions without "and", each asking directly
+		{"who's the author, what's his job, where did he study?", []string{"who's the author", "what's author job", "where did author study?"}},
 		// one question
-		{"Who was the second son of Alfonso III and what did he become king of?", []string{"Who was the second son of Alfonso III", "what did he become king of?"}},
+		{"what is GPKI, when was it launched?", nil},
+		{"why is e-people called sinmungo, whats the history behind the name", nil},
+		{"what did the army do, when the war ended?", nil},
 		{"what happened and when", nil},
 		{"Describe stage 1 and what it achieved", nil},
 		{"what does KISA do? thanks in advance", nil},
@@ -74,6 +85,8 @@ func TestFollowUp(t *testing.T) {
 		{"what is it like to work at NIA?", "What is KONEPS?", "what is it like to work at NIA?"},
 		{"is it true that kisa was launched in 2009", "What is KONEPS?", "is it true that kisa was launched in 2009"},
 		{"where does he work now?", "who wrote the article?", "where does he work now?"},
+		{"where does he work now?", "who is the author?", "where does author work now?"},
+		{"what did she study?", "Who was the first head of KISA?", "what did first head KISA study?"},
 		{"what was stage 2?", "What is KONEPS?", "what was stage 2?"},
 		{"who launched it?", "thanks!", "who launched it?"},
 		{"who launched it?", "", "who launched it?"},
