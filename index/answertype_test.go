@@ -28,6 +28,15 @@ func TestAnswerTypeOf(t *testing.T) {
 		{"What century did the Normans first gain their separate identity?", timeAnswer, ""},
 		{"in what year did it open", timeAnswer, ""},
 		{"how many years did it last", durationAnswer, ""},
+		// a question word with "'s" ("is", "has"), written with or without
+		// its apostrophe
+		{"when's the case study from", timeAnswer, ""},
+		{"whens the case study from", timeAnswer, ""},
+		{"what’s G4C", thingAnswer, ""},
+		{"whats G4C", thingAnswer, ""},
+		{"who's the author", personAnswer, ""},
+		{"wheres KISA", placeAnswer, ""},
+		{"whose idea was it", personAnswer, ""},
 	}
 	for _, tt := range tests {
 		got, counted := answerTypeOf(questionWords(tt.q))

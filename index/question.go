@@ -2,6 +2,7 @@ package index
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -336,10 +337,20 @@ func questionWords(q string) []string {
 	out := fs[:0]
 	for _, f := range fs {
 		if f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); f != "" {
-			out = append(out, f)
+			out = append(out, uncontracted(f))
 		}
 	}
 	return out
+}
+
+// uncontracted is a question word without the "'s" of "is" or "has" it was
+// written with ("what's", "when's", "whats"); any other word as it is.
+func uncontracted(w string) string {
+	base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "\u2019s"), "s")
+	if base != w && slices.Contains(whWords, base) && base != "whose" {
+		return base
+	}
+	return w
 }
 
 var (

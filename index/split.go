@@ -3,6 +3,7 @@ package index
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -162,7 +163,8 @@ func resolveReferent(q, before string) (string, string) {
 		text := before[w.start:u[len(u)-1].end]
 		// a verb or an adjective is kept inside a noun phrase only: "the
 		// digital platform", not "who chaired"
-		modifier := determiners[prev] || kept && isPredicate(prev)
+		// or after a number that counts ("the 11 projects"; not "first used")
+		modifier := determiners[prev] || cardinal(prev) || kept && isPredicate(prev)
 		// a word written with a capital is a name ("Mohammad J Sear")
 		name := w.start > 0 && unicode.IsUpper([]rune(before[w.start:w.end])[0])
 		kept = slices.ContainsFunc(u, topicWord) && !opensQuestion(w.fold) && (person || !asksForAField(w.lower)) && (len(u) > 1 || modifier || name || !isPredicate(w.lower))
@@ -204,6 +206,16 @@ func withoutDocumentWords(words []string) []string {
 		}
 	}
 	return out
+}
+
+// cardinal reports whether a word (lower-cased) is a number that counts:
+// "11", "eleven"; not "first" or "11th".
+func cardinal(w string) bool {
+	if _, err := strconv.Atoi(w); err == nil {
+		return true
+	}
+	_, ok := numberWords[w]
+	return ok && !strings.HasSuffix(w, "th") && w != "first" && w != "second" && w != "third"
 }
 
 // firstPronoun is a question's first referring or personal pronoun.
@@ -458,7 +470,7 @@ func hasTopicWord(q string) bool { return slices.ContainsFunc(scanWords(q), topi
 // KISA?", "compare stage 3 with stage 4", "stage 1 vs stage 2". The
 // documents seldom compare them in one passage; each side has its own.
 var comparisons = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^(?:what(?:'s|’s|s)?\s+(?:is\s+|are\s+|was\s+|were\s+)?)?(?:the\s+)?(?:main\s+|key\s+|biggest\s+|major\s+)?differences?\s+(?:is\s+there\s+)?between\s+(.+?)\s+and\s+(.+)$`),
+	regexp.MustCompile(`(?i)^(?:what(?:'s|’s|s)?\s+(?:is\s+|are\s+|was\s+|were\s+)?)?(?:the\s+)?(?:main\s+|key\s+|biggest\s+|major\s+)?differences?\s+(?:is\s+there\s+)?(?:between|btwn)\s+(.+?)\s+and\s+(.+)$`),
 	regexp.MustCompile(`(?i)^how\s+(?:is|are|was|were|does|do|did)\s+(.+?)\s+(?:different|differ)\s+(?:from|to|than)\s+(.+)$`),
 	regexp.MustCompile(`(?i)^how\s+(?:does|do|did)\s+(.+?)\s+compare\s+(?:to|with)\s+(.+)$`),
 	regexp.MustCompile(`(?i)^compare\s+(.+?)\s+(?:and|with|to|vs\.?|versus)\s+(.+)$`),
@@ -506,6 +518,12 @@ func SplitComparison(question string) []string {
 			side = strings.Trim(side, " !?.,;:")
 			if i > 0 && head != "" && !strings.Contains(strings.ToLower(side), " of ") {
 				side = head + side
+			}
+			if i > 0 && cardinal(strings.ToLower(side)) {
+				// "stage 3 and 4": the number is another stage
+				if f := strings.Fields(sides[0]); len(f) > 1 && cardinal(strings.ToLower(f[len(f)-1])) {
+					side = strings.Join(f[:len(f)-1], " ") + " " + side
+				}
 			}
 			if !hasTopicWord(side) {
 				return nil

@@ -18,6 +18,8 @@ func TestSplitQuestions(t *testing.T) {
 		{"when did UNI-PASS get its name and what certification did it get", []string{"when did UNI-PASS get its name", "what certification did UNI-PASS get"}},
 		// adjectives of a noun phrase stand for it; a verb does not
 		{"when was the digital platform committee founded and who sits on it", []string{"when was the digital platform committee founded", "who sits on digital platform committee"}},
+		// a noun after a number, which could be read as a verb, is kept
+		{"what were the 11 projects and what did they cost", []string{"what were the 11 projects", "what did 11 projects cost"}},
 		// a word asking for a date is not what "it" stands for: the document is
 		{"when was this published and who wrote it?", []string{"when was this published", "who wrote it?"}},
 		// "he" after "who" is the answer, not the subject: left alone
@@ -108,6 +110,8 @@ func TestSplitComparison(t *testing.T) {
 		"How does Korea compare to Denmark?":                              {"Korea", "Denmark"},
 		"what's the difference between the goals of stage 1 and stage 2?": {"the goals of stage 1", "the goals of stage 2"},
 		"compare stage 1, stage 2 and stage 3":                            {"stage 1", "stage 2", "stage 3"},
+		"whats the difference btwn stage 3 and 4":                         {"stage 3", "stage 4"},
+		"compare phase two with three":                                    {"phase two", "phase three"},
 		"Hometax vs e-People vs On-nara":                                  {"Hometax", "e-People", "On-nara"},
 		"stage 2 versus stage 5 — which was longer?":                      {"stage 2", "stage 5"},
 		// nothing compared, or a side with nothing to search for, or too many
