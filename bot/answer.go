@@ -81,8 +81,17 @@ func citationField(n int, c index.Citation, label string) Field {
 	}
 	return Field{
 		Name:  name,
-		Value: "`" + lines(c) + "`\n" + quote(markdown(c.Text, c.Highlights)),
+		Value: "`" + lines(c) + "`\n" + columns(c.Columns) + quote(markdown(c.Text, c.Highlights)),
 	}
+}
+
+// columns shows a table row's header row, in italics, on a line before the
+// row: what its cells are. "" for no header.
+func columns(cols string) string {
+	if cols == "" {
+		return ""
+	}
+	return "*" + markdown(cols, nil) + "*\n"
 }
 
 // answerText is the answer's quoted sentences, escaped for Discord, with
@@ -118,13 +127,16 @@ func answerText(a index.Answer, num func(int) int) string {
 			sb.WriteString(ref(i))
 		}
 	}
-	return quote(sb.String())
+	return columns(a.Columns()) + quote(sb.String())
 }
 
 // quotedField shows a passage the answer quotes: where it stands, and what
 // the passage says beyond the quote, the quoted stretches marked […].
 func quotedField(n int, c index.Citation, quoted []string) Field {
 	v := "`" + lines(c) + "` · quoted above"
+	if c.Columns != "" {
+		v += "\n" + strings.TrimSuffix(columns(c.Columns), "\n")
+	}
 	if rest := unquoted(c, quoted); rest != "" {
 		v += "\n" + quote(rest)
 	}

@@ -71,6 +71,25 @@ func TestAnswerText(t *testing.T) {
 	}
 }
 
+// A table row is quoted under its header row, in italics, which says what
+// its cells are.
+func TestAnswerTextColumns(t *testing.T) {
+	t.Parallel()
+	ix := testIndex(t)
+	a, err := ix.Ask(context.Background(), "Was Korea first in the EPI in 2016?", index.AskOptions{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.ReplaceAll(answerText(a, func(i int) int { return i + 1 }), `\`, "")
+	if !strings.HasPrefix(got, "*Survey | EGDI rank | EPI rank*\n> ") || !strings.Contains(got, "2016") {
+		t.Errorf("answer %q, want the header row in italics above the quoted row", got)
+	}
+	rep := answerReply(a, ix.Info(), answerOptions{})
+	if f := rep.Embeds[0].Fields[0]; !strings.Contains(strings.ReplaceAll(f.Value, `\`, ""), "*Survey | EGDI rank | EPI rank*") {
+		t.Errorf("first citation %q, want its header row", f.Value)
+	}
+}
+
 // TestQuotedOnce: the passage an answer quotes is not quoted again as its
 // citation; the citation says where it stands and shows only the rest.
 func TestQuotedOnce(t *testing.T) {

@@ -30,6 +30,10 @@ type Citation struct {
 	// counted in characters (Unicode code points).
 	Highlights [][2]int `json:"highlights,omitempty"`
 	Kind       string   `json:"kind,omitempty"`
+	// Columns is, for a table row (Kind "row"), its table's header row, which
+	// says what its cells are ("Year | EGDI | EPI" for "2016 | 3rd | 4th").
+	// It stands in the same file, above the row, outside the lines cited.
+	Columns string `json:"columns,omitempty"`
 
 	seq, list int
 	bytesHL   [][2]int // Highlights in bytes

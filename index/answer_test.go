@@ -505,3 +505,20 @@ func wantAnsweredAs(t *testing.T, q, plain string) Answer {
 	}
 	return got
 }
+
+// A table row is cited with its table's header row, which says what its
+// cells are: "2016 | 3rd | 4th" reads as Survey, EGDI rank, EPI rank.
+func TestTableRowColumns(t *testing.T) {
+	a := ask(t, "Was Korea first in the EPI in 2016?")
+	if c := first(a); c.Kind != "row" || c.Text != "2016 | 3rd | 4th" || c.Columns != "Survey | EGDI rank | EPI rank" || a.Columns() != c.Columns {
+		t.Fatalf("first citation %q (%s), columns %q, answer columns %q; want the 2016 row with its header", c.Text, c.Kind, c.Columns, a.Columns())
+	}
+	for _, c := range a.Citations {
+		if c.Kind != "row" && c.Columns != "" {
+			t.Errorf("%s (%s) has columns %q", c.ID, c.Kind, c.Columns)
+		}
+	}
+	if a := ask(t, "What was stage 1?"); a.Columns() != "" {
+		t.Errorf("What was stage 1?: columns %q, want none", a.Columns())
+	}
+}

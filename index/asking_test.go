@@ -48,8 +48,12 @@ func TestAskingSpans(t *testing.T) {
 		{"im confused about stage 4, i forgot what launched", []string{"im confused about", "i forgot"}},
 		// overlapping phrases are one span
 		{"need this for the exam: when was G4C launched", []string{"need this for the exam"}},
+		// how the answer is to be put
+		{"explain stage 2 in simple terms", []string{"in simple terms"}},
+		{"Can you summarize the key success factors in one sentence each?", []string{"in one sentence"}},
 		// whole phrases only
 		{"How did e-government help citizens?", nil},
+		{"what is in one of the sentences", nil},
 		{"what did the helpers do?", nil},
 	} {
 		var got []string

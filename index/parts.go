@@ -70,3 +70,13 @@ func (a Answer) QuotedCitations() map[int]bool {
 	}
 	return out
 }
+
+// Columns is the header row of the table whose row the answer quotes first
+// ("Survey | EGDI rank | EPI rank" above "2016 | 3rd | 4th"), shown with the
+// answer so that its cells can be read; "" when it quotes no table row first.
+func (a Answer) Columns() string {
+	if len(a.quote) == 0 {
+		return ""
+	}
+	return a.Citations[a.quote[0].cit].Columns
+}

@@ -25,6 +25,9 @@ func (st *state) citeMeta(c candidate, p plan) Citation {
 		LineEnd: c.meta.LineEnd, Text: c.text, Kind: c.meta.Kind,
 		seq: c.meta.Seq, list: c.meta.List,
 	}
+	if c.meta.Kind == string(corpus.Row) {
+		cit.Columns = c.meta.Context
+	}
 	var toks []token
 	if c.sp != nil {
 		toks = c.sp.analyzed()

@@ -248,6 +248,17 @@ func TestRender(t *testing.T) {
 			t.Errorf("%q: plain output does not quote the first passage as it stands", q)
 		}
 	}
+	// a table row is shown under its header row
+	a, err := ix.Ask(t.Context(), "Was Korea first in the EPI in 2016?", index.AskOptions{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	printer{&out, style{}}.answer(a)
+	if want := "(columns: Survey | EGDI rank | EPI rank)\n2016 | 3rd | 4th\n"; !strings.HasPrefix(out.String(), want) ||
+		!strings.Contains(out.String(), "    (columns: Survey | EGDI rank | EPI rank)\n    > 2016 | 3rd | 4th") {
+		t.Errorf("a table row without its header:\n%s", out.String())
+	}
 	if got := cells("**PPS** runs it", [][2]int{{2, 5}}); string(cellRunes(got)) != "PPS runs it" || !got[0].bold || got[3].bold {
 		t.Errorf("a document's own bold: %+v", got)
 	}

@@ -240,6 +240,9 @@ func (p printer) answer(a index.Answer) {
 // answerText prints the answer's parts: list items one a line, other
 // answers as one paragraph.
 func (p printer) answerText(a index.Answer) {
+	if cols := a.Columns(); cols != "" {
+		p.line(columnsLine(cols), false)
+	}
 	parts := a.Parts()
 	if a.List {
 		for _, pt := range parts {
@@ -271,6 +274,9 @@ func (p printer) citations(cs []index.Citation) { p.citationsFrom(1, cs) }
 func (p printer) citationsFrom(n int, cs []index.Citation) {
 	for i, c := range cs {
 		p.line(fmt.Sprintf("[%d] %s (%s)", n+i, where(c), lines(c)), true)
+		if c.Columns != "" {
+			p.line("    "+columnsLine(c.Columns), true)
+		}
 		off := 0
 		for _, l := range strings.Split(c.Text, "\n") {
 			n := len([]rune(l))
@@ -279,6 +285,9 @@ func (p printer) citationsFrom(n int, cs []index.Citation) {
 		}
 	}
 }
+
+// columnsLine shows a table row's header row: what its cells are.
+func columnsLine(cols string) string { return "(columns: " + shown(cols) + ")" }
 
 // where is "Title › Section".
 func where(c index.Citation) string {
