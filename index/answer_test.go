@@ -322,6 +322,8 @@ func TestAbstention(t *testing.T) {
 		"Where can I get the best Korean barbecue?",
 		"which Korean noodle brand is the most popular?",
 		"Can you write me a poem?",
+		// paths and commands: "etc" says nothing of a topic
+		"../../etc/passwd", "etc passwd", "/etc/shadow", "rm -rf /", "DROP TABLE passages;",
 	} {
 		t.Run(q, func(t *testing.T) {
 			a := ask(t, q)
