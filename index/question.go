@@ -205,16 +205,16 @@ func citedBefore(text string) bool {
 // lastWord is the last word of text, lower-cased, and the text before it;
 // "" when text ends with punctuation other than a space or has no word.
 func lastWord(text string) (string, string) {
-	w := wordBefore(text)
-	if w == "" {
-		return "", ""
-	}
 	text = strings.TrimRight(text, " \t")
 	i := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
-	if i < 0 {
-		return w, ""
+	if i >= 0 {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size - 1
 	}
-	return w, text[:i+1]
+	if i+1 == len(text) {
+		return "", ""
+	}
+	return strings.ToLower(text[i+1:]), text[:i+1]
 }
 
 // wordAfter is the first word of text, lower-cased, or "" when text opens
@@ -304,13 +304,8 @@ func inAside(spans [][2]int, at int) bool {
 // wordBefore is the last word of text, lower-cased, or "" when text ends
 // with punctuation other than a space (a new clause) or has no word.
 func wordBefore(text string) string {
-	text = strings.TrimRight(text, " \t")
-	i := strings.LastIndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
-	if i >= 0 {
-		_, size := utf8.DecodeRuneInString(text[i:])
-		i += size - 1
-	}
-	return strings.ToLower(text[i+1:])
+	w, _ := lastWord(text)
+	return w
 }
 
 // answerType is what kind of answer a question's form asks for.
@@ -347,7 +342,7 @@ func questionWords(q string) []string {
 // written with ("what's", "when's", "whats"); any other word as it is.
 func uncontracted(w string) string {
 	base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "\u2019s"), "s")
-	if base != w && slices.Contains(whWords, base) && base != "whose" {
+	if base != w && slices.Contains(whWords, base) {
 		return base
 	}
 	return w

@@ -118,11 +118,8 @@ var (
 // stands for; "who is the author" names the person itself.
 func asksWhoDid(q string) bool {
 	ws := trimFollowOns(scanWords(q))
-	if len(ws) < 2 || ws[0].fold != "who" && ws[0].fold != "whos" {
-		return false
-	}
-	if ws[0].fold == "whos" || ws[0].lower == "who's" {
-		return false // "who's the author": "who is"
+	if len(ws) < 2 || ws[0].fold != "who" {
+		return false // not "who", or "who's the author": "who is"
 	}
 	switch ws[1].fold {
 	case "is", "was", "are", "were", "isnt", "wasnt":
@@ -332,10 +329,7 @@ func wordUnits(text string) [][]word {
 // counts as one at the end of a message; "thanks in advance" and "i think
 // it was 2017" do not.
 func asksOpenly(sentence string) bool {
-	words := scanWords(sentence)
-	for len(words) > 0 && followOns[words[0].fold] {
-		words = words[1:]
-	}
+	words := trimFollowOns(scanWords(sentence))
 	return len(words) > 0 && opensQuestion(words[0].fold) && !strings.HasSuffix(sentence, ".") && !strings.HasSuffix(sentence, "!")
 }
 
