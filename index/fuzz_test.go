@@ -24,6 +24,8 @@ func FuzzAsk(f *testing.F) {
 		strings.Repeat("stage ", 200), strings.Repeat("x", 600), strings.Repeat("What was the foundation stage? ", 40),
 		"who wrote it and when was it published?", "KISA - when did it start, who ran it, and what did it merge?",
 		"it? it? and it", "and and and what and who and", strings.Repeat("What is NIA? ", 30), "On-: when, who, and how?",
+		"who's the author, what's his job, where did he study?", "he? she, his, her and him", "according to the, in the per the",
+		"what does the essay say about stage 3?", "Was Korea first in the EPI in 2016?", "whats the difference btwn 3 and 4",
 	} {
 		f.Add(q)
 	}
