@@ -381,7 +381,10 @@ func cutClauses(sentence string, commas bool) (clauses []string, listEnd bool) {
 		open = -1
 		for i := 1; i < len(words) && i <= maxLeadWords; i++ {
 			gap := sentence[words[i-1].end:words[i].start]
-			if strings.Contains(gap, ":") || strings.Contains(gap, " - ") || strings.Contains(gap, " \u2013 ") {
+			// "KISA - when ...", "On-nara: when ...", "and the committee,
+			// when ..."
+			if strings.Contains(gap, ":") || strings.Contains(gap, " - ") || strings.Contains(gap, " \u2013 ") ||
+				strings.Contains(gap, ",") && opensQuestion(words[i].fold) {
 				open = i
 				break
 			}

@@ -30,6 +30,7 @@ func TestSplitQuestions(t *testing.T) {
 		{"what was NIA first called?? and when did it open", []string{"what was NIA first called??", "and when did NIA open"}},
 		// a lead before a colon or a dash, a list of questions, "n" for "and"
 		{"KISA - when did it start and which bodies merged into it?", []string{"KISA - when did it start", "which bodies merged into KISA start?"}},
+		{"and the Digital Platform Government Committee, when did it start and who is on it?", []string{"and the Digital Platform Government Committee, when did it start", "who is on Digital Platform Government Committee start?"}},
 		{"On-nara: when was it first used, who used it first, and how many users did it have?", []string{"On-nara: when was it first used", "who used On-nara first", "how many users did On-nara have?"}},
 		{"who wrote the case study, when was it published, and what are the key success factors?", []string{"who wrote the case study", "when was case study published", "what are the key success factors?"}},
 		// a relative clause inside a list is no question of its own
