@@ -349,6 +349,15 @@ func builtinWords(name string) []string {
 	return out
 }
 
+// builtinWordSet is the set of a lexicon file's words, lower-cased.
+func builtinWordSet(name string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range builtinWords(name) {
+		set[strings.ToLower(w)] = true
+	}
+	return set
+}
+
 // acronymDefRe finds an acronym in brackets, which the words before it may
 // define: "Internet of Things (IoT)", "Ernst & Young (EY)".
 var acronymDefRe = regexp.MustCompile(`\(([\p{L}\p{N}&-]{2,10})\)`)

@@ -230,13 +230,7 @@ func wordAfter(text string) string {
 
 // sourceWords are the words that, after a word naming a piece of writing,
 // say what it says (lexicon/source-words.txt): "what does the essay say".
-var sourceWords = sync.OnceValue(func() map[string]bool {
-	set := map[string]bool{}
-	for _, w := range builtinWords("source-words.txt") {
-		set[strings.ToLower(w)] = true
-	}
-	return set
-})
+var sourceWords = sync.OnceValue(func() map[string]bool { return builtinWordSet("source-words.txt") })
 
 // sentenceEndRe ends a sentence: a full stop, question or exclamation mark
 // (or several) before a space.

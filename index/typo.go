@@ -181,13 +181,7 @@ var readingWords = sync.OnceValue(func() []string {
 
 // chatWords are the words of lexicon/chat-words.txt as written (the
 // lexicon holds their terms).
-var chatWords = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range builtinWords("chat-words.txt") {
-		m[w] = true
-	}
-	return m
-})
+var chatWords = sync.OnceValue(func() map[string]bool { return builtinWordSet("chat-words.txt") })
 
 // fixFunctionWords reads a misspelt function word of a question as the word
 // it stands for: "teh" as "the", "wat" as "what", "whos" as "who's". Left as
