@@ -175,6 +175,9 @@ func TestChatAroundAQuestion(t *testing.T) {
 		// a handle the message is addressed to
 		{"@casebot who actually wrote the article?", "who wrote the article?"},
 		{"wait what's INVIL", "what's INVIL"},
+		// discourse markers the corpus lacks
+		{"who wrote this article anyway", "who wrote this article"},
+		{"oh and when was KISA founded", "when was KISA founded"},
 	} {
 		t.Run(tt.chat, func(t *testing.T) { wantAnsweredAs(t, tt.chat, tt.plain) })
 	}
@@ -302,6 +305,10 @@ func TestFixFunctionWords(t *testing.T) {
 		{"who is the auther", "who is the auther"},                   // the corpus's own word stays
 		{"what is the note", "what is the note"},                     // English words stay
 		{"what's the reading's topic", "what's the reading's topic"}, // a possessive is no typo
+		// a word that says nothing about the topic ("happened", "explain")
+		{"what happend in 2017", "what happened in 2017"},
+		{"explian stage 2", "explain stage 2"},
+		{"descibe the diffusion stage", "describe the diffusion stage"},
 		{"", ""},
 	} {
 		if got, _ := fixFunctionWords(tt.q, known); got != tt.want {

@@ -59,6 +59,8 @@ func TestQuestionsAboutADocument(t *testing.T) {
 		{"what does the essay say about stage 3?", false, []string{"essay/filler", "say/filler", "stage", "3"}},
 		{"according to the text, what was stage 3?", false, []string{"according/filler", "text/filler", "stage", "3"}},
 		{"in this essay, who funded the roadmap?", false, []string{"essay/filler", "funded", "roadmap"}},
+		// "per", as "according to", relates the question's words and names none
+		{"per the reading, when did the interior ministry get the name MOIS?", false, []string{"per/filler", "reading/filler", "interior ministry", "get/filler", "name/filler", "mois"}},
 		// elsewhere it is a word the corpus lacks
 		{"write a short essay on stage 3", false, []string{"write", "short/filler", "essay", "stage", "3"}},
 		{"what was held in post-production?", false, []string{"held", "post", "production"}},
@@ -100,7 +102,7 @@ func TestQuestionsAboutTheDocuments(t *testing.T) {
 		}
 	}
 	// a question citing the corpus by a word it never uses is about its topic
-	for _, q := range []string{"what does the essay say about stage 3?", "according to the text, what was stage 3?"} {
+	for _, q := range []string{"what does the essay say about stage 3?", "according to the text, what was stage 3?", "per the reading, what was stage 3?"} {
 		if a := ask(t, q); !a.Answered || !strings.Contains(topText(a), "Stage 3 (2003 to 2007)") {
 			t.Errorf("%q: answered %v from %.80q, want a passage on stage 3", q, a.Answered, topText(a))
 		}

@@ -157,17 +157,18 @@ var functionWords = sync.OnceValue(func() []string { return builtinWords("functi
 // readingWords are the words, as written, that steer how a question is
 // read: those asking for a document's author or date (field-words.txt),
 // naming a piece of writing or a part of one (document-words.txt,
-// section-words.txt) and asking about writing (about-words.txt). Misspelt
-// ("who wrot the case study?", "when was the artcle writen?"), such a word
-// is read as the word it stands for, as a function word is: left as
-// written it is a topic the corpus lacks, and the question is read as
-// asking about something else.
+// section-words.txt), asking about writing (about-words.txt) and saying
+// nothing about the question's topic (question-words.txt: "happened",
+// "explain"). Misspelt ("who wrot the case study?", "when was the artcle
+// writen?", "what happend in 2017"), such a word is read as the word it
+// stands for, as a function word is: left as written it is a topic the
+// corpus lacks, and the question is read as asking about something else.
 var readingWords = sync.OnceValue(func() []string {
 	var words []string
 	for _, l := range fieldWordLines() {
 		words = append(words, l.words...)
 	}
-	for _, name := range []string{"document-words.txt", "section-words.txt", "about-words.txt"} {
+	for _, name := range []string{"document-words.txt", "section-words.txt", "about-words.txt", "question-words.txt"} {
 		words = append(words, builtinWords(name)...) // "case study" gives "case" and "study"
 	}
 	var out []string
