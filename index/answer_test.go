@@ -130,6 +130,8 @@ func TestTypoCorrection(t *testing.T) {
 		{"comittee members", "comittee", "committee", "committee"},
 		// the word after a letter and a hyphen ("e-" of "e-government")
 		{"when was e-goverment launched in korea", "goverment", "government", "e-government"},
+		// a word glued to a number, corrected by its letters
+		{"when did goverment24 open", "goverment24", "government24", "Government24"},
 	} {
 		t.Run(tt.q, func(t *testing.T) {
 			a := wantTop(t, tt.q, tt.want)
@@ -141,6 +143,10 @@ func TestTypoCorrection(t *testing.T) {
 	// A real English word the corpus lacks is not "corrected" into another.
 	if a := ask(t, "does it matter"); len(a.Corrections) != 0 {
 		t.Errorf("corrected a real word: %+v", a.Corrections)
+	}
+	// nor a glued word whose corrected letters the corpus has with no such number
+	if a := ask(t, "what is goverment99"); len(a.Corrections) != 0 {
+		t.Errorf("corrected to a word the corpus lacks: %+v", a.Corrections)
 	}
 }
 

@@ -80,11 +80,24 @@ func isEnglishWord(w string) bool {
 // starting with the same letter (few typos hit the first letter), the one
 // whose term is commonest among the nearest. It returns the word as the
 // corpus writes it and its term. Phrases, numbers and real English words
-// ("matter" is not a typo of "master") are not corrected.
+// ("matter" is not a typo of "master") are not corrected. A word glued to
+// a number ("goverment24") is corrected by its letters, when the corpus has
+// the corrected word with the number ("government24").
 func (st *state) correct(word string, terms []string) (fixed, term string, ok bool) {
 	w := strings.ToLower(word)
 	if len(terms) != 1 || isEnglishWord(w) || w == "" || w[0] >= '0' && w[0] <= '9' {
 		return "", "", false
+	}
+	if m := gluedRe.FindStringSubmatch(w); m != nil {
+		letters, _, ok := st.correct(m[1], analyzeTerms(sharedAnalyzer(), m[1]))
+		if !ok {
+			return "", "", false
+		}
+		ts := analyzeTerms(sharedAnalyzer(), letters+m[2])
+		if len(ts) != 1 || !st.known(ts[0]) {
+			return "", "", false
+		}
+		return letters + m[2], ts[0], true
 	}
 	limit := maxEdits(utf8.RuneCountInString(w))
 	if limit == 0 {
