@@ -48,8 +48,9 @@ type TrainOptions struct {
 	// AnswerLambdas are the answer model's L2 strengths to choose from by
 	// cross-validation (default 0.0003, 0.001, 0.003, 0.01).
 	AnswerLambdas []float64
-	// MinDecline is the share of each set's out-of-scope questions that the
-	// threshold must decline, in cross-validation (default 0.95).
+	// MinDecline is the share of the out-of-scope questions asked of each
+	// corpus that the threshold must decline, in cross-validation (default
+	// 0.95); sets sharing a corpus (the same *corpus.Corpus) count as one.
 	MinDecline float64
 	// Now is the year open spans run to (default: this year).
 	Now int
@@ -1087,15 +1088,22 @@ func crossAnswer(exs []*example, rows [][]float64, labels []bool, weights []floa
 	return out, nil
 }
 
-// chooseThreshold is the lowest probability threshold at which every set
-// declines at least minDecline of its out-of-scope questions (near-misses
-// aside: they are reported, not chased).
+// chooseThreshold is the lowest probability threshold at which the sets of
+// every corpus decline at least minDecline of their out-of-scope questions
+// (near-misses aside: they are reported, not chased). Sets that share a
+// corpus are pooled: a small set of its own (the case study's 20 questions
+// about its documents as a whole) would otherwise let one question set the
+// threshold for all.
 func chooseThreshold(sets []TrainSet, exs []*example, prob []float64, minDecline float64) float64 {
 	t := 0.0
 	for si := range sets {
+		first := slices.IndexFunc(sets, func(s TrainSet) bool { return s.Corpus == sets[si].Corpus })
+		if first != si {
+			continue // pooled with the first set of its corpus
+		}
 		var ps []float64
 		for i, e := range exs {
-			if e.set == si && e.scope == outOfScope {
+			if sets[e.set].Corpus == sets[si].Corpus && e.scope == outOfScope {
 				ps = append(ps, prob[i])
 			}
 		}
@@ -1119,7 +1127,7 @@ func chooseThreshold(sets []TrainSet, exs []*example, prob []float64, minDecline
 // as wrong, as the scorer counts it), out-of-scope questions and near-misses
 // declined.
 func answerLines(sets []TrainSet, exs []*example, scores [][]float64, prob []float64, t, minDecline, lambda float64) []string {
-	out := []string{fmt.Sprintf("answering, held out, at threshold %.3f (chosen to decline at least %.2f of each set's out-of-scope questions; answer model L2 lambda %g):", t, minDecline, lambda)}
+	out := []string{fmt.Sprintf("answering, held out, at threshold %.3f (chosen to decline at least %.2f of the out-of-scope questions asked of each corpus; answer model L2 lambda %g):", t, minDecline, lambda)}
 	for si, s := range sets {
 		var all answerTally
 		bySize := map[int]*answerTally{} // for an article set: by the number of articles asked

@@ -142,3 +142,37 @@ func TestReadModelRefusesUnknownFeature(t *testing.T) {
 		}
 	}
 }
+
+// The threshold declines minDecline of the out-of-scope questions asked of
+// each corpus, sets sharing a corpus pooled: a small set of its own would
+// let one question set it.
+func TestChooseThresholdPoolsSetsOfACorpus(t *testing.T) {
+	wiki, cs := &corpus.Corpus{}, &corpus.Corpus{}
+	var exs []*example
+	var prob []float64
+	add := func(set int, ps ...float64) {
+		for _, p := range ps {
+			exs = append(exs, &example{set: set, scope: outOfScope})
+			prob = append(prob, p)
+		}
+	}
+	for i := range 100 {
+		add(0, float64(i)/200) // the Wikipedia set: 0 to 0.495
+		add(1, float64(i)/400) // the case study: 0 to 0.2475
+	}
+	add(2, 0.1, 0.9) // the case study's small set: one confident question of two
+	exs = append(exs, &example{set: 1, scope: inScope}) // answerable questions do not count
+	prob = append(prob, 0.99)
+
+	pooled := []TrainSet{{Name: "wiki", Corpus: wiki}, {Name: "case", Corpus: cs}, {Name: "documents", Corpus: cs}}
+	// Wikipedia's 95th of 100 (0.47 and 0.475) binds; the case study's 102
+	// questions are declined below 0.25 but for the one at 0.9 (101 of 102).
+	if got := chooseThreshold(pooled, exs, prob, 0.95); got != 0.4725 {
+		t.Errorf("pooled: threshold %v, want 0.4725", got)
+	}
+	apart := []TrainSet{{Name: "wiki", Corpus: wiki}, {Name: "case", Corpus: cs}, {Name: "documents", Corpus: &corpus.Corpus{}}}
+	// a set of two alone must decline both: the threshold rises above 0.9
+	if got := chooseThreshold(apart, exs, prob, 0.95); got <= 0.9 {
+		t.Errorf("apart: threshold %v, want above 0.9", got)
+	}
+}

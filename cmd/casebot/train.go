@@ -50,7 +50,7 @@ JSON lines, gzipped when FILE ends in .gz, for experiments outside casebot
 		out := fs.String("out", "-", "write the model `FILE` here (- for standard output)")
 		bgOut := fs.String("background-out", "", "also write the background `FILE` (gzipped) the model was trained with")
 		folds := fs.Int("folds", 4, "cross-validation folds `N`")
-		minDecline := fs.Float64("min-decline", 0.95, "share `F` of each set's out-of-scope questions the threshold declines")
+		minDecline := fs.Float64("min-decline", 0.95, "share `F` of the out-of-scope questions asked of each corpus the threshold declines")
 		lambdas := fs.Float64Slice("lambdas", nil, "L2 strengths `L,...` to choose the ranking's from by cross-validation (default 0.0003,0.001,0.003)")
 		answerLambdas := fs.Float64Slice("answer-lambdas", nil, "L2 strengths `L,...` to choose the answer model's from by cross-validation (default 0.0003,0.001,0.003,0.01)")
 		dump := fs.String("dump", "", "also write the training examples to `FILE` (JSON lines; gzipped if it ends in .gz)")
@@ -97,6 +97,7 @@ func train(c *cli, args []string, tf trainFlags) error {
 	dir := filepath.Dir(specPath)
 	data := []index.DataFile{{Path: filepath.ToSlash(specPath), SHA256: sum(raw)}}
 	var sets []index.TrainSet
+	corpora := map[string]*corpus.Corpus{}
 	for _, s := range spec.Sets {
 		if s.Name == "" || s.Corpus == "" || len(s.Questions) == 0 {
 			return usagef("%s: each set needs a name, a corpus and question files", specPath)
@@ -105,10 +106,14 @@ func train(c *cli, args []string, tf trainFlags) error {
 		if fi, err := os.Stat(corpusDir); err != nil || !fi.IsDir() {
 			return usagef("%s: set %s: corpus directory %s not found", specPath, s.Name, corpusDir)
 		}
-		// Training reads every document of its sets (they are small).
-		corp, err := corpus.Load(c.ctx, os.DirFS(corpusDir), corpus.Options{})
-		if err != nil {
-			return err
+		// Training reads every document of its sets (they are small). Sets
+		// of one corpus share it, and the threshold pools them.
+		corp, ok := corpora[corpusDir]
+		if !ok {
+			if corp, err = corpus.Load(c.ctx, os.DirFS(corpusDir), corpus.Options{}); err != nil {
+				return err
+			}
+			corpora[corpusDir] = corp
 		}
 		h := sha256.New()
 		for _, d := range corp.Docs {
