@@ -160,8 +160,10 @@ func TestChooseThresholdPoolsSetsOfACorpus(t *testing.T) {
 		add(0, float64(i)/200) // the Wikipedia set: 0 to 0.495
 		add(1, float64(i)/400) // the case study: 0 to 0.2475
 	}
-	add(2, 0.1, 0.9)                                    // the case study's small set: one confident question of two
-	exs = append(exs, &example{set: 1, scope: inScope}) // answerable questions do not count
+	// the case study's small set: one confident question of two
+	add(2, 0.1, 0.9)
+	// answerable questions do not count
+	exs = append(exs, &example{set: 1, scope: inScope})
 	prob = append(prob, 0.99)
 
 	pooled := []TrainSet{{Name: "wiki", Corpus: wiki}, {Name: "case", Corpus: cs}, {Name: "documents", Corpus: cs}}
