@@ -47,6 +47,22 @@ func TestYears(t *testing.T) {
 	}
 }
 
+func TestReadYearsShortEnds(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want [][2]int
+	}{
+		{"the 1980s to 95", [][2]int{{13, 15}}},
+		{"the 2008-12 plan", [][2]int{{9, 11}}},
+		{"1995-05 is not a span", nil},
+		{"from 1993 to 2001", nil},
+	} {
+		if _, got := ReadYears(tt.text, 2026); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ReadYears(%q) ends %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestSentences(t *testing.T) {
 	tests := []struct {
 		text string

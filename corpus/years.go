@@ -56,10 +56,18 @@ var (
 // ("2018 onward", "since 2018") runs to the year now. Numbers outside
 // 1000-2099 are not years.
 func Years(text string, now int) []Span {
+	spans, _ := ReadYears(text, now)
+	return spans
+}
+
+// ReadYears is Years, and the byte ranges of the two-digit years that end
+// spans ("12" of "2008-12", "95" of "1980s to 95"): years, not numbers.
+func ReadYears(text string, now int) ([]Span, [][2]int) {
 	years, centuries := mayHoldYear(text), mayHoldCentury(text)
 	if !years && !centuries {
-		return nil
+		return nil, nil
 	}
+	var ends [][2]int
 	type found struct {
 		at   int
 		span Span
@@ -98,6 +106,9 @@ func Years(text string, now int) []Span {
 		}
 		if mark(m[0], m[1]) {
 			spans = append(spans, found{m[0], Span{From: from.From, To: to.To}})
+			if m[10] >= 0 {
+				ends = append(ends, [2]int{m[10], m[11]})
+			}
 		}
 	}
 	for _, m := range findAll(years, openRe, text) {
@@ -134,13 +145,13 @@ func Years(text string, now int) []Span {
 	}
 	sort.SliceStable(spans, func(i, j int) bool { return spans[i].at < spans[j].at })
 	if len(spans) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := make([]Span, len(spans))
 	for i, f := range spans {
 		out[i] = f.span
 	}
-	return out
+	return out, ends
 }
 
 // mayHoldYear is a quick test that a text has four digits standing alone

@@ -226,7 +226,7 @@ func (st *state) askPlain(ctx context.Context, ans Answer, opts AskOptions) (Ans
 	q, _ := cleanQuestion(ans.Question)
 	var p plan
 	var clauses []query.Query
-	for _, t := range questionTokens(q) {
+	for _, t := range questionTokens(q, nil) {
 		p.concepts = append(p.concepts, concept{weight: 1, known: true, alts: []alternative{{terms: []string{t.term}}}})
 		tq := bleve.NewTermQuery(t.term)
 		tq.SetField(fieldText)

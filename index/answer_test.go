@@ -257,7 +257,7 @@ func TestSeveralQuestions(t *testing.T) {
 func TestAsideSentences(t *testing.T) {
 	asides := func(q string) []string {
 		var out []string
-		for _, tk := range questionTokens(q) {
+		for _, tk := range questionTokens(q, nil) {
 			if tk.aside {
 				out = append(out, tk.word)
 			}

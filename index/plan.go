@@ -110,7 +110,7 @@ func (st *state) plan(question string) plan {
 	p := plan{reading: readQuestion(question, st.info.Now), bg: backgroundView{all: builtinBackground()}, corrections: fixes}
 	toks := p.tokens
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
-		if len(p.spans) > 0 && (isYearToken(toks[i].word) ||
+		if len(p.spans) > 0 && (isYearToken(toks[i].word) || toks[i].year ||
 			i+1 < len(toks) && isYearToken(toks[i+1].word) && st.lex.filler[toks[i].term]) {
 			i++ // years are matched as spans, not as words, and so is "since" of "since 2018"
 			continue

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -188,5 +189,28 @@ func TestLinksAndInitialisms(t *testing.T) {
 func TestLastIsNoRank(t *testing.T) {
 	if a := ask(t, "what was the last stage"); strings.Contains(bestText(a), "Stage 1") {
 		t.Errorf("the last stage answered with %.80q", bestText(a))
+	}
+}
+
+// Two digits that end a span of years ("the 80s to 95", "2008-12") are the
+// span's last year, matched with it, not a number the documents lack.
+func TestShortYearEndIsAYear(t *testing.T) {
+	ix := embedded(t)
+	for _, q := range []string{"what happened in stage 1, the 80s to 95", "what happened in 2008-12"} {
+		p := ix.st.plan(q)
+		for _, c := range p.concepts {
+			for _, a := range c.alts {
+				if slices.Contains(a.terms, "95") || slices.Contains(a.terms, "12") {
+					t.Errorf("%q: concept %q, want the year read as part of its span", q, c.word)
+				}
+			}
+		}
+		if len(p.spans) != 1 {
+			t.Errorf("%q: spans %v, want one", q, p.spans)
+		}
+	}
+	a := wantTop(t, "quick q what happened in stage 1 of korean e-gov, like the 80s to 95 ty", "Stage 1 (1980s to 1995)")
+	if !a.Answered {
+		t.Errorf("declined at %.3f", a.Confidence)
 	}
 }

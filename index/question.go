@@ -67,12 +67,16 @@ type qtoken struct {
 	// cites for one a word after it says is saying it ("what does the essay
 	// say about ...", "does the text mention ..."; lexicon/source-words.txt).
 	cited, cites bool
+	// year is true for two digits that end a span of years ("95" of "the
+	// 80s to 95"): a year, matched as the span is.
+	year bool
 }
 
 func readQuestion(question string, now int) reading {
 	q, truncated := cleanQuestion(question)
 	q = fullDecades(q, now)
-	r := reading{truncated: truncated, spans: corpus.Years(q, now), list: asksForList(q), tokens: questionTokens(q), remark: isRemark(q)}
+	spans, shortYears := corpus.ReadYears(q, now)
+	r := reading{truncated: truncated, spans: spans, list: asksForList(q), tokens: questionTokens(q, shortYears), remark: isRemark(q)}
 	var counted string
 	r.want, counted = answerTypeOf(questionWords(q))
 	if ts := analyzeTerms(sharedAnalyzer(), counted); len(ts) > 0 {
@@ -163,8 +167,9 @@ func isYearToken(w string) bool {
 	return corpus.IsYear(strings.TrimSuffix(strings.TrimSuffix(w, "s"), "'"))
 }
 
-// questionTokens analyzes a question into its words in order.
-func questionTokens(q string) []qtoken {
+// questionTokens analyzes a question into its words in order; shortYears
+// are the byte ranges of two-digit years ending spans (corpus.ReadYears).
+func questionTokens(q string, shortYears [][2]int) []qtoken {
 	a := sharedAnalyzer()
 	asides, asking := asideSpans(q), askingSpans(q)
 	var out []qtoken
@@ -179,7 +184,8 @@ func questionTokens(q string) []qtoken {
 		first, _ := utf8.DecodeRuneInString(word)
 		out = append(out, qtoken{term: string(t.Term), word: word, name: t.Start > 0 && unicode.IsUpper(first), pos: t.Position, before: wordBefore(q[:t.Start]),
 			aside: inAside(asides, t.Start), asking: inAside(asking, t.Start),
-			cited: citedBefore(q[:t.Start]) && !strings.HasPrefix(q[t.End:], "-"), cites: sourceWords()[wordAfter(q[t.End:])]})
+			cited: citedBefore(q[:t.Start]) && !strings.HasPrefix(q[t.End:], "-"), cites: sourceWords()[wordAfter(q[t.End:])],
+			year: slices.Contains(shortYears, [2]int{t.Start, t.End})})
 	}
 	return out
 }

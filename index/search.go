@@ -39,7 +39,7 @@ func (ix *Index) Search(ctx context.Context, text string, k int) ([]Citation, er
 	}
 	// Mark the query's own words (no vocabulary) in the results.
 	var words plan
-	for _, t := range questionTokens(q) {
+	for _, t := range questionTokens(q, nil) {
 		words.concepts = append(words.concepts, concept{alts: []alternative{{terms: []string{t.term}}}})
 	}
 	out := make([]Citation, 0, len(res.Hits))
