@@ -43,8 +43,10 @@ const (
 var (
 	// "1980s to 1995", "2008-2012", "from 1993 to 2001", "between 2003 and 2007", "2008–12"
 	rangeRe = regexp.MustCompile(`(?i)\b` + point + `\s*(?:-|–|—|to|through|until|till|and)\s*(?:` + decade + `|` + year + `|(\d\d))\b`)
-	// "2018 onward", "( 2018- onward)", "since 2018", "from 2018 on", "after 2018"
-	openRe  = regexp.MustCompile(`(?i)(?:\b` + year + `\s*[-–—]?\s*(?:onwards?|on\b|and beyond|to date|to the present|present|now)|\b(?:since|after)\s+(?:the\s+)?` + point + `)`)
+	// "2018 onward", "( 2018- onward)", "since 2018", "from 2018 on", "after 2018";
+	// "on" only where a clause ends ("from 2018 on, ..."), not before a word
+	// ("in 2008 on the EGDI": a preposition)
+	openRe  = regexp.MustCompile(`(?i)(?:\b` + year + `\s*[-–—]?\s*(?:onwards?|on(?:\s*$|\s*[^\s\p{L}\p{N}])|and beyond|to date|to the present|present|now)|\b(?:since|after)\s+(?:the\s+)?` + point + `)`)
 	pointRe = regexp.MustCompile(`(?i)\b` + point + `\b`)
 	// "the 11th century", "the 10th and 11th centuries", "12th-century"
 	centuryRe = regexp.MustCompile(`(?i)\b(1\d|2[01]|[1-9])(?:st|nd|rd|th)(?:\s*(?:-|–|—|to|and|or)\s*(1\d|2[01]|[1-9])(?:st|nd|rd|th))?[\s-]+centur(?:y|ies)\b`)

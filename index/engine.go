@@ -39,8 +39,10 @@ const layoutVersion = 2
 // 6 makes a front matter title a passage, as the author and the date are,
 // and folds an accent written as a mark after its letter ("cafe\u0301");
 // version 7 ends no sentence at "Op.", "Vol." or "Rev." (corpus.Sentences),
-// where long paragraphs are cut.
-const analysisVersion = 7
+// where long paragraphs are cut; version 8 reads "on" after a year as an
+// open span ("from 2018 on") only where a clause ends, not before a word
+// ("in 2012 on Fox8").
+const analysisVersion = 8
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
