@@ -242,6 +242,8 @@ func TestCountsFrame(t *testing.T) {
 		"what happened in the sixth stage?": "",
 		"which 2 agencies merged in 2009?":  "2",
 		"what is 5 plus 6":                  "",
+		"stage 1 years":                     "", // one counts no plural
+		"stage one years":                   "",
 	} {
 		got := ""
 		for _, c := range st.plan(q).concepts {

@@ -534,10 +534,11 @@ func (st *state) addWordNet(c *concept) {
 // countsNext reports whether toks[i] is a number that counts the plural
 // noun after it ("the six stages", "two responses"): the size of what is
 // asked for, which frames the question, not a label of its topic ("Stage
-// 6"). An ordinal ("the sixth stage") ranks, and does not count.
+// 6"). An ordinal ("the sixth stage") ranks, and does not count; nor does
+// one, which counts no plural ("stage 1 years" asks for the years of Stage 1).
 func countsNext(toks []qtoken, i int) bool {
 	t := toks[i]
-	if !isNumberTerm(t.term) || isOrdinal(strings.ToLower(t.word)) || i+1 == len(toks) {
+	if !isNumberTerm(t.term) || t.term == "1" || isOrdinal(strings.ToLower(t.word)) || i+1 == len(toks) {
 		return false
 	}
 	next := toks[i+1]
