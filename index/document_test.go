@@ -61,6 +61,10 @@ func TestQuestionsAboutADocument(t *testing.T) {
 		{"in this essay, who funded the roadmap?", false, []string{"essay/filler", "funded", "roadmap"}},
 		// "per", as "according to", relates the question's words and names none
 		{"per the reading, when did the interior ministry get the name MOIS?", false, []string{"per/filler", "reading/filler", "interior ministry", "get/filler", "name/filler", "mois"}},
+		// so do "despite", "throughout", "within", "among" ...; "else" asks
+		// for more of what is asked
+		{"why did korea trail denmark in 2020 despite a perfect OSI", false, []string{"korea", "trail", "denmark", "despite/filler", "perfect", "osi"}},
+		{"what else did the author write?", false, []string{"else/filler", "author", "write"}},
 		// elsewhere it is a word the corpus lacks
 		{"write a short essay on stage 3", false, []string{"write", "short/filler", "essay", "stage", "3"}},
 		{"what was held in post-production?", false, []string{"held", "post", "production"}},
