@@ -98,6 +98,16 @@ var urlRe = regexp.MustCompile(`(?i)\b(?:https?|ftp)://\S+`)
 // however it is typed.
 var tldrRe = regexp.MustCompile(`(?i)\btl\s*[;:,.]?\s*dr\b`)
 
+// hasTL says whether s holds "tl" in any case, as tldrRe needs.
+func hasTL(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i]|0x20 == 't' && s[i+1]|0x20 == 'l' {
+			return true
+		}
+	}
+	return false
+}
+
 // cleanQuestion makes a question safe to analyze: valid UTF-8, no control
 // characters, no handles (handleRe) or links (urlRe), at most
 // MaxQuestionRunes, and not all in capitals.
@@ -115,8 +125,17 @@ func cleanQuestion(q string) (string, bool) {
 	}, q)
 	// "@casebot who wrote it?": a name the message is addressed to is no
 	// part of the question.
-	q = strings.Join(strings.Fields(handleRe.ReplaceAllString(urlRe.ReplaceAllString(q, " "), " ")), " ")
-	q = tldrRe.ReplaceAllString(q, "tldr") // "tl;dr": one word, not "tl" and "dr"
+	// (Each expression is tried only where the text it needs is there.)
+	if strings.Contains(q, "://") {
+		q = urlRe.ReplaceAllString(q, " ")
+	}
+	if strings.Contains(q, "@") {
+		q = handleRe.ReplaceAllString(q, " ")
+	}
+	q = strings.Join(strings.Fields(q), " ")
+	if hasTL(q) {
+		q = tldrRe.ReplaceAllString(q, "tldr") // "tl;dr": one word, not "tl" and "dr"
+	}
 	truncated := false
 	if r := []rune(q); len(r) > MaxQuestionRunes {
 		// Cut at the last space: a word cut in two ("Kor" of "Korea") is not

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -96,6 +97,7 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 	k int, stats *search.BM25Stats, vectors *vectorCache) ([]*search.DocumentMatch, bool, error) {
 	ctx = context.WithValue(ctx, search.BM25StatsKey, stats)
 	ctx = search.ContextWithTermSearchersCounter(ctx)
+	vs := vectors.at(r)
 	// The clauses, as DisjunctionQuery.Searcher makes them: a term clause
 	// with the count and weight its searcher would have, any other with its
 	// bleve searcher.
@@ -106,7 +108,7 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 		}
 	}()
 	for _, d := range dq.Disjuncts {
-		c, err := newClauseScan(ctx, r, m, d, stats, vectors)
+		c, err := newClauseScan(ctx, r, m, d, stats, vs)
 		if err != nil {
 			return nil, false, err
 		}
@@ -130,13 +132,19 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 	postings := uint64(0)
 	for _, c := range scans {
 		postings += c.count
+		if c.conj != nil {
+			for _, t := range c.conj {
+				t.queryWeight = t.boost * t.idf * queryNorm
+			}
+			continue
+		}
 		if c.term == nil {
 			c.s.SetQueryNorm(queryNorm)
 			continue
 		}
 		c.term.queryWeight = c.term.boost * c.term.idf * queryNorm
-		if c.term.vector == nil && vectors != nil && c.count >= minVectorPostings {
-			v, err := vectors.read(ctx, c.term, c.takeReader())
+		if c.term.vector == nil && vs.keeps(c.count) {
+			v, err := vs.read(ctx, c.term, c.takeReader())
 			if err != nil {
 				return nil, false, err
 			}
@@ -272,13 +280,24 @@ type clauseScan struct {
 	term *termScorer
 	tfr  bleveindex.TermFieldReader
 	s    search.Searcher
+	// A conjunction of terms whose vectors are all kept is scored from
+	// them: the passages holding every term, each scored by the sum of its
+	// terms' scores, in the order of their counts, as bleve's
+	// ConjunctionSearcher adds them.
+	conj []*termScorer
 }
 
 // newClauseScan makes one clause's scan, or nil for a clause that has no
 // searcher. A term clause counts as one term searcher against the search's
 // limit, as bleve's would.
 func newClauseScan(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, q query.Query,
-	stats *search.BM25Stats, vectors *vectorCache) (*clauseScan, error) {
+	stats *search.BM25Stats, vectors *snapshotVectors) (*clauseScan, error) {
+	if terms := conjunctionScoring(q, stats, vectors); terms != nil {
+		c, err := newConjunctionScan(ctx, r, q, terms, vectors)
+		if c != nil || err != nil {
+			return c, err
+		}
+	}
 	t := termScoring(q, stats)
 	if t == nil {
 		s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
@@ -300,10 +319,104 @@ func newClauseScan(ctx context.Context, r bleveindex.IndexReader, m mapping.Inde
 		}
 		c.tfr, c.count = tfr, tfr.Count()
 	}
-	t.idf = math.Log(1 + (float64(t.docTotal)-float64(c.count)+0.5)/(float64(c.count)+0.5))
-	w := t.boost * t.idf
+	w := t.setIDF(c.count)
 	c.weight = w * w
 	return c, nil
+}
+
+// conjunctionScoring returns the scoring of each term of a conjunction of
+// terms, when every term's vector is kept; nil for any other clause.
+func conjunctionScoring(q query.Query, stats *search.BM25Stats, vectors *snapshotVectors) []*termScorer {
+	cq, ok := q.(*query.ConjunctionQuery)
+	if !ok || len(cq.Conjuncts) == 0 || !vectors.keepsAll() {
+		return nil
+	}
+	terms := make([]*termScorer, len(cq.Conjuncts))
+	for i, c := range cq.Conjuncts {
+		if terms[i] = termScoring(c, stats); terms[i] == nil {
+			return nil
+		}
+	}
+	return terms
+}
+
+// newConjunctionScan reads the vectors of a conjunction's terms (each a
+// term searcher against the search's limit) and makes its scan; nil when
+// a vector cannot be kept (bleve's searcher then scores the clause).
+func newConjunctionScan(ctx context.Context, r bleveindex.IndexReader, q query.Query, terms []*termScorer,
+	vectors *snapshotVectors) (*clauseScan, error) {
+	c := &clauseScan{q: q, conj: terms}
+	for _, t := range terms {
+		if err := search.RecordTermSearcher(ctx); err != nil {
+			return nil, err
+		}
+		v := vectors.cached(t)
+		if v == nil {
+			tfr, err := r.TermFieldReader(ctx, t.term, t.field, true, true, false)
+			if err != nil {
+				return nil, err
+			}
+			t.setIDF(tfr.Count())
+			if v, err = vectors.read(ctx, t, tfr); err != nil || v == nil {
+				return nil, err
+			}
+		}
+		t.vector = v
+		w := t.setIDF(v.count)
+		c.count += v.count
+		c.weight += w * w
+	}
+	sort.Sort(termsByCount(terms))
+	return c, nil
+}
+
+// setIDF sets the term's idf from its count and returns its weight before
+// the query norm (its boost times its idf).
+func (t *termScorer) setIDF(count uint64) float64 {
+	t.idf = math.Log(1 + (float64(t.docTotal)-float64(count)+0.5)/(float64(count)+0.5))
+	return t.boost * t.idf
+}
+
+// termsByCount orders a conjunction's terms by their counts, as
+// NewConjunctionSearcher orders its searchers.
+type termsByCount []*termScorer
+
+func (b termsByCount) Len() int           { return len(b) }
+func (b termsByCount) Less(i, j int) bool { return b[i].vector.count < b[j].vector.count }
+func (b termsByCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
+
+// scanConjunction adds the scores of the passages numbered lo to hi-1 that
+// hold every term of the clause.
+func (c *clauseScan) scanConjunction(ctx context.Context, lo, hi uint64, acc *accumulator) error {
+	first := c.conj[0].vector
+	at := make([]int, len(c.conj))
+	for k, t := range c.conj {
+		docs := t.vector.docs
+		at[k] = sort.Search(len(docs), func(i int) bool { return uint64(docs[i]) >= lo })
+	}
+	for i := at[0]; i < len(first.docs) && uint64(first.docs[i]) < hi; i++ {
+		if i&4095 == 4095 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		doc := first.docs[i]
+		score := c.conj[0].weigh(first.scores[i])
+		all := true
+		for k := 1; k < len(c.conj) && all; k++ {
+			v := c.conj[k].vector
+			j := at[k]
+			for j < len(v.docs) && v.docs[j] < doc {
+				j++
+			}
+			at[k] = j
+			if all = j < len(v.docs) && v.docs[j] == doc; all {
+				score += c.conj[k].weigh(v.scores[j])
+			}
+		}
+		if all {
+			acc.add(uint64(doc), score)
+		}
+	}
+	return nil
 }
 
 // takeReader returns the clause's term reader, if it still has it, for
@@ -335,6 +448,9 @@ func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
 // another caller makes its own.
 func (c *clauseScan) scan(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, queryNorm float64,
 	lo, hi uint64, own bool, acc *accumulator) error {
+	if c.conj != nil {
+		return c.scanConjunction(ctx, lo, hi, acc)
+	}
 	if c.term != nil {
 		var tfr bleveindex.TermFieldReader
 		if own {
@@ -594,19 +710,68 @@ type postingVector struct {
 func (v *postingVector) bytes() int { return 12*len(v.docs) + 64 }
 
 // minVectorPostings is the fewest postings a term has for its vector to be
-// kept (a variable for tests); maxVectorBytes bounds the vectors kept,
-// least recently used first out.
-var minVectorPostings uint64 = 4096
+// kept (a variable for tests), in an index of more than allVectorPassages
+// passages; in a smaller one every term's vector is kept, since all of them
+// fit in the cache (a few hundred postings a passage, 12 bytes each) and
+// reading a vector back costs less than opening a term reader, however
+// rare the term. maxVectorBytes bounds the vectors kept, least recently
+// used first out.
+var (
+	minVectorPostings uint64  = 4096
+	allVectorPassages float64 = 5000
+)
 
 const maxVectorBytes = 64 << 20
 
 // vectorCache keeps the posting vectors of one index version, computed
-// with one set of BM25 statistics.
+// with one set of BM25 statistics. A vector holds the index's internal
+// document numbers, which are those of one snapshot's segments: scorch
+// merging segments in the background renumbers the documents, so the
+// cache keeps the vectors of one layout of segments at a time (gen counts
+// the layouts seen), and a search reads only vectors of its own.
 type vectorCache struct {
-	stats *search.BM25Stats
-	mu    sync.Mutex
-	lru   *lru.Cache[string, *postingVector]
-	bytes int
+	stats  *search.BM25Stats
+	mu     sync.Mutex
+	lru    *lru.Cache[string, *postingVector]
+	bytes  int
+	gen    uint64
+	layout []segmentPart
+}
+
+// segmentPart is one segment of a snapshot: its id and how many of its
+// documents are live.
+type segmentPart struct{ id, live uint64 }
+
+// snapshotVectors are a cache's vectors as one search's snapshot sees them.
+type snapshotVectors struct {
+	vc  *vectorCache
+	gen uint64
+}
+
+// at returns the cache as the snapshot r sees it: nil on a nil cache, or
+// when r's segments cannot be told (then no vectors are used). A snapshot
+// whose segments differ from the cache's layout empties it.
+func (vc *vectorCache) at(r bleveindex.IndexReader) *snapshotVectors {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if vc == nil || !ok {
+		return nil
+	}
+	segs := snap.Segments()
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	same := len(segs) == len(vc.layout)
+	for i := 0; same && i < len(segs); i++ {
+		same = vc.layout[i] == segmentPart{segs[i].Id(), segs[i].Count()}
+	}
+	if !same {
+		vc.layout = vc.layout[:0]
+		for _, s := range segs {
+			vc.layout = append(vc.layout, segmentPart{s.Id(), s.Count()})
+		}
+		vc.gen++
+		vc.lru.Purge()
+	}
+	return &snapshotVectors{vc: vc, gen: vc.gen}
 }
 
 func newVectorCache(stats *search.BM25Stats) *vectorCache {
@@ -626,16 +791,30 @@ func (pi passageIndex) vectors(stats *search.BM25Stats) *vectorCache {
 	return pi.vecs
 }
 
-// cached returns a term's vector if it has been read, else nil; nil on a
-// nil cache too.
-func (vc *vectorCache) cached(t *termScorer) *postingVector {
-	if vc == nil {
+// cached returns a term's vector if it has been read from the search's
+// layout of segments, else nil; nil on a nil cache too.
+func (vs *snapshotVectors) cached(t *termScorer) *postingVector {
+	if vs == nil {
 		return nil
 	}
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	v, _ := vc.lru.Get(vectorKey(t))
+	vs.vc.mu.Lock()
+	defer vs.vc.mu.Unlock()
+	if vs.gen != vs.vc.gen {
+		return nil
+	}
+	v, _ := vs.vc.lru.Get(vectorKey(t))
 	return v
+}
+
+// keepsAll says whether every term's vector is kept.
+func (vs *snapshotVectors) keepsAll() bool {
+	return vs != nil && vs.vc.stats.DocCount <= allVectorPassages
+}
+
+// keeps says whether a term with count postings has its vector kept; false
+// on a nil cache.
+func (vs *snapshotVectors) keeps(count uint64) bool {
+	return vs != nil && (count >= minVectorPostings || vs.keepsAll())
 }
 
 func vectorKey(t *termScorer) string { return t.field + "\x00" + string(t.term) }
@@ -643,7 +822,7 @@ func vectorKey(t *termScorer) string { return t.field + "\x00" + string(t.term) 
 // read reads a term's vector from its reader tfr, which it closes, and
 // keeps it; nil (and the postings read as they are) when there is no
 // reader or the index's numbers do not fit.
-func (vc *vectorCache) read(ctx context.Context, t *termScorer, tfr bleveindex.TermFieldReader) (*postingVector, error) {
+func (vs *snapshotVectors) read(ctx context.Context, t *termScorer, tfr bleveindex.TermFieldReader) (*postingVector, error) {
 	if tfr == nil {
 		return nil, nil
 	}
@@ -671,8 +850,12 @@ func (vc *vectorCache) read(ctx context.Context, t *termScorer, tfr bleveindex.T
 		return nil, err
 	}
 	key := vectorKey(t)
+	vc := vs.vc
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
+	if vs.gen != vc.gen {
+		return v, nil // the cache has moved on to another layout
+	}
 	if _, ok := vc.lru.Get(key); !ok {
 		vc.lru.Add(key, v)
 		vc.bytes += v.bytes()

@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 	"github.com/casebot/casebot/corpus"
 )
 
@@ -33,7 +34,12 @@ func TestTopKMatchesBleve(t *testing.T) {
 		}
 	}
 	t.Run("embedded", func(t *testing.T) {
-		compareTopK(t, embedded(t), questions)
+		ix := embedded(t)
+		compareTopK(t, ix, questions)
+		// A small index keeps every term's vector, the rarest too.
+		if n := ix.st.bi.(passageIndex).vecs.lru.Len(); n < 100 {
+			t.Errorf("%d posting vectors kept in the embedded corpus's index", n)
+		}
 	})
 	t.Run("embedded, on two cores", func(t *testing.T) {
 		defer func(n uint64) { parallelPostings = n }(parallelPostings)
@@ -41,6 +47,9 @@ func TestTopKMatchesBleve(t *testing.T) {
 		compareTopK(t, embedded(t), questions)
 	})
 	t.Run("store", func(t *testing.T) {
+		// Vectors only of common terms, as in an index of many passages.
+		defer func(n float64) { allVectorPassages = n }(allVectorPassages)
+		allVectorPassages = 0
 		src := genCorpus(t, 400)
 		ctx := context.Background()
 		ix, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), loadDir(t, src), Options{BatchSize: 150})
@@ -88,6 +97,73 @@ func TestTopKMatchesBleve(t *testing.T) {
 			t.Error("no posting vector kept")
 		}
 	})
+}
+
+// A posting vector holds the document numbers of one layout of segments:
+// once scorch has written or merged segments, the vectors read before are
+// not used, and a search of the old layout keeps none.
+func TestVectorsFollowSegments(t *testing.T) {
+	ctx := context.Background()
+	c, err := corpus.Load(ctx, corpus.Default(), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), c, Options{BatchSize: 7, Now: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	pi := ix.st.bi.(passageIndex)
+	adv, err := pi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tq := bleve.NewTermQuery("korea")
+	tq.SetField(fieldText)
+	read := func(r bleveindex.IndexReader, vs *snapshotVectors) (*termScorer, *postingVector) {
+		ts := termScoring(tq, pi.stats)
+		tfr, err := r.TermFieldReader(ctx, ts.term, ts.field, true, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.setIDF(tfr.Count())
+		v, err := vs.read(ctx, ts, tfr)
+		if err != nil || v == nil || len(v.docs) == 0 {
+			t.Fatalf("vector %v, %v", v, err)
+		}
+		return ts, v
+	}
+	old, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	before := pi.vecs.at(old)
+	ts, v := read(old, before)
+	if before.cached(ts) != v {
+		t.Fatal("a vector just read is not kept")
+	}
+	// A passage written apart makes a segment of its own.
+	if err := pi.baseIndex.Index("zz-extra", map[string]any{fieldText: "korea korea"}); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close()
+	after := pi.vecs.at(cur)
+	if after.gen == before.gen || after.cached(ts) != nil || before.cached(ts) != nil {
+		t.Fatalf("generations %d and %d; the old vector still served", before.gen, after.gen)
+	}
+	read(old, before)
+	if n := pi.vecs.lru.Len(); n != 0 {
+		t.Errorf("%d vectors of the old layout kept", n)
+	}
+	ts, v = read(cur, after)
+	if after.cached(ts) != v || uint64(len(v.docs)) != v.count {
+		t.Error("the new layout's vector is not kept")
+	}
 }
 
 func compareTopK(t *testing.T, ix *Index, questions []string) {

@@ -167,6 +167,15 @@ func editDistance(a, b string, limit int) int {
 // ordered by lexicon/make-function-words.py).
 var functionWords = sync.OnceValue(func() []string { return builtinWords("function-words.txt") })
 
+// functionWordSet holds the function words, for looking one up.
+var functionWordSet = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, w := range functionWords() {
+		set[w] = true
+	}
+	return set
+})
+
 // readingWords are the words, as written, that steer how a question is
 // read: those asking for a document's author or date (field-words.txt),
 // naming a piece of writing or a part of one (document-words.txt,
@@ -291,7 +300,7 @@ func functionWordFor(word string, first, opens bool, known func(string) bool) (s
 	}
 	w := strings.ReplaceAll(strings.ToLower(word), "\u2019", "'")
 	fws := functionWords()
-	if slices.Contains(fws, w) || chatWords()[w] {
+	if functionWordSet()[w] || chatWords()[w] {
 		return "", false // "thx" and "hmm" are chat, not "the" and "him"
 	}
 	// The word list's words of two letters are mostly abbreviations ("th",
