@@ -168,13 +168,7 @@ func editDistance(a, b string, limit int) int {
 var functionWords = sync.OnceValue(func() []string { return builtinWords("function-words.txt") })
 
 // functionWordSet holds the function words, for looking one up.
-var functionWordSet = sync.OnceValue(func() map[string]bool {
-	set := map[string]bool{}
-	for _, w := range functionWords() {
-		set[w] = true
-	}
-	return set
-})
+var functionWordSet = sync.OnceValue(func() map[string]bool { return builtinWordSet("function-words.txt") })
 
 // readingWords are the words, as written, that steer how a question is
 // read: those asking for a document's author or date (field-words.txt),
