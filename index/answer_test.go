@@ -295,7 +295,10 @@ func TestFixFunctionWords(t *testing.T) {
 		{"Hoe does it work", "How does it work"},
 		{"the hoe is a tool", "the hoe is a tool"},
 		{"whats the role of KISA", "what's the role of KISA"}, // a contraction without its apostrophe
-		{"well, we shed it", "well, we shed it"},              // words, not "we'll" and "she'd"
+		{"wats stage 2", "what's stage 2"},                    // ... of a misspelt question word, opening the question
+		{"Hows stage 2 different", "How's stage 2 different"},
+		{"the wats of Bangkok", "the wats of Bangkok"}, // temples, not a question word
+		{"well, we shed it", "well, we shed it"},       // words, not "we'll" and "she'd"
 		{"go to us", "go to us"},
 		{"hmm what was it thx", "hmm what was it thx"},                   // chat, not "him" and "the"
 		{"what was the 2nd stage about", "what was the 2nd stage about"}, // "nd" is part of a number

@@ -282,7 +282,8 @@ var gluedRe = regexp.MustCompile(`^(\pL{3,})(\d{1,2})$`)
 // "did" or "is" follows it. A word that is English is read as a function
 // word only where no other reading fits: as the question word that opens a
 // question ("wen did", "hoe does"), or as a contraction written without its
-// apostrophe ("whats", "hows").
+// apostrophe ("whats", "hows"; opening a question, also one of a misspelt
+// question word: "wats").
 func functionWordFor(word string, first, opens bool, known func(string) bool) (string, bool) {
 	if utf8.RuneCountInString(word) < 2 {
 		return "", false
@@ -306,6 +307,13 @@ func functionWordFor(word string, first, opens bool, known func(string) bool) (s
 		best = unapostrophed[w]
 		if opens {
 			best = nearestWord(w, whWords, false)
+		}
+		if best == "" && first && len(w) >= 4 && strings.HasSuffix(w, "s") {
+			// "wats stage 2": a misspelt question word's contraction
+			// written without its apostrophe ("wat" + "s")
+			if wh := nearestWord(w[:len(w)-1], whWords, false); wh != "" {
+				best = wh + "'s"
+			}
 		}
 	}
 	if best == "" && len(w) >= 4 && !isEnglishWord(w) && !strings.Contains(w, "'") {
