@@ -73,11 +73,16 @@ func TestTopKMatchesBleve(t *testing.T) {
 		if ix.st.fresh().bi.(passageIndex).vecs != nil {
 			t.Error("fresh keeps the old version's posting vectors")
 		}
-		// Questions of the documents' own words, two to six of them.
+		// Questions of the documents' own words, two to six of them, and a
+		// sixth of the others, which find little in generated documents
+		// (all of them had made this the package's slowest test under -race).
 		r := rand.New(rand.NewSource(1))
 		words := genWords()
-		qs := append([]string(nil), questions...)
-		for i := 0; i < 150; i++ {
+		var qs []string
+		for i := 0; i < len(questions); i += 6 {
+			qs = append(qs, questions[i])
+		}
+		for i := 0; i < 300; i++ {
 			var q []string
 			for j := 0; j < 2+r.Intn(5); j++ {
 				q = append(q, words[r.Intn(len(words))])
