@@ -132,13 +132,15 @@ func TestQuestionsAboutTheDocuments(t *testing.T) {
 	for _, tt := range []struct{ q, want string }{
 		{"What is the lighthouses article about?", "A lighthouse is a tower"},
 		{"summarize the harbours article", "A harbour is a sheltered body"},
+		{"What is the lighthouses Wikipedia article about?", "A lighthouse is a tower"}, // a wiki's page names a piece of writing
+		{"summary of the wiki page on harbours?", "A harbour is a sheltered body"},
 	} {
 		a, err := ix.Ask(t.Context(), tt.q, AskOptions{K: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(bestText(a), tt.want) {
-			t.Errorf("%q: best passage %.80q, want the one opening %q", tt.q, bestText(a), tt.want)
+		if !strings.Contains(bestText(a), tt.want) || !a.Answered {
+			t.Errorf("%q: answered %v, best passage %.80q, want the one opening %q", tt.q, a.Answered, bestText(a), tt.want)
 		}
 	}
 }
