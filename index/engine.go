@@ -25,8 +25,10 @@ import (
 
 // layoutVersion numbers the way an index is laid out: which bleve documents
 // and internal keys hold what (doc.go, records.go). Layout 1 kept every
-// document's text, the manifest and the word list in bleve's internal store.
-const layoutVersion = 2
+// document's text, the manifest and the word list in bleve's internal store;
+// layout 3 adds the record of the names the documents write out and their
+// initials (casebot:initials).
+const layoutVersion = 3
 
 // analysisVersion numbers the way documents become passages and terms: the
 // splitting (corpus.Split), the analyzer (analysis.go), the fields and what

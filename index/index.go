@@ -121,6 +121,9 @@ type DocInfo struct {
 	Boost     float64  `json:"boost"`
 	// Acronyms are those the document defines in its text ("Long Form (LF)").
 	Acronyms []corpus.Rule `json:"acronyms,omitempty"`
+	// Initials are its commonest names of several capitalised words, with
+	// their initials (initials.go).
+	Initials []Initialism `json:"initials,omitempty"`
 	// Terms is the sum of its passages' distinct terms (see Info.Terms).
 	Terms int `json:"terms"`
 }
@@ -208,9 +211,13 @@ func load(bi bleve.Index) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
+	initials, err := readInitialisms(bi)
+	if err != nil {
+		return nil, err
+	}
 	st.vocabRules = rules
 	st.rules = append(append([]corpus.Rule(nil), rules...), acronyms...)
-	st.lex = compileLexicon(st.rules)
+	st.lex = compileLexicon(append(append([]corpus.Rule(nil), st.rules...), st.initialRules(initials)...))
 	stats := bm25Stats(bi, adv, st.n, st.info.DictTerms)
 	st.bi = passageIndex{baseIndex: bi, stats: stats, vecs: newVectorCache(stats), warm: st.warm}
 	return st, nil
@@ -419,7 +426,7 @@ func docInfo(d corpus.Document, ps []corpus.Passage) DocInfo {
 	return DocInfo{
 		Path: d.Path, Title: d.Title, Kind: d.Kind, Author: d.Author, Published: d.Published,
 		Sources: d.Sources, Hash: d.Hash, Size: d.Size, Passages: n, Boost: d.Boost,
-		Acronyms: acronymRules(d.Path, ps),
+		Acronyms: acronymRules(d.Path, ps), Initials: initialismsOf(ps),
 	}
 }
 

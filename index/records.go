@@ -29,6 +29,8 @@ import (
 //	                  open: the vocabulary needs them
 //	casebot:words     the corpus's words as written, a vellum FST (blob), read
 //	                  at the first spelling correction
+//	casebot:initials  the names of several capitalised words the documents
+//	                  write out and their initials (initials.go), JSON (blob)
 //	casebot:skipped   the files left out, with their hash and the reason,
 //	                  JSON (blob), read by an update: an unchanged file that
 //	                  would not parse is not read again (an index made before
@@ -45,6 +47,7 @@ const (
 	recAcronyms = "casebot:acronyms"
 	recWords    = "casebot:words"
 	recSkipped  = "casebot:skipped"
+	recInitials = "casebot:initials"
 )
 
 // skipRecord is a corpus file the index left out: its path, its content's
