@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/casebot/casebot/corpus"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/text/width"
@@ -107,6 +108,8 @@ func (st *state) plan(question string) plan {
 	question, fixes := fixFunctionWords(question, st.knownWord)
 	question, glued := splitGlued(question, st.knownOrListed)
 	fixes = append(fixes, glued...)
+	question, split := splitCompound(question, st.knownOrListed, st.together)
+	fixes = append(fixes, split...)
 	p := plan{reading: readQuestion(question, st.info.Now), bg: backgroundView{all: builtinBackground()}, corrections: fixes}
 	toks := p.tokens
 	for i := 0; i < len(toks) && len(p.concepts) < MaxConcepts; {
@@ -500,6 +503,19 @@ func (st *state) inTitles(alts []alternative) bool {
 func (st *state) knownWord(w string) bool {
 	ts := analyzeTerms(sharedAnalyzer(), w)
 	return len(ts) != 1 || st.known(ts[0])
+}
+
+// together reports whether some passage has two words of content in a row
+// ("super bowl").
+func (st *state) together(a, b string) bool {
+	an := sharedAnalyzer()
+	ta, tb := analyzeTerms(an, a), analyzeTerms(an, b)
+	if len(ta) != 1 || len(tb) != 1 || !st.known(ta[0]) || !st.known(tb[0]) {
+		return false
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewPhraseQuery([]string{ta[0], tb[0]}, fieldText), 1, 0, false)
+	res, err := st.bi.Search(req)
+	return err == nil && res.Total > 0
 }
 
 // knownOrListed reports whether the corpus has a word or its vocabulary

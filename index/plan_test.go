@@ -214,3 +214,37 @@ func TestShortYearEndIsAYear(t *testing.T) {
 		t.Errorf("declined at %.3f", a.Confidence)
 	}
 }
+
+// A word the corpus lacks is read as two words the corpus writes side by
+// side: "superbowl" as "super bowl" (the New York City article writes "Super
+// Bowl"). Parts that do not stand together, words the corpus has and short
+// words are left as they are.
+func TestCompoundWord(t *testing.T) {
+	known := map[string]bool{"hiphop": true}
+	pairs := map[[2]string]bool{{"super", "bowl"}: true, {"high", "schools"}: true}
+	together := func(a, b string) bool { return pairs[[2]string{strings.ToLower(a), strings.ToLower(b)}] }
+	for q, want := range map[string]string{
+		"who played at Superbowl 50?":         "who played at Super bowl 50?",
+		"how many highschools are there":      "how many high schools are there",
+		"which hiphop artist":                 "which hiphop artist",
+		"what covers the carpets":             "what covers the carpets",
+		"superb views":                        "superb views",
+		"superbowl and highschools, in a row": "super bowl and high schools, in a row",
+	} {
+		got, _ := splitCompound(q, func(w string) bool { return known[strings.ToLower(w)] }, together)
+		if got != want {
+			t.Errorf("splitCompound(%q) = %q, want %q", q, got, want)
+		}
+	}
+	ix := buildFS(t, wikiArticles(t, "new-york-city.md", "kanye-west.md"))
+	a, err := ix.Ask(t.Context(), "When was the most recent superbowl held in NYC for football?", AskOptions{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Corrections) == 0 || a.Corrections[0].From != "superbowl" || a.Corrections[0].To != "super bowl" {
+		t.Errorf("corrections %+v, want superbowl -> super bowl", a.Corrections)
+	}
+	if len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "Super Bowl") {
+		t.Errorf("cited %v, want the passage on the Super Bowl first", sources(a))
+	}
+}

@@ -272,6 +272,53 @@ func splitGlued(q string, known func(word string) bool) (string, []Correction) {
 	return sb.String(), fixes
 }
 
+// splitCompound reads a word the corpus lacks, and its vocabulary does not
+// list, as two words the corpus writes side by side: "superbowl" as "super
+// bowl", "hiphop" as "hip hop", "highschools" as "high schools" (together
+// reports whether some passage has the two words in a row). Only letters,
+// six or more, each part three or more and a word of content; of several
+// splits the one with the shortest first part. The reading is reported as
+// a correction.
+func splitCompound(q string, known func(word string) bool, together func(a, b string) bool) (string, []Correction) {
+	var sb strings.Builder
+	var fixes []Correction
+	last := 0
+	for _, w := range scanWords(q) {
+		word := q[w.start:w.end]
+		n := utf8.RuneCountInString(word)
+		if n < 6 || !isLetters(word) || known(word) {
+			continue
+		}
+		runes := []rune(word)
+		for i := 3; i <= n-3; i++ {
+			a, b := string(runes[:i]), string(runes[i:])
+			if !together(a, b) {
+				continue
+			}
+			fixed := a + " " + b
+			sb.WriteString(q[last:w.start])
+			sb.WriteString(fixed)
+			last = w.end
+			fixes = append(fixes, Correction{From: word, To: fixed})
+			break
+		}
+	}
+	if fixes == nil {
+		return q, nil
+	}
+	sb.WriteString(q[last:])
+	return sb.String(), fixes
+}
+
+func isLetters(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // gluedRe is a word of three letters or more glued to a number of one or
 // two digits.
 var gluedRe = regexp.MustCompile(`^(\pL{3,})(\d{1,2})$`)
