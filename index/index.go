@@ -86,7 +86,11 @@ type state struct {
 	// only, at least four bytes), sorted: what a misspelt question word is
 	// matched to. Read on first use.
 	wordsOnce sync.Once
-	wordFST   *vellum.FST
+	// initials holds the corpus's names by the term of their initials
+	// (initials.go), read on first use.
+	initialsOnce sync.Once
+	initials     map[string]Initialism
+	wordFST      *vellum.FST
 }
 
 // Info describes an index build.
@@ -211,13 +215,9 @@ func load(bi bleve.Index) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	initials, err := readInitialisms(bi)
-	if err != nil {
-		return nil, err
-	}
 	st.vocabRules = rules
 	st.rules = append(append([]corpus.Rule(nil), rules...), acronyms...)
-	st.lex = compileLexicon(append(append([]corpus.Rule(nil), st.rules...), st.initialRules(initials)...))
+	st.lex = compileLexicon(st.rules)
 	stats := bm25Stats(bi, adv, st.n, st.info.DictTerms)
 	st.bi = passageIndex{baseIndex: bi, stats: stats, vecs: newVectorCache(stats), warm: st.warm}
 	return st, nil

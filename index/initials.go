@@ -2,13 +2,10 @@ package index
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/casebot/casebot/corpus"
 )
@@ -185,35 +182,46 @@ func mergeInitialisms(docs []DocInfo) []Initialism {
 	return out
 }
 
-// readInitialisms reads the corpus's names and their initials.
-func readInitialisms(bi interface {
-	Document(id string) (index.Document, error)
-}) ([]Initialism, error) {
-	raw, ok, err := storedField(bi, recInitials, fieldBlob)
-	if err != nil || !ok {
-		return nil, err
-	}
-	var list []Initialism
-	if err := json.Unmarshal(raw, &list); err != nil {
-		return nil, fmt.Errorf("read initials: %w", err)
-	}
-	return list, nil
+// initialsByTerm returns the corpus's names by the term of their initials
+// ("nyc"), read from the index the first question that may need them.
+func (st *state) initialsByTerm() map[string]Initialism {
+	st.initialsOnce.Do(func() {
+		raw, ok, err := storedField(st.bi, recInitials, fieldBlob)
+		if err != nil || !ok {
+			return
+		}
+		var list []Initialism
+		if json.Unmarshal(raw, &list) != nil {
+			return
+		}
+		a := sharedAnalyzer()
+		st.initials = make(map[string]Initialism, len(list))
+		for _, in := range list {
+			if ts := analyzeTerms(a, in.Short); len(ts) == 1 {
+				st.initials[ts[0]] = in
+			}
+		}
+	})
+	return st.initials
 }
 
-// initialRules turns the corpus's initials into one-way vocabulary rules
-// (NYC => New York City), for the initials the corpus writes less often
-// than the name (in fewer passages than the name stands): where the corpus
-// uses them more ("TV" beside a rare "The Village"), they mean what the
-// corpus uses them for.
-func (st *state) initialRules(list []Initialism) []corpus.Rule {
-	a := sharedAnalyzer()
-	var out []corpus.Rule
-	for _, in := range list {
-		ts := analyzeTerms(a, in.Short)
-		if len(ts) != 1 || st.docFreq(ts[0]) >= in.N {
-			continue
-		}
-		out = append(out, corpus.Rule{From: []string{in.Short}, To: []string{in.Long}, OneWay: true, Where: "initials of " + in.Long})
+// addInitials adds to a one-word concept that is the initials of a name the
+// corpus writes out ("NYC") the name, as a vocabulary match, when the corpus
+// writes the initials in fewer passages than the name stands: where the
+// corpus uses them more ("TV" beside a rare "The Village"), they mean what
+// the corpus uses them for.
+func (st *state) addInitials(c *concept) {
+	if len(c.alts) == 0 || len(c.alts[0].terms) != 1 || utf8.RuneCountInString(c.alts[0].terms[0]) > 8 {
+		return
 	}
-	return out
+	term := c.alts[0].terms[0]
+	in, ok := st.initialsByTerm()[term]
+	if !ok || st.docFreq(term) >= in.N {
+		return
+	}
+	long := analyzeTerms(sharedAnalyzer(), in.Long)
+	if len(long) < 2 || hasAlt(c.alts, long) {
+		return
+	}
+	c.alts = append(c.alts, alternative{terms: long, kind: vocabMatch, rule: "initials of " + in.Long})
 }
