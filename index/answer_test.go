@@ -75,14 +75,22 @@ func TestFullDecades(t *testing.T) {
 		"the 1990s":            "the 1990s",
 		"aged 90 in 1995":      "aged 90 in 1995",
 		"the 95s and the 105s": "the 95s and the 105s",
+		"in the eighties":      "in the 1980s",
+		"The late Nineties":    "The late 1990s",
+		"the mid-seventies":    "the mid-1970s",
+		"the twenties":         "the 2020s",
+		"in her twenties":      "in her twenties",
+		"the nineties-era law": "the 1990s-era law",
 	} {
 		if got := fullDecades(q, 2026); got != want {
 			t.Errorf("fullDecades(%q) = %q, want %q", q, got, want)
 		}
 	}
-	short, long := ask(t, "what did korea do in the '90s?"), ask(t, "what did korea do in the 1990s?")
-	if !short.Answered || bestText(short) != bestText(long) {
-		t.Errorf("'90s: %.80q (answered %v), want the answer to 1990s, %.80q", bestText(short), short.Answered, bestText(long))
+	for _, q := range []string{"what did korea do in the '90s?", "what did korea do in the nineties?"} {
+		short, long := ask(t, q), ask(t, "what did korea do in the 1990s?")
+		if !short.Answered || bestText(short) != bestText(long) {
+			t.Errorf("%q: %.80q (answered %v), want the answer to 1990s, %.80q", q, bestText(short), short.Answered, bestText(long))
+		}
 	}
 }
 

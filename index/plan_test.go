@@ -99,8 +99,8 @@ func TestClippedWords(t *testing.T) {
 		}
 		return out
 	}
-	got := alts("which orgs in the govt wrote the intro")
-	for word, want := range map[string]string{"orgs": "organ", "govt": "govern", "intro": "introduct"} {
+	got := alts("which orgs in the govt wrote the intro on tv")
+	for word, want := range map[string]string{"orgs": "organ", "govt": "govern", "intro": "introduct", "tv": "televis"} {
 		if !contains(got[word], want) {
 			t.Errorf("%s: alternatives %q, want %q among them", word, got[word], want)
 		}

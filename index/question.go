@@ -162,10 +162,23 @@ func cleanQuestion(q string) (string, bool) {
 // "mid-60s"), not inside a longer number ("1990s").
 var shortDecadeRe = regexp.MustCompile(`(^|[^\p{L}\p{N}'’])['’]?(\d)0['’]?s\b`)
 
+// decadeWordRe finds a decade written as a word after "the" ("the
+// eighties", "the late nineties"); "in her twenties" is an age.
+var decadeWordRe = regexp.MustCompile(`(?i)\bthe\s+((?:early|mid|late)(?:\s+|-))?(twen|thir|for|fif|six|seven|eigh|nine)ties\b`)
+
+var decadeTens = map[string]string{"twen": "2", "thir": "3", "for": "4", "fif": "5", "six": "6", "seven": "7", "eigh": "8", "nine": "9"}
+
 // fullDecades writes a question's two-digit decades with four digits, so
-// that they are read as spans of years: "the '90s" is the 1990s, "the 20s"
-// the 2020s when now is 2026 (the latest such decade that has begun).
+// that they are read as spans of years: "the '90s" and "the nineties" are
+// the 1990s, "the 20s" the 2020s when now is 2026 (the latest such decade
+// that has begun).
 func fullDecades(q string, now int) string {
+	if strings.Contains(q, "ties") || strings.Contains(q, "TIES") {
+		q = decadeWordRe.ReplaceAllStringFunc(q, func(m string) string {
+			sub := decadeWordRe.FindStringSubmatch(m)
+			return m[:len(m)-len(sub[2])-len("ties")] + decadeTens[strings.ToLower(sub[2])] + "0s"
+		})
+	}
 	if !strings.Contains(q, "0s") && !strings.Contains(q, "0's") && !strings.Contains(q, "0’s") {
 		return q
 	}
