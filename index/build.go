@@ -587,7 +587,7 @@ func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule, old *vel
 	if err != nil {
 		return info, fmt.Errorf("write acronyms: %w", err)
 	}
-	iv0, err := json.Marshal(mergeInitialisms(info.Docs))
+	inv, err := json.Marshal(mergeInitialisms(info.Docs))
 	if err != nil {
 		return info, fmt.Errorf("write initials: %w", err)
 	}
@@ -601,7 +601,7 @@ func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule, old *vel
 	if err != nil {
 		return info, fmt.Errorf("write the skipped files: %w", err)
 	}
-	for _, rec := range []bleveDoc{blobDoc(recManifest, manifest), blobDoc(recAcronyms, av), blobDoc(recInitials, iv0), blobDoc(recWords, words), blobDoc(recSkipped, sv)} {
+	for _, rec := range []bleveDoc{blobDoc(recManifest, manifest), blobDoc(recAcronyms, av), blobDoc(recInitials, inv), blobDoc(recWords, words), blobDoc(recSkipped, sv)} {
 		doc, err := mapDoc(m, rec)
 		if err != nil {
 			return info, err

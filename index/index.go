@@ -86,11 +86,11 @@ type state struct {
 	// only, at least four bytes), sorted: what a misspelt question word is
 	// matched to. Read on first use.
 	wordsOnce sync.Once
+	wordFST   *vellum.FST
 	// initials holds the corpus's names by the term of their initials
 	// (initials.go), read on first use.
 	initialsOnce sync.Once
 	initials     map[string]Initialism
-	wordFST      *vellum.FST
 }
 
 // Info describes an index build.

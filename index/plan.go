@@ -170,8 +170,8 @@ func (st *state) plan(question string) plan {
 		// would match passages ("someone": "person") for a word that is not
 		// the question's.
 		chat := len(c.alts[0].terms) == 1 && st.lex.chat[c.alts[0].terms[0]]
-		st.addInitials(c)
 		if !c.filler && !c.aside && !chat && !c.doc {
+			st.addInitials(c)
 			st.addWordNet(c)
 		}
 		asksField := p.field != "" && st.addFieldWords(c, p.field)

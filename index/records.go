@@ -30,7 +30,8 @@ import (
 //	casebot:words     the corpus's words as written, a vellum FST (blob), read
 //	                  at the first spelling correction
 //	casebot:initials  the names of several capitalised words the documents
-//	                  write out and their initials (initials.go), JSON (blob)
+//	                  write out and their initials (initials.go), JSON (blob),
+//	                  read by the first question
 //	casebot:skipped   the files left out, with their hash and the reason,
 //	                  JSON (blob), read by an update: an unchanged file that
 //	                  would not parse is not read again (an index made before
