@@ -247,19 +247,30 @@ func splitGlued(q string, known func(word string) bool) (string, []Correction) {
 	if !strings.ContainsAny(q, "0123456789") {
 		return q, nil
 	}
+	return rewriteWords(q, func(word string) (string, bool) {
+		if c := word[len(word)-1]; c < '0' || c > '9' {
+			return "", false
+		}
+		m := gluedRe.FindStringSubmatch(word)
+		if m == nil || known(word) || !known(m[1]) && !isEnglishWord(strings.ToLower(m[1])) {
+			return "", false
+		}
+		return m[1] + " " + m[2], true
+	})
+}
+
+// rewriteWords reads each word of a question as read returns it, when it
+// does, and reports each reading as a correction.
+func rewriteWords(q string, read func(word string) (string, bool)) (string, []Correction) {
 	var sb strings.Builder
 	var fixes []Correction
 	last := 0
 	for _, w := range scanWords(q) {
 		word := q[w.start:w.end]
-		if c := word[len(word)-1]; c < '0' || c > '9' {
+		fixed, ok := read(word)
+		if !ok {
 			continue
 		}
-		m := gluedRe.FindStringSubmatch(word)
-		if m == nil || known(word) || !known(m[1]) && !isEnglishWord(strings.ToLower(m[1])) {
-			continue
-		}
-		fixed := m[1] + " " + m[2]
 		sb.WriteString(q[last:w.start])
 		sb.WriteString(fixed)
 		last = w.end
@@ -280,34 +291,19 @@ func splitGlued(q string, known func(word string) bool) (string, []Correction) {
 // splits the one with the shortest first part. The reading is reported as
 // a correction.
 func splitCompound(q string, known func(word string) bool, together func(a, b string) bool) (string, []Correction) {
-	var sb strings.Builder
-	var fixes []Correction
-	last := 0
-	for _, w := range scanWords(q) {
-		word := q[w.start:w.end]
+	return rewriteWords(q, func(word string) (string, bool) {
 		n := utf8.RuneCountInString(word)
 		if n < 6 || !isLetters(word) || known(word) {
-			continue
+			return "", false
 		}
 		runes := []rune(word)
 		for i := 3; i <= n-3; i++ {
-			a, b := string(runes[:i]), string(runes[i:])
-			if !together(a, b) {
-				continue
+			if a, b := string(runes[:i]), string(runes[i:]); together(a, b) {
+				return a + " " + b, true
 			}
-			fixed := a + " " + b
-			sb.WriteString(q[last:w.start])
-			sb.WriteString(fixed)
-			last = w.end
-			fixes = append(fixes, Correction{From: word, To: fixed})
-			break
 		}
-	}
-	if fixes == nil {
-		return q, nil
-	}
-	sb.WriteString(q[last:])
-	return sb.String(), fixes
+		return "", false
+	})
 }
 
 func isLetters(w string) bool {
