@@ -25,6 +25,8 @@ func TestWordNetRelated(t *testing.T) {
 		{word: "depend", kind: "synonym", want: "rely"},
 		{word: "hard", kind: "synonym", want: "difficult"},
 		{word: "hard", kind: "antonym", want: "easy"},
+		{word: "rewrite", kind: "derived", want: "rewritten"}, // an exception list form, the other way
+		{word: "meet", kind: "derived", want: "met"},
 		{word: "news", kind: "derived", wantNotIn: "new"}, // a listed word is not undone
 		{word: "qwertyuiop", kind: "synonym"},
 	}
@@ -196,6 +198,29 @@ func TestNameMentions(t *testing.T) {
 		if a[aNamed] != want || a[aNameMentions] != ranked[0].nameMentions {
 			t.Errorf("%q: named %v, name_mentions %v; want named %v and the best candidate's %v", q, a[aNamed], a[aNameMentions], want, ranked[0].nameMentions)
 		}
+	}
+}
+
+// TestIrregularFormsBothWays: a question's base form finds the irregular
+// form the corpus writes ("rewrite": "the Act was wholly rewritten"), as the
+// irregular form finds the base form.
+func TestIrregularFormsBothWays(t *testing.T) {
+	ix := embedded(t)
+	a, err := ix.Ask(t.Context(), "electronic government act 2010 rewrite", AskOptions{K: 3, Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reading := ""
+	for _, l := range a.Explain {
+		if strings.HasPrefix(l, `concept "rewrite"`) {
+			reading = l
+		}
+	}
+	if !strings.Contains(reading, "rewritten (form)") {
+		t.Errorf("reading %q, want rewrite matching rewritten as a form", reading)
+	}
+	if !a.Answered || len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "rewritten") {
+		t.Errorf("answered %v (%.2f), cited %v, want the passage on the rewritten act", a.Answered, a.Confidence, sources(a))
 	}
 }
 

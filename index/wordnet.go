@@ -68,6 +68,20 @@ var morphyRules = [...][2]string{
 	{"ing", "e"}, {"ing", ""}, {"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"},
 }
 
+// irregularForms inverts WordNet's exception lists: per base form, its
+// irregular inflections ("rewrite": "rewritten", "rewrote").
+var irregularForms = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for _, l := range wordNet() {
+		if form, rest, ok := strings.Cut(l, "\t="); ok {
+			for _, lemma := range strings.Split(rest, ",") {
+				out[lemma] = append(out[lemma], form)
+			}
+		}
+	}
+	return out
+})
+
 // wordNetRelated looks up a lower-case word: the word itself, its base forms
 // by WordNet's exception lists ("went" -> "go") and by regular endings.
 func wordNetRelated(w string) related {
@@ -114,6 +128,9 @@ func wordNetRelated(w string) related {
 					out.verbs = append(out.verbs, strings.Split(part[2:], ",")...)
 				}
 			}
+		}
+		for _, f := range irregularForms()[lemma] {
+			add(&out.derived, f) // "rewritten" for "rewrite": the corpus may write the form the question does not
 		}
 		if len(lines) > 0 && !seen[lemma] {
 			// The base form itself ("marry" for "married") is a form of the word.
