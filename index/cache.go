@@ -54,6 +54,8 @@ type analyzed struct {
 	tokens []token
 	at     map[string][]int32 // term -> indexes into tokens
 	sents  [][2]int           // sentences, as byte ranges of the text
+	// surface are its words as the nearness features read them (near.go).
+	surface []surfaceWord
 }
 
 // token is one analyzed word of a text and where it stands.
@@ -80,7 +82,8 @@ func (sp *storedPassage) analyzed() []token { return sp.analysis().tokens }
 
 func analyzeText(text string) *analyzed {
 	toks := sharedAnalyzer().Analyze([]byte(text))
-	an := &analyzed{tokens: make([]token, 0, len(toks)), at: make(map[string][]int32, len(toks)), sents: corpus.Sentences(text)}
+	an := &analyzed{tokens: make([]token, 0, len(toks)), at: make(map[string][]int32, len(toks)), sents: corpus.Sentences(text),
+		surface: surfaceWords(text)}
 	sent := 0
 	first := true // the next token starts a sentence
 	for _, t := range toks {

@@ -79,6 +79,9 @@ const (
 	fTitleLine             // the passage is a front matter title line (a question about the document finds it)
 	fDocAsked              // the question asks about a piece of writing as a whole, and the passage opens it or is its title line
 	fFieldAsked            // the question asks for a document's author or date, and the passage holds it
+	fTypeNear              // near.go: one over one plus the distance from a word of the kind asked for to a question word
+	fTypeDense             // ... the most question words within nearWindow words of one, over their number
+	fTypeClose             // ... one stands within nearClose words of a question word
 	numFeatures
 )
 
@@ -90,7 +93,7 @@ var featureNames = [numFeatures]string{
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
 	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical", "title_line", "doc_asked",
-	"field_asked",
+	"field_asked", "type_near", "type_dense", "type_close",
 }
 
 // features is a candidate's feature vector.
@@ -137,6 +140,8 @@ type weighed struct {
 	// bit per concept): the candidates of one section share it.
 	inHead map[*head]uint64
 
+	near nearQuestion // for the nearness features (near.go)
+
 	scratch // buffers measureOne reuses from one candidate to the next
 }
 
@@ -154,6 +159,7 @@ type scratch struct {
 	count, seen  []int
 	got, gotAll  []float64
 	tokenIndexes []int32
+	nearMatched  []int
 }
 
 // wordPair is two words that stand next to each other in the question
@@ -166,7 +172,8 @@ type wordPair struct {
 
 func (st *state) weighPlan(p plan) *weighed {
 	q := &weighed{p: p, w: make([]float64, len(p.concepts)), rarest: -1, terms: map[string]bool{},
-		alts: make([][]altTerms, len(p.concepts)), inHead: map[*head]uint64{}, topical: make([]float64, len(p.concepts))}
+		alts: make([][]altTerms, len(p.concepts)), inHead: map[*head]uint64{}, topical: make([]float64, len(p.concepts)),
+		near: newNearQuestion(p.text, p.want)}
 	for i := 1; i < len(p.tokens); i++ {
 		a, b := p.tokens[i-1], p.tokens[i]
 		if st.docFreq(a.term) == 0 || st.docFreq(b.term) == 0 || a.term == b.term {
@@ -500,6 +507,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	if bestSent >= 0 {
 		f[fTypeSentence] = b2f(sentenceHolds(an, bestSent, p.want, q.terms))
 	}
+	f[fTypeNear], f[fTypeDense], f[fTypeClose], q.nearMatched = q.near.measure(an.surface, q.nearMatched)
 	if m.Lead == m.Seq && len(m.Section) > 0 {
 		last := m.Section[len(m.Section)-1]
 		f[fSectionLead] = q.coverageOf(st.headingTerms(strings.TrimSpace(m.Title + "\n" + last)))

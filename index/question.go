@@ -25,6 +25,8 @@ const (
 // the years it names, the kind of answer its form asks for and whether it
 // asks for several things. Reading a question needs no index.
 type reading struct {
+	// text is the question as read (cleaned, decades written out).
+	text   string
 	tokens []qtoken
 	// spans are the years, decades and spans of years the question names.
 	spans []corpus.Span
@@ -76,7 +78,7 @@ func readQuestion(question string, now int) reading {
 	q, truncated := cleanQuestion(question)
 	q = fullDecades(q, now)
 	spans, shortYears := corpus.ReadYears(q, now)
-	r := reading{truncated: truncated, spans: spans, list: asksForList(q), tokens: questionTokens(q, shortYears), remark: isRemark(q)}
+	r := reading{text: q, truncated: truncated, spans: spans, list: asksForList(q), tokens: questionTokens(q, shortYears), remark: isRemark(q)}
 	var counted string
 	r.want, counted = answerTypeOf(questionWords(q))
 	if ts := analyzeTerms(sharedAnalyzer(), counted); len(ts) > 0 {
