@@ -22,9 +22,8 @@ import (
 
 // surfaceWord is a word of a passage as the nearness features read it.
 type surfaceWord struct {
-	stem  string // lower-case, crudely stemmed (crudeStem)
-	lower string
-	kind  uint8 // surfaceYear, surfaceNumber
+	stem string // lower-case, crudely stemmed (crudeStem)
+	kind uint8  // surfaceYear, surfaceNumber
 }
 
 const (
@@ -64,12 +63,17 @@ func surfaceRune(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r >= 0xC0 && r <= 0x24F
 }
 
-// surfaceWords splits a text into its surface words.
+// surfaceSplit splits a text into its surface words, as written.
+func surfaceSplit(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return !surfaceRune(r) })
+}
+
+// surfaceWords reads a passage's surface words.
 func surfaceWords(text string) []surfaceWord {
 	var out []surfaceWord
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !surfaceRune(r) }) {
+	for _, w := range surfaceSplit(text) {
 		lower := strings.ToLower(w)
-		sw := surfaceWord{stem: crudeStem(lower), lower: lower}
+		sw := surfaceWord{stem: crudeStem(lower)}
 		if len(w) == 4 && allDigits(w) && w >= "1000" && w <= "2099" || monthNames[lower] {
 			sw.kind |= surfaceYear
 		}
@@ -118,9 +122,9 @@ func newNearQuestion(text string, want answerType) nearQuestion {
 		kind = surfaceNumber
 	}
 	q := nearQuestion{kind: kind, stems: map[string]bool{}}
-	for _, w := range surfaceWords(text) {
-		if !surfaceStop[w.lower] {
-			q.stems[w.stem] = true
+	for _, w := range surfaceSplit(text) {
+		if lower := strings.ToLower(w); !surfaceStop[lower] {
+			q.stems[crudeStem(lower)] = true
 		}
 	}
 	return q
@@ -145,7 +149,7 @@ func (q nearQuestion) measure(words []surfaceWord, buf []int) (near, dense, clos
 		return 0, 0, 0, matched
 	}
 	best, most := -1, 0
-	var seen []string
+	var seen []string // the stems around one word of the kind asked for
 	for i, w := range words {
 		if w.kind&q.kind == 0 {
 			continue

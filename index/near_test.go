@@ -6,12 +6,17 @@ import (
 )
 
 func TestSurfaceWords(t *testing.T) {
-	words := surfaceWords("In May 1987, the Normans' 3 ships (Rouen) sailed on; Émile counted twelve sailings.")
+	text := "In May 1987, the Normans' 3 ships (Rouen) sailed on; Émile counted twelve sailings."
+	written, words := surfaceSplit(text), surfaceWords(text)
+	if len(written) != len(words) {
+		t.Fatalf("%d words, %d read", len(written), len(words))
+	}
 	kinds := map[string]uint8{}
 	stems := map[string]string{}
-	for _, w := range words {
-		kinds[w.lower] = w.kind
-		stems[w.lower] = w.stem
+	for i, w := range words {
+		lower := strings.ToLower(written[i])
+		kinds[lower] = w.kind
+		stems[lower] = w.stem
 	}
 	for word, want := range map[string]uint8{
 		"in":     0,
