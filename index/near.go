@@ -27,7 +27,7 @@ type surfaceWord struct {
 }
 
 const (
-	surfaceYear   uint8 = 1 << iota // a year from 1000 to 2099, or a month's name
+	surfaceYear   uint8 = 1 << iota // a year from 1000 to 2099, a decade ("1980s"), a century ("10th century") or a month's name
 	surfaceNumber                   // holds a digit, or is a number word
 )
 
@@ -71,10 +71,11 @@ func surfaceSplit(text string) []string {
 // surfaceWords reads a passage's surface words.
 func surfaceWords(text string) []surfaceWord {
 	var out []surfaceWord
-	for _, w := range surfaceSplit(text) {
+	written := surfaceSplit(text)
+	for _, w := range written {
 		lower := strings.ToLower(w)
 		sw := surfaceWord{stem: crudeStem(lower)}
-		if len(w) == 4 && allDigits(w) && w >= "1000" && w <= "2099" || monthNames[lower] {
+		if len(w) == 4 && allDigits(w) && w >= "1000" && w <= "2099" || monthNames[lower] || isDecadeWord(lower) {
 			sw.kind |= surfaceYear
 		}
 		if strings.ContainsAny(w, "0123456789") || surfaceNumberWords[lower] {
@@ -82,7 +83,23 @@ func surfaceWords(text string) []surfaceWord {
 		}
 		out = append(out, sw)
 	}
+	for i, w := range written {
+		if isOrdinal(strings.ToLower(w)) {
+			for _, next := range written[i+1 : min(i+4, len(written))] {
+				if next = strings.ToLower(next); next == "century" || next == "centuries" {
+					out[i].kind |= surfaceYear // "the 10th and 11th centuries"
+				}
+			}
+		}
+	}
 	return out
+}
+
+// isDecadeWord reports whether a word is a decade or century in digits:
+// "1980s", "1800s".
+func isDecadeWord(w string) bool {
+	d := strings.TrimSuffix(w, "s")
+	return d != w && (len(d) == 3 || len(d) == 4) && allDigits(d) && strings.HasSuffix(d, "0")
 }
 
 func allDigits(s string) bool {

@@ -6,7 +6,8 @@ import (
 )
 
 func TestSurfaceWords(t *testing.T) {
-	text := "In May 1987, the Normans' 3 ships (Rouen) sailed on; Émile counted twelve sailings."
+	text := "In May 1987, the Normans' 3 ships (Rouen) sailed on; Émile counted twelve sailings in the 1980s, " +
+		"as in the 10th and 11th centuries, not the 5th."
 	written, words := surfaceSplit(text), surfaceWords(text)
 	if len(written) != len(words) {
 		t.Fatalf("%d words, %d read", len(written), len(words))
@@ -24,7 +25,11 @@ func TestSurfaceWords(t *testing.T) {
 		"1987":   surfaceYear | surfaceNumber,
 		"3":      surfaceNumber,
 		"twelve": surfaceNumber,
-		"émile":  0, // a Latin letter with a diacritic is a letter: one word
+		"1980s":  surfaceYear | surfaceNumber, // a decade
+		"10th":   surfaceYear | surfaceNumber, // a century
+		"11th":   surfaceYear | surfaceNumber,
+		"5th":    surfaceNumber, // a rank
+		"émile":  0,             // a Latin letter with a diacritic is a letter: one word
 		"the":    0,
 	} {
 		if kinds[word] != want {
