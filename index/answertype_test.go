@@ -19,6 +19,9 @@ func TestAnswerTypeOf(t *testing.T) {
 		{"how many stages are there?", numberAnswer, "stages"},
 		{"How much did the fund invest?", numberAnswer, "did"},
 		{"what number of agencies merged", numberAnswer, "agencies"},
+		{"How old was Chopin when he left Warsaw?", numberAnswer, ""},
+		{"how far is the airport from the city", numberAnswer, ""},
+		{"how did the old system work", anyAnswer, ""},
 		{"what is G4C", thingAnswer, ""},
 		{"tell me about G4C", anyAnswer, ""},
 		{"who says when it happened", personAnswer, ""}, // "when" inside is not the question's

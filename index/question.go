@@ -348,7 +348,7 @@ type answerType int
 const (
 	anyAnswer      answerType = iota
 	timeAnswer                // "when", "what year", "since when"
-	numberAnswer              // "how many", "how much"
+	numberAnswer              // "how many", "how much", "how old"
 	durationAnswer            // "how long", "for how many years"
 	personAnswer              // "who", "whom", "whose"
 	placeAnswer               // "where"
@@ -386,6 +386,9 @@ var (
 	timeUnits = map[string]bool{"years": true, "months": true, "weeks": true, "days": true, "hours": true, "minutes": true}
 	timeNouns = map[string]bool{"year": true, "years": true, "date": true, "month": true, "decade": true, "time": true, "century": true}
 	amounts   = map[string]bool{"number": true, "percentage": true, "share": true, "amount": true}
+	// measures after "how" ask for a quantity: "how old", "how far", "how large"
+	measures = map[string]bool{"old": true, "far": true, "large": true, "big": true, "high": true, "tall": true,
+		"deep": true, "wide": true, "heavy": true, "fast": true}
 )
 
 // answerTypeOf reads the kind of answer a question's form asks for, and for
@@ -414,6 +417,8 @@ func answerTypeOf(words []string) (answerType, string) {
 			want = timeAnswer
 		case want == anyAnswer && w == "how" && (next == "many" || next == "much"):
 			want, counted = numberAnswer, at(i+2)
+		case want == anyAnswer && w == "how" && measures[next]:
+			want = numberAnswer
 		case want == anyAnswer && (w == "what" || w == "which") && amounts[next]:
 			want = numberAnswer
 		case want == anyAnswer && (w == "who" || w == "whom" || w == "whose"):

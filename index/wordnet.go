@@ -83,7 +83,9 @@ var irregularForms = sync.OnceValue(func() map[string][]string {
 })
 
 // wordNetRelated looks up a lower-case word: the word itself, its base forms
-// by WordNet's exception lists ("went" -> "go") and by regular endings.
+// by WordNet's exception lists ("went" -> "go") and by regular endings, and
+// the irregular forms of each ("rewrite" -> "rewritten"), all as derived
+// forms.
 func wordNetRelated(w string) related {
 	var out related
 	seen := map[string]bool{w: true}
