@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/casebot/casebot/corpus"
 )
 
 // Where the kind of answer asked for stands among the question's words. A
@@ -70,12 +72,14 @@ func surfaceSplit(text string) []string {
 
 // surfaceWords reads a passage's surface words.
 func surfaceWords(text string) []surfaceWord {
-	var out []surfaceWord
 	written := surfaceSplit(text)
-	for _, w := range written {
+	out := make([]surfaceWord, 0, len(written))
+	lowers := make([]string, len(written))
+	for i, w := range written {
 		lower := strings.ToLower(w)
+		lowers[i] = lower
 		sw := surfaceWord{stem: crudeStem(lower)}
-		if len(w) == 4 && allDigits(w) && w >= "1000" && w <= "2099" || monthNames[lower] || isDecadeWord(lower) {
+		if corpus.IsYear(w) || monthNames[lower] || isDecadeWord(lower) {
 			sw.kind |= surfaceYear
 		}
 		if strings.ContainsAny(w, "0123456789") || surfaceNumberWords[lower] {
@@ -83,10 +87,10 @@ func surfaceWords(text string) []surfaceWord {
 		}
 		out = append(out, sw)
 	}
-	for i, w := range written {
-		if isOrdinal(strings.ToLower(w)) {
-			for _, next := range written[i+1 : min(i+4, len(written))] {
-				if next = strings.ToLower(next); next == "century" || next == "centuries" {
+	for i, lower := range lowers {
+		if isOrdinal(lower) {
+			for _, next := range lowers[i+1 : min(i+4, len(lowers))] {
+				if next == "century" || next == "centuries" {
 					out[i].kind |= surfaceYear // "the 10th and 11th centuries"
 				}
 			}
