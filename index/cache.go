@@ -56,6 +56,8 @@ type analyzed struct {
 	sents  [][2]int           // sentences, as byte ranges of the text
 	// surface are its words as the nearness features read them (near.go).
 	surface []surfaceWord
+	// plain counts its words as the query likelihood reads them (likelihood.go).
+	plain plainCounts
 }
 
 // token is one analyzed word of a text and where it stands.
@@ -83,7 +85,7 @@ func (sp *storedPassage) analyzed() []token { return sp.analysis().tokens }
 func analyzeText(text string) *analyzed {
 	toks := sharedAnalyzer().Analyze([]byte(text))
 	an := &analyzed{tokens: make([]token, 0, len(toks)), at: make(map[string][]int32, len(toks)), sents: corpus.Sentences(text),
-		surface: surfaceWords(text)}
+		surface: surfaceWords(text), plain: countPlainWords(text)}
 	sent := 0
 	first := true // the next token starts a sentence
 	for _, t := range toks {

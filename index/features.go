@@ -82,6 +82,7 @@ const (
 	fTypeNear              // near.go: one over one plus the distance from a word of the kind asked for to a question word
 	fTypeDense             // ... the most question words within nearWindow words of one, over their number
 	fTypeClose             // ... one stands within nearClose words of a question word
+	fQLM                   // the question's likelihood under the passage's words, Dirichlet-smoothed, less the best candidate's
 	numFeatures
 )
 
@@ -93,7 +94,7 @@ var featureNames = [numFeatures]string{
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
 	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical", "title_line", "doc_asked",
-	"field_asked", "type_near", "type_dense", "type_close",
+	"field_asked", "type_near", "type_dense", "type_close", "qlm",
 }
 
 // features is a candidate's feature vector.
@@ -141,6 +142,8 @@ type weighed struct {
 	inHead map[*head]uint64
 
 	near nearQuestion // for the nearness features (near.go)
+
+	lm questionModel // for the query likelihood (likelihood.go)
 
 	scratch // buffers measureOne reuses from one candidate to the next
 }
@@ -228,6 +231,7 @@ func (st *state) weighPlan(p plan) *weighed {
 			q.ordinals = append(q.ordinals, t.term)
 		}
 	}
+	q.lm = st.questionModel(p.text)
 	q.whole = q.total
 	for _, s := range p.spans {
 		w := st.idf(st.docFreq(strconv.Itoa(s.From)))
@@ -273,7 +277,7 @@ type conceptMatch struct {
 // measure sets the features of every candidate.
 func (st *state) measure(p plan, cands []candidate) {
 	q := st.weighPlan(p)
-	maxBM, maxRet, maxOther, maxShort := 0.0, 0.0, 0.0, 0.0
+	maxBM, maxRet, maxOther, maxShort, maxQLM := 0.0, 0.0, 0.0, 0.0, math.Inf(-1)
 	type docAgg struct {
 		covered  []bool
 		df       []int // candidates holding each concept in their text
@@ -289,6 +293,7 @@ func (st *state) measure(p plan, cands []candidate) {
 		st.measureOne(q, c, matches)
 		maxBM = math.Max(maxBM, c.f[fBM25]+c.f[fBM25Other])
 		maxShort = math.Max(maxShort, c.f[fBM25Short])
+		maxQLM = math.Max(maxQLM, c.f[fQLM])
 		maxRet = math.Max(maxRet, c.retrieval)
 		maxOther = math.Max(maxOther, c.retrievalOther)
 		d := docs[c.meta.Source]
@@ -340,6 +345,7 @@ func (st *state) measure(p plan, cands []candidate) {
 		f[fBM25] = ratio0(f[fBM25], maxBM)
 		f[fBM25Other] = ratio0(f[fBM25Other], maxBM)
 		f[fBM25Short] = ratio0(f[fBM25Short], maxShort)
+		f[fQLM] -= maxQLM
 		f[fRetrieval] = ratio0(cands[ci].retrieval, maxRet)
 		f[fRetrievalOther] = ratio0(cands[ci].retrievalOther, maxOther)
 	}
@@ -508,6 +514,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 		f[fTypeSentence] = b2f(sentenceHolds(an, bestSent, p.want, q.terms))
 	}
 	f[fTypeNear], f[fTypeDense], f[fTypeClose], q.nearMatched = q.near.measure(an.surface, q.nearMatched)
+	f[fQLM] = q.lm.likelihood(an.plain)
 	if m.Lead == m.Seq && len(m.Section) > 0 {
 		last := m.Section[len(m.Section)-1]
 		f[fSectionLead] = q.coverageOf(st.headingTerms(strings.TrimSpace(m.Title + "\n" + last)))

@@ -336,3 +336,52 @@ func TestInCompoundsOnly(t *testing.T) {
 		t.Error("no candidate on human-capital")
 	}
 }
+
+// TestQueryLikelihood: the question's likelihood (qlm) is highest, 0, for
+// the candidate that holds all its words; a passage lacking two of them
+// scores below one as long lacking one; and of two passages holding the same
+// question words, the longer scores lower.
+func TestQueryLikelihood(t *testing.T) {
+	filler := "The harbour had boats, and the boats had crews, and the crews had a harbour master. "
+	ix := buildFS(t, fstest.MapFS{
+		"river.md": {Data: []byte("# River\n\n" +
+			"The Quell ferry carried timber across the river.\n\n" +
+			"The ferry carried grain across the river.\n\n" +
+			"The ferry carried grain along the water.\n\n" +
+			"The river flooded the town in spring.\n\n" +
+			"In summer the river flooded the fields. " + strings.Repeat(filler, 4) + "\n")},
+		"town.md": {Data: []byte("# Town\n\n" +
+			"The town traded grain and timber along the river.\n\n" +
+			"The river town held a market for grain, and the river brought boats.\n")},
+	})
+	st := ix.st
+	q := "What did the Quell ferry carry across the river?"
+	qlm := func(passage string) float64 {
+		t.Helper()
+		c := candidateHolding(t, st, q, passage)
+		if c == nil {
+			t.Fatalf("%q: no candidate holds %q", q, passage)
+		}
+		return c.f[fQLM]
+	}
+	all, lacksOne, lacksThree := qlm("quell ferry carried timber"), qlm("ferry carried grain across the river"), qlm("grain along the water")
+	if all != 0 {
+		t.Errorf("qlm %v for the passage holding every question word, want 0 (the best candidate's)", all)
+	}
+	if !(lacksThree < lacksOne && lacksOne < all) {
+		t.Errorf("qlm %v lacking quell, across and river, %v lacking quell, %v lacking none: want them in rising order", lacksThree, lacksOne, all)
+	}
+	short, long := qlm("the river flooded the town"), qlm("in summer the river flooded the fields")
+	if !(long < short) {
+		t.Errorf("qlm %v for a long passage holding only river, %v for a short one: want the long one lower", long, short)
+	}
+}
+
+// TestPlainWords: the query likelihood's reading of words.
+func TestPlainWords(t *testing.T) {
+	got := strings.Join(plainWords("How many ferries were there? The Quell ferry's crossings, in 1987-88 (Beyoncé)."), " ")
+	// As measured: a possessive leaves its "s", a letter with a diacritic ends a word.
+	if want := "many ferri there quell ferry s crossing 1987 88 beyonc"; got != want {
+		t.Errorf("plainWords = %q, want %q", got, want)
+	}
+}
