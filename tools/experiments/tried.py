@@ -14,9 +14,15 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py oosright DUMP   # simulated out-of-scope questions the corpus answers anyway
     python3 tools/experiments/tried.py wntype   DUMP [WORDNET]  # the passage names a WordNet instance of the kind asked for
     python3 tools/experiments/tried.py percorpus DUMP  # a threshold per corpus, from questions about other articles
+    python3 tools/experiments/tried.py quad     DUMP   # products of the ten strongest ranking features (stop 37)
+    python3 tools/experiments/tried.py trigram  DUMP   # lacking question words matched by character trigrams (stop 37)
+    python3 tools/experiments/tried.py bestx    DUMP   # the best candidate's ranking features as answer features (stop 37)
+    python3 tools/experiments/tried.py yearabsent DUMP # a year the question names that no candidate holds (stop 37)
+    python3 tools/experiments/tried.py qlm      DUMP [MU]  # the query likelihood of plain words, kept in Go as qlm (stop 37)
 
 The ranking and answer lambdas are casebot train's choices on the committed
-training file (0.001 both).
+training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
+its choice then.
 """
 import os
 import re
@@ -460,13 +466,137 @@ def percorpus(header, passages, rows):
         print("percorpus %.2f: answering wikipedia %.3f (declined %.3f)" % (quantile, ok / n, dec / oos))
 
 
+# --- stop 37: quad, trigram, bestx, yearabsent, qlm --------------------------
+ANSWER_LAMBDA = 0.0003
+
+
+def report37(name, header, rows, Xs=None, extra=None):
+    """Ranking and answering held out, with Xs as the ranking's examples and
+    extra (examples x k) added to the answer features."""
+    sets, folds = header["sets"], header["folds"]
+    oof = cf.cross_rank(Xs or [r["x"] for r in rows], rows, LAMBDA, folds)
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    if extra is not None:
+        A = np.hstack([A, extra])
+    p = cf.cross_answer(rows, A, lab, w, ANSWER_LAMBDA, folds)
+    t = cf.threshold(rows, p, 0.95, len(sets))
+    right = [sum(1 for r, s, pr in zip(rows, oof, p) if r["set"] == k and r["scope"] == 0 and pr >= t and cf.right(r, s))
+             for k in range(len(sets))]
+    print("%s: ranking %s; answered right %s (threshold %.3f)" % (
+        name, cf.fmt(sets, cf.top1(rows, oof, len(sets))), ", ".join("%s %d" % x for x in zip(sets, right)), t))
+
+
+def quad(header, passages, rows):
+    import itertools
+    F = header["features"]
+    cols = [F.index(n) for n in ("cov_all doc_bm25 bm25 bm25_share doc_share cov_topical matched_share "
+                                 "sentence_all cov_local bm25_short").split()]
+    pairs = list(itertools.combinations_with_replacement(range(len(cols)), 2))
+    Xs = [np.hstack([r["x"]] + [(r["x"][:, cols[a]] * r["x"][:, cols[b]])[:, None] for a, b in pairs])
+          if len(r["x"]) else r["x"] for r in rows]
+    report37("quad", header, rows, Xs)
+
+
+PLAIN_STOP = set("a an the of in on at to for and or is was were are be been by with as from that this it its "
+                 "his her their which what who whom whose when where why how did do does".split())
+
+
+def plain_words(text):
+    """index/likelihood.go's plainWords."""
+    out = []
+    for w in re.findall(r"[a-z0-9]+", text.lower()):
+        if w in PLAIN_STOP:
+            continue
+        for e in ("ing", "ed", "es", "s"):
+            if len(w) - len(e) >= 3 and w.endswith(e):
+                w = w[:-len(e)]
+                break
+        out.append(w)
+    return out
+
+
+def trigram(header, passages, rows):
+    from collections import Counter
+    tri = lambda w: {("^" + w + "$")[i:i + 3] for i in range(len(w))}
+    df, n = {}, Counter()
+    for (s, _), t in passages.items():
+        df.setdefault(s, Counter()).update(set(re.findall(r"[a-z0-9]+", t.lower())))
+        n[s] += 1
+    cache = {}
+    Xs = []
+    for r in rows:
+        s = r["set"]
+        q = [w for w in re.findall(r"[a-z0-9]+", r["q"].lower()) if w not in PLAIN_STOP and len(w) >= 4]
+        col = np.zeros((len(r["ids"]), 1))
+        for j, pid in enumerate(r["ids"]):
+            if (s, pid) not in cache:
+                ws = set(re.findall(r"[a-z0-9]+", passages.get((s, pid), "").lower()))
+                cache[(s, pid)] = (ws, {w: tri(w) for w in ws if len(w) >= 4})
+            ws, tr = cache[(s, pid)]
+            tot = soft = 0.0
+            for w in q:
+                idf = np.log(1 + n[s] / (1 + df[s][w]))
+                tot += idf
+                if w in ws:
+                    continue
+                qt = tri(w)
+                best = max((2 * len(qt & pt) / (len(qt) + len(pt)) for pt in tr.values()), default=0)
+                soft += idf * best if best >= 0.5 else 0
+            col[j] = soft / tot if tot else 0
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("trigram", header, rows, Xs)
+
+
+def bestx(header, passages, rows):
+    F = header["features"]
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
+    for name, names in (("all", F), ("headings", ["cov_title", "cov_heading", "title_line"]),
+                        ("document", ["doc_bm25", "doc_share", "doc_coverage"])):
+        cols = [F.index(k) for k in names]
+        E = np.array([r["x"][int(np.argmax(s))][cols] if s is not None and len(s) else np.zeros(len(cols))
+                      for r, s in zip(rows, oof)])
+        report37("bestx " + name, header, rows, extra=E)
+
+
+def yearabsent(header, passages, rows):
+    f = np.zeros((len(rows), 1))
+    for i, r in enumerate(rows):
+        ys = set(re.findall(r"\b(1[0-9]{3}|20[0-9]{2})\b", r["q"]))
+        texts = [passages.get((r["set"], pid), "") for pid in r["ids"]]
+        f[i] = bool(ys) and not any(y in t for y in ys for t in texts)
+    report37("yearabsent", header, rows, extra=f)
+
+
+def qlm(header, passages, rows, mu="200"):
+    from collections import Counter
+    mu = float(mu)
+    counts, coll, total = {}, {}, Counter()
+    for (s, pid), t in passages.items():
+        c = Counter(plain_words(t))
+        counts[(s, pid)] = (c, sum(c.values()))
+        coll.setdefault(s, Counter()).update(c)
+        total[s] += sum(c.values())
+    Xs = []
+    for r in rows:
+        s, q = r["set"], plain_words(r["q"])
+        col = np.zeros((len(r["ids"]), 1))
+        for j, pid in enumerate(r["ids"]):
+            c, n = counts.get((s, pid), (Counter(), 0))
+            col[j] = sum(np.log((c[w] + mu * (coll[s][w] + 0.5) / (total[s] + 1)) / (n + mu)) for w in q) / max(len(q), 1)
+        if len(col):
+            col -= col.max()
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("qlm (mu %g)" % mu, header, rows, Xs)
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
              "neighbours": lambda h, p, r: with_columns("neighbours", h, r, neighbour_columns),
              "pauc": pauc, "sizex": sizex, "kinds": kinds, "oosright": oosright,
-             "wntype": wntype, "percorpus": percorpus}
-    if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] != "wntype":
+             "wntype": wntype, "percorpus": percorpus, "quad": quad, "trigram": trigram, "bestx": bestx,
+             "yearabsent": yearabsent, "qlm": qlm}
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm"):
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
     modes[sys.argv[1]](header, passages, rows, *sys.argv[3:])
