@@ -384,4 +384,9 @@ func TestPlainWords(t *testing.T) {
 	if want := "many ferri there quell ferry s crossing 1987 88 beyonc"; got != want {
 		t.Errorf("plainWords = %q, want %q", got, want)
 	}
+	// A question without ASCII letters or digits has none: every candidate scores the same.
+	m := questionModel{words: plainWords("전자정부는 무엇인가?"), mu: 50, pc: 1e-4}
+	if got := m.likelihood(countPlainWords("The ferry carried grain.")); len(m.words) != 0 || got != 0 {
+		t.Errorf("a question in Hangul: %d plain words, likelihood %v; want none and 0", len(m.words), got)
+	}
 }
