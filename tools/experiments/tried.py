@@ -19,6 +19,7 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py bestx    DUMP   # the best candidate's ranking features as answer features (stop 37)
     python3 tools/experiments/tried.py yearabsent DUMP # a year the question names that no candidate holds (stop 37)
     python3 tools/experiments/tried.py qlm      DUMP [MU]  # the query likelihood of plain words, kept in Go as qlm (stop 37)
+    python3 tools/experiments/tried.py sentqlm  DUMP   # the best sentence's query likelihood, beside qlm (stop 37; a dump with qlm)
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
@@ -589,13 +590,33 @@ def qlm(header, passages, rows, mu="200"):
     report37("qlm (mu %g)" % mu, header, rows, Xs)
 
 
+def sentqlm(header, passages, rows, mu=20.0, pc=1e-4):
+    from collections import Counter
+    split = re.compile(r"(?<=[.!?])\s+")
+    cache, Xs = {}, []
+    for r in rows:
+        s, q = r["set"], plain_words(r["q"])
+        col = np.zeros((len(r["ids"]), 1))
+        for j, pid in enumerate(r["ids"]):
+            if (s, pid) not in cache:
+                cache[(s, pid)] = [Counter(plain_words(x)) for x in split.split(passages.get((s, pid), ""))]
+            if q:
+                col[j] = max(sum(np.log((c[w] + mu * pc) / (sum(c.values()) + mu)) for w in q) / len(q)
+                             for c in cache[(s, pid)])
+        if len(col):
+            col -= col.max()
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("base", header, rows)
+    report37("sentqlm", header, rows, Xs)
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
              "neighbours": lambda h, p, r: with_columns("neighbours", h, r, neighbour_columns),
              "pauc": pauc, "sizex": sizex, "kinds": kinds, "oosright": oosright,
              "wntype": wntype, "percorpus": percorpus, "quad": quad, "trigram": trigram, "bestx": bestx,
-             "yearabsent": yearabsent, "qlm": qlm}
+             "yearabsent": yearabsent, "qlm": qlm, "sentqlm": sentqlm}
     if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm"):
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
