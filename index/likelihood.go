@@ -77,13 +77,10 @@ func countPlainWords(text string) plainCounts {
 type questionModel struct {
 	words  []string
 	mu, pc float64
-	absent float64 // the log of a lacking word's count with the prior's share: log(mu*pc)
 }
 
 func (st *state) questionModel(text string) questionModel {
-	m := questionModel{words: plainWords(text), mu: st.avgLen, pc: 1 / math.Max(1, float64(st.info.DictTerms))}
-	m.absent = math.Log(m.mu * m.pc)
-	return m
+	return questionModel{words: plainWords(text), mu: st.avgLen, pc: 1 / math.Max(1, float64(st.info.DictTerms))}
 }
 
 // likelihood is the mean log-probability of the question's words under a
@@ -93,8 +90,9 @@ func (m questionModel) likelihood(c plainCounts) float64 {
 		return 0
 	}
 	s, norm := 0.0, math.Log(float64(c.n)+m.mu)
+	absent := math.Log(m.mu * m.pc) // a word the passage lacks: its count is the prior's share alone
 	for _, w := range m.words {
-		l := m.absent
+		l := absent
 		if tf := c.tf[w]; tf > 0 {
 			l = math.Log(float64(tf) + m.mu*m.pc)
 		}
