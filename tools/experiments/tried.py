@@ -20,6 +20,11 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py yearabsent DUMP # a year the question names that no candidate holds (stop 37)
     python3 tools/experiments/tried.py qlm      DUMP [MU]  # the query likelihood of plain words, kept in Go as qlm (stop 37)
     python3 tools/experiments/tried.py sentqlm  DUMP   # the best sentence's query likelihood, beside qlm (stop 37; a dump with qlm)
+    python3 tools/experiments/tried.py bgidf    DUMP   # coverage weighed by the background's idf (stop 38; a dump with qlm)
+    python3 tools/experiments/tried.py namecue  DUMP   # a question asking for a name and a passage naming ("called") (stop 38)
+    python3 tools/experiments/tried.py sdm      DUMP   # ordered and unordered word-pair likelihoods beside qlm (stop 38)
+    python3 tools/experiments/tried.py perkind  DUMP   # twelve ranking features again per kind of question (stop 38)
+    python3 tools/experiments/tried.py hinges   DUMP   # hinges at the quartiles of six answer features (stop 38)
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
@@ -610,13 +615,154 @@ def sentqlm(header, passages, rows, mu=20.0, pc=1e-4):
     report37("sentqlm", header, rows, Xs)
 
 
+
+# --- stop 38: bgidf, namecue, sdm, perkind, hinges (on a dump with qlm) ------
+WIKI_CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "wiki-train", "corpus")
+
+
+def bgidf(header, passages, rows):
+    """The share of the question's idf a passage holds, with each word's idf
+    from the background articles (wiki-train's, less the articles of the
+    question's own corpus, as a server's corpus is not in the background):
+    how informative a word is in English, not in a small corpus where
+    "example" can be rare."""
+    from collections import Counter
+    per = {}
+    for f in sorted(os.listdir(WIKI_CORPUS)):
+        if f.endswith(".md"):
+            paras = [x for x in re.split(r"\n\s*\n", open(os.path.join(WIKI_CORPUS, f)).read()) if x.strip()]
+            c = Counter()
+            for x in paras:
+                c.update(set(plain_words(x)))
+            per[f] = (len(paras), c)
+    n_all, df_all = sum(n for n, _ in per.values()), Counter()
+    for _, c in per.values():
+        df_all.update(c)
+    cache, Xs = {}, []
+    for r in rows:
+        m = re.search(r"\[(.*)\]", r.get("episode", ""))
+        own = [a for a in (m.group(1).split(",") if m else []) if a in per] if r["set"] == 0 else []
+        n = n_all - sum(per[a][0] for a in own)
+        wq = {w: np.log((n + 1) / (df_all[w] - sum(per[a][1][w] for a in own) + 1))
+              for w in dict.fromkeys(plain_words(r["q"]))}
+        tot = sum(wq.values())
+        col = np.zeros((len(r["ids"]), 1))
+        for j, pid in enumerate(r["ids"]):
+            k = (r["set"], pid)
+            if k not in cache:
+                cache[k] = set(plain_words(passages.get(k, "")))
+            col[j] = sum(v for w, v in wq.items() if w in cache[k]) / tot if tot else 0
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("bgidf", header, rows, Xs)
+
+
+NAME_ASKED = re.compile(r"\b(name|named|names|called|call|term|termed|terms|known as|refer|referred|nickname|nicknamed)\b", re.I)
+NAMING = re.compile(r"\b(called|known as|named|termed|referred to as|denoted|dubbed|nicknamed|so-called|calls|call it|name of|the term)\b", re.I)
+
+
+def namecue(header, passages, rows):
+    """A question that asks for a name ("what is the name of", "what is X
+    called") times a passage that gives one ("called", "known as")."""
+    Xs = []
+    for r in rows:
+        asked = 1.0 if NAME_ASKED.search(r["q"]) else 0.0
+        col = np.array([[asked * bool(NAMING.search(passages.get((r["set"], pid), "")))] for pid in r["ids"]])
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("namecue", header, rows, Xs)
+
+
+def sdm(header, passages, rows, pc=1e-5, win=8):
+    """The sequential dependence model's two other parts (Metzler and Croft):
+    the likelihood of the question's adjacent word pairs standing in order
+    and within eight words, Dirichlet-smoothed as qlm is, less the best."""
+    cache, Xs = {}, []
+    for r in rows:
+        q = plain_words(r["q"])
+        pairs = list(zip(q, q[1:]))
+        col = np.zeros((len(r["ids"]), 2))
+        toks = []
+        for pid in r["ids"]:
+            k = (r["set"], pid)
+            if k not in cache:
+                cache[k] = plain_words(passages.get(k, ""))
+            toks.append(cache[k])
+        if pairs and toks:
+            mu = max(1.0, np.mean([len(t) for t in toks]))
+            for j, t in enumerate(toks):
+                pos = {}
+                for i, w in enumerate(t):
+                    pos.setdefault(w, []).append(i)
+                for a, b in pairs:
+                    pa, pb = pos.get(a, []), pos.get(b, [])
+                    near = sum(1 for i in pa for k in pb if k != i and abs(k - i) < win)
+                    col[j, 0] += np.log((len(set(pa) & {k - 1 for k in pb}) + mu * pc) / (len(t) + mu))
+                    col[j, 1] += np.log((near + mu * pc) / (len(t) + mu))
+            col = col / len(pairs)
+            col -= col.max(0)
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("sdm", header, rows, Xs)
+
+
+def question_kind(q):
+    w = re.findall(r"[a-z]+", q.lower())
+    for i, x in enumerate(w):
+        if x == "how":
+            return "how many" if i + 1 < len(w) and w[i + 1] in ("many", "much") else "how"
+        if x in ("who", "whom", "whose"):
+            return "who"
+        if x in ("when", "where", "why"):
+            return x
+        if x in ("what", "which"):
+            return "what"
+    return "other"
+
+
+def perkind(header, passages, rows):
+    """The twelve strongest ranking features again, one copy per kind of
+    question, so that their weights may differ by kind (96 columns)."""
+    kinds = ["who", "when", "where", "why", "how many", "how", "what", "other"]
+    F = header["features"]
+    cols = [F.index(n) for n in ("cov_all doc_bm25 bm25 bm25_share doc_share cov_topical matched_share "
+                                 "sentence_all cov_local bm25_short qlm bigram").split()]
+    Xs = []
+    for r in rows:
+        if not len(r["x"]):
+            Xs.append(r["x"])
+            continue
+        k = kinds.index(question_kind(r["q"]))
+        ext = np.zeros((len(r["x"]), len(kinds) * len(cols)))
+        ext[:, k * len(cols):(k + 1) * len(cols)] = r["x"][:, cols]
+        Xs.append(np.hstack([r["x"], ext]))
+    report37("perkind", header, rows, Xs)
+
+
+def hinges(header, passages, rows):
+    """A piecewise-linear answer model: six answer features each with hinges
+    max(0, x - q) at their quartiles q."""
+    sets, folds = header["sets"], header["folds"]
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, folds)
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    AF = header["answer_features"]
+    cols = []
+    for n in ("softmax", "margin", "score", "cov_all", "topical", "unknown_words"):
+        x = A[:, AF.index(n)]
+        cols += [np.maximum(0, x - np.quantile(x, q)) for q in (0.25, 0.5, 0.75)]
+    for name, AA in (("base", A), ("hinges", np.hstack([A, np.array(cols).T]))):
+        p = cf.cross_answer(rows, AA, lab, w, ANSWER_LAMBDA, folds)
+        t = cf.threshold(rows, p, 0.95, len(sets))
+        right = [sum(1 for r, s, pr in zip(rows, oof, p) if r["set"] == k and r["scope"] == 0 and pr >= t and cf.right(r, s))
+                 for k in range(len(sets))]
+        print("%s: answered right %s (threshold %.3f)" % (name, ", ".join("%s %d" % x for x in zip(sets, right)), t))
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
              "neighbours": lambda h, p, r: with_columns("neighbours", h, r, neighbour_columns),
              "pauc": pauc, "sizex": sizex, "kinds": kinds, "oosright": oosright,
              "wntype": wntype, "percorpus": percorpus, "quad": quad, "trigram": trigram, "bestx": bestx,
-             "yearabsent": yearabsent, "qlm": qlm, "sentqlm": sentqlm}
+             "yearabsent": yearabsent, "qlm": qlm, "sentqlm": sentqlm,
+             "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges}
     if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm"):
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
