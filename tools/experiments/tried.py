@@ -478,12 +478,13 @@ ANSWER_LAMBDA = 0.0003
 
 def report37(name, header, rows, Xs=None, extra=None):
     """Ranking and answering held out, with Xs as the ranking's examples and
-    extra (examples x k) added to the answer features."""
+    extra (examples x k, or a function of the answer features giving them)
+    added to the answer features."""
     sets, folds = header["sets"], header["folds"]
     oof = cf.cross_rank(Xs or [r["x"] for r in rows], rows, LAMBDA, folds)
     A, lab, w = cf.answer_rows(header, rows, oof)
     if extra is not None:
-        A = np.hstack([A, extra])
+        A = np.hstack([A, extra(A) if callable(extra) else extra])
     p = cf.cross_answer(rows, A, lab, w, ANSWER_LAMBDA, folds)
     t = cf.threshold(rows, p, 0.95, len(sets))
     right = [sum(1 for r, s, pr in zip(rows, oof, p) if r["set"] == k and r["scope"] == 0 and pr >= t and cf.right(r, s))
@@ -739,20 +740,12 @@ def perkind(header, passages, rows):
 def hinges(header, passages, rows):
     """A piecewise-linear answer model: six answer features each with hinges
     max(0, x - q) at their quartiles q."""
-    sets, folds = header["sets"], header["folds"]
-    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, folds)
-    A, lab, w = cf.answer_rows(header, rows, oof)
     AF = header["answer_features"]
-    cols = []
-    for n in ("softmax", "margin", "score", "cov_all", "topical", "unknown_words"):
-        x = A[:, AF.index(n)]
-        cols += [np.maximum(0, x - np.quantile(x, q)) for q in (0.25, 0.5, 0.75)]
-    for name, AA in (("base", A), ("hinges", np.hstack([A, np.array(cols).T]))):
-        p = cf.cross_answer(rows, AA, lab, w, ANSWER_LAMBDA, folds)
-        t = cf.threshold(rows, p, 0.95, len(sets))
-        right = [sum(1 for r, s, pr in zip(rows, oof, p) if r["set"] == k and r["scope"] == 0 and pr >= t and cf.right(r, s))
-                 for k in range(len(sets))]
-        print("%s: answered right %s (threshold %.3f)" % (name, ", ".join("%s %d" % x for x in zip(sets, right)), t))
+
+    def columns(A):
+        xs = [A[:, AF.index(n)] for n in ("softmax", "margin", "score", "cov_all", "topical", "unknown_words")]
+        return np.array([np.maximum(0, x - np.quantile(x, q)) for x in xs for q in (0.25, 0.5, 0.75)]).T
+    report37("hinges", header, rows, extra=columns)
 
 
 if __name__ == "__main__":
