@@ -83,6 +83,7 @@ const (
 	fTypeDense             // ... the most question words within nearWindow words of one, over their number
 	fTypeClose             // ... one stands within nearClose words of a question word
 	fQLM                   // the question's likelihood under the passage's words, Dirichlet-smoothed, less the best candidate's
+	fSoft                  // soft.go: the question words no candidate holds, matched by their GloVe neighbours
 	numFeatures
 )
 
@@ -94,7 +95,7 @@ var featureNames = [numFeatures]string{
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
 	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical", "title_line", "doc_asked",
-	"field_asked", "type_near", "type_dense", "type_close", "qlm",
+	"field_asked", "type_near", "type_dense", "type_close", "qlm", "soft",
 }
 
 // features is a candidate's feature vector.
@@ -144,6 +145,8 @@ type weighed struct {
 	near nearQuestion // for the nearness features (near.go)
 
 	lm questionModel // for the query likelihood (likelihood.go)
+
+	soft softQuestion // for the soft match (soft.go), set by measure
 
 	scratch // buffers measureOne reuses from one candidate to the next
 }
@@ -277,6 +280,7 @@ type conceptMatch struct {
 // measure sets the features of every candidate.
 func (st *state) measure(p plan, cands []candidate) {
 	q := st.weighPlan(p)
+	q.soft = newSoftQuestion(q.lm.words, cands)
 	maxBM, maxRet, maxOther, maxShort, maxQLM := 0.0, 0.0, 0.0, 0.0, math.Inf(-1)
 	type docAgg struct {
 		covered  []bool
@@ -515,6 +519,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	}
 	f[fTypeNear], f[fTypeDense], f[fTypeClose], q.nearMatched = q.near.measure(an.surface, q.nearMatched)
 	f[fQLM] = q.lm.likelihood(an.plain)
+	f[fSoft] = q.soft.measure(an.plain)
 	if m.Lead == m.Seq && len(m.Section) > 0 {
 		last := m.Section[len(m.Section)-1]
 		f[fSectionLead] = q.coverageOf(st.headingTerms(strings.TrimSpace(m.Title + "\n" + last)))

@@ -390,3 +390,46 @@ func TestPlainWords(t *testing.T) {
 		t.Errorf("a question in Hangul: %d plain words, likelihood %v; want none and 0", len(m.words), got)
 	}
 }
+
+// TestSoftMatch: a question word no candidate holds is matched by its
+// neighbours (soft.go): "marry" by the "husband" of one passage, at their
+// cosine over the question's two plain words; a word some candidate holds
+// ("wife") is not, though another passage holds a neighbour of it.
+func TestSoftMatch(t *testing.T) {
+	ix := buildFS(t, fstest.MapFS{
+		"castle.md": {Data: []byte("# Castle\n\n" +
+			"The duke and his wife ruled the castle.\n\n" +
+			"The duke ruled the castle for many years.\n\n" +
+			"The duke's husband guarded the castle gate.\n")},
+	})
+	st := ix.st
+	soft := func(q, passage string) float64 {
+		t.Helper()
+		c := candidateHolding(t, st, q, passage)
+		if c == nil {
+			t.Fatalf("%q: no candidate holds %q", q, passage)
+		}
+		return c.f[fSoft]
+	}
+	cos := 0.0
+	for _, n := range neighboursOf("marry") {
+		if n.word == "husband" {
+			cos = n.cos
+		}
+	}
+	if cos == 0 {
+		t.Fatal(`the lexicon has no "husband" among the neighbours of "marry"`)
+	}
+	q := "Whom did the duke marry?" // plain words: duke, marry
+	if got := soft(q, "husband guarded"); got != cos/2 {
+		t.Errorf("%q: soft %v for the passage with husband, want %v", q, got, cos/2)
+	}
+	for _, p := range []string{"his wife ruled", "for many years"} {
+		if got := soft(q, p); got != 0 {
+			t.Errorf("%q: soft %v for %q, which holds no neighbour of marry, want 0", q, got, p)
+		}
+	}
+	if got := soft("Who was the duke's wife?", "husband guarded"); got != 0 {
+		t.Errorf("soft %v for husband when a candidate holds wife, want 0", got)
+	}
+}
