@@ -26,8 +26,20 @@ type storedPassage struct {
 	an   *analyzed // the text analyzed, made on first use
 
 	headsOnce sync.Once
-	heads     [2]*head // its headings and table header; its title and kind
+	heads     [numHeads]*head // see the head* constants
 }
+
+// The headings a passage is measured against, by index into
+// storedPassage.heads; headLead and headLast are nil for a passage under no
+// heading.
+const (
+	headSection = iota // its headings and table header
+	headTitle          // its document's title and kind
+	headLead           // the title and the last heading, which a section's opening passage answers for
+	headLast           // the last heading alone
+	headDoc            // the title alone, which a document's opening passage answers for
+	numHeads
+)
 
 // head is a heading's (or a title's) terms: one value per distinct text
 // while it is cached, shared by the passages under it, so that its pointer
@@ -36,13 +48,18 @@ type head struct {
 	terms map[string]bool
 }
 
-// headings returns the passage's headings (and table header) and its
-// document's title (and kind), with their terms, looked up the first time.
-func (sp *storedPassage) headings(st *state) *[2]*head {
+// headings returns the passage's headings and title (see the head*
+// constants), with their terms, looked up the first time.
+func (sp *storedPassage) headings(st *state) *[numHeads]*head {
 	sp.headsOnce.Do(func() {
 		m := sp.meta
-		for i, h := range [2]string{strings.Join(m.Section, " > ") + "\n" + m.Context, m.Title + "\n" + m.DocKind} {
-			sp.heads[i] = st.heading(h)
+		sp.heads[headSection] = st.heading(strings.Join(m.Section, " > ") + "\n" + m.Context)
+		sp.heads[headTitle] = st.heading(m.Title + "\n" + m.DocKind)
+		sp.heads[headDoc] = st.heading(m.Title)
+		if len(m.Section) > 0 {
+			last := m.Section[len(m.Section)-1]
+			sp.heads[headLead] = st.heading(strings.TrimSpace(m.Title + "\n" + last))
+			sp.heads[headLast] = st.heading(last)
 		}
 	})
 	return &sp.heads
@@ -124,10 +141,6 @@ func (an *analyzed) has(terms []string) bool {
 	}
 	return true
 }
-
-// headingTerms returns the distinct terms of a heading or title, analyzing
-// it the first time.
-func (st *state) headingTerms(h string) map[string]bool { return st.heading(h).terms }
 
 // heading returns a heading's analysis, made the first time it is asked
 // for while it stays cached.

@@ -371,7 +371,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	an := c.sp.analysis()
 	m := c.meta
 	heads := c.sp.headings(st)
-	inHead, inTitle := q.headConcepts(heads[0]), q.headConcepts(heads[1])
+	inHead, inTitle := q.headConcepts(heads[headSection]), q.headConcepts(heads[headTitle])
 	dl := float64(len(an.at))
 	short := float64(len(an.tokens)) / st.avgShort
 	lenNorm := bm25K1 * (1 - bm25B + bm25B*dl/st.avgLen)
@@ -521,12 +521,11 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 	f[fQLM] = q.lm.likelihood(an.plain)
 	f[fSoft] = q.soft.measure(an.plain)
 	if m.Lead == m.Seq && len(m.Section) > 0 {
-		last := m.Section[len(m.Section)-1]
-		f[fSectionLead] = q.coverageOf(st.headingTerms(strings.TrimSpace(m.Title + "\n" + last)))
-		f[fLeadSpecific] = q.specificity(st.headingTerms(last))
+		f[fSectionLead] = q.headCoverage(heads[headLead])
+		f[fLeadSpecific] = q.specificity(heads[headLast].terms)
 	}
 	if m.DocLead == m.Seq {
-		f[fDocLead] = q.coverageOf(st.headingTerms(m.Title))
+		f[fDocLead] = q.headCoverage(heads[headDoc])
 	}
 	f[fIntro] = b2f(endsAsIntro(c.text))
 	f[fIntroAsked] = b2f(p.list && f[fIntro] == 1)
@@ -621,19 +620,17 @@ func (q *weighed) headConcepts(h *head) uint64 {
 	return bits
 }
 
-// coverageOf is the share of the question's topic weight whose concepts have
-// all terms of an alternative in a set of terms.
-func (q *weighed) coverageOf(set map[string]bool) float64 {
+// headCoverage is the share of the question's topic weight whose concepts a
+// heading holds (see headConcepts).
+func (q *weighed) headCoverage(h *head) float64 {
 	if q.total == 0 {
 		return 0
 	}
+	bits := q.headConcepts(h)
 	got := 0.0
 	for _, i := range q.concepts {
-		for _, a := range q.p.concepts[i].alts {
-			if allIn(set, a.terms) {
-				got += q.w[i]
-				break
-			}
+		if bits&(1<<uint(i)) != 0 {
+			got += q.w[i]
 		}
 	}
 	return got / q.total
