@@ -56,7 +56,9 @@ func scanWords(q string) []word {
 			return
 		}
 		w := strings.ToLower(q[start:end])
-		if f := noApostrophe.Replace(w); f != "" {
+		if !strings.ContainsAny(w, "'\u2019") {
+			out = append(out, word{start, end, w, w}) // what the replacers would give, without their copies
+		} else if f := noApostrophe.Replace(w); f != "" {
 			out = append(out, word{start, end, straightApostrophe.Replace(w), f})
 		}
 		start = -1

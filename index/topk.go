@@ -2,7 +2,6 @@ package index
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -206,12 +205,12 @@ func topK(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
 	total, minMatch := float64(len(scans)), int(dq.Min)
 	for _, acc := range accs {
 		for h := range acc.hits(total, minMatch) {
-			if len(best) == k && !h.better(best[0]) {
-				continue
-			}
-			heap.Push(&best, h)
-			if len(best) > k {
-				heap.Pop(&best)
+			switch {
+			case len(best) < k:
+				best.push(h)
+			case h.better(best[0]):
+				best[0] = h // the worst kept gives way
+				best.down(0)
 			}
 		}
 	}
@@ -684,17 +683,40 @@ func (h hit) better(o hit) bool {
 	return h.doc < o.doc
 }
 
+// hitHeap is a binary heap of hits, the worst at its root, as
+// container/heap keeps one but without boxing each hit in an interface (an
+// allocation per hit pushed).
 type hitHeap []hit
 
-func (h hitHeap) Len() int           { return len(h) }
-func (h hitHeap) Less(i, j int) bool { return h[j].better(h[i]) }
-func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)        { *h = append(*h, x.(hit)) }
-func (h *hitHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (h *hitHeap) push(x hit) {
+	*h = append(*h, x)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !s[parent].better(s[i]) {
+			break
+		}
+		s[parent], s[i] = s[i], s[parent]
+		i = parent
+	}
+}
+
+// down restores the heap below i after its hit changed for a better one.
+func (h hitHeap) down(i int) {
+	for {
+		worst, l := i, 2*i+1
+		if l < len(h) && h[worst].better(h[l]) {
+			worst = l
+		}
+		if r := l + 1; r < len(h) && h[worst].better(h[r]) {
+			worst = r
+		}
+		if worst == i {
+			return
+		}
+		h[i], h[worst] = h[worst], h[i]
+		i = worst
+	}
 }
 
 // postingVector is a term's postings, by document number, with their BM25
