@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -65,8 +66,23 @@ type Passage struct {
 // SectionPath joins the section headings for display.
 func (p Passage) SectionPath() string { return strings.Join(p.Section, " > ") }
 
-// PassageID builds the id of the seq'th passage of a document.
-func PassageID(source string, seq int) string { return fmt.Sprintf("%s#%03d", source, seq) }
+// PassageID builds the id of the seq'th passage of a document: its path, "#"
+// and seq in three digits at least (fmt's "%s#%03d", written out by hand, as
+// ranking asks for ids by the dozen).
+func PassageID(source string, seq int) string {
+	if seq < 0 {
+		return fmt.Sprintf("%s#%03d", source, seq)
+	}
+	var b strings.Builder
+	b.Grow(len(source) + 5)
+	b.WriteString(source)
+	b.WriteByte('#')
+	for w := 100; w > 1 && seq < w; w /= 10 {
+		b.WriteByte('0')
+	}
+	b.WriteString(strconv.Itoa(seq))
+	return b.String()
+}
 
 // block is a run of lines that forms one passage before length cutting.
 type block struct {

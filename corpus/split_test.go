@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -171,5 +172,13 @@ func TestEmbeddedArticle(t *testing.T) {
 	}
 	if stages != 6 || factors != 4 {
 		t.Errorf("got %d stage items and %d success factors, want 6 and 4", stages, factors)
+	}
+}
+
+func TestPassageID(t *testing.T) {
+	for _, seq := range []int{0, 7, 10, 99, 100, 999, 1000, 12345, -1, -42} {
+		if got, want := PassageID("notes/a b.md", seq), fmt.Sprintf("%s#%03d", "notes/a b.md", seq); got != want {
+			t.Errorf("PassageID(%d) = %q, want %q", seq, got, want)
+		}
 	}
 }

@@ -133,10 +133,18 @@ func (st *state) correct(word string, terms []string) (fixed, term string, ok bo
 // editDistance is the optimal-string-alignment distance between a and b, or
 // limit+1 when it exceeds limit.
 func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	// A question's words are short: their runes and the three rows fit
+	// buffers on the stack, and a word is compared with many.
+	var bufA, bufB [shortWord]rune
+	var rows [3 * (shortWord + 1)]int
+	ra, rb := appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
+	n := len(rb) + 1
+	var prev2, prev, cur []int
+	if n <= shortWord+1 {
+		prev2, prev, cur = rows[:n], rows[n:2*n], rows[2*n:3*n]
+	} else {
+		prev2, prev, cur = make([]int, n), make([]int, n), make([]int, n)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
@@ -160,6 +168,17 @@ func editDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// shortWord is the most runes editDistance compares without allocating.
+const shortWord = 32
+
+// appendRunes appends the runes of s to buf.
+func appendRunes(buf []rune, s string) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
 }
 
 // functionWords are the analyzer's stop words ("the", "what", "was"),
