@@ -479,3 +479,52 @@ func writeFile(t testing.TB, path, data string) {
 		t.Fatal(err)
 	}
 }
+
+// TestScoresNotBySegments checks that an index written in many batches, in
+// several segments as a store is just after a build, scores as the same
+// corpus built at once: bleve counts a field's terms segment by segment, and
+// a question's years are searched in a field of their own, so a question
+// naming a year was answered otherwise right after a build than once the
+// index was reopened (and its segments merged).
+func TestScoresNotBySegments(t *testing.T) {
+	ctx := context.Background()
+	c, err := corpus.Load(ctx, corpus.Default(), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := embedded(t)
+	parts, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), c, Options{Version: 1, Now: 2026, BatchSize: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer parts.Close()
+	years, err := dictSize(parts.st.bi, fieldYears)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := parts.st.bi.(passageIndex).stats.FieldCardinality[fieldYears]; got != years {
+		t.Errorf("years field counted as %d terms, its dictionary holds %d", got, years)
+	}
+	for _, q := range []string{"What happened in 2010?", "what was korea's rank in the 2004 un survey?",
+		"Which stage covers 1998?", "what did the government do between 2008 and 2012", "When was KONEPS launched?"} {
+		a, err := whole.Ask(ctx, q, AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := parts.Ask(ctx, q, AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Confidence != b.Confidence || len(a.Citations) != len(b.Citations) {
+			t.Errorf("%q: confidence %v with %d citations built at once, %v with %d in segments",
+				q, a.Confidence, len(a.Citations), b.Confidence, len(b.Citations))
+			continue
+		}
+		for i := range a.Citations {
+			if a.Citations[i].ID != b.Citations[i].ID || a.Citations[i].Score != b.Citations[i].Score {
+				t.Errorf("%q: citation %d is %s at %v built at once, %s at %v in segments", q, i,
+					a.Citations[i].ID, a.Citations[i].Score, b.Citations[i].ID, b.Citations[i].Score)
+			}
+		}
+	}
+}
