@@ -118,6 +118,17 @@ func candidateHolding(t *testing.T, st *state, q, passage string) *candidate {
 	return nil
 }
 
+// mustCandidate is candidateHolding, the test stopped when no candidate
+// holds the passage.
+func mustCandidate(t *testing.T, st *state, q, passage string) *candidate {
+	t.Helper()
+	c := candidateHolding(t, st, q, passage)
+	if c == nil {
+		t.Fatalf("%q: no candidate holds %q", q, passage)
+	}
+	return c
+}
+
 // Years before 1800 and centuries are years too: "in 1169" fits the passage
 // naming 1169, not the one naming 1185, and a century states a time.
 func TestHistoricYears(t *testing.T) {
@@ -129,11 +140,7 @@ func TestHistoricYears(t *testing.T) {
 	st := ix.st
 	value := func(q, passage string, feature int) float64 {
 		t.Helper()
-		c := candidateHolding(t, st, q, passage)
-		if c == nil {
-			t.Fatalf("%q: no candidate holds %q", q, passage)
-		}
-		return c.f[feature]
+		return mustCandidate(t, st, q, passage).f[feature]
 	}
 	q := "What country did the Normans invade in 1169?"
 	if v := value(q, "Bannow Bay in 1169", fYears); v != 1 {
@@ -174,11 +181,7 @@ func TestNameMentions(t *testing.T) {
 	st := ix.st
 	mentions := func(q, passage string) float64 {
 		t.Helper()
-		c := candidateHolding(t, st, q, passage)
-		if c == nil {
-			t.Fatalf("%q: no candidate holds %q", q, passage)
-		}
-		return c.nameMentions
+		return mustCandidate(t, st, q, passage).nameMentions
 	}
 	subject := mentions("When did the Zorblat bridge open?", "bridge opened in 1901")
 	passing := mentions("Where did Quixa sail?", "Quixa, sailed")
@@ -358,11 +361,7 @@ func TestQueryLikelihood(t *testing.T) {
 	q := "What did the Quell ferry carry across the river?"
 	qlm := func(passage string) float64 {
 		t.Helper()
-		c := candidateHolding(t, st, q, passage)
-		if c == nil {
-			t.Fatalf("%q: no candidate holds %q", q, passage)
-		}
-		return c.f[fQLM]
+		return mustCandidate(t, st, q, passage).f[fQLM]
 	}
 	all, lacksOne, lacksThree := qlm("quell ferry carried timber"), qlm("ferry carried grain across the river"), qlm("grain along the water")
 	if all != 0 {
@@ -405,11 +404,7 @@ func TestSoftMatch(t *testing.T) {
 	st := ix.st
 	soft := func(q, passage string) float64 {
 		t.Helper()
-		c := candidateHolding(t, st, q, passage)
-		if c == nil {
-			t.Fatalf("%q: no candidate holds %q", q, passage)
-		}
-		return c.f[fSoft]
+		return mustCandidate(t, st, q, passage).f[fSoft]
 	}
 	cos := 0.0
 	for _, n := range neighboursOf("marry") {

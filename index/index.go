@@ -340,12 +340,11 @@ func (pi passageIndex) Search(req *bleve.SearchRequest) (*bleve.SearchResult, er
 }
 
 // bm25Stats are the collection statistics BM25 scores with: n passages, and
-// the field cardinalities bleve itself would use, except for the searched
-// fields, whose cardinality (bleve's: the number of terms in the field's
+// the field cardinalities bleve itself would use, except for scoredFields,
+// whose cardinality (bleve's: the number of terms in the field's
 // dictionary) is that of the whole index: the text field's dictTerms,
 // counted when the index was written (Info.DictTerms), the others counted
-// here; and so is the years field's, which a question's years are searched
-// in. bleve adds up each segment's count, so that the same corpus written
+// here. bleve adds up each segment's count, so that the same corpus written
 // in other batches would score otherwise, and the same question get another
 // answer (an index just built, in several segments, and the same index
 // reopened once they are merged).
@@ -369,7 +368,7 @@ func bm25Stats(bi bleve.Index, adv bleveindex.Index, n, dictTerms int) *search.B
 		switch {
 		case f == fieldText && dictTerms > 0:
 			c = dictTerms
-		case slices.Contains(retrieveFields[:], f) || f == fieldYears:
+		case slices.Contains(scoredFields[:], f):
 			c, err = dictSize(bi, f)
 		}
 		if err != nil {

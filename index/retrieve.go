@@ -100,6 +100,10 @@ func (st *state) query(p plan) (own, other query.Query) {
 // on the candidates instead.
 var retrieveFields = [...]string{fieldText, fieldSection, fieldContext}
 
+// scoredFields are the fields whose BM25 a retrieval score reads: the
+// question's words', and its years' (searched as numbers).
+var scoredFields = [...]string{fieldText, fieldSection, fieldContext, fieldYears}
+
 // termsQuery matches all of terms in a field.
 func termsQuery(field string, terms []string) query.Query {
 	if len(terms) == 1 {

@@ -480,6 +480,24 @@ func writeFile(t testing.TB, path, data string) {
 	}
 }
 
+// embeddedInBatches is the embedded corpus written to a store in batches of
+// seven passages: in several segments, as a store is just after a build
+// (embedded builds it at once).
+func embeddedInBatches(t *testing.T) *Index {
+	t.Helper()
+	ctx := context.Background()
+	c, err := corpus.Load(ctx, corpus.Default(), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), c, Options{Version: 1, Now: 2026, BatchSize: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
 // TestScoresNotBySegments checks that an index written in many batches, in
 // several segments as a store is just after a build, scores as the same
 // corpus built at once: bleve counts a field's terms segment by segment, and
@@ -488,16 +506,7 @@ func writeFile(t testing.TB, path, data string) {
 // index was reopened (and its segments merged).
 func TestScoresNotBySegments(t *testing.T) {
 	ctx := context.Background()
-	c, err := corpus.Load(ctx, corpus.Default(), corpus.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := embedded(t)
-	parts, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), c, Options{Version: 1, Now: 2026, BatchSize: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer parts.Close()
+	whole, parts := embedded(t), embeddedInBatches(t)
 	years, err := dictSize(parts.st.bi, fieldYears)
 	if err != nil {
 		t.Fatal(err)

@@ -261,16 +261,7 @@ func sameHits(t *testing.T, what string, got, want search.DocumentMatchCollectio
 // which depends on how the passages were written into segments.
 func TestPlainSameFromEveryBuild(t *testing.T) {
 	ctx := context.Background()
-	c, err := corpus.Load(ctx, corpus.Default(), corpus.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := embedded(t)
-	b, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), c, Options{BatchSize: 7, Now: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := embedded(t), embeddedInBatches(t)
 	questions := append([]string(nil), benchQuestions...)
 	raw, err := os.ReadFile("../testdata/questions-notes.jsonl")
 	if err != nil {
