@@ -259,21 +259,12 @@ func textFreqs(doc *document.Document) bleveindex.TokenFrequencies {
 	return nil
 }
 
-// dictSize counts the terms of a field's dictionary.
+// dictSize counts the terms of a field's dictionary that a passage holds
+// (see eachTerm).
 func dictSize(bi bleve.Index, field string) (int, error) {
-	d, err := bi.FieldDict(field)
-	if err != nil {
-		return 0, fmt.Errorf("read dictionary: %w", err)
-	}
-	defer d.Close()
 	n := 0
-	for e, err := d.Next(); e != nil; e, err = d.Next() {
-		if err != nil {
-			return 0, fmt.Errorf("read dictionary: %w", err)
-		}
-		n++
-	}
-	return n, nil
+	err := eachTerm(bi, field, func(string, int) { n++ })
+	return n, err
 }
 
 // analyzedField is a text field analysed when it was made: the index's
@@ -611,12 +602,29 @@ func (w *writer) finish(info Info, kept []DocInfo, rules []corpus.Rule, old *vel
 
 	rv, _ := json.Marshal(rules)
 	w.b.SetInternal([]byte(keyRules), rv)
-	small := info
-	small.Docs = nil
-	iv, _ := json.Marshal(small)
-	w.b.SetInternal([]byte(keyInfo), iv)
+	w.b.SetInternal([]byte(keyInfo), infoValue(info))
 	w.b.SetInternal([]byte(keyEngine), []byte(info.Engine))
 	return info, nil
+}
+
+// infoValue is the build info as the index keeps it, without its Docs.
+func infoValue(info Info) []byte {
+	info.Docs = nil
+	v, _ := json.Marshal(info)
+	return v
+}
+
+// countTerms counts the text field's distinct terms afresh, in an index
+// just updated in place, and records them in its build info if the count
+// changed: the terms the added passages bring, less those only the deleted
+// ones held.
+func countTerms(bi bleve.Index, info *Info) error {
+	n, err := dictSize(bi, fieldText)
+	if err != nil || n == info.DictTerms {
+		return err
+	}
+	info.DictTerms = n
+	return bi.SetInternal([]byte(keyInfo), infoValue(*info))
 }
 
 // removeDoc deletes a document's passages and record from the batch. Its
@@ -775,10 +783,6 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	todo := append(append([]string(nil), sum.Added...), sum.Changed...)
 	sort.Strings(todo)
 	done := 0
-	// The text field's dictionary grows by the terms the index lacked; a
-	// removed document's terms stay in it until scorch merges them away, and
-	// are counted as bleve's own dictionary counts them.
-	newTerms := map[string]struct{}{}
 	err = prepareAll(ctx, c, todo, st.bi.Mapping(), opts.Now, func(p prepared) error {
 		done++
 		if opts.Progress != nil {
@@ -796,13 +800,6 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		w.put(p)
 		sum.Analyzed++
 		sum.Bytes += p.info.Size
-		for _, doc := range p.docs {
-			for t := range textFreqs(doc) {
-				if _, ok := newTerms[t]; !ok && st.docFreq(t) == 0 {
-					newTerms[t] = struct{}{}
-				}
-			}
-		}
 		return nil
 	})
 	if err != nil {
@@ -814,7 +811,9 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 			kept = append(kept, d)
 		}
 	}
-	info, err := w.finish(Info{Version: st.info.Version + 1, DictTerms: st.info.DictTerms + len(newTerms)}, kept, c.Rules, st.wordList())
+	// The text field's terms are counted once the batch is in (below); till
+	// then, the count of the index as it was.
+	info, err := w.finish(Info{Version: st.info.Version + 1, DictTerms: st.info.DictTerms}, kept, c.Rules, st.wordList())
 	if err != nil {
 		return sum, err
 	}
@@ -828,6 +827,9 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		ix.st = st.fresh()
 	}
 	ix.mu.Unlock()
+	if err == nil {
+		err = countTerms(st.bi, &info)
+	}
 	if err != nil {
 		return sum, fmt.Errorf("write index: %w", err)
 	}

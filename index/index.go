@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/vellum"
@@ -257,19 +258,91 @@ const eagerDictTerms = 20000
 
 // readDocFreqs reads the text field's document frequencies whole.
 func readDocFreqs(bi bleve.Index) (map[string]int, error) {
-	d, err := bi.FieldDict(fieldText)
+	df := map[string]int{}
+	err := eachTerm(bi, fieldText, func(term string, n int) { df[term] = n })
+	return df, err
+}
+
+// eachTerm calls fn with each term of a field's dictionary and the number
+// of passages holding it, in one snapshot of the index. A document changed
+// or removed in place leaves its old passages in their segments, marked
+// deleted, until scorch merges them away (an index in memory never merges),
+// and bleve's dictionary counts them meanwhile: they are not counted here,
+// and a term only they held is left out, so that an index updated in place
+// scores as the same corpus built afresh.
+func eachTerm(bi bleve.Index, field string, fn func(term string, n int)) error {
+	adv, err := bi.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("read dictionary: %w", err)
+		return fmt.Errorf("read dictionary: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("read dictionary: %w", err)
+	}
+	defer r.Close()
+	gone, err := deletedPostings(r, field)
+	if err != nil {
+		return fmt.Errorf("read dictionary: %w", err)
+	}
+	d, err := r.FieldDict(field)
+	if err != nil {
+		return fmt.Errorf("read dictionary: %w", err)
 	}
 	defer d.Close()
-	df := map[string]int{}
-	for e, err := d.Next(); e != nil; e, err = d.Next() {
+	for {
+		e, err := d.Next()
 		if err != nil {
-			return nil, fmt.Errorf("read dictionary: %w", err)
+			return fmt.Errorf("read dictionary: %w", err)
 		}
-		df[e.Term] = int(e.Count)
+		if e == nil {
+			return nil
+		}
+		if n := int(e.Count) - gone[e.Term]; n > 0 {
+			fn(e.Term, n)
+		}
 	}
-	return df, nil
+}
+
+// deletedPostings counts, for each term of a field, the deleted passages
+// holding it that are still in their segments (nil when there are none).
+// Only segments with deleted passages are read.
+func deletedPostings(r bleveindex.IndexReader, field string) (map[string]int, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, nil
+	}
+	var gone map[string]int
+	for _, s := range snap.Segments() {
+		del := s.Deleted()
+		if del == nil || del.IsEmpty() {
+			continue
+		}
+		d, err := s.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		it := d.AutomatonIterator(nil, nil, nil)
+		for {
+			e, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			live, err := d.PostingsList([]byte(e.Term), del, nil)
+			if err != nil {
+				return nil, err
+			}
+			if n := int(e.Count) - int(live.Count()); n > 0 {
+				if gone == nil {
+					gone = map[string]int{}
+				}
+				gone[e.Term] += n
+			}
+		}
+	}
+	return gone, nil
 }
 
 // inFieldAll reports whether every term occurs in a field, so that a query

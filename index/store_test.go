@@ -537,3 +537,82 @@ func TestScoresNotBySegments(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateScoresAsBuild checks that an index updated in place (a document
+// changed, another removed) scores as the same corpus built afresh: bleve
+// keeps a changed document's old passages in its segments, marked deleted,
+// until they are merged away, and its dictionaries count them meanwhile.
+func TestUpdateScoresAsBuild(t *testing.T) {
+	ctx := context.Background()
+	src := t.TempDir()
+	if err := os.CopyFS(src, corpus.Default()); err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := Create(ctx, filepath.Join(t.TempDir(), "idx"), loadDir(t, src), Options{Version: 1, Now: 2026, BatchSize: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	stages := filepath.Join(src, "notes", "stages.md")
+	raw, err := os.ReadFile(stages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := "\n\nA seventh stage, after the pandemic, is what the government calls its quantum plan.\n"
+	if err := os.WriteFile(stages, append(raw, more...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(src, "notes", "glossary.md")); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := ix.Update(ctx, loadDir(t, src), Options{Now: 2026}); err != nil || len(sum.Changed) != 1 || len(sum.Removed) != 1 || sum.Full {
+		t.Fatalf("update: %+v %v", sum, err)
+	}
+	fresh, err := Build(ctx, loadDir(t, src), Options{Version: 1, Now: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+
+	got, want := ix.st, fresh.st
+	if got.info.DictTerms != want.info.DictTerms || got.n != want.n || got.avgLen != want.avgLen {
+		t.Errorf("updated: %d terms, %d passages, %v long; built: %d, %d, %v",
+			got.info.DictTerms, got.n, got.avgLen, want.info.DictTerms, want.n, want.avgLen)
+	}
+	for term, n := range want.dfAll {
+		if got.dfAll[term] != n {
+			t.Errorf("document frequency of %q: %d updated, %d built", term, got.dfAll[term], n)
+		}
+	}
+	if len(got.dfAll) != len(want.dfAll) {
+		t.Errorf("%d terms updated, %d built", len(got.dfAll), len(want.dfAll))
+	}
+	gs, ws := got.bi.(passageIndex).stats, want.bi.(passageIndex).stats
+	for _, f := range scoredFields {
+		if gs.FieldCardinality[f] != ws.FieldCardinality[f] {
+			t.Errorf("field %s: %d terms updated, %d built", f, gs.FieldCardinality[f], ws.FieldCardinality[f])
+		}
+	}
+	for _, q := range []string{"What was stage 1?", "what does the government budget system do",
+		"Which stage covers 1998?", "what is a digital budget and accounting system", "Who led e-government?"} {
+		a, err := fresh.Ask(ctx, q, AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := ix.Ask(ctx, q, AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Confidence != b.Confidence || len(a.Citations) != len(b.Citations) {
+			t.Errorf("%q: confidence %v with %d citations built, %v with %d updated",
+				q, a.Confidence, len(a.Citations), b.Confidence, len(b.Citations))
+			continue
+		}
+		for i := range a.Citations {
+			if a.Citations[i].ID != b.Citations[i].ID || a.Citations[i].Score != b.Citations[i].Score {
+				t.Errorf("%q: citation %d is %s at %v built, %s at %v updated", q, i,
+					a.Citations[i].ID, a.Citations[i].Score, b.Citations[i].ID, b.Citations[i].Score)
+			}
+		}
+	}
+}
