@@ -32,6 +32,7 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py headnoun DUMP   # the passage holds the noun after "what"/"which" (stop 39)
     python3 tools/experiments/tried.py top30    DUMP   # only the 30 best candidates by retrieval score (stop 39)
     python3 tools/experiments/tried.py agree    DUMP   # where BM25 and retrieval rank the model's best (stop 39)
+    python3 tools/experiments/tried.py necessity DUMP [PRIOR [COLS]]  # coverage weighed by how often a question word stands in the right passage (stop 40)
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
@@ -924,6 +925,57 @@ def agree(header, passages, rows):
     report37("agree", header, rows, extra=np.array(cols))
 
 
+def necessity(header, passages, rows, prior="5", cols="012"):
+    """Ranking columns from term necessity (Zhao and Callan's term recall):
+    how often each question word (plain_words) stands in the right passage
+    of the training folds' answerable questions, shrunk to the mean rate;
+    a candidate's coverage weighed by it, with and without the set's idf,
+    and the necessity it lacks."""
+    from collections import Counter
+    memo = {}
+
+    def words(key):
+        if key not in memo:
+            memo[key] = set(plain_words(passages.get(key, "")))
+        return memo[key]
+    df, npass = [Counter() for _ in header["sets"]], [0] * len(header["sets"])
+    for (k, pid), text in passages.items():
+        df[k].update(words((k, pid)))
+        npass[k] += 1
+    qw = [set(plain_words(r["q"])) for r in rows]
+    fo = np.array([r["fold"] for r in rows])
+    Xs = [None] * len(rows)
+    for f in range(header["folds"]):
+        n, hit, seen = Counter(), Counter(), set()
+        for i, r in enumerate(rows):
+            if fo[i] == f or r["scope"] != 0 or not r["label"].any() or (r["set"], r["q"]) in seen:
+                continue
+            seen.add((r["set"], r["q"]))
+            right = set().union(*(words((r["set"], pid)) for pid, l in zip(r["ids"], r["label"]) if l))
+            for w in qw[i]:
+                n[w] += 1
+                hit[w] += w in right
+        p0 = sum(hit.values()) / max(1, sum(n.values()))
+        for i in np.where(fo == f)[0]:
+            r, x = rows[i], rows[i]["x"]
+            if not len(x):
+                Xs[i] = x
+                continue
+            k = r["set"]
+            nec = {w: (hit[w] + float(prior) * p0) / (n[w] + float(prior)) for w in qw[i]}
+            idf = {w: np.log(1 + (npass[k] - df[k][w] + 0.5) / (df[k][w] + 0.5)) for w in qw[i]}
+            tot = sum(nec.values()) or 1
+            toti = sum(nec[w] * idf[w] for w in qw[i]) or 1
+            col = np.zeros((len(x), 3))
+            for j, pid in enumerate(r["ids"]):
+                pw = words((k, pid))
+                have = [w for w in qw[i] if w in pw]
+                col[j] = (sum(nec[w] for w in have) / tot, sum(nec[w] * idf[w] for w in have) / toti,
+                          sum(nec[w] for w in qw[i] if w not in pw))
+            Xs[i] = np.hstack([x, col[:, [int(c) for c in cols]]])
+    report37("necessity %s %s" % (prior, cols), header, rows, Xs)
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
@@ -933,9 +985,10 @@ if __name__ == "__main__":
              "yearabsent": yearabsent, "qlm": qlm, "sentqlm": sentqlm,
              "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges,
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
-             "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree}
-    if len(sys.argv) not in (3, 4) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove") \
-            or sys.argv[1] == "glove" and len(sys.argv) != 4:
+             "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
+             "necessity": necessity}
+    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity") \
+            or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
     modes[sys.argv[1]](header, passages, rows, *sys.argv[3:])
