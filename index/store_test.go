@@ -505,7 +505,6 @@ func embeddedInBatches(t *testing.T) *Index {
 // naming a year was answered otherwise right after a build than once the
 // index was reopened (and its segments merged).
 func TestScoresNotBySegments(t *testing.T) {
-	ctx := context.Background()
 	whole, parts := embedded(t), embeddedInBatches(t)
 	years, err := dictSize(parts.st.bi, fieldYears)
 	if err != nil {
@@ -514,25 +513,33 @@ func TestScoresNotBySegments(t *testing.T) {
 	if got := parts.st.bi.(passageIndex).stats.FieldCardinality[fieldYears]; got != years {
 		t.Errorf("years field counted as %d terms, its dictionary holds %d", got, years)
 	}
-	for _, q := range []string{"What happened in 2010?", "what was korea's rank in the 2004 un survey?",
-		"Which stage covers 1998?", "what did the government do between 2008 and 2012", "When was KONEPS launched?"} {
-		a, err := whole.Ask(ctx, q, AskOptions{})
+	sameAnswers(t, whole, parts, "built at once", "in segments", "What happened in 2010?", "what was korea's rank in the 2004 un survey?",
+		"Which stage covers 1998?", "what did the government do between 2008 and 2012", "When was KONEPS launched?")
+}
+
+// sameAnswers checks that two indexes (told apart in messages by how each
+// was made) answer each question with the same confidence and the same
+// citations at the same scores.
+func sameAnswers(t *testing.T, a, b *Index, howA, howB string, questions ...string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range questions {
+		ra, err := a.Ask(ctx, q, AskOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := parts.Ask(ctx, q, AskOptions{})
+		rb, err := b.Ask(ctx, q, AskOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.Confidence != b.Confidence || len(a.Citations) != len(b.Citations) {
-			t.Errorf("%q: confidence %v with %d citations built at once, %v with %d in segments",
-				q, a.Confidence, len(a.Citations), b.Confidence, len(b.Citations))
+		if ra.Confidence != rb.Confidence || len(ra.Citations) != len(rb.Citations) {
+			t.Errorf("%q: confidence %v with %d citations %s, %v with %d %s",
+				q, ra.Confidence, len(ra.Citations), howA, rb.Confidence, len(rb.Citations), howB)
 			continue
 		}
-		for i := range a.Citations {
-			if a.Citations[i].ID != b.Citations[i].ID || a.Citations[i].Score != b.Citations[i].Score {
-				t.Errorf("%q: citation %d is %s at %v built at once, %s at %v in segments", q, i,
-					a.Citations[i].ID, a.Citations[i].Score, b.Citations[i].ID, b.Citations[i].Score)
+		for i, ca := range ra.Citations {
+			if cb := rb.Citations[i]; ca.ID != cb.ID || ca.Score != cb.Score {
+				t.Errorf("%q: citation %d is %s at %v %s, %s at %v %s", q, i, ca.ID, ca.Score, howA, cb.ID, cb.Score, howB)
 			}
 		}
 	}
@@ -593,26 +600,6 @@ func TestUpdateScoresAsBuild(t *testing.T) {
 			t.Errorf("field %s: %d terms updated, %d built", f, gs.FieldCardinality[f], ws.FieldCardinality[f])
 		}
 	}
-	for _, q := range []string{"What was stage 1?", "what does the government budget system do",
-		"Which stage covers 1998?", "what is a digital budget and accounting system", "Who led e-government?"} {
-		a, err := fresh.Ask(ctx, q, AskOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := ix.Ask(ctx, q, AskOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Confidence != b.Confidence || len(a.Citations) != len(b.Citations) {
-			t.Errorf("%q: confidence %v with %d citations built, %v with %d updated",
-				q, a.Confidence, len(a.Citations), b.Confidence, len(b.Citations))
-			continue
-		}
-		for i := range a.Citations {
-			if a.Citations[i].ID != b.Citations[i].ID || a.Citations[i].Score != b.Citations[i].Score {
-				t.Errorf("%q: citation %d is %s at %v built, %s at %v updated", q, i,
-					a.Citations[i].ID, a.Citations[i].Score, b.Citations[i].ID, b.Citations[i].Score)
-			}
-		}
-	}
+	sameAnswers(t, fresh, ix, "built", "updated", "What was stage 1?", "what does the government budget system do",
+		"Which stage covers 1998?", "what is a digital budget and accounting system", "Who led e-government?")
 }
