@@ -32,6 +32,7 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py headnoun DUMP   # the passage holds the noun after "what"/"which" (stop 39)
     python3 tools/experiments/tried.py top30    DUMP   # only the 30 best candidates by retrieval score (stop 39)
     python3 tools/experiments/tried.py agree    DUMP   # where BM25 and retrieval rank the model's best (stop 39)
+    python3 tools/experiments/tried.py cascade  DUMP [K]  # a second ranking fitted on the first's best K (stop 40)
     python3 tools/experiments/tried.py necessity DUMP [PRIOR [COLS]]  # coverage weighed by how often a question word stands in the right passage (stop 40)
 
 The ranking and answer lambdas are casebot train's choices on the committed
@@ -976,6 +977,39 @@ def necessity(header, passages, rows, prior="5", cols="012"):
     report37("necessity %s %s" % (prior, cols), header, rows, Xs)
 
 
+def cascade(header, passages, rows, k="5"):
+    """A second listwise ranking fitted on each question's K best candidates
+    by the first (held out), with the first's score as one more feature;
+    the ranking top-1 when it orders those K. The first stage's held-out
+    scores of the training folds come from models that saw the test fold,
+    which only picks their K candidates."""
+    k = int(k)
+    folds, ns = header["folds"], len(header["sets"])
+    s1 = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, folds)
+    tops, X2, rows2 = [], [], []
+    for r, s in zip(rows, s1):
+        if s is None or len(s) == 0:
+            tops.append(None)
+            X2.append(r["x"])
+            rows2.append(r)
+            continue
+        t = np.argsort(-s, kind="stable")[:k]
+        tops.append(t)
+        X2.append(np.hstack([r["x"][t], (s[t] - s[t].max())[:, None]]))
+        rows2.append(dict(r, label=r["label"][t], x=X2[-1]))
+    s2 = cf.cross_rank(X2, rows2, LAMBDA, folds)
+    final = []
+    for s, t, b in zip(s1, tops, s2):
+        if t is None:
+            final.append(s)
+            continue
+        f = s - 1e6
+        f[t] = b
+        final.append(f)
+    print("cascade %d: ranking %s (first stage %s)" % (
+        k, cf.fmt(header["sets"], cf.top1(rows, final, ns)), cf.fmt(header["sets"], cf.top1(rows, s1, ns))))
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
@@ -986,8 +1020,8 @@ if __name__ == "__main__":
              "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges,
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
              "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
-             "necessity": necessity}
-    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity") \
+             "necessity": necessity, "cascade": cascade}
+    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
     header, passages, rows = cf.load(sys.argv[2])
