@@ -32,6 +32,7 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py headnoun DUMP   # the passage holds the noun after "what"/"which" (stop 39)
     python3 tools/experiments/tried.py top30    DUMP   # only the 30 best candidates by retrieval score (stop 39)
     python3 tools/experiments/tried.py agree    DUMP   # where BM25 and retrieval rank the model's best (stop 39)
+    python3 tools/experiments/tried.py ranks    DUMP   # each candidate's rank by BM25, retrieval, qlm and coverage as ranking features (stop 40)
     python3 tools/experiments/tried.py cascade  DUMP [K]  # a second ranking fitted on the first's best K (stop 40)
     python3 tools/experiments/tried.py necessity DUMP [PRIOR [COLS]]  # coverage weighed by how often a question word stands in the right passage (stop 40)
 
@@ -977,6 +978,23 @@ def necessity(header, passages, rows, prior="5", cols="012"):
     report37("necessity %s %s" % (prior, cols), header, rows, Xs)
 
 
+def ranks(header, passages, rows):
+    """Ranking columns: the log of one plus a candidate's rank among its
+    question's candidates by BM25, the retrieval score, the query
+    likelihood and the coverage (ties share the best rank)."""
+    F = header["features"]
+    cols = [F.index(n) for n in ("bm25", "retrieval", "qlm", "cov_all")]
+    Xs = []
+    for r in rows:
+        x = r["x"]
+        if not len(x):
+            Xs.append(x)
+            continue
+        R = np.column_stack([np.log1p((x[:, c][None, :] > x[:, c][:, None]).sum(1)) for c in cols])
+        Xs.append(np.hstack([x, R]))
+    report37("ranks", header, rows, Xs)
+
+
 def cascade(header, passages, rows, k="5"):
     """A second listwise ranking fitted on each question's K best candidates
     by the first (held out), with the first's score as one more feature;
@@ -1020,7 +1038,7 @@ if __name__ == "__main__":
              "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges,
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
              "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
-             "necessity": necessity, "cascade": cascade}
+             "necessity": necessity, "cascade": cascade, "ranks": ranks}
     if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
