@@ -38,7 +38,10 @@ casebot_fit.py's:
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
-its choice then.
+its choice then. Those modes (report37) also compare each example with the
+dump's own features (computed once and kept as DUMP.base.npz): the questions
+each set gains and loses, and the two-sided sign test's p-value, so that a
+few questions lost or won in a small set can be told from noise.
 """
 import os
 import re
@@ -486,21 +489,66 @@ def percorpus(header, passages, rows):
 ANSWER_LAMBDA = 0.0003
 
 
-def report37(name, header, rows, Xs=None, extra=None):
-    """Ranking and answering held out, with Xs as the ranking's examples and
-    extra (examples x k, or a function of the answer features giving them)
-    added to the answer features."""
+DUMP = None  # the dump's path (set by main), beside which the baseline is kept
+
+
+def held_out(header, rows, Xs=None, extra=None):
+    """Held-out ranking scores, answer probabilities and threshold, with Xs as
+    the ranking's examples and extra (examples x k, or a function of the
+    answer features giving them) added to the answer features."""
     sets, folds = header["sets"], header["folds"]
     oof = cf.cross_rank(Xs or [r["x"] for r in rows], rows, LAMBDA, folds)
     A, lab, w = cf.answer_rows(header, rows, oof)
     if extra is not None:
         A = np.hstack([A, extra(A) if callable(extra) else extra])
     p = cf.cross_answer(rows, A, lab, w, ANSWER_LAMBDA, folds)
-    t = cf.threshold(rows, p, 0.95, len(sets))
-    right = [sum(1 for r, s, pr in zip(rows, oof, p) if r["set"] == k and r["scope"] == 0 and pr >= t and cf.right(r, s))
-             for k in range(len(sets))]
+    return oof, p, cf.threshold(rows, p, 0.95, len(sets))
+
+
+def right_flags(rows, oof, p, t):
+    """Per example: its best candidate is right, and it is answered right."""
+    rank = np.array([r["scope"] == 0 and cf.right(r, s) for r, s in zip(rows, oof)])
+    return rank, rank & (p >= t)
+
+
+def baseline(header, rows):
+    """right_flags of the dump's own features, computed once and kept beside
+    the dump (DUMP.base.npz, keyed by its size and time)."""
+    st = os.stat(DUMP)
+    path, key = DUMP + ".base.npz", np.array([st.st_size, st.st_mtime_ns])
+    if os.path.exists(path):
+        z = np.load(path)
+        if np.array_equal(z["key"], key) and len(z["rank"]) == len(rows):
+            return z["rank"], z["ans"]
+    rank, ans = right_flags(rows, *held_out(header, rows))
+    np.savez(path, key=key, rank=rank, ans=ans)
+    return rank, ans
+
+
+def changed(rows, new, old, k):
+    """Set k's questions right only now and only before, and the two-sided
+    sign test's p-value of the difference (noise when it is large)."""
+    from scipy.stats import binomtest
+    in_set = np.array([r["set"] == k for r in rows])
+    g, l = int((new & ~old & in_set).sum()), int((old & ~new & in_set).sum())
+    return g, l, binomtest(g, g + l).pvalue if g + l else 1.0
+
+
+def report37(name, header, rows, Xs=None, extra=None):
+    """Ranking and answering held out (see held_out), and against the dump's
+    own features: the questions gained and lost per set, with the sign
+    test's p-value."""
+    sets = header["sets"]
+    oof, p, t = held_out(header, rows, Xs, extra)
+    rank, ans = right_flags(rows, oof, p, t)
+    right = [int((ans & np.array([r["set"] == k for r in rows])).sum()) for k in range(len(sets))]
     print("%s: ranking %s; answered right %s (threshold %.3f)" % (
         name, cf.fmt(sets, cf.top1(rows, oof, len(sets))), ", ".join("%s %d" % x for x in zip(sets, right)), t))
+    if DUMP:
+        brank, bans = baseline(header, rows)
+        for what, new, old in (("ranking", rank, brank), ("answered", ans, bans)):
+            print("  %s against the dump's features: %s" % (what, ", ".join(
+                "%s +%d -%d (p %.2g)" % ((s,) + changed(rows, new, old, k)) for k, s in enumerate(sets))))
 
 
 def quad(header, passages, rows):
@@ -1042,5 +1090,6 @@ if __name__ == "__main__":
     if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
+    DUMP = sys.argv[2]
     header, passages, rows = cf.load(sys.argv[2])
     modes[sys.argv[1]](header, passages, rows, *sys.argv[3:])
