@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 
 	"github.com/casebot/casebot/corpus"
@@ -322,6 +323,7 @@ func deletedPostings(r bleveindex.IndexReader, field string) (map[string]int, er
 			return nil, err
 		}
 		it := d.AutomatonIterator(nil, nil, nil)
+		var live segment.PostingsList // reused from one term to the next
 		for {
 			e, err := it.Next()
 			if err != nil {
@@ -330,8 +332,7 @@ func deletedPostings(r bleveindex.IndexReader, field string) (map[string]int, er
 			if e == nil {
 				break
 			}
-			live, err := d.PostingsList([]byte(e.Term), del, nil)
-			if err != nil {
+			if live, err = d.PostingsList([]byte(e.Term), del, live); err != nil {
 				return nil, err
 			}
 			if n := int(e.Count) - int(live.Count()); n > 0 {
