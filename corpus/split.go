@@ -304,13 +304,20 @@ func markdownBlocks(d Document) []block {
 		}
 		if m := quoteRe.FindStringSubmatch(line); m != nil {
 			text := strings.TrimSpace(m[1])
+			if text == "" {
+				// A quote marker alone is a blank line of the quote: it ends
+				// a paragraph ("> a\n>\n> b" is two), and the paragraph
+				// after it starts anew ("a\n>\nb" is two as well).
+				closeBlock()
+				listStart = -1
+				blankBefore = true
+				continue
+			}
 			if cur < 0 || blocks[cur].kind != Paragraph || blankBefore {
 				blocks = append(blocks, block{kind: Paragraph, list: -1})
 				cur = len(blocks) - 1
 			}
-			if text != "" {
-				blocks[cur].lines = append(blocks[cur].lines, blockLine{n, text})
-			}
+			blocks[cur].lines = append(blocks[cur].lines, blockLine{n, text})
 			listStart = -1
 			blankBefore = false
 			continue

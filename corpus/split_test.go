@@ -94,6 +94,34 @@ code line
 	}
 }
 
+// A quote marker alone is a blank line of the quote, as in CommonMark: it
+// ends a paragraph, so that no passage's text runs across a line that holds
+// none of it (FuzzSplit found "000\n>\n00" cited as one passage of lines 1
+// to 3).
+func TestSplitQuoteBlankLine(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		want  []string
+		lines [][2]int
+	}{
+		{"> first\n>\n> second\n", []string{"first", "second"}, [][2]int{{1, 1}, {3, 3}}},
+		{"000\n>\n00\n", []string{"000", "00"}, [][2]int{{1, 1}, {3, 3}}},
+		{"> one\n> two\n", []string{"one\ntwo"}, [][2]int{{1, 2}}},
+	} {
+		got := Split(mustParse(t, "q.md", tc.text))
+		if len(got) != len(tc.want) {
+			t.Errorf("%q: %d passages, want %d", tc.text, len(got), len(tc.want))
+			continue
+		}
+		for i, p := range got {
+			if p.Text != tc.want[i] || p.LineStart != tc.lines[i][0] || p.LineEnd != tc.lines[i][1] {
+				t.Errorf("%q: passage %d = %q %d-%d, want %q %d-%d", tc.text, i, p.Text, p.LineStart, p.LineEnd,
+					tc.want[i], tc.lines[i][0], tc.lines[i][1])
+			}
+		}
+	}
+}
+
 func TestSplitPlainText(t *testing.T) {
 	doc := mustParse(t, "b.txt", "A Title Line\n\nFirst paragraph.\nStill first.\n\nKey points\n\n  • one point\n  • two point\n")
 	got := Split(doc)

@@ -43,8 +43,9 @@ const layoutVersion = 3
 // version 7 ends no sentence at "Op.", "Vol." or "Rev." (corpus.Sentences),
 // where long paragraphs are cut; version 8 reads "on" after a year as an
 // open span ("from 2018 on") only where a clause ends, not before a word
-// ("in 2012 on Fox8").
-const analysisVersion = 8
+// ("in 2012 on Fox8"); version 9 ends a paragraph at a quote marker alone
+// (">"), as a blank line (corpus.Split).
+const analysisVersion = 9
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
