@@ -109,3 +109,28 @@ func alnum(s string) string {
 		return -1
 	}, s)
 }
+
+// FuzzParsePDF states that any bytes named .pdf (and .html) are read or
+// refused with an error: no panic escapes, and a document read splits
+// into valid passages.
+func FuzzParsePDF(f *testing.F) {
+	f.Add(rawPDF(pageObjects("BT /F1 12 Tf 72 700 Td (Some text) Tj ET")...), false)
+	f.Add(rawPDF(pageObjects("BT /F1 12 Tf 72 700 Td (One) Tj 0 -14 Td (Two) Tj ET")...), false)
+	f.Add(fpdfDocument(f), false)
+	f.Add([]byte("<html><head><title>T</title></head><body><h1>H</h1><p>para</p></body></html>"), true)
+	f.Fuzz(func(t *testing.T, data []byte, html bool) {
+		name := "f.pdf"
+		if html {
+			name = "f.html"
+		}
+		d, err := Parse(name, data)
+		if err != nil {
+			return
+		}
+		for _, p := range Split(d) {
+			if strings.TrimSpace(p.Text) == "" || !utf8.ValidString(p.Text) || utf8.RuneCountInString(p.Text) > MaxPassageRunes {
+				t.Fatalf("bad passage %+v", p)
+			}
+		}
+	})
+}
