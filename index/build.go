@@ -617,14 +617,26 @@ func infoValue(info Info) []byte {
 // countTerms counts the text field's distinct terms afresh, in an index
 // just updated in place, and records them in its build info if the count
 // changed: the terms the added passages bring, less those only the deleted
-// ones held.
-func countTerms(bi bleve.Index, info *Info) error {
-	n, err := dictSize(bi, fieldText)
+// ones held. An index whose dictionary was small enough to keep whole
+// (eagerDictTerms) is counted by reading its document frequencies, which
+// are returned for the new state (loadCounted), so that they are read once.
+func countTerms(bi bleve.Index, info *Info) (map[string]int, error) {
+	var (
+		df  map[string]int
+		n   int
+		err error
+	)
+	if info.DictTerms <= eagerDictTerms {
+		df, err = readDocFreqs(bi)
+		n = len(df)
+	} else {
+		n, err = dictSize(bi, fieldText)
+	}
 	if err != nil || n == info.DictTerms {
-		return err
+		return df, err
 	}
 	info.DictTerms = n
-	return bi.SetInternal([]byte(keyInfo), infoValue(*info))
+	return df, bi.SetInternal([]byte(keyInfo), infoValue(*info))
 }
 
 // removeDoc deletes a document's passages and record from the batch. Its
@@ -827,13 +839,14 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 		ix.st = st.fresh()
 	}
 	ix.mu.Unlock()
+	var df map[string]int
 	if err == nil {
-		err = countTerms(st.bi, &info)
+		df, err = countTerms(st.bi, &info)
 	}
 	if err != nil {
 		return sum, fmt.Errorf("write index: %w", err)
 	}
-	next, err := load(st.bi)
+	next, err := loadCounted(st.bi, df)
 	if err != nil {
 		return sum, err
 	}

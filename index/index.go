@@ -175,7 +175,12 @@ const (
 // at once (the build info, the vocabulary files' rules, the acronyms the
 // documents define) and compiles the vocabulary. It refuses an index written
 // by another engine version (ErrStale).
-func load(bi bleve.Index) (*state, error) {
+func load(bi bleve.Index) (*state, error) { return loadCounted(bi, nil) }
+
+// loadCounted is load with the text field's document frequencies already
+// read (an update counts them; nil to read them here when the dictionary is
+// small enough to keep whole).
+func loadCounted(bi bleve.Index, df map[string]int) (*state, error) {
 	if pi, ok := bi.(passageIndex); ok {
 		bi = pi.baseIndex // an update's state: derived afresh from bleve's index
 	}
@@ -203,9 +208,12 @@ func load(bi bleve.Index) (*state, error) {
 	st.avgLen = math.Max(1, float64(st.info.Terms)/math.Max(1, float64(st.n)))
 	st.avgShort = math.Max(1, float64(st.info.DictTerms)/math.Max(1, float64(st.n)))
 	if st.info.DictTerms <= eagerDictTerms {
-		if st.dfAll, err = readDocFreqs(bi); err != nil {
-			return nil, err
+		if df == nil {
+			if df, err = readDocFreqs(bi); err != nil {
+				return nil, err
+			}
 		}
+		st.dfAll = df
 	}
 	var rules []corpus.Rule
 	if raw, err := bi.GetInternal([]byte(keyRules)); err == nil && raw != nil {
