@@ -35,6 +35,9 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py ranks    DUMP   # each candidate's rank by BM25, retrieval, qlm and coverage as ranking features (stop 40)
     python3 tools/experiments/tried.py cascade  DUMP [K]  # a second ranking fitted on the first's best K (stop 40)
     python3 tools/experiments/tried.py necessity DUMP [PRIOR [COLS]]  # coverage weighed by how often a question word stands in the right passage (stop 40)
+    python3 tools/experiments/tried.py ranksize DUMP   # twelve ranking features times the log of the corpus's documents (stop 41)
+    python3 tools/experiments/tried.py poolidf  DUMP   # coverage by idf from the corpus and the background together (stop 41)
+    python3 tools/experiments/tried.py doctopical DUMP # the best candidate's document's topicality as answer features (stop 41)
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
@@ -715,6 +718,127 @@ def bgidf(header, passages, rows):
     report37("bgidf", header, rows, Xs)
 
 
+def poolidf(header, passages, rows):
+    """The share of the question's idf a passage holds, with each word's idf
+    from the corpus and the background together (the 44 training articles'
+    paragraphs, and the case study's for its sets): in a corpus of two
+    articles a word's idf says little about how telling it is (stop 41;
+    bgidf used the background alone)."""
+    from collections import Counter
+    paras = []
+    for f in sorted(os.listdir(WIKI_CORPUS)):
+        if f.endswith(".md"):
+            paras += [x for x in re.split(r"\n\s*\n", open(os.path.join(WIKI_CORPUS, f)).read()) if x.strip()]
+    df_wiki = Counter()
+    for x in paras:
+        df_wiki.update(set(plain_words(x)))
+    n_wiki = len(paras)
+    docs = os.path.join(os.path.dirname(WIKI_CORPUS), "..", "..", "corpus", "docs")
+    cs = []
+    for root, _, files in os.walk(docs):
+        for f in sorted(files):
+            if f.endswith(".md"):
+                cs += [x for x in re.split(r"\n\s*\n", open(os.path.join(root, f)).read()) if x.strip()]
+    df_cs = Counter()
+    for x in cs:
+        df_cs.update(set(plain_words(x)))
+    cache, Xs = {}, []
+    for r in rows:
+        extra = r["set"] != 0
+        n = n_wiki + (len(cs) if extra else 0)
+        wq = {w: np.log((n + 1) / (df_wiki[w] + (df_cs[w] if extra else 0) + 1))
+              for w in dict.fromkeys(plain_words(r["q"]))}
+        tot = sum(wq.values())
+        col = np.zeros((len(r["ids"]), 2))
+        for j, pid in enumerate(r["ids"]):
+            k = (r["set"], pid)
+            if k not in cache:
+                cache[k] = set(plain_words(passages.get(k, "")))
+            held = [v for w, v in wq.items() if w in cache[k]]
+            col[j, 0] = sum(held) / tot if tot else 0
+            col[j, 1] = max([v for w, v in wq.items() if w not in cache[k]] or [0]) / max(max(wq.values() or [1]), 1e-9)
+        Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
+    report37("poolidf", header, rows, Xs)
+
+
+def doctopical(header, passages, rows):
+    """Answer features: how much more the best candidate's document uses the
+    question's words than the background does (the mean, least and most of
+    log(share of the document's paragraphs holding the word / share of the
+    background's)), beside the corpus-level topical features. A document's
+    topicality does not fall when unrelated documents join the corpus, the
+    corpus's does (stop 41: wiki-dev with 12 training articles beside it
+    lost 9 points of answers to the threshold, 4.5 without them)."""
+    import json as _json
+    from collections import Counter
+
+    def paragraphs(path):
+        return [x for x in re.split(r"\n\s*\n", open(path, encoding="utf-8").read()) if x.strip()]
+
+    art = {}
+    for f in sorted(os.listdir(WIKI_CORPUS)):
+        if f.endswith(".md"):
+            ps = paragraphs(os.path.join(WIKI_CORPUS, f))
+            c = Counter()
+            for x in ps:
+                c.update(set(plain_words(x)))
+            art[f] = (len(ps), c)
+    n_all, df_all = sum(n for n, _ in art.values()), Counter()
+    for _, c in art.values():
+        df_all.update(c)
+    docs_dir = os.path.join(WIKI_CORPUS, "..", "..", "..", "corpus", "docs")
+    cs = {}
+    for root, _, files in os.walk(docs_dir):
+        for f in files:
+            if f.endswith(".md"):
+                p = os.path.join(root, f)
+                ps = paragraphs(p)
+                c = Counter()
+                for x in ps:
+                    c.update(set(plain_words(x)))
+                cs[os.path.relpath(p, docs_dir)] = (len(ps), c)
+    # the article each Wikipedia question is about: the one holding its expected phrase
+    qfile = os.path.join(WIKI_CORPUS, "..", "questions.jsonl")
+    texts = {f: re.sub(r"[^0-9a-z]+", " ", open(os.path.join(WIKI_CORPUS, f), encoding="utf-8").read().lower()) for f in art}
+    about = {}
+    for line in open(qfile, encoding="utf-8"):
+        d = _json.loads(line)
+        for e in d.get("expect", []):
+            e = e if isinstance(e, str) else " ".join(e)
+            e = re.sub(r"[^0-9a-z]+", " ", e.lower()).strip()
+            hit = [f for f, t in texts.items() if e and e in t]
+            if len(hit) == 1:
+                about[d["q"]] = hit[0]
+                break
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
+    extra = np.zeros((len(rows), 3))
+    for i, r in enumerate(rows):
+        s = oof[i]
+        if s is None or not len(s):
+            continue
+        src = cf.split_id(r["ids"][int(np.argmax(s))])[0]
+        ws = list(dict.fromkeys(plain_words(r["q"])))
+        if not ws:
+            continue
+        if r["set"] == 0:
+            m = re.search(r"\[(.*)\]", r.get("episode", ""))
+            own = set(m.group(1).split(",")) if m else set()
+            if r["q"] in about:
+                own.add(about[r["q"]])
+            own &= set(art)
+            nb = n_all - sum(art[a][0] for a in own)
+            dfb = lambda w: df_all[w] - sum(art[a][1][w] for a in own)
+            nd, cd = art.get(src, (0, Counter()))
+        else:
+            nb, dfb = n_all, lambda w: df_all[w]
+            nd, cd = cs.get(src, (0, Counter()))
+        if not nd:
+            continue
+        v = [np.log(((cd[w] + 0.5) / (nd + 1)) / ((dfb(w) + 0.5) / (nb + 1))) for w in ws]
+        extra[i] = [np.mean(v), min(v), max(v)]
+    report37("doctopical", header, rows, None, extra)
+
+
 NAME_ASKED = re.compile(r"\b(name|named|names|called|call|term|termed|terms|known as|refer|referred|nickname|nicknamed)\b", re.I)
 NAMING = re.compile(r"\b(called|known as|named|termed|referred to as|denoted|dubbed|nicknamed|so-called|calls|call it|name of|the term)\b", re.I)
 
@@ -1043,6 +1167,17 @@ def ranks(header, passages, rows):
     report37("ranks", header, rows, Xs)
 
 
+def ranksize(header, passages, rows):
+    """The twelve strongest ranking features again, times the log of the
+    corpus's number of documents: document-level evidence may weigh more
+    in a larger corpus (stop 41)."""
+    F = header["features"]
+    cols = [F.index(n) for n in ("cov_all doc_bm25 bm25 bm25_share doc_share cov_topical matched_share "
+                                 "sentence_all cov_local bm25_short qlm bigram").split()]
+    Xs = [np.hstack([r["x"], r["x"][:, cols] * np.log(max(r["docs"], 1))]) if len(r["x"]) else r["x"] for r in rows]
+    report37("ranksize", header, rows, Xs)
+
+
 def cascade(header, passages, rows, k="5"):
     """A second listwise ranking fitted on each question's K best candidates
     by the first (held out), with the first's score as one more feature;
@@ -1086,7 +1221,7 @@ if __name__ == "__main__":
              "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges,
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
              "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
-             "necessity": necessity, "cascade": cascade, "ranks": ranks}
+             "necessity": necessity, "cascade": cascade, "ranks": ranks, "ranksize": ranksize, "poolidf": poolidf, "doctopical": doctopical}
     if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
