@@ -1087,7 +1087,7 @@ func (a *answerFeatures) setBest(scores []float64, ids []string, b int, top *fea
 	src, seq := splitID(ids[b])
 	sum, second := 0.0, math.Inf(-1)
 	for i, s := range scores {
-		e := math.Exp(s - scores[b])
+		e := exp(s - scores[b])
 		sum += e
 		if i != b {
 			second = math.Max(second, s)

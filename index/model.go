@@ -141,7 +141,7 @@ func (l *linearOf) score(f *features) float64 { return l.value(f[:]) }
 
 // probability is the logistic of the answer model's value.
 func (l *linearOf) probability(a *answerFeatures) float64 {
-	return 1 / (1 + math.Exp(-l.value(a[:])))
+	return 1 / (1 + exp(-l.value(a[:])))
 }
 
 func compile(m *Model) (*compiled, error) {

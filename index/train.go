@@ -743,7 +743,7 @@ func fitRank(ctx context.Context, exs []*example, train []int, lambda float64) (
 					}
 					all, pos := 0.0, 0.0
 					for r, v := range s {
-						x := math.Exp(v - top)
+						x := exp(v - top)
 						all += x
 						if e.label[r] {
 							pos += x
@@ -751,7 +751,7 @@ func fitRank(ctx context.Context, exs []*example, train []int, lambda float64) (
 					}
 					f += e.weight * (math.Log(all) - math.Log(pos))
 					for r, v := range s {
-						x := math.Exp(v - top)
+						x := exp(v - top)
 						c := x / all
 						if e.label[r] {
 							c -= x / pos
@@ -911,7 +911,7 @@ func heldOutLogLoss(sets []TrainSet, exs []*example, scores [][]float64) []float
 		}
 		var all, right float64
 		for j, s := range scores[i] {
-			p := math.Exp(s - hi)
+			p := exp(s - hi)
 			all += p
 			if e.label[j] {
 				right += p
@@ -1034,13 +1034,13 @@ func fitLogistic(rows [][]float64, labels []bool, weights []float64, train []int
 		f := 0.0
 		for k, i := range train {
 			v := w[d] + dot(w[:d], z[k])
-			pr := 1 / (1 + math.Exp(-v))
+			pr := 1 / (1 + exp(-v))
 			y := 0.0
 			if labels[i] {
 				y = 1
 			}
 			// log(1+e^v) - y v, computed stably
-			f += weights[i] * (math.Max(v, 0) + math.Log1p(math.Exp(-math.Abs(v))) - y*v)
+			f += weights[i] * (math.Max(v, 0) + math.Log1p(exp(-math.Abs(v))) - y*v)
 			c := weights[i] * (pr - y)
 			for j := 0; j < d; j++ {
 				grad[j] += c * z[k][j]
@@ -1081,7 +1081,7 @@ func crossAnswer(exs []*example, rows [][]float64, labels []bool, weights []floa
 		}
 		for i, e := range exs {
 			if e.fold == f {
-				out[i] = 1 / (1 + math.Exp(-m.value(rows[i])))
+				out[i] = 1 / (1 + exp(-m.value(rows[i])))
 			}
 		}
 	}

@@ -1,0 +1,41 @@
+package index
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// exp agrees with math.Exp to within two units in the last place (each is
+// within one of e**x), and on
+// the edges: NaN, infinities, overflow, underflow, and near zero.
+func TestExp(t *testing.T) {
+	ulps := func(a, b float64) uint64 {
+		x, y := math.Float64bits(a), math.Float64bits(b)
+		if x > y {
+			return x - y
+		}
+		return y - x
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 200000; i++ {
+		x := (r.Float64()*2 - 1) * 700
+		if i%2 == 0 {
+			x /= 100 // the softmax and the logistic live here
+		}
+		if got, want := exp(x), math.Exp(x); ulps(got, want) > 2 {
+			t.Fatalf("exp(%v) = %v, math.Exp %v", x, got, want)
+		}
+	}
+	for _, c := range []struct{ x, want float64 }{
+		{0, 1}, {1e-30, 1}, {-1e-30, 1}, {1, math.E},
+		{math.Inf(1), math.Inf(1)}, {math.Inf(-1), 0}, {710, math.Inf(1)}, {-746, 0},
+	} {
+		if got := exp(c.x); got != c.want {
+			t.Errorf("exp(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if got := exp(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("exp(NaN) = %v", got)
+	}
+}
