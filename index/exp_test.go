@@ -1,8 +1,13 @@
 package index
 
 import (
+	"go/ast"
+	"go/parser"
+	gotoken "go/token"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +42,33 @@ func TestExp(t *testing.T) {
 	}
 	if got := exp(math.NaN()); !math.IsNaN(got) {
 		t.Errorf("exp(NaN) = %v", got)
+	}
+}
+
+// The package's code calls exp, not math.Exp or the functions built on it,
+// so that what casebot train fits does not depend on the processor (exp.go).
+func TestNoMathExp(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onExp := map[string]bool{"Exp": true, "Sinh": true, "Cosh": true, "Tanh": true, "Erf": true, "Erfc": true, "Gamma": true}
+	fset := gotoken.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if s, ok := n.(*ast.SelectorExpr); ok {
+				if x, ok := s.X.(*ast.Ident); ok && x.Name == "math" && onExp[s.Sel.Name] {
+					t.Errorf("%s: math.%s depends on the processor's floating-point paths; use exp", fset.Position(s.Pos()), s.Sel.Name)
+				}
+			}
+			return true
+		})
 	}
 }
