@@ -16,7 +16,7 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py percorpus DUMP  # a threshold per corpus, from questions about other articles
     python3 tools/experiments/tried.py quad     DUMP   # products of the ten strongest ranking features (stop 37)
     python3 tools/experiments/tried.py trigram  DUMP   # lacking question words matched by character trigrams (stop 37)
-    python3 tools/experiments/tried.py bestx    DUMP   # the best candidate's ranking features as answer features (stop 37)
+    python3 tools/experiments/tried.py bestx    DUMP [GROUP]  # the best candidate's ranking features as answer features (stop 37; soft, lexical: stop 41)
     python3 tools/experiments/tried.py yearabsent DUMP # a year the question names that no candidate holds (stop 37)
     python3 tools/experiments/tried.py qlm      DUMP [MU]  # the query likelihood of plain words, kept in Go as qlm (stop 37)
     python3 tools/experiments/tried.py sentqlm  DUMP   # the best sentence's query likelihood, beside qlm (stop 37; a dump with qlm)
@@ -615,11 +615,15 @@ def trigram(header, passages, rows):
     report37("trigram", header, rows, Xs)
 
 
-def bestx(header, passages, rows):
+def bestx(header, passages, rows, group=None):
     F = header["features"]
     oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
-    for name, names in (("all", F), ("headings", ["cov_title", "cov_heading", "title_line"]),
-                        ("document", ["doc_bm25", "doc_share", "doc_coverage"])):
+    groups = (("all", F), ("headings", ["cov_title", "cov_heading", "title_line"]),
+              ("document", ["doc_bm25", "doc_share", "doc_coverage"]),
+              ("soft", ["soft"]), ("lexical", ["soft", "qlm", "cov_synonym", "cov_form"]))
+    if group:  # one group by name (stop 41: soft, lexical)
+        groups = [g for g in groups if g[0] == group]
+    for name, names in groups:
         cols = [F.index(k) for k in names]
         E = np.array([r["x"][int(np.argmax(s))][cols] if s is not None and len(s) else np.zeros(len(cols))
                       for r, s in zip(rows, oof)])
@@ -1222,7 +1226,7 @@ if __name__ == "__main__":
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
              "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
              "necessity": necessity, "cascade": cascade, "ranks": ranks, "ranksize": ranksize, "poolidf": poolidf, "doctopical": doctopical}
-    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade") \
+    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade", "bestx") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
     DUMP = sys.argv[2]
