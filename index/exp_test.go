@@ -12,8 +12,8 @@ import (
 )
 
 // exp agrees with math.Exp to within two units in the last place (each is
-// within one of e**x), and on
-// the edges: NaN, infinities, overflow, underflow, and near zero.
+// within one of e**x), and on the edges: NaN, infinities, overflow,
+// underflow, and near zero.
 func TestExp(t *testing.T) {
 	ulps := func(a, b float64) uint64 {
 		x, y := math.Float64bits(a), math.Float64bits(b)
