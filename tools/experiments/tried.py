@@ -684,6 +684,24 @@ def sentqlm(header, passages, rows, mu=20.0, pc=1e-4):
 
 # --- stop 38: bgidf, namecue, sdm, perkind, hinges (on a dump with qlm) ------
 WIKI_CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "wiki-train", "corpus")
+CASE_STUDY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "corpus", "docs")
+
+
+def paragraph_counts(root):
+    """Per Markdown file under root (by its path under root): its paragraphs
+    and, per plain word, how many of them hold it."""
+    from collections import Counter
+    out = {}
+    for d, _, files in os.walk(root):
+        for f in sorted(files):
+            if f.endswith(".md"):
+                p = os.path.join(d, f)
+                paras = [x for x in re.split(r"\n\s*\n", open(p, encoding="utf-8").read()) if x.strip()]
+                c = Counter()
+                for x in paras:
+                    c.update(set(plain_words(x)))
+                out[os.path.relpath(p, root)] = (len(paras), c)
+    return out
 
 
 def bgidf(header, passages, rows):
@@ -693,14 +711,7 @@ def bgidf(header, passages, rows):
     how informative a word is in English, not in a small corpus where
     "example" can be rare."""
     from collections import Counter
-    per = {}
-    for f in sorted(os.listdir(WIKI_CORPUS)):
-        if f.endswith(".md"):
-            paras = [x for x in re.split(r"\n\s*\n", open(os.path.join(WIKI_CORPUS, f)).read()) if x.strip()]
-            c = Counter()
-            for x in paras:
-                c.update(set(plain_words(x)))
-            per[f] = (len(paras), c)
+    per = paragraph_counts(WIKI_CORPUS)
     n_all, df_all = sum(n for n, _ in per.values()), Counter()
     for _, c in per.values():
         df_all.update(c)
@@ -729,27 +740,18 @@ def poolidf(header, passages, rows):
     articles a word's idf says little about how telling it is (stop 41;
     bgidf used the background alone)."""
     from collections import Counter
-    paras = []
-    for f in sorted(os.listdir(WIKI_CORPUS)):
-        if f.endswith(".md"):
-            paras += [x for x in re.split(r"\n\s*\n", open(os.path.join(WIKI_CORPUS, f)).read()) if x.strip()]
-    df_wiki = Counter()
-    for x in paras:
-        df_wiki.update(set(plain_words(x)))
-    n_wiki = len(paras)
-    docs = os.path.join(os.path.dirname(WIKI_CORPUS), "..", "..", "corpus", "docs")
-    cs = []
-    for root, _, files in os.walk(docs):
-        for f in sorted(files):
-            if f.endswith(".md"):
-                cs += [x for x in re.split(r"\n\s*\n", open(os.path.join(root, f)).read()) if x.strip()]
-    df_cs = Counter()
-    for x in cs:
-        df_cs.update(set(plain_words(x)))
+
+    def pooled(counts):
+        df = Counter()
+        for _, c in counts.values():
+            df.update(c)
+        return sum(n for n, _ in counts.values()), df
+    n_wiki, df_wiki = pooled(paragraph_counts(WIKI_CORPUS))
+    n_cs, df_cs = pooled(paragraph_counts(CASE_STUDY))
     cache, Xs = {}, []
     for r in rows:
         extra = r["set"] != 0
-        n = n_wiki + (len(cs) if extra else 0)
+        n = n_wiki + (n_cs if extra else 0)
         wq = {w: np.log((n + 1) / (df_wiki[w] + (df_cs[w] if extra else 0) + 1))
               for w in dict.fromkeys(plain_words(r["q"]))}
         tot = sum(wq.values())
@@ -776,31 +778,11 @@ def doctopical(header, passages, rows):
     import json as _json
     from collections import Counter
 
-    def paragraphs(path):
-        return [x for x in re.split(r"\n\s*\n", open(path, encoding="utf-8").read()) if x.strip()]
-
-    art = {}
-    for f in sorted(os.listdir(WIKI_CORPUS)):
-        if f.endswith(".md"):
-            ps = paragraphs(os.path.join(WIKI_CORPUS, f))
-            c = Counter()
-            for x in ps:
-                c.update(set(plain_words(x)))
-            art[f] = (len(ps), c)
+    art = paragraph_counts(WIKI_CORPUS)
     n_all, df_all = sum(n for n, _ in art.values()), Counter()
     for _, c in art.values():
         df_all.update(c)
-    docs_dir = os.path.join(WIKI_CORPUS, "..", "..", "..", "corpus", "docs")
-    cs = {}
-    for root, _, files in os.walk(docs_dir):
-        for f in files:
-            if f.endswith(".md"):
-                p = os.path.join(root, f)
-                ps = paragraphs(p)
-                c = Counter()
-                for x in ps:
-                    c.update(set(plain_words(x)))
-                cs[os.path.relpath(p, docs_dir)] = (len(ps), c)
+    cs = paragraph_counts(CASE_STUDY)
     # the article each Wikipedia question is about: the one holding its expected phrase
     qfile = os.path.join(WIKI_CORPUS, "..", "questions.jsonl")
     texts = {f: re.sub(r"[^0-9a-z]+", " ", open(os.path.join(WIKI_CORPUS, f), encoding="utf-8").read().lower()) for f in art}
