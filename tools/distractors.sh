@@ -19,8 +19,8 @@ k=${1:?usage: tools/distractors.sh K [SELECTIONS]}
 sel=${2:-4}
 out=${OUT:-bench-out/distractors}
 dev=../shared/eval/wiki-dev
-if [ "$k" -lt 1 ] || [ "$k" -gt 44 ]; then
-  echo "K must be 1 to 44" >&2
+if ! [[ $k =~ ^[0-9]+$ && $sel =~ ^[0-9]+$ ]] || [ "$k" -lt 1 ] || [ "$k" -gt 44 ] || [ "$sel" -lt 1 ]; then
+  echo "usage: tools/distractors.sh K [SELECTIONS]: K a number from 1 to 44, SELECTIONS at least 1" >&2
   exit 2
 fi
 mkdir -p "$out"
