@@ -704,17 +704,30 @@ def paragraph_counts(root):
     return out
 
 
+def pooled(counts):
+    """paragraph_counts' files together: paragraphs, and per word how many hold it."""
+    from collections import Counter
+    df = Counter()
+    for _, c in counts.values():
+        df.update(c)
+    return sum(n for n, _ in counts.values()), df
+
+
+def word_set(cache, passages, key):
+    """A passage's plain words as a set, kept in cache."""
+    if key not in cache:
+        cache[key] = set(plain_words(passages.get(key, "")))
+    return cache[key]
+
+
 def bgidf(header, passages, rows):
     """The share of the question's idf a passage holds, with each word's idf
     from the background articles (wiki-train's, less the articles of the
     question's own corpus, as a server's corpus is not in the background):
     how informative a word is in English, not in a small corpus where
     "example" can be rare."""
-    from collections import Counter
     per = paragraph_counts(WIKI_CORPUS)
-    n_all, df_all = sum(n for n, _ in per.values()), Counter()
-    for _, c in per.values():
-        df_all.update(c)
+    n_all, df_all = pooled(per)
     cache, Xs = {}, []
     for r in rows:
         m = re.search(r"\[(.*)\]", r.get("episode", ""))
@@ -725,10 +738,8 @@ def bgidf(header, passages, rows):
         tot = sum(wq.values())
         col = np.zeros((len(r["ids"]), 1))
         for j, pid in enumerate(r["ids"]):
-            k = (r["set"], pid)
-            if k not in cache:
-                cache[k] = set(plain_words(passages.get(k, "")))
-            col[j] = sum(v for w, v in wq.items() if w in cache[k]) / tot if tot else 0
+            ws = word_set(cache, passages, (r["set"], pid))
+            col[j] = sum(v for w, v in wq.items() if w in ws) / tot if tot else 0
         Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
     report37("bgidf", header, rows, Xs)
 
@@ -739,13 +750,6 @@ def poolidf(header, passages, rows):
     paragraphs, and the case study's for its sets): in a corpus of two
     articles a word's idf says little about how telling it is (stop 41;
     bgidf used the background alone)."""
-    from collections import Counter
-
-    def pooled(counts):
-        df = Counter()
-        for _, c in counts.values():
-            df.update(c)
-        return sum(n for n, _ in counts.values()), df
     n_wiki, df_wiki = pooled(paragraph_counts(WIKI_CORPUS))
     n_cs, df_cs = pooled(paragraph_counts(CASE_STUDY))
     cache, Xs = {}, []
@@ -757,12 +761,10 @@ def poolidf(header, passages, rows):
         tot = sum(wq.values())
         col = np.zeros((len(r["ids"]), 2))
         for j, pid in enumerate(r["ids"]):
-            k = (r["set"], pid)
-            if k not in cache:
-                cache[k] = set(plain_words(passages.get(k, "")))
-            held = [v for w, v in wq.items() if w in cache[k]]
+            ws = word_set(cache, passages, (r["set"], pid))
+            held = [v for w, v in wq.items() if w in ws]
             col[j, 0] = sum(held) / tot if tot else 0
-            col[j, 1] = max([v for w, v in wq.items() if w not in cache[k]] or [0]) / max(max(wq.values() or [1]), 1e-9)
+            col[j, 1] = max([v for w, v in wq.items() if w not in ws] or [0]) / max(max(wq.values() or [1]), 1e-9)
         Xs.append(np.hstack([r["x"], col]) if len(r["x"]) else r["x"])
     report37("poolidf", header, rows, Xs)
 
@@ -779,9 +781,7 @@ def doctopical(header, passages, rows):
     from collections import Counter
 
     art = paragraph_counts(WIKI_CORPUS)
-    n_all, df_all = sum(n for n, _ in art.values()), Counter()
-    for _, c in art.values():
-        df_all.update(c)
+    n_all, df_all = pooled(art)
     cs = paragraph_counts(CASE_STUDY)
     # the article each Wikipedia question is about: the one holding its expected phrase
     qfile = os.path.join(WIKI_CORPUS, "..", "questions.jsonl")
