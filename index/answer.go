@@ -213,8 +213,13 @@ func (st *state) ask(ctx context.Context, question string, m *compiled, opts Ask
 		for i := 0; i < len(ranked) && i < opts.K; i++ {
 			ans.Citations = append(ans.Citations, st.cite(ranked[i], p))
 		}
-		for _, s := range bestSentences(ans.Citations[0], ranked[0], p) {
-			ans.quote = append(ans.quote, quotePart{0, s[0], s[1]})
+		best := bestSentences(ans.Citations[0], ranked[0], p)
+		shift := 0
+		if w, d, ok := st.widen(ans.Citations[0], best); ok {
+			ans.Citations[0], shift = w, d
+		}
+		for _, s := range best {
+			ans.quote = append(ans.quote, quotePart{0, s[0] + shift, s[1] + shift})
 		}
 	}
 	ans.Text = ans.plainQuote()
