@@ -38,6 +38,9 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py ranksize DUMP   # twelve ranking features times the log of the corpus's documents (stop 41)
     python3 tools/experiments/tried.py poolidf  DUMP   # coverage by idf from the corpus and the background together (stop 41)
     python3 tools/experiments/tried.py doctopical DUMP # the best candidate's document's topicality as answer features (stop 41)
+    python3 tools/experiments/tried.py hyponym  DUMP [DEPTH]  # a question noun the passage names a kind of (WordNet hyponyms) or a class of (stop 42;
+                                                       # HYPONYM_COLS=0 or 1 keeps one column, HYPONYM_POINTERS="@ @i #m #p #s" adds meronyms)
+    python3 tools/experiments/tried.py hyponym_plain DUMP [DEPTH]  # the same read as casebot reads plain words (stop 42; HYPONYM_IDF=1, HYPONYM_STOPQ=1)
 
 The ranking and answer lambdas are casebot train's choices on the committed
 training file (0.001 both); the stop 37 modes fit the answer model with 0.0003,
@@ -1197,6 +1200,163 @@ def cascade(header, passages, rows, k="5"):
         k, cf.fmt(header["sets"], cf.top1(rows, final, ns)), cf.fmt(header["sets"], cf.top1(rows, s1, ns))))
 
 
+# --- stop 42 -----------------------------------------------------------------
+
+UP_POINTERS = tuple(os.environ.get("HYPONYM_POINTERS", "@ @i").split())
+
+
+def wn_nouns(root, depth=2, senses=2):
+    """WordNet's nouns: for each lemma (lower case, one word), the words of
+    the synsets below its first senses (hyponyms and instances, to depth)
+    and above them (hypernyms, to depth)."""
+    syn, up = {}, {}
+    for line in open(os.path.join(root, "data.noun"), encoding="utf-8"):
+        if line.startswith(" "):
+            continue
+        f = line.split(" | ")[0].split()
+        off, n = f[0], int(f[3], 16)
+        syn[off] = [f[4 + 2 * i].lower() for i in range(n)]
+        k = 4 + 2 * n
+        ptrs = int(f[k])
+        up[off] = [f[k + 1 + 4 * j + 1] for j in range(ptrs) if f[k + 1 + 4 * j] in UP_POINTERS and f[k + 1 + 4 * j + 2] == "n"]
+    down = {}
+    for o, ups in up.items():
+        for u in ups:
+            down.setdefault(u, []).append(o)
+    first = {}
+    for line in open(os.path.join(root, "index.noun"), encoding="utf-8"):
+        if line.startswith(" "):
+            continue
+        f = line.split()
+        lemma, ptr_cnt = f[0], int(f[3])
+        offs = f[4 + ptr_cnt + 2:]
+        first[lemma] = offs[:senses]
+
+    def walk(offs, nxt):
+        seen, frontier = set(), list(offs)
+        for _ in range(depth):
+            frontier = [o for f in frontier for o in nxt.get(f, []) if o not in seen]
+            seen.update(frontier)
+        return {w for o in seen for w in syn[o] if "_" not in w}
+    return first, lambda w: walk(first.get(w, []), down), lambda w: walk(first.get(w, []), up)
+
+
+def hyponym(header, passages, rows, depth="2", root="/usr/share/wordnet"):
+    """Ranking columns: the idf-weighted share of the question's nouns that a
+    candidate lacks but holds a WordNet hyponym of (the passage names a kind
+    of what the question names: "needlework" and "embroidery"), and one
+    that holds a hypernym of."""
+    from collections import Counter
+    first, below, above = wn_nouns(root, int(depth))
+    STOPQ = PLAIN_STOP | {"what", "which", "who", "when", "where", "how", "why", "kind", "type", "name", "year", "thing"}
+
+    def forms(w):
+        out = {w}
+        for e in ("s", "es"):
+            if w.endswith(e) and len(w) > len(e) + 2:
+                out.add(w[:-len(e)])
+        return out
+    memo = {}
+
+    def words(key):
+        if key not in memo:
+            memo[key] = {f for w in re.findall(r"[a-z]+", passages.get(key, "").lower()) for f in forms(w)}
+        return memo[key]
+    df, npass = [Counter() for _ in header["sets"]], [0] * len(header["sets"])
+    for key in passages:
+        df[key[0]].update(words(key))
+        npass[key[0]] += 1
+    rel = {}
+
+    def related(w):
+        if w not in rel:
+            rel[w] = (below(w) - {w}, above(w) - {w})
+        return rel[w]
+    Xs, hits = [], 0
+    for r in rows:
+        x = r["x"]
+        if not len(x):
+            Xs.append(x)
+            continue
+        k = r["set"]
+        qn = []
+        for w in re.findall(r"[a-z]+", r["q"].lower()):
+            if w in STOPQ:
+                continue
+            n = next((f for f in sorted(forms(w)) if f in first), None)
+            qn.append((w, n))
+        idf = {w: np.log(1 + (npass[k] - df[k][w] + 0.5) / (df[k][w] + 0.5)) for w, _ in qn}
+        tot = sum(idf.values()) or 1
+        col = np.zeros((len(x), 2))
+        for j, pid in enumerate(r["ids"]):
+            pw = words((k, pid))
+            for w, n in qn:
+                if n is None or forms(w) & pw:
+                    continue
+                lo, hi = related(n)
+                if lo & pw:
+                    col[j, 0] += idf[w] / tot
+                if hi & pw:
+                    col[j, 1] += idf[w] / tot
+        hits += (col[:, 0] > 0).any()
+        Xs.append(np.hstack([x, col[:, [int(c) for c in os.environ.get("HYPONYM_COLS", "01")]]]))
+    print("examples with a hyponym match: %d of %d" % (hits, len(rows)))
+    report37("hyponym %s" % depth, header, rows, Xs)
+
+
+def hyponym_plain(header, passages, rows, depth="1", root="/usr/share/wordnet"):
+    """hyponym as casebot would read it: plain words (plain_words) for the
+    question, the passages and WordNet's lemmas, each question word
+    weighing the same."""
+    first, below, above = wn_nouns(root, int(depth))
+    plain = lambda w: (plain_words(w) or [""])[0]
+    lex = {}
+    for lemma in first:
+        if "_" in lemma or "-" in lemma or not lemma.isalpha():
+            continue
+        lo, hi = below(lemma), above(lemma)
+        e = lex.setdefault(plain(lemma), (set(), set()))
+        e[0].update(plain(w) for w in lo if w.isalpha())
+        e[1].update(plain(w) for w in hi if w.isalpha())
+    memo = {}
+
+    def words(key):
+        if key not in memo:
+            memo[key] = set(plain_words(passages.get(key, "")))
+        return memo[key]
+    from collections import Counter
+    df, npass = [Counter() for _ in header["sets"]], [0] * len(header["sets"])
+    for key in passages:
+        df[key[0]].update(words(key))
+        npass[key[0]] += 1
+    use_idf = os.environ.get("HYPONYM_IDF") == "1"
+    stopq = {"kind", "type", "name", "year", "thing"} if os.environ.get("HYPONYM_STOPQ") == "1" else set()
+    Xs, hits = [], 0
+    for r in rows:
+        x = r["x"]
+        if not len(x):
+            Xs.append(x)
+            continue
+        k = r["set"]
+        qw = set(plain_words(r["q"])) - stopq
+        wt = {w: np.log(1 + (npass[k] - df[k][w] + 0.5) / (df[k][w] + 0.5)) if use_idf else 1.0 for w in qw}
+        tot = sum(wt.values()) or 1
+        col = np.zeros((len(x), 2))
+        for j, pid in enumerate(r["ids"]):
+            pw = words((k, pid))
+            for w in qw:
+                if w in pw or w not in lex:
+                    continue
+                lo, hi = lex[w]
+                col[j, 0] += wt[w] * bool((lo - {w}) & pw)
+                col[j, 1] += wt[w] * bool((hi - {w}) & pw)
+        col /= tot
+        hits += (col[:, 0] > 0).any()
+        Xs.append(np.hstack([x, col]))
+    print("examples with a hyponym match: %d of %d" % (hits, len(rows)))
+    report37("hyponym_plain %s" % depth, header, rows, Xs)
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
@@ -1207,8 +1367,9 @@ if __name__ == "__main__":
              "bgidf": bgidf, "namecue": namecue, "sdm": sdm, "perkind": perkind, "hinges": hinges,
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
              "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
-             "necessity": necessity, "cascade": cascade, "ranks": ranks, "ranksize": ranksize, "poolidf": poolidf, "doctopical": doctopical}
-    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade", "bestx") \
+             "necessity": necessity, "cascade": cascade, "ranks": ranks, "ranksize": ranksize, "poolidf": poolidf, "doctopical": doctopical,
+             "hyponym": hyponym, "hyponym_plain": hyponym_plain}
+    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade", "bestx", "hyponym", "hyponym_plain") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
     DUMP = sys.argv[2]
