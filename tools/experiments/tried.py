@@ -38,6 +38,7 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py ranksize DUMP   # twelve ranking features times the log of the corpus's documents (stop 41)
     python3 tools/experiments/tried.py poolidf  DUMP   # coverage by idf from the corpus and the background together (stop 41)
     python3 tools/experiments/tried.py doctopical DUMP # the best candidate's document's topicality as answer features (stop 41)
+    python3 tools/experiments/tried.py robustweight DUMP [A,A]  # the answer model with low-coverage right answers weighed up (stop 42)
     python3 tools/experiments/tried.py hyponym  DUMP [DEPTH]  # a question noun the passage names a kind of (WordNet hyponyms) or a class of (stop 42;
                                                        # HYPONYM_COLS=0 or 1 keeps one column, HYPONYM_POINTERS="@ @i #m #p #s" adds meronyms)
     python3 tools/experiments/tried.py hyponym_plain DUMP [DEPTH]  # the same read as casebot reads plain words (stop 42; HYPONYM_IDF=1, HYPONYM_STOPQ=1)
@@ -1357,6 +1358,57 @@ def hyponym_plain(header, passages, rows, depth="1", root="/usr/share/wordnet"):
     report37("hyponym_plain %s" % depth, header, rows, Xs)
 
 
+def overlap_quarters(rows):
+    """Each Wikipedia training question's quarter (0 the least) of the
+    articles ranked by how many of their questions' words their text holds
+    (README, *wiki-dev in a larger corpus*), by question text."""
+    import json
+    import statistics
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../testdata/wiki-train")
+    texts = {f: open(os.path.join(root, "corpus", f), encoding="utf-8").read() for f in os.listdir(os.path.join(root, "corpus"))}
+    folded = {f: re.sub(r"[^0-9a-z]+", " ", t.lower()) for f, t in texts.items()}
+    vocab = {f: set(plain_words(t)) for f, t in texts.items()}
+    art = {}
+    for line in open(os.path.join(root, "questions.jsonl"), encoding="utf-8"):
+        q = json.loads(line)
+        e = q["expect"][0]
+        e = re.sub(r"[^0-9a-z]+", " ", (e if isinstance(e, str) else " ".join(e)).lower()).strip()
+        hit = [f for f, t in folded.items() if e in t]
+        if len(hit) == 1:
+            art[q["q"]] = hit[0]
+    share = {}
+    for q, a in art.items():
+        ws = plain_words(q)
+        if ws:
+            share.setdefault(a, []).append(sum(w in vocab[a] for w in ws) / len(ws))
+    order = sorted(share, key=lambda a: statistics.mean(share[a]))
+    quarter = {a: min(3, i * 4 // len(order)) for i, a in enumerate(order)}
+    return np.array([quarter.get(art.get(r["q"]), -1) if r["set"] == 0 and r["scope"] == 0 else -1 for r in rows])
+
+
+def robustweight(header, passages, rows, alphas="1,3"):
+    """The answer model fitted with each Wikipedia question answered right
+    weighed 1 + a(1 - cov_question), for each a: the threshold, the
+    questions answered right per set, and by quarter of the articles by
+    how much their questions share with their text."""
+    sets, folds = header["sets"], header["folds"]
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, folds)
+    A, lab, w0 = cf.answer_rows(header, rows, oof)
+    covq = A[:, header["answer_features"].index("cov_question")]
+    rank = np.array([r["scope"] == 0 and cf.right(r, s) for r, s in zip(rows, oof)])
+    pos = lab & np.array([r["scope"] == 0 and r["set"] == 0 for r in rows])
+    qk = overlap_quarters(rows)
+    for a in [0.0] + [float(x) for x in alphas.split(",")]:
+        w = w0.copy()
+        w[pos] *= 1 + a * (1 - covq[pos])
+        p = cf.cross_answer(rows, A, lab, w, ANSWER_LAMBDA, folds)
+        t = cf.threshold(rows, p, 0.95, len(sets))
+        ans = rank & (p >= t)
+        right = [int((ans & np.array([r["set"] == k for r in rows])).sum()) for k in range(len(sets))]
+        print("a %.1f: threshold %.3f, answered right %s; by quarter of overlap %s" % (
+            a, t, right, " ".join("%.3f" % ans[qk == k].mean() for k in range(4))), flush=True)
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
@@ -1368,8 +1420,8 @@ if __name__ == "__main__":
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
              "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
              "necessity": necessity, "cascade": cascade, "ranks": ranks, "ranksize": ranksize, "poolidf": poolidf, "doctopical": doctopical,
-             "hyponym": hyponym, "hyponym_plain": hyponym_plain}
-    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade", "bestx", "hyponym", "hyponym_plain") \
+             "hyponym": hyponym, "hyponym_plain": hyponym_plain, "robustweight": robustweight}
+    if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade", "bestx", "hyponym", "hyponym_plain", "robustweight") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
     DUMP = sys.argv[2]
