@@ -114,7 +114,8 @@ func (st *state) sameParagraph(c Citation, dir int) (Citation, bool) {
 }
 
 // joinChain finds consecutive parts of one paragraph in their document: the
-// text of their lines (joined with "\n"), its first line's number and each
+// text of their lines (without their line endings, joined with "\n"), its
+// first line's number and each
 // part's byte offset in it. ok is false unless each part follows the one
 // before with nothing but spaces between them.
 func (st *state) joinChain(chain []Citation) (region string, first int, offs []int, ok bool) {
@@ -123,6 +124,9 @@ func (st *state) joinChain(chain []Citation) (region string, first int, offs []i
 		return "", 0, nil, false
 	}
 	lines := strings.Split(doc, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r") // as corpus.Document.Lines reads them
+	}
 	first, last := chain[0].LineStart, chain[len(chain)-1].LineEnd
 	if first < 1 || last > len(lines) || last < first {
 		return "", 0, nil, false

@@ -49,7 +49,14 @@ func TestWidenAcrossCut(t *testing.T) {
 	if utf8.RuneCountInString(strings.Join(append(filler, cut), " ")) > 700 {
 		t.Fatal("the test paragraph's first part is too long to end at the cut")
 	}
-	doc := "# Harbour\n\n" + wrap(para, 72) + "\n\nThe river mill ground corn for the whole valley.\n"
+	for _, eol := range []string{"\n", "\r\n"} {
+		doc := "# Harbour\n\n" + wrap(para, 72) + "\n\nThe river mill ground corn for the whole valley.\n"
+		testWidenAcrossCut(t, strings.ReplaceAll(doc, "\n", eol), cut, answer)
+	}
+}
+
+func testWidenAcrossCut(t *testing.T, doc, cut, answer string) {
+	t.Helper()
 	ix := buildFS(t, fstest.MapFS{"harbour.md": {Data: []byte(doc)}})
 	a, err := ix.Ask(context.Background(), "When did the town council approve the construction of the lighthouse on the Black Rock reef?", AskOptions{K: 3})
 	if err != nil {
