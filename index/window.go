@@ -117,26 +117,34 @@ func (st *state) sameParagraph(c Citation, dir int) (Citation, bool) {
 // text of their lines (without their line endings, joined with "\n"), its
 // first line's number and each
 // part's byte offset in it. ok is false unless each part follows the one
-// before with nothing but spaces between them.
+// before with nothing but spaces between them, and no blank line.
 func (st *state) joinChain(chain []Citation) (region string, first int, offs []int, ok bool) {
 	doc, ok := st.docText(chain[0].Source)
 	if !ok {
 		return "", 0, nil, false
 	}
-	lines := strings.Split(doc, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r") // as corpus.Document.Lines reads them
-	}
 	first, last := chain[0].LineStart, chain[len(chain)-1].LineEnd
-	if first < 1 || last > len(lines) || last < first {
+	if first < 1 || last < first {
 		return "", 0, nil, false
 	}
-	region = strings.Join(lines[first-1:last], "\n")
+	// lines first..last only: a document may be long
+	lines := make([]string, 0, last-first+1)
+	for n := 1; n <= last; n++ {
+		line, rest, found := strings.Cut(doc, "\n")
+		if n >= first {
+			lines = append(lines, strings.TrimSuffix(line, "\r")) // as corpus.Document.Lines reads them
+		}
+		if !found && n < last {
+			return "", 0, nil, false
+		}
+		doc = rest
+	}
+	region = strings.Join(lines, "\n")
 	from := 0
 	for i, p := range chain {
 		j := strings.Index(region[from:], p.Text)
-		if j < 0 || i > 0 && strings.TrimSpace(region[from:from+j]) != "" {
-			return "", 0, nil, false
+		if gap := region[from : from+max(j, 0)]; j < 0 || i > 0 && (strings.TrimSpace(gap) != "" || strings.Count(gap, "\n") > 1) {
+			return "", 0, nil, false // not the next part of the paragraph: text or a blank line between
 		}
 		offs = append(offs, from+j)
 		from += j + len(p.Text)

@@ -90,16 +90,19 @@ func testWidenAcrossCut(t *testing.T, doc, cut, answer string) {
 		}
 	}
 
-	// A quote inside a part, away from the cut, is cited with its part.
-	a, err = ix.Ask(context.Background(), "Where did the guild of rope makers keep its records?", AskOptions{K: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !a.Answered {
-		t.Fatalf("not answered (%.3f)", a.Confidence)
-	}
-	c = a.Citations[0]
-	if passage, _ := ix.Passage(context.Background(), c.ID); passage.Text != c.Text || c.LineStart != passage.LineStart {
-		t.Errorf("first citation %q (%d-%d), want its passage %q (%d-%d)", c.Text, c.LineStart, c.LineEnd, passage.Text, passage.LineStart, passage.LineEnd)
+	// A quote inside a part, away from the cut, is cited with its part, and
+	// a paragraph of its own with itself, however near the one before.
+	for _, q := range []string{"Where did the guild of rope makers keep its records?", "What did the river mill grind for the whole valley?"} {
+		a, err = ix.Ask(context.Background(), q, AskOptions{K: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Answered {
+			t.Fatalf("%q: not answered (%.3f)", q, a.Confidence)
+		}
+		c = a.Citations[0]
+		if passage, _ := ix.Passage(context.Background(), c.ID); passage.Text != c.Text || c.LineStart != passage.LineStart || c.LineEnd != passage.LineEnd {
+			t.Errorf("%q: first citation %q (%d-%d), want its passage %q (%d-%d)", q, c.Text, c.LineStart, c.LineEnd, passage.Text, passage.LineStart, passage.LineEnd)
+		}
 	}
 }
