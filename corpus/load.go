@@ -26,7 +26,7 @@ const DefaultMaxBytes = 5 << 20
 // it is asked for (Document, Fingerprints), so a corpus of any size costs
 // little memory. Paths, Len, Document, Fingerprints and Readable work on both.
 type Corpus struct {
-	Docs  []Document // sorted by path; empty for a scanned corpus
+	Docs  []Document // sorted by path when loaded (a corpus made in code may list them in any order); empty for a scanned corpus
 	Rules []Rule     // from the *.vocab files, in path order
 	// Skipped lists files that were not loaded, with the reason. For a
 	// scanned corpus it holds what the listing found (symbolic links, named
@@ -284,6 +284,7 @@ func (c *Corpus) Paths() []string {
 		for i, d := range c.Docs {
 			out[i] = d.Path
 		}
+		sort.Strings(out) // a corpus made in code may list its documents in any order
 		return out
 	}
 	return append([]string(nil), c.files...)
@@ -324,6 +325,12 @@ func (c *Corpus) Document(path string) (Document, error) {
 		i := sort.Search(len(c.Docs), func(i int) bool { return c.Docs[i].Path >= path })
 		if i < len(c.Docs) && c.Docs[i].Path == path {
 			return c.Docs[i], nil
+		}
+		// Docs made in code need not be sorted: a binary search can miss.
+		for _, d := range c.Docs {
+			if d.Path == path {
+				return d, nil
+			}
 		}
 		return Document{}, errors.New("not in the corpus")
 	}
@@ -370,6 +377,7 @@ func (c *Corpus) Fingerprints(ctx context.Context) ([]Fingerprint, []Skip, error
 		for i, d := range c.Docs {
 			out[i] = Fingerprint{d.Path, d.Hash, d.Size}
 		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 		return out, nil, nil
 	}
 	out := make([]Fingerprint, len(c.files))

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -73,5 +74,34 @@ func TestLoadHonoursContext(t *testing.T) {
 	_, err = Load(ctx, os.DirFS(dir), Options{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Load with an ended context: %v", err)
+	}
+}
+
+// A corpus made in code may list its documents in any order: each is found
+// by its path, and the paths and fingerprints come sorted, as a loaded
+// corpus's do. (A binary search over unsorted documents had found "b.md"
+// "not in the corpus", and an index built of them left it out.)
+func TestUnsortedDocs(t *testing.T) {
+	c := &Corpus{Docs: []Document{{Path: "c.md", Text: "c"}, {Path: "a.md", Text: "a"}, {Path: "d.md", Text: "d"}, {Path: "b.md", Text: "b"}}}
+	for _, d := range c.Docs {
+		if got, err := c.Document(d.Path); err != nil || got.Text != d.Text {
+			t.Errorf("Document(%q) = %q, %v", d.Path, got.Text, err)
+		}
+	}
+	if _, err := c.Document("e.md"); err == nil {
+		t.Error("Document(e.md): found a document the corpus lacks")
+	}
+	want := []string{"a.md", "b.md", "c.md", "d.md"}
+	if got := c.Paths(); !slices.Equal(got, want) {
+		t.Errorf("Paths() = %v, want %v", got, want)
+	}
+	fps, _, err := c.Fingerprints(context.Background())
+	if err != nil || len(fps) != len(want) {
+		t.Fatalf("Fingerprints: %d, %v", len(fps), err)
+	}
+	for i, fp := range fps {
+		if fp.Path != want[i] {
+			t.Errorf("Fingerprints()[%d] is %s, want %s", i, fp.Path, want[i])
+		}
 	}
 }

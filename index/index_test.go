@@ -69,3 +69,28 @@ func (cs corpusPassages) passages() []corpus.Passage {
 	}
 	return out
 }
+
+// An index built of a corpus made in code, its documents in no order, holds
+// every one of them: each document's own word finds it.
+func TestBuildUnsortedDocs(t *testing.T) {
+	names := []string{"walrus", "albatross", "narwhal", "badger", "zebu", "heron"}
+	var docs []corpus.Document
+	for _, n := range names {
+		d, err := corpus.Parse(n+".md", []byte("# "+n+"\n\nThe "+n+" lives here.\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	ix, err := Build(context.Background(), &corpus.Corpus{Docs: docs}, Options{Now: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, n := range names {
+		a, err := ix.Ask(context.Background(), "where does the "+n+" live?", AskOptions{K: 1, Plain: true})
+		if err != nil || len(a.Citations) == 0 || a.Citations[0].Source != n+".md" {
+			t.Errorf("%s: %+v, %v", n, a.Citations, err)
+		}
+	}
+}
