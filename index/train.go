@@ -340,16 +340,11 @@ func episodes(ctx context.Context, sets []TrainSet, opts TrainOptions) ([]episod
 			byPath[d.Path] = d
 		}
 		for f, group := range byFold {
-			cs := chunks(group)
-			big := len(cs)
-			cs = append(cs, append(append([]string(nil), group...), byFold[(f+2)%opts.Folds]...))
-			for ci, chunk := range cs {
+			for _, chunk := range chunks(group) {
 				in := map[string]bool{}
 				ep := episode{set: si, fold: f, name: fmt.Sprintf("%s[%s]", s.Name, strings.Join(chunk, ","))}
-				for j, p := range chunk {
-					if ci < big || j < len(group) {
-						in[p] = true
-					}
+				for _, p := range chunk {
+					in[p] = true
 					ep.docs = append(ep.docs, byPath[p])
 				}
 				ep.rules = s.Corpus.Rules
