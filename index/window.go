@@ -115,9 +115,9 @@ func (st *state) sameParagraph(c Citation, dir int) (Citation, bool) {
 
 // joinChain finds consecutive parts of one paragraph in their document: the
 // text of their lines (without their line endings, joined with "\n"), its
-// first line's number and each
-// part's byte offset in it. ok is false unless each part follows the one
-// before with nothing but spaces between them, and no blank line.
+// first line's number and each part's byte offset in it. ok is false unless
+// each part follows the one before with nothing but spaces between them, and
+// no blank line.
 func (st *state) joinChain(chain []Citation) (region string, first int, offs []int, ok bool) {
 	doc, ok := st.docText(chain[0].Source)
 	if !ok {
@@ -128,7 +128,7 @@ func (st *state) joinChain(chain []Citation) (region string, first int, offs []i
 		return "", 0, nil, false
 	}
 	// lines first..last only: a document may be long
-	lines := make([]string, 0, last-first+1)
+	lines := make([]string, 0, min(last-first+1, 64))
 	for n := 1; n <= last; n++ {
 		line, rest, found := strings.Cut(doc, "\n")
 		if n >= first {
