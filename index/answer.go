@@ -214,12 +214,17 @@ func (st *state) ask(ctx context.Context, question string, m *compiled, opts Ask
 			ans.Citations = append(ans.Citations, st.cite(ranked[i], p))
 		}
 		best := bestSentences(ans.Citations[0], ranked[0], p)
-		shift := 0
-		if w, d, ok := st.widen(ans.Citations[0], best); ok {
-			ans.Citations[0], shift = w, d
+		if w, ok := st.widen(ans.Citations[0], best); ok {
+			// The quote and the highlights are chosen again from the text
+			// cited, which the sentences across the cut may answer better.
+			c := ranked[0]
+			c.text, c.sp = w.Text, &storedPassage{text: w.Text, meta: c.meta}
+			w.bytesHL = highlights(w.Text, c.sp.analyzed(), p)
+			w.Highlights = runeOffsets(w.Text, w.bytesHL)
+			ans.Citations[0], best = w, bestSentences(w, c, p)
 		}
 		for _, s := range best {
-			ans.quote = append(ans.quote, quotePart{0, s[0] + shift, s[1] + shift})
+			ans.quote = append(ans.quote, quotePart{0, s[0], s[1]})
 		}
 	}
 	ans.Text = ans.plainQuote()

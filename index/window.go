@@ -15,15 +15,15 @@ import (
 // of Emma" | "Because of this, Ethelred fled to Normandy in 1013"). The window
 // holds the quote and the paragraph's sentences either side of it, one from
 // each side in turn (the next first), while they fit in MaxPassageRunes. It
-// returns the citation with the window as its text and lines, and how far the
-// quote's byte offsets move; ok is false when the quote is not at a cut.
-func (st *state) widen(c Citation, quote [][2]int) (_ Citation, shift int, ok bool) {
+// returns the citation with the window as its text and lines (its highlights
+// left to the caller), or ok false when the quote is not at a cut.
+func (st *state) widen(c Citation, quote [][2]int) (_ Citation, ok bool) {
 	if c.Kind != string(corpus.Paragraph) || len(quote) == 0 {
-		return c, 0, false
+		return c, false
 	}
 	sents := corpus.Sentences(c.Text)
 	if len(sents) == 0 {
-		return c, 0, false
+		return c, false
 	}
 	chain := []Citation{c}
 	at := 0 // c's place in chain
@@ -39,11 +39,11 @@ func (st *state) widen(c Citation, quote [][2]int) (_ Citation, shift int, ok bo
 		}
 	}
 	if len(chain) == 1 {
-		return c, 0, false
+		return c, false
 	}
 	region, first, offs, ok := st.joinChain(chain)
 	if !ok {
-		return c, 0, false
+		return c, false
 	}
 	base := offs[at] // c.Text's offset in region
 	rs := corpus.Sentences(region)
@@ -65,7 +65,7 @@ func (st *state) widen(c Citation, quote [][2]int) (_ Citation, shift int, ok bo
 		return utf8.RuneCountInString(region[w[0]:w[1]]) <= corpus.MaxPassageRunes
 	}
 	if !fits(lo, hi) {
-		return c, 0, false
+		return c, false
 	}
 	for grew := true; grew; {
 		grew = false
@@ -77,19 +77,12 @@ func (st *state) widen(c Citation, quote [][2]int) (_ Citation, shift int, ok bo
 		}
 	}
 	w := trimSpan(region, rs[lo][0], rs[hi][1])
-	shift = base - w[0]
 	out := c
 	out.Text = region[w[0]:w[1]]
 	out.LineStart = first + strings.Count(region[:w[0]], "\n")
 	out.LineEnd = first + strings.Count(region[:w[1]-1], "\n")
-	out.bytesHL = nil
-	for _, h := range c.bytesHL {
-		if a, z := h[0]+shift, h[1]+shift; a >= 0 && z <= len(out.Text) {
-			out.bytesHL = append(out.bytesHL, [2]int{a, z})
-		}
-	}
-	out.Highlights = runeOffsets(out.Text, out.bytesHL)
-	return out, shift, true
+	out.bytesHL, out.Highlights = nil, nil
+	return out, true
 }
 
 // sameParagraph returns the passage before (dir -1) or after (dir +1) c when

@@ -94,13 +94,19 @@ func testWidenAcrossCut(t *testing.T, doc, cut, answer string) {
 	if !strings.Contains(text, oneLine(a.Text)) || !strings.HasPrefix(oneLine(a.Text), cut) {
 		t.Errorf("quote %q is not the matching sentence of the citation %q", a.Text, c.Text)
 	}
+	// The highlights are the question's words (or forms of them: "approved"),
+	// wherever they stand in the window.
 	runes := []rune(c.Text)
+	if len(c.Highlights) == 0 {
+		t.Error("no highlights")
+	}
 	for _, h := range c.Highlights {
 		if h[0] < 0 || h[1] > len(runes) || h[0] >= h[1] {
 			t.Fatalf("bad highlight %v in %d runes", h, len(runes))
 		}
-		if w := strings.ToLower(string(runes[h[0]:h[1]])); !strings.Contains(strings.ToLower(cut), w) {
-			t.Errorf("highlight %q is not in the matching sentence", w)
+		w := strings.ToLower(string(runes[h[0]:h[1]]))
+		if !strings.Contains(strings.ToLower(harbourQuestion), w[:min(len(w), 5)]) {
+			t.Errorf("highlight %q is not a word of the question", w)
 		}
 	}
 
