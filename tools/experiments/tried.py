@@ -724,6 +724,17 @@ def word_set(cache, passages, key):
     return cache[key]
 
 
+def set_df(header, passages, words):
+    """Per set: how many of its passages hold each word (words(key) gives a
+    passage's words as a set), and its number of passages."""
+    from collections import Counter
+    df, npass = [Counter() for _ in header["sets"]], [0] * len(header["sets"])
+    for key in passages:
+        df[key[0]].update(words(key))
+        npass[key[0]] += 1
+    return df, npass
+
+
 def bgidf(header, passages, rows):
     """The share of the question's idf a passage holds, with each word's idf
     from the background articles (wiki-train's, less the articles of the
@@ -1102,10 +1113,7 @@ def necessity(header, passages, rows, prior="5", cols="012"):
         if key not in memo:
             memo[key] = set(plain_words(passages.get(key, "")))
         return memo[key]
-    df, npass = [Counter() for _ in header["sets"]], [0] * len(header["sets"])
-    for (k, pid), text in passages.items():
-        df[k].update(words((k, pid)))
-        npass[k] += 1
+    df, npass = set_df(header, passages, words)
     qw = [set(plain_words(r["q"])) for r in rows]
     fo = np.array([r["fold"] for r in rows])
     Xs = [None] * len(rows)
@@ -1247,7 +1255,6 @@ def hyponym(header, passages, rows, depth="2", root="/usr/share/wordnet"):
     candidate lacks but holds a WordNet hyponym of (the passage names a kind
     of what the question names: "needlework" and "embroidery"), and one
     that holds a hypernym of."""
-    from collections import Counter
     first, below, above = wn_nouns(root, int(depth))
     STOPQ = PLAIN_STOP | {"what", "which", "who", "when", "where", "how", "why", "kind", "type", "name", "year", "thing"}
 
@@ -1263,10 +1270,7 @@ def hyponym(header, passages, rows, depth="2", root="/usr/share/wordnet"):
         if key not in memo:
             memo[key] = {f for w in re.findall(r"[a-z]+", passages.get(key, "").lower()) for f in forms(w)}
         return memo[key]
-    df, npass = [Counter() for _ in header["sets"]], [0] * len(header["sets"])
-    for key in passages:
-        df[key[0]].update(words(key))
-        npass[key[0]] += 1
+    df, npass = set_df(header, passages, words)
     rel = {}
 
     def related(w):
@@ -1319,17 +1323,11 @@ def hyponym_plain(header, passages, rows, depth="1", root="/usr/share/wordnet"):
         e = lex.setdefault(plain(lemma), (set(), set()))
         e[0].update(plain(w) for w in lo if w.isalpha())
         e[1].update(plain(w) for w in hi if w.isalpha())
-    memo = {}
+    cache = {}
 
     def words(key):
-        if key not in memo:
-            memo[key] = set(plain_words(passages.get(key, "")))
-        return memo[key]
-    from collections import Counter
-    df, npass = [Counter() for _ in header["sets"]], [0] * len(header["sets"])
-    for key in passages:
-        df[key[0]].update(words(key))
-        npass[key[0]] += 1
+        return word_set(cache, passages, key)
+    df, npass = set_df(header, passages, words)
     use_idf = os.environ.get("HYPONYM_IDF") == "1"
     stopq = {"kind", "type", "name", "year", "thing"} if os.environ.get("HYPONYM_STOPQ") == "1" else set()
     Xs, hits = [], 0
