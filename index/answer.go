@@ -219,8 +219,7 @@ func (st *state) ask(ctx context.Context, question string, m *compiled, opts Ask
 			// cited, which the sentences across the cut may answer better.
 			c := ranked[0]
 			c.text, c.sp = w.Text, &storedPassage{text: w.Text, meta: c.meta}
-			w.bytesHL = highlights(w.Text, c.sp.analyzed(), p)
-			w.Highlights = runeOffsets(w.Text, w.bytesHL)
+			w.mark(c.sp.analyzed(), p)
 			ans.Citations[0], best = w, bestSentences(w, c, p)
 		}
 		for _, s := range best {

@@ -32,9 +32,15 @@ func (st *state) citeMeta(c candidate, p plan) Citation {
 	if c.sp != nil {
 		toks = c.sp.analyzed()
 	}
-	cit.bytesHL = highlights(c.text, toks, p)
-	cit.Highlights = runeOffsets(c.text, cit.bytesHL)
+	cit.mark(toks, p)
 	return cit
+}
+
+// mark sets the citation's highlights: the question's words in its text,
+// which toks are the tokens of.
+func (c *Citation) mark(toks []token, p plan) {
+	c.bytesHL = highlights(c.Text, toks, p)
+	c.Highlights = runeOffsets(c.Text, c.bytesHL)
 }
 
 // Marked is the citation's text with the question's words in **bold**.
