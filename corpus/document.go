@@ -32,8 +32,9 @@ type Document struct {
 	Path   string
 	Format Format
 	// Text is the document's stored text; passage line numbers refer to it.
-	// For Markdown and plain text it is the file itself, front matter included;
-	// for HTML and PDF it is Markdown made from the file's text.
+	// For Markdown and plain text it is the file itself, front matter included,
+	// with every line break other than "\n" and "\r\n" written as "\n" (see
+	// lineBreaks); for HTML and PDF it is Markdown made from the file's text.
 	Text string
 	// Hash is the hex SHA-256 of the file's bytes (not of Text).
 	Hash string
@@ -126,20 +127,40 @@ func Parse(name string, data []byte) (Document, error) {
 
 // storedText returns the text a document of the format is stored as.
 func storedText(format Format, data []byte) (string, error) {
+	var text string
+	var err error
 	switch format {
 	case HTML:
-		return htmlText(data)
+		text, err = htmlText(data)
 	case PDF:
-		return pdfText(data)
+		text, err = pdfText(data)
+	default:
+		if bytes.IndexByte(data, 0) >= 0 {
+			return "", ErrBinary
+		}
+		if !utf8.Valid(data) {
+			return "", errors.New("invalid UTF-8")
+		}
+		text = strings.TrimPrefix(string(data), "\ufeff")
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return "", ErrBinary
+	if strings.ContainsAny(text, "\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029") {
+		text = lineBreaks.Replace(text)
 	}
-	if !utf8.Valid(data) {
-		return "", errors.New("invalid UTF-8")
-	}
-	return strings.TrimPrefix(string(data), "\ufeff"), nil
+	return text, err
 }
+
+// lineBreaks writes as "\n" every line break that is not "\n" or "\r\n": a
+// lone "\r" (old Mac files), vertical tab, form feed, the information
+// separators 0x1C-0x1E, NEL, and Unicode's line and paragraph separators.
+// These are the breaks Python's str.splitlines counts (Unicode's mandatory
+// breaks and those separators), so a citation's line numbers are the lines
+// an editor or a checker that counts them so shows; without this a file
+// with "\r" line endings was one line, read as one heading.
+var lineBreaks = strings.NewReplacer(
+	"\r\n", "\r\n", "\r", "\n", "\v", "\n", "\f", "\n",
+	"\x1c", "\n", "\x1d", "\n", "\x1e", "\n",
+	"\u0085", "\n", "\u2028", "\n", "\u2029", "\n",
+)
 
 // frontMatter is the YAML block at the top of a document, between "---" lines.
 type frontMatter struct {

@@ -23,6 +23,7 @@ func FuzzSplit(f *testing.F) {
 		"Setext\n======\n\nbody\n",
 		"• bullet\n  more\n\n* star\n",
 		"\ufeffBOM\r\nCRLF line\r\n",
+		"# Old Mac\r\rline one\rline two\r\rform\ffeed\u2028separated\u0085lines\r",
 	}
 	for _, s := range seeds {
 		f.Add(s, false)

@@ -44,8 +44,10 @@ const layoutVersion = 3
 // where long paragraphs are cut; version 8 reads "on" after a year as an
 // open span ("from 2018 on") only where a clause ends, not before a word
 // ("in 2012 on Fox8"); version 9 ends a paragraph at a quote marker alone
-// (">"), as a blank line (corpus.Split).
-const analysisVersion = 9
+// (">"), as a blank line (corpus.Split); version 10 counts a line at every
+// line break, a lone "\r" or a form feed as "\n" (corpus.Parse), so a file
+// with such breaks has other passages and line numbers.
+const analysisVersion = 10
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
