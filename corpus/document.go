@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 	"gopkg.in/yaml.v3"
 )
 
@@ -88,9 +90,9 @@ func Extensions() []string {
 }
 
 // Parse reads one document from its bytes. name is its slash-separated path
-// relative to the corpus root. Invalid UTF-8 in Markdown or text is an error (a
-// citation must quote the file exactly), as are binary content, an invalid
-// front matter block, a PDF that cannot be read and a document with no text.
+// relative to the corpus root. Markdown and text not in UTF-8 are decoded (see
+// plainText); binary content, an invalid front matter block, a PDF that
+// cannot be read and a document with no text are errors.
 func Parse(name string, data []byte) (Document, error) {
 	format, ok := FormatOf(name)
 	if !ok {
@@ -135,18 +137,43 @@ func storedText(format Format, data []byte) (string, error) {
 	case PDF:
 		text, err = pdfText(data)
 	default:
-		if bytes.IndexByte(data, 0) >= 0 {
-			return "", ErrBinary
-		}
-		if !utf8.Valid(data) {
-			return "", errors.New("invalid UTF-8")
-		}
-		text = strings.TrimPrefix(string(data), "\ufeff")
+		text, err = plainText(data)
 	}
 	if strings.ContainsAny(text, "\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029") {
 		text = lineBreaks.Replace(text)
 	}
 	return text, err
+}
+
+// plainText returns a Markdown or text file's text as UTF-8. A file with a
+// UTF-16 byte order mark (as Windows Notepad saves "Unicode") is decoded
+// from UTF-16. One that is not valid UTF-8 is read as Windows-1252, the
+// commonest older encoding of such files (Latin-1 and its Windows superset),
+// unless it is mostly well-formed UTF-8, when its stray bytes become U+FFFD,
+// as decodeHTML reads a page. Either way a citation quotes the characters
+// the file holds. A NUL byte (outside UTF-16) means a binary file.
+func plainText(data []byte) (string, error) {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		out, err := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder().Bytes(data)
+		if err != nil {
+			return "", fmt.Errorf("UTF-16: %w", err)
+		}
+		data = out
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", ErrBinary
+	}
+	if !utf8.Valid(data) {
+		if mostlyUTF8(data) {
+			return strings.ToValidUTF8(strings.TrimPrefix(string(data), "\ufeff"), "\uFFFD"), nil
+		}
+		out, err := charmap.Windows1252.NewDecoder().Bytes(data)
+		if err != nil {
+			return "", fmt.Errorf("neither UTF-8 nor Windows-1252: %w", err)
+		}
+		data = out
+	}
+	return strings.TrimPrefix(string(data), "\ufeff"), nil
 }
 
 // lineBreaks writes as "\n" every line break that is not "\n" or "\r\n": a

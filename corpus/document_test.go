@@ -1,8 +1,13 @@
 package corpus
 
 import (
+	"encoding/binary"
+	"errors"
 	"strings"
 	"testing"
+	"unicode/utf16"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // TestParseBoost: a boost that is not a positive finite number leaves the
@@ -102,5 +107,52 @@ func TestParseLineBreaks(t *testing.T) {
 				t.Errorf("%q %s: %d of the %d paragraphs are passages of their own", br, name, found, len(paras))
 			}
 		}
+	}
+}
+
+// TestParseEncodings: a text or Markdown file saved in another encoding than
+// UTF-8 is read as the characters it holds, not skipped: Windows-1252 (and
+// so Latin-1), UTF-16 with a byte order mark either way round, and UTF-8
+// with a stray byte. A NUL byte outside UTF-16 still means a binary file.
+func TestParseEncodings(t *testing.T) {
+	const text = "The café in Zürich serves “Müsli” to the manager.\n\nIt opens at nine.\n"
+	encode := func(order binary.AppendByteOrder) []byte {
+		b := order.AppendUint16(nil, 0xfeff)
+		for _, u := range utf16.Encode([]rune(text)) {
+			b = order.AppendUint16(b, u)
+		}
+		return b
+	}
+	cp1252, err := charmap.Windows1252.NewEncoder().Bytes([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"utf-8", []byte(text), text},
+		{"windows-1252", cp1252, text},
+		{"utf-16le", encode(binary.LittleEndian), text},
+		{"utf-16be", encode(binary.BigEndian), text},
+		{"stray byte", []byte(strings.Replace(text, "nine", "nine \xff", 1)), strings.Replace(text, "nine", "nine \uFFFD", 1)},
+	} {
+		for _, name := range []string{"doc.txt", "doc.md"} {
+			d, err := Parse(name, tt.data)
+			if err != nil {
+				t.Errorf("%s %s: %v", tt.name, name, err)
+				continue
+			}
+			if d.Text != tt.want {
+				t.Errorf("%s %s: text %q, want %q", tt.name, name, d.Text, tt.want)
+			}
+			if ps := Split(d); len(ps) != 2 || !strings.Contains(ps[0].Text, "Zürich serves “Müsli”") {
+				t.Errorf("%s %s: passages %+v", tt.name, name, ps)
+			}
+		}
+	}
+	if _, err := Parse("doc.txt", []byte("text\x00with a NUL\xff")); !errors.Is(err, ErrBinary) {
+		t.Errorf("a NUL byte: %v, want ErrBinary", err)
 	}
 }

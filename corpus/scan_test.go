@@ -24,7 +24,7 @@ func TestScanReadsAsLoad(t *testing.T) {
 	}
 	write("b.md", "---\ntitle: Bee\n---\n\nThe bee text.\n")
 	write("a/c.txt", "\ufeffPlain text with a byte order mark.\n")
-	write("bad.md", "caf\xe9\n")
+	write("bad.md", "caf\x00\n")
 	write("empty.md", "")
 	write("words.vocab", "phase = stage\n")
 	write(".hidden.md", "hidden\n")

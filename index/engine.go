@@ -46,7 +46,9 @@ const layoutVersion = 3
 // ("in 2012 on Fox8"); version 9 ends a paragraph at a quote marker alone
 // (">"), as a blank line (corpus.Split); version 10 counts a line at every
 // line break, a lone "\r" or a form feed as "\n" (corpus.Parse), so a file
-// with such breaks has other passages and line numbers.
+// with such breaks has other passages and line numbers, and reads Markdown
+// and text in Windows-1252 or UTF-16, which were skipped (an index
+// remembers a skipped file and does not read it again until it changes).
 const analysisVersion = 10
 
 // engineData lists the embedded data whose content changes answers: the

@@ -337,7 +337,7 @@ func TestUpdateBadInput(t *testing.T) {
 	write("good.md", []byte("# Good\n\nThe quokka lives here.\n"))
 	write("same-title.md", []byte("# Good\n\nThe numbat lives here.\n"))
 	write("binary.md", []byte("\x00\x01\x02binary"))
-	write("latin1.txt", []byte("caf\xe9\n"))
+	write("latin1.txt", []byte("The caf\xe9 sells cr\xe8me br\xfbl\xe9e.\n"))
 	write("empty.md", nil)
 	write("big.md", []byte(strings.Repeat("big ", 100)))
 	write("bad-yaml.md", []byte("---\ntitle: [oops\n---\ntext\n"))
@@ -362,7 +362,7 @@ func TestUpdateBadInput(t *testing.T) {
 		reasons[s.Path] = s.Reason
 	}
 	for name, want := range map[string]string{
-		"binary.md": "not a text file", "latin1.txt": "invalid UTF-8", "empty.md": "no text",
+		"binary.md": "not a text file", "empty.md": "no text",
 		"big.md": "larger than", "bad-yaml.md": "front matter", "gone.md": "not exist",
 		"locked.md": "permission denied", "loop-a.md": "symbolic link", "outside.md": "symbolic link",
 	} {
@@ -370,10 +370,11 @@ func TestUpdateBadInput(t *testing.T) {
 			t.Errorf("%s: skipped with %q, want %q", name, reasons[name], want)
 		}
 	}
-	if len(sum.Added) != 2 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], `share the title "Good"`) {
+	if len(sum.Added) != 3 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], `share the title "Good"`) {
 		t.Errorf("added %v, warnings %v", sum.Added, sum.Warnings)
 	}
 	mustAnswer(t, ix, "quokka", "quokka")
+	mustAnswer(t, ix, "What does the café sell?", "crème brûlée") // Latin-1, read as such
 	mustAnswer(t, ix, "numbat", "numbat")
 }
 

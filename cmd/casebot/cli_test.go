@@ -144,6 +144,32 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// TestAskWarnsSkippedFiles: a file of the corpus directory that the index
+// leaves out is named with its reason when ask builds the index, and again
+// when an update changes it, not on every question.
+func TestAskWarnsSkippedFiles(t *testing.T) {
+	vars := map[string]string{"XDG_DATA_HOME": t.TempDir()}
+	docs := t.TempDir()
+	writeFile(t, filepath.Join(docs, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	writeFile(t, filepath.Join(docs, "scan.txt"), "PK\x03\x04\x00\x00zipped")
+	code, out, errOut := runCasebotEnv(t, vars, "", "ask", "--corpus", docs, "When was the Tea Board founded?")
+	if code != exitOK || !strings.Contains(out, "1921") {
+		t.Fatalf("ask: exit %d, %q, %q", code, out, errOut)
+	}
+	if !strings.Contains(errOut, `msg="file skipped" path=scan.txt reason="not a text file"`) {
+		t.Errorf("ask did not name the skipped file:\n%s", errOut)
+	}
+	_, _, errOut = runCasebotEnv(t, vars, "", "ask", "--corpus", docs, "When was the Tea Board founded?")
+	if strings.Contains(errOut, "skipped") {
+		t.Errorf("an unchanged corpus warned again:\n%s", errOut)
+	}
+	writeFile(t, filepath.Join(docs, "more.md"), "# More\n\nThe board moved to Strelsau in 1950.\n")
+	_, _, errOut = runCasebotEnv(t, vars, "", "ask", "--corpus", docs, "When did the board move?")
+	if !strings.Contains(errOut, "path=scan.txt") {
+		t.Errorf("an update did not name the skipped file:\n%s", errOut)
+	}
+}
+
 // TestDefaultIndexShared: "casebot index --corpus DIR", then "ask" and
 // "serve" with the same --corpus, use one index in the data directory,
 // and nothing is written in the working directory.

@@ -218,6 +218,7 @@ func openIndexDir(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 		if sum.Changes() {
 			log.Info("index updated from the corpus directory", "index", cfg.Index, "full", sum.Full,
 				"added", len(sum.Added), "changed", len(sum.Changed), "removed", len(sum.Removed), "version", sum.Version)
+			logSkipped(log, sum)
 		}
 		return ix, nil
 	}
@@ -233,7 +234,18 @@ func openIndexDir(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 		return nil, err
 	}
 	log.Info("index built", "index", cfg.Index, "documents", len(sum.Added), "passages", sum.Passages)
+	logSkipped(log, sum)
 	return ix, nil
+}
+
+// logSkipped warns of each file of the corpus directory that the index
+// left out, with the reason, when ask or eval build or update the index:
+// otherwise a file that does not read is missing from the answers unsaid
+// ("casebot index" lists them too).
+func logSkipped(log *slog.Logger, sum index.Summary) {
+	for _, s := range sum.Skipped {
+		log.Warn("file skipped", "path", s.Path, "reason", s.Reason)
+	}
 }
 
 // rebuildIndex rebuilds an index that another casebot engine wrote from
@@ -249,6 +261,7 @@ func rebuildIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 	}
 	log.Info("index rebuilt", "index", cfg.Index, "reason", sum.Rebuild, "documents", len(sum.Added),
 		"passages", sum.Passages, "version", sum.Version, "took", sum.Took.Round(time.Millisecond))
+	logSkipped(log, sum)
 	return ix, nil
 }
 

@@ -297,7 +297,7 @@ func TestServeAdmin(t *testing.T) {
 			{"zero-width space", fake.AddAttachment("tea\u200B.md", []byte("# Tea\n\nGotcha.\n")), "invisible formatting character (U+200B)"},
 			{"name too long for its temporary file", fake.AddAttachment(strings.Repeat("n", 247)+".md", []byte("# Long\n\nGotcha.\n")), "names may be up to 239 bytes"},
 			{"binary with a .md name", fake.AddAttachment("binary.md", []byte("\x7fELF\x02\x01\x01\x00\x00\x00garbage")), "`binary.md` was not added: not a text file"},
-			{"invalid UTF-8", fake.AddAttachment("latin1.txt", []byte("Caf\xe9 cr\xe8me\n")), "was not added: invalid UTF-8"},
+			{"UTF-16 without a byte order mark", fake.AddAttachment("utf16.txt", []byte("C\x00a\x00f\x00\xe9\x00\n\x00")), "was not added: not a text file"},
 			{"empty", fake.AddAttachment("empty.md", nil), "was not added: no text"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
