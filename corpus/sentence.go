@@ -18,6 +18,10 @@ var abbreviations = map[string]bool{
 	"op": true, "opp": true, "vol": true, "vols": true, "pp": true, "ch": true,
 	"rev": true, "gen": true, "col": true, "lt": true, "capt": true, "sgt": true,
 	"mt": true, "viz": true, "ca": true,
+	// titles before a name: "Fr. Sorin", "Gov. Brown", "Sen. Smith", "Mme. Curie"
+	"fr": true, "gov": true, "sen": true, "rep": true, "hon": true, "pres": true,
+	"adm": true, "maj": true, "brig": true, "cmdr": true, "supt": true, "msgr": true,
+	"messrs": true, "mme": true, "mlle": true, "rt": true,
 }
 
 // Sentences returns byte spans [start, end) that cover text from its first to

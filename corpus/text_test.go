@@ -82,6 +82,8 @@ func TestSentences(t *testing.T) {
 		{"it rose 3 p.c. and e-mail grew.", []string{"it rose 3 p.c. and e-mail grew."}},
 		// a work's number and a title are no sentence end
 		{"Prelude Op. 28 No. 7 is followed by the Étude Op. 10 No. 5. Then Rev. Smith spoke.", []string{"Prelude Op. 28 No. 7 is followed by the Étude Op. 10 No. 5. ", "Then Rev. Smith spoke."}},
+		// a title before a name is no sentence end
+		{"The Basilica stands on the spot of Fr. Sorin's church. Gov. Brown and Sen. Smith met Mme. Curie there.", []string{"The Basilica stands on the spot of Fr. Sorin's church. ", "Gov. Brown and Sen. Smith met Mme. Curie there."}},
 	}
 	for _, tt := range tests {
 		var got []string

@@ -48,7 +48,8 @@ const layoutVersion = 3
 // line break, a lone "\r" or a form feed as "\n" (corpus.Parse), so a file
 // with such breaks has other passages and line numbers, and reads Markdown
 // and text in Windows-1252 or UTF-16, which were skipped (an index
-// remembers a skipped file and does not read it again until it changes).
+// remembers a skipped file and does not read it again until it changes),
+// and ends no sentence at a title before a name ("Fr. Sorin", "Gov.").
 const analysisVersion = 10
 
 // engineData lists the embedded data whose content changes answers: the
