@@ -81,7 +81,7 @@ func citationField(n int, c index.Citation, label string) Field {
 	}
 	return Field{
 		Name:  name,
-		Value: "`" + lines(c) + "`\n" + columns(c.Columns) + quote(markdown(c.Text, c.Highlights)),
+		Value: code(lines(c)) + "\n" + columns(c.Columns) + quote(markdown(c.Text, c.Highlights)),
 	}
 }
 
@@ -133,7 +133,7 @@ func answerText(a index.Answer, num func(int) int) string {
 // quotedField shows a passage the answer quotes: where it stands, and what
 // the passage says beyond the quote, the quoted stretches marked […].
 func quotedField(n int, c index.Citation, quoted []string) Field {
-	v := "`" + lines(c) + "` · quoted above"
+	v := code(lines(c)) + " · quoted above"
 	if c.Columns != "" {
 		v += "\n" + strings.TrimSuffix(columns(c.Columns), "\n")
 	}

@@ -207,7 +207,7 @@ func (b *Bot) searchPage(ctx context.Context, q, key string, page int, private b
 	}
 	var sb strings.Builder
 	for i, c := range cs {
-		fmt.Fprintf(&sb, "**%d.** `%s` %s\n%s\n", page*searchPageSize+i+1, lines(c), markdown(heading(c), nil), cut(markdown(c.Text, c.Highlights), 300))
+		fmt.Fprintf(&sb, "**%d.** %s %s\n%s\n", page*searchPageSize+i+1, code(lines(c)), markdown(heading(c), nil), cut(markdown(c.Text, c.Highlights), 300))
 	}
 	e.Description = sb.String()
 	rep := Reply{Embeds: []Embed{e}, Private: private}
@@ -279,10 +279,10 @@ func (b *Bot) showContext(ctx context.Context, r Request) (Reply, error) {
 	for _, c := range cs {
 		if c.ID == id {
 			center = c
-			fmt.Fprintf(&sb, "**→ `%s`**\n%s\n", lines(c), quote(markdown(c.Text, nil)))
+			fmt.Fprintf(&sb, "**→ %s**\n%s\n", code(lines(c)), quote(markdown(c.Text, nil)))
 			continue
 		}
-		fmt.Fprintf(&sb, "`%s`\n%s\n", lines(c), quote(markdown(c.Text, nil)))
+		fmt.Fprintf(&sb, "%s\n%s\n", code(lines(c)), quote(markdown(c.Text, nil)))
 	}
 	if center.ID == "" {
 		center = cs[0]
@@ -439,7 +439,7 @@ func (b *Bot) sources(ctx context.Context, r Request) (Reply, error) {
 			e.Fields = append(e.Fields, Field{Name: "…", Value: fmt.Sprintf("and %d more documents", len(info.Docs)-i)})
 			break
 		}
-		v := fmt.Sprintf("`%s` · %s · %d passages", d.Path, d.Kind, d.Passages)
+		v := fmt.Sprintf("%s · %s · %d passages", code(d.Path), d.Kind, d.Passages)
 		if d.Author != "" {
 			v += " · " + markdown(d.Author, nil)
 		}

@@ -42,6 +42,18 @@ func TestMarkdown(t *testing.T) {
 // TestAnswerText checks the quoted answer against the engine's own
 // marking, for an ordinary answer and a list: the same words in bold, and
 // each quote followed by the number of its citation.
+// TestCitationPlace: a citation's place is one code span whatever its
+// file's name holds: a backtick in the name would end the span early.
+func TestCitationPlace(t *testing.T) {
+	t.Parallel()
+	c := index.Citation{Source: "notes/a`b`.md", LineStart: 3, LineEnd: 4, Text: "Some text."}
+	for _, v := range []string{citationField(1, c, "").Value, quotedField(1, c, nil).Value} {
+		if place, _, _ := strings.Cut(v, "\n"); !strings.HasPrefix(place, "`notes/a'b'.md:3-4`") || strings.Count(place, "`") != 2 {
+			t.Errorf("place %q", place)
+		}
+	}
+}
+
 func TestAnswerText(t *testing.T) {
 	t.Parallel()
 	ix := testIndex(t)
