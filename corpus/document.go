@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -192,7 +193,7 @@ var lineBreaks = strings.NewReplacer(
 // frontMatter is the YAML block at the top of a document, between "---" lines.
 type frontMatter struct {
 	Title     string    `yaml:"title"`
-	Author    yamlText  `yaml:"author"`
+	Author    yamlTexts `yaml:"author"` // one name, or a list of them
 	Published yamlText  `yaml:"published"`
 	Date      yamlText  `yaml:"date"`
 	Kind      string    `yaml:"kind"`
@@ -244,11 +245,15 @@ func (d *Document) readFrontMatter() error {
 		}
 		var fm frontMatter
 		block := strings.Join(lines[1:i], "")
+		if !opensMapping(lines[1:i]) {
+			// "---", prose, "---": two thematic breaks, not front matter.
+			return nil
+		}
 		if err := yaml.Unmarshal([]byte(block), &fm); err != nil {
 			return fmt.Errorf("front matter: %w", err)
 		}
 		d.Title = strings.TrimSpace(fm.Title)
-		d.Author = strings.TrimSpace(string(fm.Author))
+		d.Author = strings.TrimSpace(strings.Join(fm.Author, ", "))
 		d.Published = strings.TrimSpace(string(fm.Published))
 		if d.Published == "" {
 			d.Published = strings.TrimSpace(string(fm.Date))
@@ -269,6 +274,25 @@ func (d *Document) readFrontMatter() error {
 	}
 	// An opening "---" with no closing line is a thematic break, not front matter.
 	return nil
+}
+
+// yamlKeyRe matches a line that opens a YAML mapping entry: "title: x",
+// "author:".
+var yamlKeyRe = regexp.MustCompile(`^[^\s#:-][^:]*:(\s|$)`)
+
+// opensMapping reports whether the first line of a block between "---"
+// lines that is neither blank nor a YAML comment is a "key:" line, as front
+// matter's first line is. A document may also open with a thematic break,
+// and the prose after it is no front matter to refuse the document over.
+func opensMapping(lines []string) bool {
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\r\n")
+		if l == "" || strings.HasPrefix(strings.TrimSpace(l), "#") {
+			continue
+		}
+		return yamlKeyRe.MatchString(l)
+	}
+	return true // an empty block is empty front matter
 }
 
 // body is the text after the front matter.

@@ -156,3 +156,28 @@ func TestParseEncodings(t *testing.T) {
 		t.Errorf("a NUL byte: %v, want ErrBinary", err)
 	}
 }
+
+// TestParseFrontMatterEdges: only a block that opens with a "key:" line is
+// front matter; a document that opens with a thematic break is read whole
+// (it had been refused as bad front matter), an author may be a list, and
+// a block that is front matter but not valid YAML is still refused.
+func TestParseFrontMatterEdges(t *testing.T) {
+	d, err := Parse("rule.md", []byte("---\n\nThis document starts with a rule about the humpback whale.\n\n---\n\nMore text.\n"))
+	if err != nil {
+		t.Fatalf("a document opening with a thematic break: %v", err)
+	}
+	if ps := Split(d); len(ps) != 2 || ps[0].Text != "This document starts with a rule about the humpback whale." || ps[0].LineStart != 3 {
+		t.Errorf("passages %+v", ps)
+	}
+	d, err = Parse("list.md", []byte("---\n- a list\n- not front matter\n---\nBody text.\n"))
+	if err != nil || len(Split(d)) != 3 {
+		t.Errorf("a YAML list between rules: %v, passages %+v", err, Split(d))
+	}
+	d, err = Parse("authors.md", []byte("---\n# written together\ntitle: Joint\nauthor: [Alice Ng, Bob Roy]\n---\nBody text.\n"))
+	if err != nil || d.Author != "Alice Ng, Bob Roy" || d.Title != "Joint" {
+		t.Errorf("authors: %q %q %v", d.Author, d.Title, err)
+	}
+	if _, err := Parse("bad.md", []byte("---\ntitle: [unclosed\n---\nBody text.\n")); err == nil || !strings.Contains(err.Error(), "front matter") {
+		t.Errorf("bad front matter: %v", err)
+	}
+}

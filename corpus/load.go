@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // DefaultMaxBytes is the largest document Load reads unless told otherwise.
@@ -131,6 +132,17 @@ func scan(ctx context.Context, fsys fs.FS, opts Options) (*Corpus, error) {
 			return nil
 		}
 		if name != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !utf8.ValidString(name) {
+			// os.DirFS opens no such name ("invalid argument"), and a
+			// citation could not name it: said, not lost unsaid.
+			if _, ok := FormatOf(name); ok || d.IsDir() {
+				c.Skipped = append(c.Skipped, Skip{strings.ToValidUTF8(name, "\uFFFD"), "the name is not valid UTF-8: rename it"})
+			}
 			if d.IsDir() {
 				return fs.SkipDir
 			}

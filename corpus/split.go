@@ -127,6 +127,7 @@ func Split(d Document) []Passage {
 	} else {
 		blocks = markdownBlocks(d)
 	}
+	headingsOnly(blocks)
 	var out []Passage
 	lines := d.Lines()
 	for n := 2; n < d.bodyLine-1; n++ {
@@ -380,6 +381,23 @@ func plainBlocks(d Document) []block {
 		listStart = -1
 	}
 	return dropEmpty(blocks)
+}
+
+// headingsOnly makes the headings of a document that has nothing else
+// paragraphs: an outline of "#" lines, or a text file of a few short lines
+// (which plainBlocks reads as headings), would otherwise have no passage
+// to search or quote, and be lost unsaid.
+func headingsOnly(blocks []block) {
+	for _, b := range blocks {
+		if b.kind.Searchable() {
+			return
+		}
+	}
+	for i := range blocks {
+		if blocks[i].kind == Heading {
+			blocks[i].kind, blocks[i].level = Paragraph, 0
+		}
+	}
 }
 
 func hasHeading(blocks []block) bool {

@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -207,6 +208,36 @@ func TestPassageID(t *testing.T) {
 	for _, seq := range []int{0, 7, 10, 99, 100, 999, 1000, 12345, -1, -42} {
 		if got, want := PassageID("notes/a b.md", seq), fmt.Sprintf("%s#%03d", "notes/a b.md", seq); got != want {
 			t.Errorf("PassageID(%d) = %q, want %q", seq, got, want)
+		}
+	}
+}
+
+// TestSplitHeadingsOnly: a document with nothing but headings (an outline in
+// Markdown, a text file of short lines, which read as headings) has its
+// headings as passages, where they stand, instead of no passage at all; a
+// document with a paragraph keeps its headings as headings.
+func TestSplitHeadingsOnly(t *testing.T) {
+	for _, tt := range []struct {
+		name, text string
+		want       []string
+		lines      []int
+	}{
+		{"outline.md", "# Only heading about the mongoose\n", []string{"Only heading about the mongoose"}, []int{1}},
+		{"outline.md", "## Meerkats\n### Civets ###\n\n#### Genets\n", []string{"Meerkats", "Civets", "Genets"}, []int{1, 2, 4}},
+		{"list.txt", "Shopping list for Monday\n", []string{"Shopping list for Monday"}, []int{1}},
+		{"notes.txt", "Meeting Notes\n\nBudget Review\n", []string{"Meeting Notes", "Budget Review"}, []int{1, 3}},
+		{"doc.md", "# Title\n\nA paragraph.\n", []string{"A paragraph."}, []int{3}},
+	} {
+		var got []string
+		var lines []int
+		for _, p := range Split(mustParse(t, tt.name, tt.text)) {
+			if p.Kind.Searchable() {
+				got = append(got, p.Text)
+				lines = append(lines, p.LineStart)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) || !reflect.DeepEqual(lines, tt.lines) {
+			t.Errorf("%s %q: passages %q at lines %v, want %q at %v", tt.name, tt.text, got, lines, tt.want, tt.lines)
 		}
 	}
 }

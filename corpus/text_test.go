@@ -141,6 +141,9 @@ func TestLoadSkipsBadFiles(t *testing.T) {
 	write(".hidden.md", []byte("hidden\n"))
 	write("words.vocab", []byte("phase = stage\n"))
 	write("broken.vocab", []byte("no rule here\n"))
+	write("caf\xe9.md", []byte("# Latin-1 name\n\nThe gecko walks on glass.\n"))
+	write("d\xe9j\xe0/inside.md", []byte("# Inside\n\nThe gecko climbs.\n"))
+	write("caf\xe9.png", []byte("\x89PNG"))
 	if err := os.Symlink("good.md", filepath.Join(dir, "link.md")); err != nil {
 		t.Fatal(err)
 	}
@@ -163,10 +166,14 @@ func TestLoadSkipsBadFiles(t *testing.T) {
 		"empty.md": "no text", "blank.txt": "no text",
 		"binary.txt": "not a text file", "bad-front.md": "front matter", "big.md": "larger than 100 bytes",
 		"link.md": "symbolic link", "broken.vocab": "want",
+		"caf\uFFFD.md": "not valid UTF-8", "d\uFFFDj\uFFFD": "not valid UTF-8",
 	} {
 		if !strings.Contains(skipped[name], reason) {
 			t.Errorf("%s: skipped with %q, want a reason containing %q", name, skipped[name], reason)
 		}
+	}
+	if r, ok := skipped["caf\uFFFD.png"]; ok {
+		t.Errorf("a file of another kind listed as skipped: %q", r)
 	}
 	if len(c.Rules) != 1 || c.Rules[0].From[0] != "phase" {
 		t.Errorf("rules = %+v", c.Rules)

@@ -865,6 +865,21 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 
 // unparsed reads the documents at paths and returns those that would be
 // skipped, with the reason.
+// PlanBuild reports what building an index of c from nothing would do, and
+// writes nothing: every document added, except the files that do not read,
+// skipped with the reason, as a build skips them (a dry run where there is
+// no index yet, or where one is rebuilt).
+func PlanBuild(c *corpus.Corpus) Summary {
+	sum := Summary{DryRun: true, Full: true, Added: c.Paths()}
+	skipped := append([]corpus.Skip(nil), c.Skipped...)
+	for _, sk := range unparsed(c, sum.Added) {
+		sum.dropSkipped(sk.Path)
+		skipped = append(skipped, sk)
+	}
+	sum.Skipped = sortSkips(skipped)
+	return sum
+}
+
 func unparsed(c *corpus.Corpus, paths []string) []corpus.Skip {
 	var out []corpus.Skip
 	for _, p := range paths {

@@ -49,7 +49,9 @@ const layoutVersion = 3
 // with such breaks has other passages and line numbers, and reads Markdown
 // and text in Windows-1252 or UTF-16, which were skipped (an index
 // remembers a skipped file and does not read it again until it changes),
-// and ends no sentence at a title before a name ("Fr. Sorin", "Gov.").
+// ends no sentence at a title before a name ("Fr. Sorin", "Gov."), makes
+// the headings of a document of nothing else its passages, and reads a
+// document that opens with a thematic break, not front matter, whole.
 const analysisVersion = 10
 
 // engineData lists the embedded data whose content changes answers: the
@@ -168,13 +170,8 @@ func OpenCorpus(ctx context.Context, dir string, c *corpus.Corpus, opts Options)
 	previous := recordedVersion(s.path(gen))
 	if opts.DryRun {
 		s.release()
-		paths := c.Paths()
-		sum := Summary{Version: previous, Previous: previous, Full: true, DryRun: true, Rebuild: why, Added: paths}
-		for _, sk := range unparsed(c, paths) {
-			sum.dropSkipped(sk.Path)
-			sum.Skipped = append(sum.Skipped, sk)
-		}
-		sum.Skipped = sortSkips(append(append([]corpus.Skip(nil), c.Skipped...), sum.Skipped...))
+		sum := PlanBuild(c)
+		sum.Version, sum.Previous, sum.Rebuild = previous, previous, why
 		return nil, sum, nil
 	}
 	if opts.Log != nil {

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -167,6 +169,33 @@ func TestAskWarnsSkippedFiles(t *testing.T) {
 	_, _, errOut = runCasebotEnv(t, vars, "", "ask", "--corpus", docs, "When did the board move?")
 	if !strings.Contains(errOut, "path=scan.txt") {
 		t.Errorf("an update did not name the skipped file:\n%s", errOut)
+	}
+}
+
+// TestIndexDryRunFirstBuild: a dry run where there is no index yet lists
+// the files a build would skip as skipped, with the reason, not as added,
+// and writes no index.
+func TestIndexDryRunFirstBuild(t *testing.T) {
+	docs := t.TempDir()
+	writeFile(t, filepath.Join(docs, "good.md"), "# Good\n\nThe quokka lives here.\n")
+	writeFile(t, filepath.Join(docs, "empty.md"), "")
+	writeFile(t, filepath.Join(docs, "bin.txt"), "abc\x00def")
+	writeFile(t, filepath.Join(docs, "bad.md"), "---\ntitle: [x\n---\nbody\n")
+	dir := filepath.Join(t.TempDir(), "idx")
+	code, out, errOut := runCasebot(t, "", "index", "--corpus", docs, "--index", dir, "--dry-run", "--json")
+	var sum index.Summary
+	if err := json.Unmarshal([]byte(out), &sum); code != exitOK || err != nil {
+		t.Fatalf("index --dry-run: exit %d, %v: %s %s", code, err, out, errOut)
+	}
+	reasons := map[string]string{}
+	for _, s := range sum.Skipped {
+		reasons[s.Path] = s.Reason
+	}
+	if strings.Join(sum.Added, " ") != "good.md" || reasons["empty.md"] != "no text" || reasons["bin.txt"] != "not a text file" || !strings.Contains(reasons["bad.md"], "front matter") {
+		t.Errorf("added %v, skipped %v", sum.Added, reasons)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a dry run wrote %s: %v", dir, err)
 	}
 }
 

@@ -62,7 +62,7 @@ func runIndex(c *cli, cfg Config, opts index.Options, asJSON bool) error {
 		}
 		sum = s
 	case opts.DryRun:
-		sum = index.Summary{DryRun: true, Full: true, Skipped: corp.Skipped, Added: corp.Paths()}
+		sum = index.PlanBuild(corp)
 	default:
 		ix, s, err := index.Create(c.ctx, cfg.Index, corp, opts)
 		if err != nil {
