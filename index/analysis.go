@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +18,6 @@ import (
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
 	"golang.org/x/text/unicode/norm"
-	"golang.org/x/text/width"
 )
 
 // analyzerName is the analyzer of every text field. It is registered with
@@ -64,7 +64,7 @@ func newAnalyzer() *analyzer {
 }
 
 func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
-	toks := a.tokenizer.Tokenize(input)
+	toks := pieces(a.tokenizer.Tokenize(input))
 	shouting := shoutingRuns(toks)
 	out := make(analysis.TokenStream, 0, len(toks)+len(toks)/8)
 	for i, t := range toks {
@@ -88,6 +88,37 @@ func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 					Position: t.Position, Type: t.Type,
 				})
 			}
+		}
+	}
+	return out
+}
+
+// pieces splits a word joined with underscores ("erosion_rate": an
+// identifier, a path in a URL) into its parts, so that "rate" finds it;
+// positions are numbered again in order, each part a word.
+func pieces(toks analysis.TokenStream) analysis.TokenStream {
+	joined := func(t *analysis.Token) bool { return bytes.IndexByte(t.Term, '_') >= 0 }
+	if !slices.ContainsFunc(toks, joined) {
+		return toks
+	}
+	out := make(analysis.TokenStream, 0, len(toks)+8)
+	for _, t := range toks {
+		if !joined(t) {
+			t.Position = len(out) + 1
+			out = append(out, t)
+			continue
+		}
+		for a := 0; a < len(t.Term); {
+			z := bytes.IndexByte(t.Term[a:], '_')
+			if z < 0 {
+				z = len(t.Term)
+			} else {
+				z += a
+			}
+			if z > a {
+				out = append(out, &analysis.Token{Term: t.Term[a:z], Start: t.Start + a, End: t.Start + z, Position: len(out) + 1, Type: t.Type})
+			}
+			a = z + 1
 		}
 	}
 	return out
@@ -131,7 +162,9 @@ func normalizeTerm(raw []byte) string {
 		s = strings.ReplaceAll(s, ".", "") // "U.S." is "US", "G.P.K.I." "GPKI"
 	}
 	if !isASCII(s) {
-		s = width.Fold.String(s) // full-width "ＧＰＫＩ" is "GPKI"
+		// compatibility forms: full-width "ＧＰＫＩ" is "GPKI", the ligature
+		// in "ﬁnancial" (text pasted from a PDF) is "fi"
+		s = norm.NFKC.String(s)
 	}
 	s = strings.ToLower(s)
 	s = foldAccents(s)

@@ -163,3 +163,33 @@ func TestRomanNumerals(t *testing.T) {
 	}
 	wantAnsweredAs(t, "When did Stage II end?", "When did Stage 2 end?")
 }
+
+// TestAnalyzerPieces: a word joined with underscores is searched by its
+// parts and a ligature as its letters; every piece's offsets point at its
+// own text, and the pieces' positions follow one another (a stop word left
+// out leaves its place).
+func TestAnalyzerPieces(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"erosion_rate rose", []string{"eros", "rate", "rose"}},
+		{"__init__ snake_case_vole", []string{"init", "snake", "case", "vole"}},
+		{"the ﬁnancial oﬃce", []string{"financi", "offic"}},
+	} {
+		toks := sharedAnalyzer().Analyze([]byte(tt.in))
+		var got []string
+		for i, tok := range toks {
+			got = append(got, string(tok.Term))
+			if i > 0 && tok.Position != toks[i-1].Position+1 {
+				t.Errorf("%q: %q at position %d after %d", tt.in, tok.Term, tok.Position, toks[i-1].Position)
+			}
+			if w := tt.in[tok.Start:tok.End]; !strings.Contains(w, string(tok.Term)) && terms(w)[0] != string(tok.Term) {
+				t.Errorf("%q: the offsets of %q point at %q", tt.in, tok.Term, w)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: terms %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

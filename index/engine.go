@@ -50,8 +50,10 @@ const layoutVersion = 3
 // and text in Windows-1252 or UTF-16, which were skipped (an index
 // remembers a skipped file and does not read it again until it changes),
 // ends no sentence at a title before a name ("Fr. Sorin", "Gov."), makes
-// the headings of a document of nothing else its passages, and reads a
-// document that opens with a thematic break, not front matter, whole.
+// the headings of a document of nothing else its passages, reads a
+// document that opens with a thematic break, not front matter, whole, and
+// searches a word joined with underscores by its parts and a ligature as its
+// letters (analysis.go).
 const analysisVersion = 10
 
 // engineData lists the embedded data whose content changes answers: the
