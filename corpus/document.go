@@ -35,9 +35,10 @@ type Document struct {
 	Path   string
 	Format Format
 	// Text is the document's stored text; passage line numbers refer to it.
-	// For Markdown and plain text it is the file itself, front matter included,
-	// with every line break other than "\n" and "\r\n" written as "\n" (see
-	// lineBreaks); for HTML and PDF it is Markdown made from the file's text.
+	// For Markdown and plain text it is the file's text, front matter included
+	// (decoded when it is not UTF-8, see plainText), with every line break
+	// other than "\n" and "\r\n" written as "\n" (see lineBreaks); for HTML
+	// and PDF it is Markdown made from the file's text.
 	Text string
 	// Hash is the hex SHA-256 of the file's bytes (not of Text).
 	Hash string

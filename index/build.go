@@ -863,8 +863,6 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	return sum, nil
 }
 
-// unparsed reads the documents at paths and returns those that would be
-// skipped, with the reason.
 // PlanBuild reports what building an index of c from nothing would do, and
 // writes nothing: every document added, except the files that do not read,
 // skipped with the reason, as a build skips them (a dry run where there is
@@ -880,6 +878,8 @@ func PlanBuild(c *corpus.Corpus) Summary {
 	return sum
 }
 
+// unparsed reads the documents at paths and returns those that would be
+// skipped, with the reason.
 func unparsed(c *corpus.Corpus, paths []string) []corpus.Skip {
 	var out []corpus.Skip
 	for _, p := range paths {
