@@ -210,6 +210,7 @@ func markdownBlocks(d Document) []block {
 	listStart := -1 // block index of the current list's first item
 	var table *block
 	closeBlock := func() { cur = -1 }
+	comment := false // inside an HTML comment, which the rendered page does not show
 	for i := d.bodyLine - 1; i < len(lines); i++ {
 		n, line := i+1, lines[i]
 		if fence != "" {
@@ -220,6 +221,17 @@ func markdownBlocks(d Document) []block {
 			}
 			if strings.TrimSpace(line) != "" {
 				blocks[cur].lines = append(blocks[cur].lines, blockLine{n, strings.TrimRight(line, " \t")})
+			}
+			continue
+		}
+		if rest, open, ok := commentLine(line, comment); ok {
+			comment = open
+			closeBlock()
+			listStart = -1
+			if rest != "" {
+				// text after "-->" on the comment's last line shows
+				blocks = append(blocks, block{kind: Paragraph, lines: []blockLine{{n, rest}}, list: -1})
+				cur = len(blocks) - 1
 			}
 			continue
 		}
@@ -381,6 +393,27 @@ func plainBlocks(d Document) []block {
 		listStart = -1
 	}
 	return dropEmpty(blocks)
+}
+
+// commentLine reads a line for an HTML comment ("<!-- ... -->"), which a
+// Markdown page does not show, so that its text is neither searched nor
+// quoted. in says whether an earlier line opened a comment. ok reports
+// that the line is a comment's: it opens one, or one is open. open reports
+// that the comment goes on after the line, and rest is the text after a
+// comment that ends on it, which the page shows.
+func commentLine(line string, in bool) (rest string, open, ok bool) {
+	t := strings.TrimSpace(line)
+	if !in {
+		if !strings.HasPrefix(t, "<!--") {
+			return "", false, false
+		}
+		t = t[len("<!--"):]
+	}
+	end := strings.Index(t, "-->")
+	if end < 0 {
+		return "", true, true
+	}
+	return strings.TrimSpace(t[end+len("-->"):]), false, true
 }
 
 // headingsOnly makes the headings of a document that has nothing else

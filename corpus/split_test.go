@@ -241,3 +241,29 @@ func TestSplitHeadingsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitHTMLComments: an HTML comment in Markdown, which the rendered page
+// does not show, is neither a passage nor part of one; text after its end
+// on the same line is, and so is a comment inside a code block.
+func TestSplitHTMLComments(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"# T\n\n<!-- platypus lasagna -->\n\nVisible text.\n", []string{"Visible text."}},
+		{"Para one.\n<!--\nhidden platypus\n\nstill hidden\n-->\nPara two.\n", []string{"Para one.", "Para two."}},
+		{"<!-- note --> Shown text.\nAnd more.\n", []string{"Shown text.", "And more."}},
+		{"Text.\n\n<!-- never closed\nmore\n", []string{"Text."}},
+		{"```\n<!-- code -->\n```\n", []string{"<!-- code -->"}},
+	} {
+		var got []string
+		for _, p := range Split(mustParse(t, "doc.md", tt.text)) {
+			if p.Kind.Searchable() {
+				got = append(got, p.Text)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: passages %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

@@ -53,7 +53,8 @@ const layoutVersion = 3
 // the headings of a document of nothing else its passages, reads a
 // document that opens with a thematic break, not front matter, whole, and
 // searches a word joined with underscores by its parts and a ligature as its
-// letters (analysis.go).
+// letters (analysis.go), and leaves out what an HTML comment in Markdown
+// holds (corpus.Split).
 const analysisVersion = 10
 
 // engineData lists the embedded data whose content changes answers: the
