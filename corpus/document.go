@@ -8,6 +8,7 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -251,7 +252,7 @@ func (d *Document) readFrontMatter() error {
 			return nil
 		}
 		if err := yaml.Unmarshal([]byte(block), &fm); err != nil {
-			return fmt.Errorf("front matter: %w", err)
+			return frontMatterError(err)
 		}
 		d.Title = strings.TrimSpace(fm.Title)
 		d.Author = strings.TrimSpace(strings.Join(fm.Author, ", "))
@@ -276,6 +277,26 @@ func (d *Document) readFrontMatter() error {
 	// An opening "---" with no closing line is a thematic break, not front matter.
 	return nil
 }
+
+// frontMatterError says what is wrong with a front matter block in one
+// line, with the file's line numbers: the YAML parser counts from the
+// block's first line (the file's second), and a type error lists its
+// problems on lines of their own, naming Go types.
+func frontMatterError(err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	msg = yamlLineRe.ReplaceAllStringFunc(msg, func(m string) string {
+		n, _ := strconv.Atoi(strings.TrimPrefix(m, "line "))
+		return "line " + strconv.Itoa(n+1)
+	})
+	msg = strings.TrimPrefix(strings.ReplaceAll(msg, "into corpus.frontMatter", "into the front matter's fields"), "yaml: ")
+	return fmt.Errorf("front matter: %s", msg)
+}
+
+var yamlLineRe = regexp.MustCompile(`line \d+`)
 
 // yamlKeyRe matches a line that opens a YAML mapping entry: "title: x",
 // "author:".

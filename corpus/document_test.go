@@ -177,7 +177,14 @@ func TestParseFrontMatterEdges(t *testing.T) {
 	if err != nil || d.Author != "Alice Ng, Bob Roy" || d.Title != "Joint" {
 		t.Errorf("authors: %q %q %v", d.Author, d.Title, err)
 	}
-	if _, err := Parse("bad.md", []byte("---\ntitle: [unclosed\n---\nBody text.\n")); err == nil || !strings.Contains(err.Error(), "front matter") {
-		t.Errorf("bad front matter: %v", err)
+	// the reason names the file's line, on one line, without Go's types
+	for _, tt := range []struct{ text, want string }{
+		{"---\ntitle: [unclosed\n---\nBody text.\n", "front matter: line 2: did not find expected ',' or ']'"},
+		{"---\ntitle: T\nauthor:\n  name: A\n---\nBody text.\n", "front matter: line 4: want a value or a list"},
+		{"---\ntitle: [a, b]\n---\nBody text.\n", "front matter: line 2: cannot unmarshal !!seq into string"},
+	} {
+		if _, err := Parse("bad.md", []byte(tt.text)); err == nil || err.Error() != tt.want {
+			t.Errorf("%q: %v, want %q", tt.text, err, tt.want)
+		}
 	}
 }
