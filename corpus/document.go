@@ -336,9 +336,15 @@ func (d Document) firstHeading() string {
 	if d.Format == PlainText {
 		return ""
 	}
-	for _, l := range d.Lines()[d.bodyLine-1:] {
+	body := d.Lines()[d.bodyLine-1:]
+	for i, l := range body {
 		if lvl, text := atxHeading(l); lvl == 1 {
 			return text
+		}
+		// a setext heading: "Title" over a line of "="
+		if i+1 < len(body) && strings.TrimSpace(l) != "" && strings.Contains(body[i+1], "=") && setextRe.MatchString(body[i+1]) &&
+			(i == 0 || strings.TrimSpace(body[i-1]) == "") {
+			return strings.TrimSpace(l)
 		}
 	}
 	return ""

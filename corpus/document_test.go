@@ -177,6 +177,10 @@ func TestParseFrontMatterEdges(t *testing.T) {
 	if err != nil || d.Author != "Alice Ng, Bob Roy" || d.Title != "Joint" {
 		t.Errorf("authors: %q %q %v", d.Author, d.Title, err)
 	}
+	d, err = Parse("setext.md", []byte("Setext Title\n============\n\nBody text.\n\nA paragraph\n===========\n"))
+	if err != nil || d.Title != "Setext Title" {
+		t.Errorf("a setext heading as the title: %q %v", d.Title, err)
+	}
 	// the reason names the file's line, on one line, without Go's types
 	for _, tt := range []struct{ text, want string }{
 		{"---\ntitle: [unclosed\n---\nBody text.\n", "front matter: line 2: did not find expected ',' or ']'"},
