@@ -336,15 +336,11 @@ func (d Document) firstHeading() string {
 	if d.Format == PlainText {
 		return ""
 	}
-	body := d.Lines()[d.bodyLine-1:]
-	for i, l := range body {
-		if lvl, text := atxHeading(l); lvl == 1 {
-			return text
-		}
-		// a setext heading: "Title" over a line of "="
-		if i+1 < len(body) && strings.TrimSpace(l) != "" && strings.Contains(body[i+1], "=") && setextRe.MatchString(body[i+1]) &&
-			(i == 0 || strings.TrimSpace(body[i-1]) == "") {
-			return strings.TrimSpace(l)
+	// the first level-1 heading as Split reads it: "# Title", or "Title"
+	// over a line of "=" (not a "#" line in a code block or a comment)
+	for _, b := range markdownBlocks(d) {
+		if b.kind == Heading && b.level == 1 {
+			return b.lines[0].text
 		}
 	}
 	return ""
