@@ -1250,6 +1250,34 @@ def wn_nouns(root, depth=2, senses=2):
     return first, lambda w: walk(first.get(w, []), down), lambda w: walk(first.get(w, []), up)
 
 
+def kind_columns(rows, words, terms, cols=(0, 1)):
+    """The two ranking columns of hyponym and hyponym_plain: for each
+    candidate, the weighted share of the question's words it lacks but holds
+    a narrower word of (0) and a broader one (1). terms(r) gives each word as
+    (its forms, its weight, narrower words, broader words), and the total
+    weight; words(key) a passage's words."""
+    Xs, hits = [], 0
+    for r in rows:
+        x = r["x"]
+        if not len(x):
+            Xs.append(x)
+            continue
+        ts, tot = terms(r)
+        col = np.zeros((len(x), 2))
+        for j, pid in enumerate(r["ids"]):
+            pw = words((r["set"], pid))
+            for held, wt, lo, hi in ts:
+                if held & pw:
+                    continue
+                col[j, 0] += wt * bool(lo & pw)
+                col[j, 1] += wt * bool(hi & pw)
+        col /= tot
+        hits += (col[:, 0] > 0).any()
+        Xs.append(np.hstack([x, col[:, list(cols)]]))
+    print("examples with a hyponym match: %d of %d" % (hits, len(rows)))
+    return Xs
+
+
 def hyponym(header, passages, rows, depth="2", root="/usr/share/wordnet"):
     """Ranking columns: the idf-weighted share of the question's nouns that a
     candidate lacks but holds a WordNet hyponym of (the passage names a kind
@@ -1277,35 +1305,18 @@ def hyponym(header, passages, rows, depth="2", root="/usr/share/wordnet"):
         if w not in rel:
             rel[w] = (below(w) - {w}, above(w) - {w})
         return rel[w]
-    Xs, hits = [], 0
-    for r in rows:
-        x = r["x"]
-        if not len(x):
-            Xs.append(x)
-            continue
-        k = r["set"]
+
+    def terms(r):
         qn = []
         for w in re.findall(r"[a-z]+", r["q"].lower()):
             if w in STOPQ:
                 continue
             n = next((f for f in sorted(forms(w)) if f in first), None)
             qn.append((w, n))
+        k = r["set"]
         idf = {w: np.log(1 + (npass[k] - df[k][w] + 0.5) / (df[k][w] + 0.5)) for w, _ in qn}
-        tot = sum(idf.values()) or 1
-        col = np.zeros((len(x), 2))
-        for j, pid in enumerate(r["ids"]):
-            pw = words((k, pid))
-            for w, n in qn:
-                if n is None or forms(w) & pw:
-                    continue
-                lo, hi = related(n)
-                if lo & pw:
-                    col[j, 0] += idf[w] / tot
-                if hi & pw:
-                    col[j, 1] += idf[w] / tot
-        hits += (col[:, 0] > 0).any()
-        Xs.append(np.hstack([x, col[:, [int(c) for c in os.environ.get("HYPONYM_COLS", "01")]]]))
-    print("examples with a hyponym match: %d of %d" % (hits, len(rows)))
+        return [(forms(w), idf[w]) + related(n) for w, n in qn if n is not None], sum(idf.values()) or 1
+    Xs = kind_columns(rows, words, terms, [int(c) for c in os.environ.get("HYPONYM_COLS", "01")])
     report37("hyponym %s" % depth, header, rows, Xs)
 
 
@@ -1330,29 +1341,12 @@ def hyponym_plain(header, passages, rows, depth="1", root="/usr/share/wordnet"):
     df, npass = set_df(header, passages, words)
     use_idf = os.environ.get("HYPONYM_IDF") == "1"
     stopq = {"kind", "type", "name", "year", "thing"} if os.environ.get("HYPONYM_STOPQ") == "1" else set()
-    Xs, hits = [], 0
-    for r in rows:
-        x = r["x"]
-        if not len(x):
-            Xs.append(x)
-            continue
+    def terms(r):
         k = r["set"]
         qw = set(plain_words(r["q"])) - stopq
         wt = {w: np.log(1 + (npass[k] - df[k][w] + 0.5) / (df[k][w] + 0.5)) if use_idf else 1.0 for w in qw}
-        tot = sum(wt.values()) or 1
-        col = np.zeros((len(x), 2))
-        for j, pid in enumerate(r["ids"]):
-            pw = words((k, pid))
-            for w in qw:
-                if w in pw or w not in lex:
-                    continue
-                lo, hi = lex[w]
-                col[j, 0] += wt[w] * bool((lo - {w}) & pw)
-                col[j, 1] += wt[w] * bool((hi - {w}) & pw)
-        col /= tot
-        hits += (col[:, 0] > 0).any()
-        Xs.append(np.hstack([x, col]))
-    print("examples with a hyponym match: %d of %d" % (hits, len(rows)))
+        return [({w}, wt[w], lex[w][0] - {w}, lex[w][1] - {w}) for w in qw if w in lex], sum(wt.values()) or 1
+    Xs = kind_columns(rows, words, terms)
     report37("hyponym_plain %s" % depth, header, rows, Xs)
 
 
