@@ -124,6 +124,11 @@ tail
 			want: "\\# not a heading\n\nLine\n\\---\n\\===\n\n\\```not a fence\n\n- # item text\n",
 		},
 		{
+			name: "markup-hidden-in-markdown.html",
+			html: `<p>[r]: https://x.example</p><p>&lt;script&gt; shown</p><p>&lt;!-- shown --&gt;</p>`,
+			want: "\\[r]: https://x.example\n\n\\<script> shown\n\n\\<!-- shown -->\n",
+		},
+		{
 			name: "pre-with-fence.html",
 			html: "<pre>```\ncode\n```</pre>",
 			want: "~~~\n```\ncode\n```\n~~~\n",

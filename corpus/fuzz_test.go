@@ -25,6 +25,7 @@ func FuzzSplit(f *testing.F) {
 		"\ufeffBOM\r\nCRLF line\r\n",
 		"# Old Mac\r\rline one\rline two\r\rform\ffeed\u2028separated\u0085lines\r",
 		"text\n<!-- hidden\n\nstill -->shown\n```\n<!-- code\n```\n<!-- one --> two\n",
+		"<script>\nx\n</SCRIPT> after\n<style a=b>\ny</style>\n[r]: https://r.example \"R\"\npara\n[s]: /s\n",
 	}
 	for _, s := range seeds {
 		f.Add(s, false)
@@ -78,26 +79,41 @@ func FuzzSplit(f *testing.F) {
 				ln++
 			}
 		}
-		// An HTML comment in Markdown is neither searched nor quoted: its
-		// lines are followed here as a reader would (outside code fences,
-		// from "<!--" to "-->"), and only the text after a comment counts.
-		fence, comment := "", false
+		// Raw HTML a Markdown page does not show (a comment, a script or
+		// style element) is neither searched nor quoted: its lines are
+		// followed here as a reader would (outside code fences, from "<!--"
+		// to "-->", "<script" to "</script>"), and only the text after its
+		// end counts. A line that reads as a link reference definition may
+		// be left out too (it is, unless it continues a paragraph).
+		fence, closer := "", ""
 		for n := d.bodyLine; n <= len(lines); n++ {
 			want := alnum(stripMarkup(lines[n-1]))
 			if l, t := lines[n-1], strings.TrimSpace(lines[n-1]); !plain {
+				lower := strings.ToLower(t)
 				switch {
 				case fence != "":
 					if strings.HasPrefix(strings.TrimLeft(l, " "), fence) {
 						fence = ""
 					}
-				case comment || strings.HasPrefix(t, "<!--"):
-					if !comment {
-						t = t[len("<!--"):]
-					}
-					comment = !strings.Contains(t, "-->")
+				case closer == "" && linkDefRe.MatchString(l):
 					want = ""
-					if !comment {
-						want = alnum(t[strings.Index(t, "-->")+len("-->"):])
+				case closer != "" || strings.HasPrefix(lower, "<!--") || hiddenTag(lower, "<script") || hiddenTag(lower, "<style"):
+					if closer == "" {
+						opening := "<!--"
+						for _, o := range []string{"<script", "<style"} {
+							if strings.HasPrefix(lower, o) {
+								opening = o
+							}
+						}
+						closer = map[string]string{"<!--": "-->", "<script": "</script>", "<style": "</style>"}[opening]
+						t, lower = t[len(opening):], lower[len(opening):]
+					}
+					want = ""
+					if end := strings.Index(lower, closer); end >= 0 && len(lower) == len(t) {
+						want = alnum(t[end+len(closer):])
+						closer = ""
+					} else if end >= 0 {
+						closer = "" // a letter whose lower case is longer: what follows is not checked
 					}
 				default:
 					if m := fenceRe.FindStringSubmatch(l); m != nil {
@@ -160,4 +176,11 @@ func FuzzParsePDF(f *testing.F) {
 			}
 		}
 	})
+}
+
+// hiddenTag reports whether a lower-case line opens an element of the tag
+// ("<script"): the tag's name ends there.
+func hiddenTag(lower, tag string) bool {
+	rest, ok := strings.CutPrefix(lower, tag)
+	return ok && (rest == "" || strings.ContainsAny(rest[:1], " \t\n\v\f\r>"))
 }

@@ -501,10 +501,12 @@ func collapse(s string) string {
 }
 
 // escapeLine puts a backslash before a line of prose that Markdown would read
-// as a heading, a code fence, a rule, a setext underline or front matter, so
-// that Split keeps it as text (and Discord shows it without the backslash).
+// as a heading, a code fence, a rule, a setext underline, front matter, a
+// link reference definition or hidden HTML, so that Split keeps it as text
+// (and Discord shows it without the backslash).
 func escapeLine(l string) string {
-	if atxRe.MatchString(l) || fenceRe.MatchString(l) || ruleRe.MatchString(l) || setextRe.MatchString(l) {
+	if atxRe.MatchString(l) || fenceRe.MatchString(l) || ruleRe.MatchString(l) || setextRe.MatchString(l) ||
+		linkDefRe.MatchString(l) || hiddenOpenRe.MatchString(strings.TrimSpace(l)) {
 		return `\` + l
 	}
 	return l

@@ -109,6 +109,9 @@ var (
 	quoteRe     = regexp.MustCompile(`^ {0,3}>[ \t]?(.*)$`)
 	tableSepRe  = regexp.MustCompile(`^[ \t]*\|?[ \t]*:?-{1,}:?[ \t]*(\|[ \t]*:?-{1,}:?[ \t]*)*\|?[ \t]*$`)
 	plainItemRe = regexp.MustCompile(`^([ \t]*)([•‣◦▪–*-]|\d{1,3}[.)])[ \t]+(\S.*)$`)
+	// linkDefRe matches a link reference definition ("[id]: https://... "Title""),
+	// which a page does not show; a footnote ("[^1]: ...") it does.
+	linkDefRe = regexp.MustCompile(`^ {0,3}\[[^\]^\s][^\]]*\]:[ \t]*(<[^>\n]*>|\S+)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$`)
 )
 
 func atxHeading(line string) (int, string) {
@@ -210,7 +213,7 @@ func markdownBlocks(d Document) []block {
 	listStart := -1 // block index of the current list's first item
 	var table *block
 	closeBlock := func() { cur = -1 }
-	comment := false // inside an HTML comment, which the rendered page does not show
+	hidden := "" // what closes the HTML comment or script open, which the rendered page does not show
 	for i := d.bodyLine - 1; i < len(lines); i++ {
 		n, line := i+1, lines[i]
 		if fence != "" {
@@ -224,8 +227,8 @@ func markdownBlocks(d Document) []block {
 			}
 			continue
 		}
-		if rest, open, ok := commentLine(line, comment); ok {
-			comment = open
+		if rest, open, ok := hiddenLine(line, hidden); ok {
+			hidden = open
 			closeBlock()
 			listStart = -1
 			if rest != "" {
@@ -276,6 +279,13 @@ func markdownBlocks(d Document) []block {
 			closeBlock()
 			listStart = -1
 			blankBefore = true
+			continue
+		}
+		if linkDefRe.MatchString(line) && (cur < 0 || blankBefore || (blocks[cur].kind != Paragraph && blocks[cur].kind != Item)) {
+			// A link reference definition, which the page does not show,
+			// unless it continues a paragraph, which it cannot interrupt.
+			closeBlock()
+			listStart = -1
 			continue
 		}
 		if strings.HasPrefix(trimmed, "|") || (table != nil && strings.Contains(trimmed, "|")) {
@@ -395,25 +405,48 @@ func plainBlocks(d Document) []block {
 	return dropEmpty(blocks)
 }
 
-// commentLine reads a line for an HTML comment ("<!-- ... -->"), which a
-// Markdown page does not show, so that its text is neither searched nor
-// quoted. in says whether an earlier line opened a comment. ok reports
-// that the line is a comment's: it opens one, or one is open. open reports
-// that the comment goes on after the line, and rest is the text after a
-// comment that ends on it, which the page shows.
-func commentLine(line string, in bool) (rest string, open, ok bool) {
+// hiddenOpenRe matches the start of raw HTML that a Markdown page does not
+// show: a comment, or a script or style element (CommonMark's HTML blocks of
+// kinds 2 and 1), at the start of a line.
+var hiddenOpenRe = regexp.MustCompile(`(?i)^(<!--|<script(?:[\s>]|$)|<style(?:[\s>]|$))`)
+
+// hiddenClose is what ends each kind of hidden HTML, by its opening.
+var hiddenClose = map[string]string{"<!--": "-->", "<script": "</script>", "<style": "</style>"}
+
+// hiddenLine reads a line for raw HTML that a Markdown page does not show (a
+// comment, "<!-- ... -->", or a script or style element), so that its text is
+// neither searched nor quoted. closer is what ends the hidden HTML an earlier
+// line opened ("-->", "</script>"), or "" when none is open. ok reports that
+// the line is hidden HTML's: it opens some, or some is open. open is the
+// closer still awaited after the line, "" when it ends on it, and rest is
+// the text after its end, which the page shows.
+func hiddenLine(line, closer string) (rest, open string, ok bool) {
 	t := strings.TrimSpace(line)
-	if !in {
-		if !strings.HasPrefix(t, "<!--") {
-			return "", false, false
+	if closer == "" {
+		m := hiddenOpenRe.FindString(t)
+		if m == "" {
+			return "", "", false
 		}
-		t = t[len("<!--"):]
+		opening := strings.ToLower(strings.TrimRight(m, " \t\v\f\r>"))
+		closer = hiddenClose[opening]
+		t = t[len(opening):]
 	}
-	end := strings.Index(t, "-->")
+	end := indexFold(t, closer)
 	if end < 0 {
-		return "", true, true
+		return "", closer, true
 	}
-	return strings.TrimSpace(t[end+len("-->"):]), false, true
+	return strings.TrimSpace(t[end+len(closer):]), "", true
+}
+
+// indexFold is strings.Index ignoring the case of ASCII letters (sub is
+// ASCII), so that the byte offset it returns is one of s.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 // headingsOnly makes the headings of a document that has nothing else

@@ -242,9 +242,10 @@ func TestSplitHeadingsOnly(t *testing.T) {
 	}
 }
 
-// TestSplitHTMLComments: an HTML comment in Markdown, which the rendered page
-// does not show, is neither a passage nor part of one; text after its end
-// on the same line is, and so is a comment inside a code block.
+// TestSplitHTMLComments: an HTML comment in Markdown, or a script or style
+// element, which the rendered page does not show, is neither a passage nor
+// part of one; text after its end on the same line is, and so is a comment
+// inside a code block.
 func TestSplitHTMLComments(t *testing.T) {
 	for _, tt := range []struct {
 		text string
@@ -255,6 +256,11 @@ func TestSplitHTMLComments(t *testing.T) {
 		{"<!-- note --> Shown text.\nAnd more.\n", []string{"Shown text.", "And more."}},
 		{"Text.\n\n<!-- never closed\nmore\n", []string{"Text."}},
 		{"```\n<!-- code -->\n```\n", []string{"<!-- code -->"}},
+		// script and style elements, which the page does not show either
+		{"Intro.\n\n<script>\nvar platypus = 1;\n</script>\n\nOutro.\n", []string{"Intro.", "Outro."}},
+		{"<STYLE type=\"text/css\">\n.lasagna { color: red }\n</Style> After.\n", []string{"After."}},
+		{"<script src=\"x.js\"></script>\nText.\n", []string{"Text."}},
+		{"<scripted> is a word here.\n", []string{"<scripted> is a word here."}},
 	} {
 		var got []string
 		for _, p := range Split(mustParse(t, "doc.md", tt.text)) {
@@ -265,5 +271,43 @@ func TestSplitHTMLComments(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%q: passages %q, want %q", tt.text, got, tt.want)
 		}
+	}
+}
+
+// TestSplitLinkDefinitions: a Markdown link reference definition ("[1]:
+// https://..."), which the rendered page does not show, is neither a passage
+// nor part of one; a footnote is, and so is a line of that form that
+// continues a paragraph (a definition cannot interrupt one) or that is not
+// a definition ("[1]: Smith, J. (2020)", whose destination has a space).
+func TestSplitLinkDefinitions(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"See [the report][r].\n\n[r]: https://example.org/report \"The report\"\n", []string{"See [the report][r]."}},
+		{"Text.\n\n[a]: <https://a.example>\n  [b]: /b 'B'\n[c]: /c (C)\nAfter.\n", []string{"Text.", "After."}},
+		{"- item\n\n[x]: https://x.example\n", []string{"item"}},
+		{"Footnoted.[^1]\n\n[^1]: The platypus source.\n", []string{"Footnoted.[^1]", "[^1]: The platypus source."}},
+		{"A paragraph\n[r]: https://example.org\n", []string{"A paragraph\n[r]: https://example.org"}},
+		{"[1]: Smith, J. (2020). Lasagna.\n", []string{"[1]: Smith, J. (2020). Lasagna."}},
+		{"```\n[r]: https://example.org\n```\n", []string{"[r]: https://example.org"}},
+	} {
+		var got []string
+		for _, p := range Split(mustParse(t, "doc.md", tt.text)) {
+			if p.Kind.Searchable() {
+				got = append(got, p.Text)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: passages %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	// The same lines in plain text are text.
+	var got []string
+	for _, p := range Split(mustParse(t, "doc.txt", "[r]: https://example.org\n")) {
+		got = append(got, p.Text)
+	}
+	if want := []string{"[r]: https://example.org"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("plain text: passages %q, want %q", got, want)
 	}
 }

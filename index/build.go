@@ -745,6 +745,14 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	skipped := append(append([]corpus.Skip(nil), c.Skipped...), unread...)
 	touched := len(sum.Added) + len(sum.Changed) + len(sum.Removed)
 	full := opts.Full || (len(docs) > 0 && float64(touched) > fullRebuildShare*float64(len(docs)))
+	if opts.DryRun && opts.Full {
+		// A full build reads every document afresh, even one skipped before,
+		// and lists each as added: so does its dry run.
+		plan := PlanBuild(c)
+		plan.Version, plan.Previous = sum.Version, sum.Previous
+		plan.Took = time.Since(start)
+		return plan, nil
+	}
 	if opts.DryRun {
 		sum.Full = full
 		for _, s := range unparsed(c, append(append([]string(nil), sum.Added...), sum.Changed...)) {

@@ -54,8 +54,10 @@ const layoutVersion = 3
 // document that opens with a thematic break, not front matter, whole, and
 // searches a word joined with underscores by its parts and a ligature as its
 // letters (analysis.go), and leaves out what an HTML comment in Markdown
-// holds (corpus.Split).
-const analysisVersion = 10
+// holds (corpus.Split); version 11 leaves out a Markdown link reference
+// definition and a script or style element, which a page does not show
+// (corpus.Split).
+const analysisVersion = 11
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model

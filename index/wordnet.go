@@ -142,3 +142,18 @@ func wordNetRelated(w string) related {
 	}
 	return out
 }
+
+// Preload reads the larger lexicons a first question looks words up in
+// (WordNet, the word neighbours of soft.go, the English word lists of
+// typo.go) on goroutines of their own and returns at once, so that a process
+// about to answer reads them on both cores while it opens its index, rather
+// than one after the other on its first question. Each is still read once a
+// process, by whichever use comes first.
+func Preload() {
+	go func() { irregularForms() }() // reads wordNet
+	go func() {
+		neighbourLines()
+		englishWords()
+		predicateWords()
+	}()
+}

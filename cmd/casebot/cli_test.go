@@ -199,6 +199,42 @@ func TestIndexDryRunFirstBuild(t *testing.T) {
 	}
 }
 
+// TestIndexFullDryRun: "index --full --dry-run" on an index says what
+// "index --full" then does: every document added, the files that do not
+// read skipped, and nothing written.
+func TestIndexFullDryRun(t *testing.T) {
+	docs := t.TempDir()
+	writeFile(t, filepath.Join(docs, "a.md"), "# A\n\nThe quokka lives here.\n")
+	writeFile(t, filepath.Join(docs, "b.md"), "# B\n\nThe numbat lives there.\n")
+	writeFile(t, filepath.Join(docs, "empty.md"), "")
+	dir := filepath.Join(t.TempDir(), "idx")
+	if code, _, errOut := runCasebot(t, "", "index", "--corpus", docs, "--index", dir); code != exitOK {
+		t.Fatalf("index: exit %d: %s", code, errOut)
+	}
+	summary := func(args ...string) index.Summary {
+		t.Helper()
+		code, out, errOut := runCasebot(t, "", append([]string{"index", "--corpus", docs, "--index", dir, "--json"}, args...)...)
+		var sum index.Summary
+		if err := json.Unmarshal([]byte(out), &sum); code != exitOK || err != nil {
+			t.Fatalf("index %v: exit %d, %v: %s %s", args, code, err, out, errOut)
+		}
+		return sum
+	}
+	dry := summary("--full", "--dry-run")
+	if !dry.DryRun || !dry.Full || strings.Join(dry.Added, " ") != "a.md b.md" || dry.Unchanged != 0 ||
+		len(dry.Skipped) != 1 || dry.Skipped[0].Path != "empty.md" {
+		t.Errorf("--full --dry-run: %+v", dry)
+	}
+	if dry.Version != 1 {
+		t.Errorf("--full --dry-run: version %d, want the index's, 1", dry.Version)
+	}
+	full := summary("--full")
+	if strings.Join(full.Added, " ") != strings.Join(dry.Added, " ") || full.Unchanged != dry.Unchanged ||
+		len(full.Skipped) != len(dry.Skipped) || full.Version != 2 {
+		t.Errorf("--full: %+v; its dry run: %+v", full, dry)
+	}
+}
+
 // TestDefaultIndexShared: "casebot index --corpus DIR", then "ask" and
 // "serve" with the same --corpus, use one index in the data directory,
 // and nothing is written in the working directory.

@@ -148,6 +148,7 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 // an index in memory, built from the corpus (the embedded one by default).
 // What it did to an index on disk is logged.
 func openIndex(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
+	index.Preload()
 	var model *index.Model
 	if cfg.Model != "" {
 		f, err := openFile(cfg.Model)
