@@ -16,7 +16,7 @@ import (
 //
 // It reads plain words (runs of ASCII letters and digits, lower-cased, a
 // few stop words left out, a plural or an "-ed" or "-ing" cut), not the
-// analysed terms: on the training data held out (README, stop 37) this
+// analysed terms: on the training data held out (docs/quality-log.md, stop 37) this
 // reading raised the ranking and one from the analysed terms did not, as
 // with the nearness features (near.go). The background gives every word
 // the same probability, one over the number of terms in the corpus's

@@ -20,7 +20,7 @@ import (
 // analysis: on the training data held out, this reading gained and one
 // built from the analysed terms and the question's concepts did not. Names
 // for "who", "where" and "what" were measured too and left out: they gained
-// less held out and lost on the sets not trained on (README, stop 36).
+// less held out and lost on the sets not trained on (docs/quality-log.md, stop 36).
 
 // surfaceWord is a word of a passage as the nearness features read it.
 type surfaceWord struct {

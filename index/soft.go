@@ -19,7 +19,7 @@ import (
 // data held out, a neighbour counted for every word a passage lacks raised
 // the Wikipedia ranking and lowered the case study's, where a passage with
 // the question's own word and one with a word merely used like it stand
-// side by side (README, stop 38).
+// side by side (docs/quality-log.md, stop 38).
 
 // neighbourLines are the lexicon's lines, sorted by word, read on first
 // use; a look-up is a binary search.

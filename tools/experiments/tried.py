@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Mechanisms tried on a `casebot train --dump` and left out (README, "Tried
-later and left out"), each printing the held-out figures to compare with
+"""Mechanisms tried on a `casebot train --dump` and left out (docs/quality-log.md,
+"Tried later and left out" and after), each printing the held-out figures to compare with
 casebot_fit.py's:
 
     python3 tools/experiments/tried.py assoc    DUMP   # learned question-word -> passage-word associations (needs nltk)
@@ -1353,7 +1353,7 @@ def hyponym_plain(header, passages, rows, depth="1", root="/usr/share/wordnet"):
 def overlap_quarters(rows):
     """Each Wikipedia training question's quarter (0 the least) of the
     articles ranked by how many of their questions' words their text holds
-    (README, *wiki-dev in a larger corpus*), by question text."""
+    (README, *Measuring answer quality*, wiki-dev in a larger corpus), by question text."""
     import json
     import statistics
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../testdata/wiki-train")
