@@ -213,7 +213,7 @@ func markdownBlocks(d Document) []block {
 	listStart := -1 // block index of the current list's first item
 	var table *block
 	closeBlock := func() { cur = -1 }
-	hidden := "" // what closes the HTML comment or script open, which the rendered page does not show
+	hidden := "" // what closes the HTML comment, script or style open (which the page does not show), or ""
 	for i := d.bodyLine - 1; i < len(lines); i++ {
 		n, line := i+1, lines[i]
 		if fence != "" {
