@@ -1,6 +1,7 @@
 package index
 
 import (
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -121,6 +122,23 @@ func TestLexiconFilesLoad(t *testing.T) {
 	}
 	if !isPredicate("achieve") || !isPredicate("taught") || isPredicate("capital") {
 		t.Error("predicate word list: wrong entries")
+	}
+	// Each gzipped file is one gzip member whose trailer gives the size of
+	// its text, which gzipText reads it into.
+	names, _ := fs.Glob(lexiconFiles, "lexicon/*.gz")
+	if len(names) < 5 {
+		t.Errorf("lexicon/*.gz: %v", names)
+	}
+	for _, name := range names {
+		f, err := lexiconFiles.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := gzipSize(f)
+		f.Close()
+		if text := gzipText(name); len(text) < 1000 || size != len(text) {
+			t.Errorf("%s: %d bytes of text, the trailer says %d", name, len(text), size)
+		}
 	}
 }
 
