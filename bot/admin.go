@@ -313,7 +313,9 @@ func (b *Bot) completeRemove(ctx context.Context, r Request) ([]Choice, error) {
 		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
 			continue
 		}
-		out = append(out, Choice{Name: cut(d.Path+" · "+docTitle(d), MaxChoiceRunes), Value: d.Path})
+		if v, ok := docValue(b.eng.Info().Docs, d); ok {
+			out = append(out, Choice{Name: cut(d.Path+" · "+docTitle(d), MaxChoiceRunes), Value: v})
+		}
 	}
 	return out, nil
 }

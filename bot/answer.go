@@ -346,6 +346,7 @@ const maxFieldsPerQuestion = 2
 // a Context button for each, and the verdict buttons for the message.
 func questionsReply(a index.Answer, info index.Info, o answerOptions) Reply {
 	r := Reply{Private: o.Private && !o.Mention}
+	n := 0 // questions with a passage so far
 	for i, q := range a.Questions {
 		e, cites := answerEmbed(q, info, answerOptions{Key: o.Key})
 		e.Fields = e.Fields[:min(len(e.Fields), maxFieldsPerQuestion)]
@@ -354,7 +355,14 @@ func questionsReply(a index.Answer, info index.Info, o answerOptions) Reply {
 		}
 		r.Embeds = append(r.Embeds, e)
 		if len(cites) > 0 {
-			r.Buttons = append(r.Buttons, Button{Label: fmt.Sprintf("Context %d", i+1), ID: ref("ctx:", cites[0].ID, o.Key), Style: Secondary})
+			// passageIDs keeps each question's first passage in this order,
+			// so a cached button names it by its place: "ctx:#KEY.N".
+			id := ref("ctx:", cites[0].ID, o.Key)
+			if strings.HasPrefix(id, "ctx:#") {
+				id += "." + strconv.Itoa(n)
+			}
+			n++
+			r.Buttons = append(r.Buttons, Button{Label: fmt.Sprintf("Context %d", i+1), ID: id, Style: Secondary})
 		}
 	}
 	r.Buttons = append(r.Buttons, verdictButtons(a.Question, o.Key, r.Private)...)

@@ -58,6 +58,8 @@ type Bot struct {
 	fb         *feedbackLog
 	cache      *cache[state]
 	recent     *cache[recentQuestion] // each asker's last question, by channel and user
+	seenMu     sync.Mutex
+	seen       *cache[time.Time] // interaction ids the HTTP endpoint has run, when
 	deferAfter time.Duration
 	now        func() time.Time
 	stats      counters
@@ -116,6 +118,7 @@ func New(o Options) (*Bot, error) {
 		fb:         fb,
 		cache:      newCache[state](o.CacheSize),
 		recent:     newCache[recentQuestion](o.CacheSize),
+		seen:       newCache[time.Time](o.CacheSize),
 		deferAfter: o.DeferAfter,
 		now:        o.Now,
 		rx:         o.Reindexer,

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/casebot/casebot/index"
 )
@@ -233,28 +234,43 @@ func (b *Bot) more(ctx context.Context, r Request) (Reply, error) {
 		return Reply{}, errExpired
 	}
 	if parts[0] == "s" {
+		// This page's More button may refer to its query by this click's id.
+		b.cache.put(r.ID, state{Question: st.Question})
 		return b.searchPage(ctx, st.Question, r.ID, page, true)
 	}
-	a, err := b.eng.Ask(ctx, st.Question, index.AskOptions{K: (page + 1) * citationsPerPage})
+	// The first page showed every passage the answer cites, which may be
+	// more than citationsPerPage (a list cites each item): later pages
+	// follow on from those, never repeating them.
+	first, err := b.eng.Ask(ctx, st.Question, index.AskOptions{K: citationsPerPage})
 	if err != nil {
 		return Reply{}, err
 	}
-	cs := a.Citations
-	if !a.Answered {
-		cs = a.Suggestions
+	shown := map[string]bool{}
+	for _, c := range shownCitations(first) {
+		shown[c.ID] = true
 	}
-	from := page * citationsPerPage
+	a, err := b.eng.Ask(ctx, st.Question, index.AskOptions{K: (page+1)*citationsPerPage + len(shown)})
+	if err != nil {
+		return Reply{}, err
+	}
+	var cs []index.Citation
+	for _, c := range shownCitations(a) {
+		if !shown[c.ID] {
+			cs = append(cs, c)
+		}
+	}
+	from := (page - 1) * citationsPerPage
 	e := Embed{Title: "More passages: " + st.Question, Footer: footer(b.eng.Info()), Color: colorAnswer}
 	if from >= len(cs) {
 		e.Description = "There are no more passages for this question."
 		return Reply{Embeds: []Embed{e}, Private: true}, nil
 	}
-	for i, c := range cs[from:] {
-		e.Fields = append(e.Fields, citationField(from+i+1, c, ""))
+	for i, c := range cs[from:min(len(cs), from+citationsPerPage)] {
+		e.Fields = append(e.Fields, citationField(len(shown)+from+i+1, c, ""))
 	}
 	b.cache.put(r.ID, state{Question: st.Question})
 	rep := Reply{Embeds: []Embed{e}, Private: true}
-	if len(cs) == (page+1)*citationsPerPage {
+	if len(cs) > from+citationsPerPage {
 		rep.Buttons = []Button{{Label: "More passages", ID: ref("more:a:"+strconv.Itoa(page+1)+":", st.Question, r.ID), Style: Secondary}}
 	}
 	return rep, nil
@@ -264,11 +280,20 @@ func (b *Bot) more(ctx context.Context, r Request) (Reply, error) {
 func (b *Bot) showContext(ctx context.Context, r Request) (Reply, error) {
 	id := strings.TrimPrefix(r.CustomID, "=")
 	if strings.HasPrefix(r.CustomID, "#") {
-		st, ok := b.cache.get(r.CustomID[1:])
-		if !ok || len(st.Passages) == 0 {
+		// "#KEY", or "#KEY.N" for the N-th question of a message that asked several
+		key, n := r.CustomID[1:], 0
+		if dot := strings.LastIndexByte(key, '.'); dot >= 0 {
+			v, err := strconv.Atoi(key[dot+1:])
+			if err != nil || v < 0 {
+				return Reply{}, errExpired
+			}
+			key, n = key[:dot], v
+		}
+		st, ok := b.cache.get(key)
+		if !ok || n >= len(st.Passages) {
 			return Reply{}, errExpired
 		}
-		id = st.Passages[0]
+		id = st.Passages[n]
 	}
 	cs, err := b.eng.Context(ctx, id, 2)
 	if err != nil || len(cs) == 0 {
@@ -479,9 +504,30 @@ func (b *Bot) completeCite(ctx context.Context, r Request) ([]Choice, error) {
 		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
 			continue
 		}
-		out = append(out, Choice{Name: cut(docTitle(d), MaxChoiceRunes), Value: d.Path})
+		if v, ok := docValue(b.eng.Info().Docs, d); ok {
+			out = append(out, Choice{Name: cut(docTitle(d), MaxChoiceRunes), Value: v})
+		}
 	}
 	return out, nil
+}
+
+// docValue is what an autocomplete choice for d sends back: its path, or,
+// when the path is longer than a choice value may be, its title if no
+// other document has it (/cite and /remove-document take an exact title).
+func docValue(docs []index.DocInfo, d index.DocInfo) (string, bool) {
+	if utf8.RuneCountInString(d.Path) <= MaxChoiceRunes {
+		return d.Path, true
+	}
+	t := strings.TrimSpace(d.Title)
+	if t == "" || utf8.RuneCountInString(t) > MaxChoiceRunes {
+		return "", false
+	}
+	for _, o := range docs {
+		if o.Path != d.Path && strings.EqualFold(strings.TrimSpace(o.Title), t) {
+			return "", false
+		}
+	}
+	return t, true
 }
 
 // help lists the commands: everyone's, then, to a member who can use

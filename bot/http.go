@@ -171,6 +171,13 @@ func (b *Bot) serveInteraction(base context.Context, s *discordgo.Session, o HTT
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
+	if i.Type != discordgo.InteractionPing && !b.firstSight(i.ID, received) {
+		// A signed request seen before: a replay within MaxSignatureAge.
+		b.stats.refused.Add(1)
+		b.log.Info("refused an interaction request", "remote", r.RemoteAddr, "reason", "replayed", "interaction", i.ID)
+		http.Error(w, "interaction already received", http.StatusUnauthorized)
+		return
+	}
 	if i.Type == discordgo.InteractionPing {
 		writeJSON(w, http.StatusOK, discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
@@ -227,4 +234,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// firstSight records an interaction id and reports whether it is new. Ids
+// are kept as long as a signature is valid, so a request recorded and
+// sent again within MaxSignatureAge runs nothing a second time.
+func (b *Bot) firstSight(id string, now time.Time) bool {
+	b.seenMu.Lock()
+	defer b.seenMu.Unlock()
+	if at, ok := b.seen.get(id); ok && now.Sub(at) <= 2*MaxSignatureAge {
+		return false
+	}
+	b.seen.put(id, now)
+	return true
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,5 +164,65 @@ func TestHTTPEndpoint(t *testing.T) {
 	}
 	if h.Stats.Refused != 2 || h.Stats.Deferred != 1 || h.Stats.Requests != 1 {
 		t.Errorf("stats %+v: want 2 refused (too large, unsigned), 1 request, deferred", h.Stats)
+	}
+}
+
+// TestHTTPReplayRefused: a signed interaction request sent again while its
+// signature is still fresh (recorded at a TLS proxy, say) is refused, so a
+// button's click is recorded once and an admin command runs once; a PING
+// may come any number of times.
+func TestHTTPReplayRefused(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	signer := discordtest.NewSigner()
+	data := t.TempDir()
+	b, logs := newTestBot(t, Options{DataDir: data, Rate: 100})
+	client, err := APIClient(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSession("test-token", client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(b.handler(context.Background(), s, HTTPOptions{PublicKey: signer.PublicKey}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { _ = b.inflight.drain(context.Background()) })
+	send := func(body any, ts time.Time) int {
+		t.Helper()
+		req, err := signer.NewRequest(srv.URL, body, ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	msg := discordtest.Message{ID: "900", ChannelID: "1", GuildID: "100"}
+	i := fake.Button("fb:y:=What was stage 1?", discordtest.User{ID: "5", Username: "eve"}, msg)
+	ts := time.Now().Add(-time.Minute)
+	if code := send(i, ts); code != http.StatusOK {
+		t.Fatalf("first send: %d", code)
+	}
+	for k := 0; k < 2; k++ {
+		if code := send(i, ts); code != http.StatusUnauthorized {
+			t.Errorf("replay %d: %d, want 401", k+1, code)
+		}
+	}
+	_ = b.inflight.drain(context.Background()) // a deferred answer has finished
+	fb, err := os.ReadFile(filepath.Join(data, "feedback.jsonl"))
+	if n := strings.Count(string(fb), "\n"); err != nil || n != 1 {
+		t.Errorf("one click sent three times recorded %d feedback lines (%v)", n, err)
+	}
+	if !strings.Contains(logs.String(), "replayed") {
+		t.Errorf("the refusal is not logged: %s", logs)
+	}
+	for k := 0; k < 2; k++ {
+		if code := send(fake.Ping(), time.Now()); code != http.StatusOK {
+			t.Errorf("PING %d: %d", k+1, code)
+		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Changing a corpus directory: the names an upload may take, writing a
@@ -34,7 +36,10 @@ func SafeName(name string) (string, error) {
 	if !utf8.ValidString(name) {
 		return "", errors.New("the name is not valid UTF-8")
 	}
-	name = strings.Join(strings.FieldsFunc(name, unicode.IsSpace), "_")
+	// One spelling per name: "café" typed precomposed or as "e" and a
+	// combining accent (as macOS names files) is one name, not two
+	// documents that look alike.
+	name = norm.NFC.String(strings.Join(strings.FieldsFunc(name, unicode.IsSpace), "_"))
 	if err := nameProblem(name); err != nil {
 		return "", err
 	}

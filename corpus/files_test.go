@@ -37,6 +37,11 @@ func TestSafeName(t *testing.T) {
 		{"what?.md", ""},
 		{"c:notes.md", ""},
 		{strings.Repeat("a", 253) + ".md", ""},
+		// one spelling per name: "é" as "e" and a combining accent, as
+		// macOS names files, is the precomposed "é", so it is taken by a
+		// document of that name rather than stored beside it
+		{"cafe\u0301.md", "caf\u00e9.md"},
+		{"caf\u00e9.md", "caf\u00e9.md"},
 	} {
 		got, err := SafeName(c.in)
 		if c.want == "" && err == nil {

@@ -1,0 +1,173 @@
+package bot
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casebot/casebot/corpus"
+	"github.com/casebot/casebot/index"
+)
+
+// corpusBot is a bot on a real index of the given documents, in a corpus
+// directory it can change.
+func corpusBot(t *testing.T, files map[string]string) *Bot {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	c, err := corpus.Load(ctx, os.DirFS(dir), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(ctx, c, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	b, _ := newTestBot(t, Options{Engine: ix, Rate: 1000, Reindexer: NewReindexer(ix, dir, nil)})
+	return b
+}
+
+// buttonID is the custom_id of a reply's button with the label, or "".
+func buttonID(rep Reply, label string) string {
+	for _, b := range rep.Buttons {
+		if b.Label == label {
+			return b.ID
+		}
+	}
+	return ""
+}
+
+// click presses a button as user "1".
+func click(b *Bot, id, customID string) Reply {
+	return b.Handle(context.Background(), Request{Kind: KindButton, ID: id, CustomID: customID, User: User{ID: "1"}})
+}
+
+// TestSearchMoreLongQuery: a /search query too long for the More button's
+// custom_id is kept under the interaction's id, and so is it under each
+// page's, so that the More button of page 2 shows page 3 instead of saying
+// it has expired.
+func TestSearchMoreLongQuery(t *testing.T) {
+	b, _ := newTestBot(t, Options{Rate: 100})
+	q := "government agency committee information internet security procurement stage development service"
+	rep := b.Handle(context.Background(), slash("search", map[string]any{"query": q}, "1"))
+	for page := 2; page <= 3; page++ {
+		id := buttonID(rep, "More")
+		if !strings.Contains(id, "#") {
+			t.Fatalf("page %d: want a More button keeping the query in the cache (the query does not fit in its id), got %q", page-1, id)
+		}
+		rep = click(b, "click-"+strconv.Itoa(page), id)
+		if first := (page-1)*5 + 1; len(rep.Embeds) == 0 || !strings.Contains(rep.Embeds[0].Description, "**"+strconv.Itoa(first)+".**") {
+			t.Fatalf("page %d: %q %+v", page, rep.Content, rep.Embeds)
+		}
+	}
+}
+
+// TestMorePassagesNoRepeats: "More passages" follows on from every passage
+// the answer showed (a list answer cites each of its items, more than a
+// page), never showing one of them again, and numbers its passages after
+// them.
+func TestMorePassagesNoRepeats(t *testing.T) {
+	b, _ := newTestBot(t, Options{Rate: 100})
+	for _, q := range []string{"what are the success factors?", "What was stage 1?"} {
+		rep := b.Handle(context.Background(), slash("ask", map[string]any{"question": q}, "2"))
+		if len(rep.Embeds) == 0 {
+			t.Fatalf("%q: %+v", q, rep)
+		}
+		fields := rep.Embeds[0].Fields
+		shown := map[string]bool{}
+		for _, f := range fields {
+			shown[f.Value] = true
+		}
+		id := buttonID(rep, "More passages")
+		if id == "" {
+			t.Fatalf("%q: no More passages button", q)
+		}
+		more := click(b, "more-"+q, id)
+		if len(more.Embeds) == 0 || len(more.Embeds[0].Fields) == 0 {
+			t.Fatalf("%q: More passages: %+v", q, more)
+		}
+		for i, f := range more.Embeds[0].Fields {
+			if shown[f.Value] {
+				t.Errorf("%q: More passages shows again %s", q, f.Value)
+			}
+			if want := "[" + strconv.Itoa(len(fields)+i+1) + "]"; !strings.HasPrefix(f.Name, want) {
+				t.Errorf("%q: More passages' field %d is %q, want it numbered %s", q, i, f.Name, want)
+			}
+		}
+	}
+}
+
+// TestContextButtonsLongPaths: a message asking two questions of
+// documents whose paths are too long for a button's custom_id gets a
+// Context button for each question, each showing its own passage (they had
+// shared one id, and Discord keeps one button per id).
+func TestContextButtonsLongPaths(t *testing.T) {
+	tea := "ruritania-" + strings.Repeat("x", 90) + "-tea.md"
+	rivers := "ruritania-" + strings.Repeat("y", 90) + "-rivers.md"
+	b := corpusBot(t, map[string]string{
+		tea:    "# Tea in Ruritania\n\nThe Tea Board of Ruritania was founded in 1921 by Anton Brelk.\n",
+		rivers: "# Rivers of Ruritania\n\nThe Vltava flows through Prague, and the Strel flows through Zenda.\n",
+	})
+	rep := Fit(b.Handle(context.Background(), slash("ask", map[string]any{"question": "When was the Tea Board founded? And which river flows through Zenda?"}, "1")))
+	if len(rep.Embeds) != 2 {
+		t.Fatalf("want an answer to each question, got %d embeds", len(rep.Embeds))
+	}
+	want := []string{"Tea Board", "Zenda"}
+	var n int
+	for _, bt := range rep.Buttons {
+		if !strings.HasPrefix(bt.Label, "Context") {
+			continue
+		}
+		if n == len(want) {
+			t.Fatalf("more Context buttons than questions: %+v", rep.Buttons)
+		}
+		ctx := click(b, "c-"+bt.ID, bt.ID)
+		if len(ctx.Embeds) == 0 || !strings.Contains(ctx.Embeds[0].Description, want[n]) {
+			t.Errorf("%s (%s): %+v, want the passage about %s", bt.Label, bt.ID, ctx, want[n])
+		}
+		n++
+	}
+	if n != len(want) {
+		t.Errorf("%d Context buttons for %d questions: %+v", n, len(want), rep.Buttons)
+	}
+	// A forged place is expired, not a crash.
+	if rep := click(b, "forged", "ctx:#nokey.7"); !strings.Contains(rep.Content, "expired") {
+		t.Errorf("forged ctx id: %+v", rep)
+	}
+}
+
+// TestAutocompleteLongPaths: a document whose path is longer than an
+// autocomplete choice's value may be (100 characters; uploads may have 239
+// bytes) is offered by its title, which /cite and /remove-document take.
+func TestAutocompleteLongPaths(t *testing.T) {
+	long := "long-" + strings.Repeat("a", 110) + ".md"
+	b := corpusBot(t, map[string]string{
+		long:     "# Long report\n\nThe long report is long.\n",
+		"tea.md": "# Tea\n\nTea came in 1921.\n",
+	})
+	for _, cmd := range []string{"cite", "remove-document"} {
+		r := Request{Kind: KindAutocomplete, Command: cmd, Options: map[string]any{"source": "long"}, Focused: "source", User: User{ID: "1"}, GuildID: "1", Permissions: 32}
+		choices := Fit(b.Handle(context.Background(), r)).Choices
+		if len(choices) != 1 || choices[0].Value != "Long report" {
+			t.Errorf("/%s: typing \"long\" offers %+v, want the long-named document by its title", cmd, choices)
+		}
+	}
+	cite := b.Handle(context.Background(), slash("cite", map[string]any{"source": "Long report"}, "1"))
+	if len(cite.Embeds) == 0 || !strings.Contains(cite.Embeds[0].Description+cite.Embeds[0].Title, "Long report") {
+		t.Errorf("/cite by the offered title: %+v", cite)
+	}
+	rm := slash("remove-document", map[string]any{"source": "Long report"}, "admin")
+	rm.Permissions = 32
+	if rep := b.Handle(context.Background(), rm); len(rep.Embeds) == 0 || !strings.Contains(rep.Embeds[0].Title, long) {
+		t.Errorf("/remove-document by the offered title: %+v", rep)
+	}
+}
