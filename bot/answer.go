@@ -269,6 +269,10 @@ func answerEmbed(a index.Answer, info index.Info, o answerOptions) (Embed, []ind
 	e := Embed{Title: title, Footer: footer(info), Color: colorAnswer}
 	var sb strings.Builder
 	sb.WriteString(corrections(a))
+	if a.Answered && a.Note != "" {
+		// A question cut short is answered from what was read, and says so.
+		sb.WriteString(markdown(a.Note, nil) + "\n")
+	}
 	cites := a.Citations
 	if o.Lead != nil {
 		cites = []index.Citation{*o.Lead}

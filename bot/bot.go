@@ -203,6 +203,9 @@ func (b *Bot) handle(ctx context.Context, r Request) (Reply, error) {
 		return a.Run(ctx, r)
 	case KindMention:
 		if rep, ok := b.throttle(r); !ok {
+			if !b.lim.tell(r.User.ID) {
+				return Reply{Silent: true}, nil
+			}
 			return rep, nil
 		}
 		return b.askMention(ctx, r)

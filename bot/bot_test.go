@@ -272,3 +272,18 @@ func TestDiscordMarkupIsNoPartOfAQuestion(t *testing.T) {
 		t.Errorf("markup alone: %+v, want the prompt to ask something", rep)
 	}
 }
+
+// TestLongQuestionSaysCut: a question longer than the engine reads is
+// answered from its start, and the answer says the rest was not read (it
+// had said so only when the question was not answered).
+func TestLongQuestionSaysCut(t *testing.T) {
+	b, _ := newTestBot(t, Options{Rate: 100})
+	q := "What was stage 1 of Korean e-government?" + strings.Repeat(" Stage one", 60)
+	rep := b.Handle(context.Background(), slash("ask", map[string]any{"question": q}, "1"))
+	if len(rep.Embeds) == 0 || rep.Embeds[0].Color != colorAnswer {
+		t.Fatalf("not answered: %+v", rep)
+	}
+	if d := rep.Embeds[0].Description; !strings.Contains(d, "Only the first 500 characters of the question were read.") || !strings.Contains(d, "digitalised") {
+		t.Errorf("description %q: want the answer and the note that the question was cut", d)
+	}
+}

@@ -195,6 +195,9 @@ func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.
 	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
 	rep := b.Handle(hctx, req)
 	cancel()
+	if rep.Silent {
+		return
+	}
 	rep.Private = false // a channel message cannot be ephemeral
 	w := toWire(rep)
 	no := false

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +149,56 @@ func TestStripMention(t *testing.T) {
 		if got := stripMention(c.in, "999"); got != c.want {
 			t.Errorf("stripMention(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestMentionsOverRateToldOnce: a member who mentions the bot faster than
+// the rate is told so once, in the channel (a reply to a message cannot be
+// private), and then gets no reply until a question is allowed again: a
+// note per message would let one member flood the channel.
+func TestMentionsOverRateToldOnce(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	b, _ := newTestBot(t, Options{Rate: 2})
+	runGateway(t, b, fake, GatewayOptions{})
+	me := fake.BotUser()
+	eve := discordtest.User{ID: "41", Username: "eve"}
+	var msgs []discordtest.Message
+	for i := range 5 {
+		m := fake.GuildMessage("100", "", eve, "<@"+me.ID+"> What was stage "+strconv.Itoa(i+1)+"?", me)
+		msgs = append(msgs, m)
+		if err := fake.DispatchMessage(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The messages are handled at once, in any order: wait until each has
+	// come in, then until every reply is sent.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for b.stats.requests.Load() < int64(len(msgs)) {
+		if ctx.Err() != nil {
+			t.Fatalf("%d of %d messages handled", b.stats.requests.Load(), len(msgs))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := b.inflight.drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var answers, notes int
+	for _, r := range fake.Requests() {
+		var body struct {
+			Content string                        `json:"content"`
+			Ref     *discordtest.MessageReference `json:"message_reference"`
+		}
+		if r.Method == "POST" && strings.Contains(r.Path, "/messages") && r.JSON(&body) == nil && body.Ref != nil {
+			if strings.Contains(body.Content, "faster than I answer") {
+				notes++
+			} else {
+				answers++
+			}
+		}
+	}
+	if answers != 2 || notes != 1 {
+		t.Errorf("5 mentions at 2 a minute: %d answers and %d notes on the rate; want 2 and 1, and no reply to the other 2", answers, notes)
 	}
 }

@@ -20,6 +20,7 @@ type limiter struct {
 type userLimit struct {
 	lim  *rate.Limiter
 	last time.Time
+	told bool // refused since the last request allowed, and told so
 }
 
 func newLimiter(perMinute, maxUsers int) *limiter {
@@ -45,7 +46,22 @@ func (l *limiter) allow(user string, now time.Time) (bool, time.Duration) {
 		r.CancelAt(now)
 		return false, d
 	}
+	u.told = false
 	return true, 0
+}
+
+// tell reports whether a user just refused is to be told so: the first
+// time since their last request allowed, and not again until one is.
+func (l *limiter) tell(user string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	u, ok := l.users[user]
+	if !ok {
+		return true
+	}
+	first := !u.told
+	u.told = true
+	return first
 }
 
 // evict forgets every user idle long enough to have a full allowance

@@ -58,3 +58,26 @@ func TestLimiterBounded(t *testing.T) {
 		t.Error("b was evicted instead of a (b's allowance came back)")
 	}
 }
+
+// TestLimiterTell: a refused user is to be told the first time only, and
+// again after a request of theirs is allowed and another refused.
+func TestLimiterTell(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	l := newLimiter(1, 100)
+	l.allow("alice", t0)
+	for i, want := range []bool{true, false, false} {
+		if ok, _ := l.allow("alice", t0); ok {
+			t.Fatal("a second request in the minute allowed")
+		}
+		if got := l.tell("alice"); got != want {
+			t.Errorf("refusal %d: tell %v, want %v", i+1, got, want)
+		}
+	}
+	if ok, _ := l.allow("alice", t0.Add(time.Minute)); !ok {
+		t.Fatal("refused after a minute")
+	}
+	if ok, _ := l.allow("alice", t0.Add(time.Minute)); ok || !l.tell("alice") {
+		t.Error("a refusal after an allowed request is not told")
+	}
+}

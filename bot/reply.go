@@ -19,6 +19,10 @@ type Reply struct {
 	Private bool
 	// Choices answers an autocomplete request; nothing else is sent then.
 	Choices []Choice
+	// Silent sends nothing: the answer to a message over its asker's rate
+	// once they have been told (a reply to a message is public, and a
+	// note per message would let one member flood a channel).
+	Silent bool
 }
 
 // Embed is a message embed.
