@@ -210,7 +210,9 @@ func (b *Bot) handle(ctx context.Context, r Request) (Reply, error) {
 		}
 		return b.askMention(ctx, r)
 	}
-	return Reply{}, fmt.Errorf("request of kind %d", r.Kind)
+	// A kind of interaction casebot never asks for (a form's submission):
+	// the user is told so, and it is no failure of the bot's.
+	return Reply{}, userErrorf("casebot does not take this kind of interaction. Try /help.")
 }
 
 // throttle applies the per-user rate; when the user is over it, the

@@ -126,6 +126,7 @@ func TestHandle(t *testing.T) {
 		{"help mentioning", Request{Kind: KindMention, ID: "m4", Text: "help!", User: User{ID: "13"}}, "", false},
 		{"remark mentioning", Request{Kind: KindMention, ID: "m3", Text: "thanks, that was helpful", User: User{ID: "11"}}, "that reads as a remark", false},
 		{"remark asked privately", slash("ask", map[string]any{"question": "you're the best", "private": true}, "12"), "that reads as a remark", true},
+		{"a kind of interaction the bot never asks for", Request{Kind: 0, ID: "x1", User: User{ID: "15"}}, "does not take this kind of interaction", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rep := b.Handle(ctx, c.req)
