@@ -275,17 +275,23 @@ func cut(s string, n int) string {
 	if k := len(t) - len(strings.TrimRight(t, `\`)); k%2 == 1 {
 		t = t[:len(t)-1]
 	}
-	if strings.Count(t, "```")%2 == 1 {
+	// What a cut leaves open is closed; an escaped mark ("\*", "\`", as
+	// markdown writes a document's own) opens nothing.
+	marks := escapedMark.ReplaceAllString(t, "")
+	if strings.Count(marks, "```")%2 == 1 {
 		return t + "…\n```" // "```" is 3, within reserve
 	}
-	if strings.Count(t, "**")%2 == 1 {
+	if strings.Count(marks, "**")%2 == 1 {
 		t += "**"
 	}
-	if strings.Count(strings.ReplaceAll(t, "``", ""), "`")%2 == 1 {
+	if strings.Count(strings.ReplaceAll(marks, "``", ""), "`")%2 == 1 {
 		t += "`"
 	}
 	return t + "…"
 }
+
+// escapedMark is a backslash and the character it escapes.
+var escapedMark = regexp.MustCompile(`\\.`)
 
 var bareLinkTail = regexp.MustCompile(`https?://\S*$`)
 

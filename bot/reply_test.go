@@ -202,6 +202,8 @@ func TestCut(t *testing.T) {
 		{"a `code span that is long`", 20, "a `code span`…"},
 		{`ends in a backslash \\\* here and more text`, 26, `ends in a backslash…`},
 		{"abcdefghijklmnopqrstuvwxyz", 5, "abcde"},
+		// escaped marks, as markdown writes a document's own, open nothing
+		{"the \\` key and \\*\\* stars go on and on", 28, "the \\` key and \\*\\*…"},
 	} {
 		got := cut(c.in, c.n)
 		if got != c.want {
