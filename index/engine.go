@@ -167,12 +167,17 @@ func OpenCorpus(ctx context.Context, dir string, c *corpus.Corpus, opts Options)
 		return nil, Summary{}, err
 	}
 	gen, err := s.current()
-	if err != nil {
+	if err != nil && !(why == "damaged" && errors.Is(err, ErrDamaged)) {
 		s.release()
 		return nil, Summary{}, err
 	}
+	// A CURRENT that names no generation (gen 0): every generation there
+	// is debris, and the rebuild is generation 1.
 	s.gen = gen
-	previous := recordedVersion(s.path(gen))
+	previous := 0
+	if gen != 0 {
+		previous = recordedVersion(s.path(gen))
+	}
 	if opts.DryRun {
 		s.release()
 		sum := PlanBuild(c)

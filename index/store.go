@@ -452,12 +452,25 @@ func (s *store) current() (int, error) {
 	name := strings.TrimSpace(string(raw))
 	gen, err := strconv.Atoi(strings.TrimPrefix(name, "gen-"))
 	if err != nil || !strings.HasPrefix(name, "gen-") {
-		return 0, fmt.Errorf("open index %s: CURRENT names %q, not a generation", s.dir, name)
+		return 0, s.badCurrent(fmt.Errorf("CURRENT names %q, not a generation", name))
 	}
 	if _, err := os.Stat(s.path(gen)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, s.badCurrent(fmt.Errorf("CURRENT names %s, which is missing", genName(gen)))
+		}
 		return 0, fmt.Errorf("open index %s: current generation: %w", s.dir, err)
 	}
 	return gen, nil
+}
+
+// badCurrent is a CURRENT that names no generation there. In a directory
+// the store marked it is damage (ErrDamaged), which "casebot index --full"
+// rebuilds; in any other, nothing of it is the store's to rebuild.
+func (s *store) badCurrent(why error) error {
+	if _, err := os.Stat(filepath.Join(s.dir, markerName)); err == nil {
+		return fmt.Errorf("open index %s: %w (%v): rebuild it with casebot index --full --corpus DIR --index %s", s.dir, ErrDamaged, why, s.dir)
+	}
+	return fmt.Errorf("open index %s: %v", s.dir, why)
 }
 
 // cleanup removes what a crash left: unfinished builds, old generations

@@ -197,3 +197,68 @@ func copyTree(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestDamagedCurrent: an index whose CURRENT is empty (a crash), or names a
+// generation that is not there, is damaged: Open says so and how to rebuild
+// it, and OpenCorpus with Full ("casebot index --full") rebuilds it, where
+// both had failed with no way out but deleting the directory by hand. A
+// directory that is not an index but has a CURRENT of its own (LevelDB's)
+// is neither rebuilt nor touched.
+func TestDamagedCurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := corpus.Load(ctx, corpus.Default(), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, damage := range []struct {
+		name string
+		do   func(dir string) error
+	}{
+		{"empty CURRENT", func(dir string) error { return os.WriteFile(filepath.Join(dir, "CURRENT"), nil, 0o644) }},
+		{"generation gone", func(dir string) error { return os.RemoveAll(filepath.Join(dir, "gen-000001")) }},
+		{"CURRENT names another", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "CURRENT"), []byte("gen-000009\n"), 0o644)
+		}},
+	} {
+		t.Run(damage.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "idx")
+			ix, _, err := Create(ctx, dir, c, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			if err := damage.do(dir); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Open(ctx, dir); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "--full") {
+				t.Errorf("Open: %v, want ErrDamaged and how to rebuild", err)
+			}
+			ix, sum, err := OpenCorpus(ctx, dir, c, Options{Full: true})
+			if err != nil {
+				t.Fatalf("OpenCorpus with Full: %v", err)
+			}
+			defer ix.Close()
+			if sum.Rebuild != "damaged" || len(sum.Added) != len(c.Paths()) {
+				t.Errorf("rebuild %q, %d documents added; want damaged, %d", sum.Rebuild, len(sum.Added), len(c.Paths()))
+			}
+			if a, err := ix.Ask(ctx, "What was stage 1?", AskOptions{}); err != nil || !a.Answered {
+				t.Errorf("the rebuilt index does not answer: %v %+v", err, a)
+			}
+		})
+	}
+	t.Run("a directory of another program's", func(t *testing.T) {
+		dir := t.TempDir()
+		for name, text := range map[string]string{"CURRENT": "MANIFEST-000001\n", "000001.log": "x"} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := OpenCorpus(ctx, dir, c, Options{Full: true}); err == nil || errors.Is(err, ErrDamaged) {
+			t.Errorf("OpenCorpus: %v, want a refusal that is not damage", err)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+			t.Errorf("the directory was changed: %v", ents)
+		}
+	})
+}

@@ -283,8 +283,18 @@ func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 	if err != nil {
 		return nil, corpusError{err}
 	}
-	if ok, _ := c.Readable(); !ok {
-		return nil, corpusError{fmt.Errorf("corpus %s holds no documents (.md, .markdown, .txt, .html, .htm, .pdf)", dir)}
+	if ok, unread := c.Readable(); !ok {
+		// Say why the documents there were left out: "holds no documents"
+		// of a directory of .md files the process may not read misleads.
+		skipped := append(append([]corpus.Skip(nil), c.Skipped...), unread...)
+		if len(skipped) == 0 {
+			return nil, corpusError{fmt.Errorf("corpus %s holds no documents (.md, .markdown, .txt, .text, .html, .htm, .pdf)", dir)}
+		}
+		more := ""
+		if len(skipped) > 1 {
+			more = fmt.Sprintf(" (and %d more skipped)", len(skipped)-1)
+		}
+		return nil, corpusError{fmt.Errorf("corpus %s holds no document casebot can read: %s: %s%s", dir, shown(skipped[0].Path), skipped[0].Reason, more)}
 	}
 	return c, nil
 }

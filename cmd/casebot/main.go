@@ -9,7 +9,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	c := &cli{ctx: ctx, getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		isSet: func(k string) bool { _, ok := os.LookupEnv(k); return ok }}
+	code := c.run(os.Args[1:])
 	stop()
 	os.Exit(code)
 }

@@ -36,6 +36,13 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs := filepath.Join("..", "..", "corpus", "docs")
+	unreadable := t.TempDir() // documents, none of which reads
+	if err := os.WriteFile(filepath.Join(unreadable, "a.md"), []byte("\x00\x01binary"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(unreadable, "b.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -67,6 +74,8 @@ func TestExitCodes(t *testing.T) {
 		{"index without a corpus", []string{"index"}, exitUsage, "index needs --corpus"},
 		{"missing corpus", []string{"ask", "--corpus", missing, "what?"}, exitUsage, "corpus directory"},
 		{"empty corpus", []string{"ask", "--corpus", empty, "what?"}, exitFail, "holds no documents"},
+		{"corpus of files that do not read", []string{"ask", "--corpus", unreadable, "what?"}, exitFail,
+			"holds no document casebot can read: a.md: not a text file (and 1 more skipped)"},
 		{"index is a file", []string{"index", "--corpus", docs, "--index", file}, exitUsage, "index " + file + " is a file"},
 		{"ask with an index that is a file", []string{"ask", "--corpus", docs, "--index", file, "what?"}, exitUsage, "index " + file + " is a file"},
 		{"ask the embedded corpus with an index that is a file", []string{"ask", "--index", file, "what?"}, exitUsage, "index " + file + " is a file"},

@@ -34,9 +34,21 @@ type env func(string) string
 type cli struct {
 	ctx    context.Context
 	getenv env
+	// isSet reports whether a variable is set at all, empty or not
+	// (os.LookupEnv's ok); nil reads an empty variable as unset.
+	isSet  func(string) bool
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+}
+
+// envSet reports whether the environment sets a variable, if only to "":
+// it then wins over .env, as a value does.
+func (c *cli) envSet(k string) bool {
+	if c.isSet != nil {
+		return c.isSet(k)
+	}
+	return c.getenv(k) != ""
 }
 
 // commands are casebot's subcommands, in the order help lists them.
@@ -57,7 +69,12 @@ func lookupCommand(name string) *command {
 }
 
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	return (&cli{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}).run(args)
+}
+
+// run runs the command args name and returns the exit code.
+func (c *cli) run(args []string) int {
+	stderr := c.stderr
 	err := c.dispatch(args)
 	if err == nil || errors.Is(err, errHelp) {
 		return exitOK

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
+	"strings"
 
 	"github.com/casebot/casebot/bot"
 )
@@ -21,7 +25,7 @@ wins; flags win over both); .env.example describes each.`,
 		var sc serveConfig
 		sc.flags(fs)
 		return func(args []string) error {
-			if err := sc.resolve(fs, c.getenv, args); err != nil {
+			if err := sc.resolve(fs, c, args); err != nil {
 				return err
 			}
 			return runServe(c, sc)
@@ -31,9 +35,17 @@ wins; flags win over both); .env.example describes each.`,
 
 // runServe wires the index, the bot, the watcher and the admin server, and
 // serves until ctx ends.
-func runServe(c *cli, sc serveConfig) error {
+func runServe(c *cli, sc serveConfig) (err error) {
 	ctx := c.ctx
-	log, err := sc.Log.logger(c.stderr)
+	// Discord's answers, and a proxy's, are quoted in errors and log lines
+	// as they came: one that echoes the request would show the token.
+	token := string(sc.Token)
+	defer func() {
+		if err != nil && token != "" && strings.Contains(err.Error(), token) {
+			err = errors.New(strings.ReplaceAll(err.Error(), token, "[token]"))
+		}
+	}()
+	log, err := sc.Log.logger(redactWriter{w: c.stderr, secret: []byte(token)})
 	if err != nil {
 		return err
 	}
@@ -109,4 +121,21 @@ func runServe(c *cli, sc serveConfig) error {
 		Token: string(sc.Token), AppID: sc.AppID, GuildID: sc.GuildID,
 		ShardID: sc.ShardID, ShardCount: sc.ShardCount, Client: client,
 	})
+}
+
+// redactWriter writes what it is given with the secret replaced. A log
+// handler writes each record in one Write.
+type redactWriter struct {
+	w      io.Writer
+	secret []byte
+}
+
+func (r redactWriter) Write(p []byte) (int, error) {
+	if len(r.secret) == 0 || !bytes.Contains(p, r.secret) {
+		return r.w.Write(p)
+	}
+	if _, err := r.w.Write(bytes.ReplaceAll(p, r.secret, []byte("[token]"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -81,13 +81,13 @@ func parseServe(c *cli, args []string) (serveConfig, error) {
 	if err := fs.parse(c, args); err != nil {
 		return sc, err
 	}
-	err := sc.resolve(fs, c.getenv, fs.Args())
+	err := sc.resolve(fs, c, fs.Args())
 	return sc, err
 }
 
 // resolve reads the .env file and fills every setting the flags left
 // unset, then checks them.
-func (c *serveConfig) resolve(set *flagSet, getenv env, args []string) error {
+func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) error {
 	if len(args) > 0 {
 		return usagef("serve takes no arguments (got %q)", args[0])
 	}
@@ -101,8 +101,9 @@ func (c *serveConfig) resolve(set *flagSet, getenv env, args []string) error {
 	case err != nil:
 		dotenv = map[string]string{}
 	}
+	// A variable the environment sets wins over .env, even set to "".
 	lookup := func(k string) string {
-		if v := getenv(k); v != "" {
+		if v := cl.getenv(k); v != "" || cl.envSet(k) {
 			return v
 		}
 		return dotenv[k]
@@ -157,8 +158,15 @@ func (c *serveConfig) resolve(set *flagSet, getenv env, args []string) error {
 			}
 		}
 	}
-	// The default indexes live in the data directory.
+	// The default indexes live in the data directory; an old ./data keeps
+	// its feedback, but the indexes are where "casebot index" and "ask"
+	// look for them, which never consider ./data.
 	data := c.DataDir
+	if c.LegacyData {
+		if d, err := dataDir(lookup); err == nil {
+			data = d
+		}
+	}
 	withData := func(k string) string {
 		if k == "CASEBOT_DATA" {
 			return data

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,5 +164,81 @@ func TestServeBadToken(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "casebot: connect to the Discord gateway") || strings.Contains(out.String(), "SECRET") {
 		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// TestServeTokenEchoed: a server at DISCORD_API_URL whose error quotes the
+// request's headers, as a debugging proxy's does, gets no token printed,
+// in gateway mode or HTTP mode: it is replaced by "[token]".
+func TestServeTokenEchoed(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"message": "401: Unauthorized", "code": 0, "request_authorization": %q}`, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, "test.env")
+	if err := os.WriteFile(envFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{}, {"--http", "127.0.0.1:0"}} {
+		vars := map[string]string{"DISCORD_TOKEN": "tok-SECRET-123", "DISCORD_API_URL": srv.URL, "CASEBOT_DATA": filepath.Join(dir, "data"),
+			"DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}
+		var out syncBuffer
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		code := run(ctx, append([]string{"serve", "--env", envFile}, args...), func(k string) string { return vars[k] }, strings.NewReader(""), &out, &out)
+		cancel()
+		if code != exitFail || strings.Contains(out.String(), "SECRET") || !strings.Contains(out.String(), "[token]") {
+			t.Errorf("serve %v: exit %d, want %d, the token replaced by [token]; output:\n%s", args, code, exitFail, out.String())
+		}
+	}
+}
+
+// TestServeLegacyDataSharesIndex: with an old ./data (feedback kept there),
+// serve uses the default index that "casebot index --corpus DIR" builds,
+// in the data directory, not a second one under ./data.
+func TestServeLegacyDataSharesIndex(t *testing.T) {
+	wd := t.TempDir()
+	t.Chdir(wd)
+	writeFile(t, filepath.Join(wd, "data", "feedback.jsonl"), "")
+	writeFile(t, filepath.Join(wd, "docs", "tea.md"), "# Tea\n\nTea came in 1921.\n")
+	envFile := filepath.Join(wd, "e.env")
+	writeFile(t, envFile, "")
+	vars := map[string]string{"XDG_DATA_HOME": t.TempDir(), "DISCORD_TOKEN": "x"}
+	getenv := func(k string) string { return vars[k] }
+	cl := &cli{ctx: context.Background(), getenv: getenv, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	sc, err := parseServe(cl, []string{"--env", envFile, "--corpus", "docs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := defaultIndexDir(getenv, "docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.LegacyData || sc.DataDir != "data" || sc.Index != want {
+		t.Errorf("legacy %v, data %q, index %s; want true, data, and casebot index's %s", sc.LegacyData, sc.DataDir, sc.Index, want)
+	}
+}
+
+// TestServeEmptyEnvWins: a variable the environment sets to "" wins over
+// .env, as a value does ("DISCORD_GUILD_ID= casebot serve" registers the
+// commands globally whatever .env says); one the environment does not set
+// is read from .env.
+func TestServeEmptyEnvWins(t *testing.T) {
+	t.Parallel()
+	envFile := filepath.Join(t.TempDir(), ".env")
+	writeFile(t, envFile, "DISCORD_TOKEN=from-file\nDISCORD_GUILD_ID=123\nDISCORD_APP_ID=7\n")
+	vars := map[string]string{"DISCORD_GUILD_ID": ""}
+	cl := &cli{ctx: context.Background(), getenv: func(k string) string { return vars[k] },
+		isSet: func(k string) bool { _, ok := vars[k]; return ok },
+		stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	c, err := parseServe(cl, []string{"--env", envFile, "--data", t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.GuildID != "" || string(c.Token) != "from-file" || c.AppID != "7" {
+		t.Errorf("guild %q, token %q, app %q; want \"\" from the environment, the rest from .env", c.GuildID, c.Token, c.AppID)
 	}
 }

@@ -45,8 +45,19 @@ func newCorpusWatcher(dir string, delay time.Duration, rx *bot.Reindexer, log *s
 
 // addTree watches dir and its subdirectories, except hidden ones, which
 // the corpus ignores. Links are not followed, as the corpus does not.
+//
+// The corpus directory itself may be named through a symbolic link (a
+// "current" link to a release), as corpus.Scan reads it through one:
+// WalkDir follows no link, not even its root, so the root is walked with
+// a trailing separator, which resolves it.
 func (cw *corpusWatcher) addTree(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	dir = filepath.Clean(dir)
+	root := dir
+	if !strings.HasSuffix(root, string(filepath.Separator)) {
+		root += string(filepath.Separator)
+	}
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		p = filepath.Clean(p)
 		if err == nil && !d.IsDir() {
 			return nil
 		}
@@ -104,6 +115,13 @@ func (cw *corpusWatcher) run(ctx context.Context) {
 				lose()
 				continue
 			}
+			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+				// A directory moved keeps its inotify watch, which Add of
+				// its new name would share and fsnotify then drops as the
+				// old name's: drop it, and those below it, now, before
+				// the Create of the new name adds them again.
+				cw.unwatch(ev.Name)
+			}
 			if !cw.relevant(ev) {
 				continue
 			}
@@ -147,6 +165,17 @@ func (cw *corpusWatcher) run(ctx context.Context) {
 				}
 				cw.log.Error("reindex after a change to the corpus directory", "err", err)
 			}
+		}
+	}
+}
+
+// unwatch drops the watches of a directory that was moved or removed and
+// of the directories below it.
+func (cw *corpusWatcher) unwatch(name string) {
+	name = filepath.Clean(name)
+	for _, p := range cw.w.WatchList() {
+		if p == name || strings.HasPrefix(p, name+string(filepath.Separator)) {
+			cw.w.Remove(p)
 		}
 	}
 }

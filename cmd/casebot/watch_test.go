@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/casebot/casebot/bot"
+	"github.com/casebot/casebot/corpus"
+	"github.com/casebot/casebot/index"
 	"github.com/fsnotify/fsnotify"
 )
 
@@ -145,6 +151,95 @@ func TestWatchRelevant(t *testing.T) {
 		ev := fsnotify.Event{Name: filepath.Join(dir, filepath.FromSlash(c.name)), Op: c.op}
 		if got := cw.relevant(ev); got != c.want {
 			t.Errorf("%s %s: relevant %v, want %v", c.op, c.name, got, c.want)
+		}
+	}
+}
+
+// recordingIndexer counts the reindexes a watcher starts.
+type recordingIndexer struct {
+	mu    sync.Mutex
+	calls int
+}
+
+func (u *recordingIndexer) Update(ctx context.Context, c *corpus.Corpus, opts index.Options) (index.Summary, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.calls++
+	return index.Summary{}, nil
+}
+
+func (u *recordingIndexer) count() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.calls
+}
+
+// after waits until more than n reindexes have run, for up to 10 s.
+func (u *recordingIndexer) after(n int) bool {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if u.count() > n {
+			return true
+		}
+	}
+	return false
+}
+
+// startWatcher watches dir until the test ends, reindexing into a recorder.
+func startWatcher(t *testing.T, dir string) (*recordingIndexer, *syncBuffer) {
+	t.Helper()
+	u := &recordingIndexer{}
+	out := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	w, err := newCorpusWatcher(dir, 50*time.Millisecond, bot.NewReindexer(u, dir, log), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return u, out
+}
+
+// TestWatchLinkedCorpus: a corpus directory named through a symbolic link
+// (a "current" link to a release), which the corpus reads through, is
+// watched too; it had been walked as a file, so nothing was watched.
+func TestWatchLinkedCorpus(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	release := filepath.Join(base, "docs-v1")
+	writeFile(t, filepath.Join(release, "a.md"), "# A\n\nAlpha text here.\n")
+	link := filepath.Join(base, "docs")
+	if err := os.Symlink(release, link); err != nil {
+		t.Fatal(err)
+	}
+	u, out := startWatcher(t, link)
+	writeFile(t, filepath.Join(release, "b.md"), "# B\n\nBeta text here.\n")
+	if !u.after(0) {
+		t.Errorf("a file written into the linked corpus directory started no reindex; log:\n%s", out)
+	}
+}
+
+// TestWatchRenamedDirectory: a directory renamed inside the corpus stays
+// watched under its new name (inotify kept its watch, which fsnotify then
+// dropped as the old name's).
+func TestWatchRenamedDirectory(t *testing.T) {
+	t.Parallel()
+	for try := range 3 {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "sub", "a.md"), "# A\n\nAlpha text here.\n")
+		u, out := startWatcher(t, dir)
+		if err := os.Rename(filepath.Join(dir, "sub"), filepath.Join(dir, "sub2")); err != nil {
+			t.Fatal(err)
+		}
+		if !u.after(0) {
+			t.Fatalf("try %d: the rename started no reindex; log:\n%s", try, out)
+		}
+		time.Sleep(200 * time.Millisecond) // past the rename's events
+		n := u.count()
+		writeFile(t, filepath.Join(dir, "sub2", "b.md"), "# B\n\nBeta text here.\n")
+		if !u.after(n) {
+			t.Fatalf("try %d: a file written into the renamed directory started no reindex; log:\n%s", try, out)
 		}
 	}
 }
