@@ -92,6 +92,10 @@ func (b *Bot) reindexError(err error) error {
 	case errors.As(err, &busy):
 		return userErrorf("A reindex is already running (%s, started %s ago). Try again when it has finished.", markdown(busy.by, nil), busy.since.Round(time.Second))
 	case errors.Is(err, errEmptyCorpus):
+		var empty emptyCorpusError
+		if errors.As(err, &empty) && len(empty.skipped) > 0 {
+			return userErrorf("The corpus directory holds no document I can read (%s), so I kept the index as it was.", markdown(skippedText(empty.skipped), nil))
+		}
 		return userErrorf("The corpus directory holds no documents, so I kept the index as it was. Add a document first.")
 	case errors.Is(err, context.DeadlineExceeded):
 		return userErrorf("The reindex took longer than %v and was stopped; the index still answers as before. `casebot index` on the server has no time limit.", reindexTimeout)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,6 +124,16 @@ func TestReindexerKeepsIndexOfEmptyDirectory(t *testing.T) {
 	}
 	if len(sum.Skipped) != 1 || sum.Skipped[0].Path != "bin.md" {
 		t.Errorf("skipped %+v, want bin.md", sum.Skipped)
+	}
+	// The admin is told why, and so is the log (the watcher's only word).
+	b, _ := newTestBot(t, Options{})
+	if msg := errorReply(b.reindexError(err)).Content; !strings.Contains(msg, "no document I can read (bin.md: not a text file)") {
+		t.Errorf("reply: %q", msg)
+	}
+	logged := &syncBuffer{}
+	_, err = NewReindexer(u, dir, slog.New(slog.NewTextHandler(logged, nil))).Reindex(context.Background(), "test", index.Options{})
+	if !errors.Is(err, errEmptyCorpus) || !strings.Contains(logged.String(), "path=bin.md reason=\"not a text file\"") {
+		t.Errorf("err %v; log:\n%s", err, logged)
 	}
 }
 

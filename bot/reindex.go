@@ -33,6 +33,28 @@ var ErrBusy = errors.New("a reindex is already running")
 // start on an empty corpus.
 var errEmptyCorpus = errors.New("the corpus directory holds no documents; the index was kept as it was")
 
+// emptyCorpusError is errEmptyCorpus with the files that were there but do
+// not read, so that the admin and the log are told why.
+type emptyCorpusError struct{ skipped []corpus.Skip }
+
+func (e emptyCorpusError) Error() string {
+	if len(e.skipped) == 0 {
+		return errEmptyCorpus.Error()
+	}
+	return "the corpus directory holds no document casebot can read (" + skippedText(e.skipped) + "); the index was kept as it was"
+}
+
+func (e emptyCorpusError) Is(target error) bool { return target == errEmptyCorpus }
+
+// skippedText names the first file skipped and why, and how many more.
+func skippedText(skipped []corpus.Skip) string {
+	s := skipped[0].Path + ": " + skipped[0].Reason
+	if len(skipped) > 1 {
+		s += fmt.Sprintf(", and %d more skipped", len(skipped)-1)
+	}
+	return s
+}
+
 // Reindexer reindexes one corpus directory, one run at a time, for the
 // admin commands and for "casebot serve --watch". A run holds it while it
 // changes the directory and reindexes, so an upload and the watcher's
@@ -118,7 +140,11 @@ func (x *Reindexer) update(ctx context.Context, by string, opts index.Options) (
 		return index.Summary{}, fmt.Errorf("reindex %s: %w", x.dir, err)
 	}
 	if ok, unread := c.Readable(); !ok {
-		return index.Summary{Skipped: append(c.Skipped, unread...)}, errEmptyCorpus
+		skipped := append(c.Skipped, unread...)
+		for _, s := range skipped {
+			x.log.Warn("skipped a file of the corpus", "path", s.Path, "reason", s.Reason)
+		}
+		return index.Summary{Skipped: skipped}, emptyCorpusError{skipped}
 	}
 	sum, err := x.eng.Update(ctx, c, opts)
 	if err != nil {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,6 +24,10 @@ func APIClient(base string) (*http.Client, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err != nil || u.User != nil || u.Opaque != "" {
+			// not quoted, as it may hold a password
+			return nil, errors.New("DISCORD_API_URL: want an http or https URL")
+		}
 		return nil, fmt.Errorf("DISCORD_API_URL %q: want an http or https URL", base)
 	}
 	c.Transport = rewrite{base: u, next: tr}

@@ -38,6 +38,12 @@ func TestAPIClient(t *testing.T) {
 			t.Errorf("APIClient(%q): want an error", bad)
 		}
 	}
+	// A password in a bad URL is not repeated in the error.
+	for _, bad := range []string{"ftp://user:hunter2@x", "http://user:hunter2@", "user:hunter2@x:port:y"} {
+		if _, err := APIClient(bad); err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("APIClient(%q): %v, want an error without the password", bad, err)
+		}
+	}
 	if c, err := APIClient(""); err != nil || c.Transport == nil {
 		t.Errorf("default client: %v", err)
 	}
