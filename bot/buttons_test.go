@@ -22,6 +22,15 @@ func corpusBot(t *testing.T, files map[string]string) *Bot {
 			t.Fatal(err)
 		}
 	}
+	ix := dirIndex(t, dir)
+	b, _ := newTestBot(t, Options{Engine: ix, Rate: 1000, Reindexer: NewReindexer(ix, dir, nil)})
+	return b
+}
+
+// dirIndex is an index in memory of the documents of dir, closed when the
+// test ends.
+func dirIndex(t *testing.T, dir string) *index.Index {
+	t.Helper()
 	ctx := context.Background()
 	c, err := corpus.Load(ctx, os.DirFS(dir), corpus.Options{})
 	if err != nil {
@@ -32,8 +41,7 @@ func corpusBot(t *testing.T, files map[string]string) *Bot {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	b, _ := newTestBot(t, Options{Engine: ix, Rate: 1000, Reindexer: NewReindexer(ix, dir, nil)})
-	return b
+	return ix
 }
 
 // buttonID is the custom_id of a reply's button with the label, or "".

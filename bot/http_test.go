@@ -69,11 +69,10 @@ func TestVerify(t *testing.T) {
 // TestHTTPEndpoint drives the endpoint's handler with signed requests;
 // a slow engine makes the answer deferred (type 5 in the HTTP response)
 // and edited in over REST.
-func TestHTTPEndpoint(t *testing.T) {
-	t.Parallel()
-	fake := discordtest.New(t)
-	signer := discordtest.NewSigner()
-	b, logs := newTestBot(t, Options{Engine: slowEngine{Engine: testIndex(t), delay: 300 * time.Millisecond}, DeferAfter: 100 * time.Millisecond})
+// serveHTTP serves b's interactions endpoint until the test ends, with
+// the fake Discord for its REST calls.
+func serveHTTP(t *testing.T, b *Bot, fake *discordtest.Server, signer *discordtest.Signer) *httptest.Server {
+	t.Helper()
 	client, err := APIClient(fake.URL())
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +84,15 @@ func TestHTTPEndpoint(t *testing.T) {
 	srv := httptest.NewServer(b.handler(context.Background(), s, HTTPOptions{PublicKey: signer.PublicKey}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { _ = b.inflight.drain(context.Background()) })
+	return srv
+}
+
+func TestHTTPEndpoint(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	signer := discordtest.NewSigner()
+	b, logs := newTestBot(t, Options{Engine: slowEngine{Engine: testIndex(t), delay: 300 * time.Millisecond}, DeferAfter: 100 * time.Millisecond})
+	srv := serveHTTP(t, b, fake, signer)
 
 	do := func(req *http.Request) (int, []byte) {
 		t.Helper()
@@ -177,17 +185,7 @@ func TestHTTPReplayRefused(t *testing.T) {
 	signer := discordtest.NewSigner()
 	data := t.TempDir()
 	b, logs := newTestBot(t, Options{DataDir: data, Rate: 100})
-	client, err := APIClient(fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newSession("test-token", client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(b.handler(context.Background(), s, HTTPOptions{PublicKey: signer.PublicKey}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = b.inflight.drain(context.Background()) })
+	srv := serveHTTP(t, b, fake, signer)
 	send := func(body any, ts time.Time) int {
 		t.Helper()
 		req, err := signer.NewRequest(srv.URL, body, ts)

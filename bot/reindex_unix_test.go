@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casebot/casebot/corpus"
 	"github.com/casebot/casebot/index"
 )
 
@@ -27,15 +26,7 @@ func TestReindexerSkipsNamedPipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	c, err := corpus.Load(ctx, os.DirFS(dir), corpus.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(ctx, c, index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := dirIndex(t, dir)
 	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +58,7 @@ func TestReindexerSkipsNamedPipe(t *testing.T) {
 
 	expired, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
 	defer cancel()
-	_, err = x.Reindex(expired, "/reindex by bob", index.Options{})
+	_, err := x.Reindex(expired, "/reindex by bob", index.Options{})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a reindex past its deadline: %v", err)
 	}

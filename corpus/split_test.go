@@ -18,6 +18,19 @@ func mustParse(t testing.TB, name, text string) Document {
 	return d
 }
 
+// searchable is the text of the passages that answer questions of a
+// document named name.
+func searchable(t testing.TB, name, text string) []string {
+	t.Helper()
+	var out []string
+	for _, p := range Split(mustParse(t, name, text)) {
+		if p.Kind.Searchable() {
+			out = append(out, p.Text)
+		}
+	}
+	return out
+}
+
 func TestSplitMarkdown(t *testing.T) {
 	doc := mustParse(t, "a.md", `---
 title: Test doc
@@ -262,13 +275,7 @@ func TestSplitHTMLComments(t *testing.T) {
 		{"<script src=\"x.js\"></script>\nText.\n", []string{"Text."}},
 		{"<scripted> is a word here.\n", []string{"<scripted> is a word here."}},
 	} {
-		var got []string
-		for _, p := range Split(mustParse(t, "doc.md", tt.text)) {
-			if p.Kind.Searchable() {
-				got = append(got, p.Text)
-			}
-		}
-		if !reflect.DeepEqual(got, tt.want) {
+		if got := searchable(t, "doc.md", tt.text); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%q: passages %q, want %q", tt.text, got, tt.want)
 		}
 	}
@@ -292,22 +299,12 @@ func TestSplitLinkDefinitions(t *testing.T) {
 		{"[1]: Smith, J. (2020). Lasagna.\n", []string{"[1]: Smith, J. (2020). Lasagna."}},
 		{"```\n[r]: https://example.org\n```\n", []string{"[r]: https://example.org"}},
 	} {
-		var got []string
-		for _, p := range Split(mustParse(t, "doc.md", tt.text)) {
-			if p.Kind.Searchable() {
-				got = append(got, p.Text)
-			}
-		}
-		if !reflect.DeepEqual(got, tt.want) {
+		if got := searchable(t, "doc.md", tt.text); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%q: passages %q, want %q", tt.text, got, tt.want)
 		}
 	}
 	// The same lines in plain text are text.
-	var got []string
-	for _, p := range Split(mustParse(t, "doc.txt", "[r]: https://example.org\n")) {
-		got = append(got, p.Text)
-	}
-	if want := []string{"[r]: https://example.org"}; !reflect.DeepEqual(got, want) {
+	if got, want := searchable(t, "doc.txt", "[r]: https://example.org\n"), []string{"[r]: https://example.org"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("plain text: passages %q, want %q", got, want)
 	}
 }
