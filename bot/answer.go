@@ -40,7 +40,7 @@ func errorReply(err error) Reply {
 	case errors.As(err, &ue):
 		msg = ue.msg
 	case errors.Is(err, index.ErrEmptyQuestion):
-		msg = "That question has no words I can search for. Try something like: What was stage 1?"
+		msg = "That question has no words I can search for: ask it in a few words, as you would ask a classmate."
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = "That took too long to answer. Try a shorter or more specific question."
 	}

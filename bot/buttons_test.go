@@ -179,3 +179,24 @@ func TestAutocompleteLongPaths(t *testing.T) {
 		t.Errorf("/remove-document by the offered title: %+v", rep)
 	}
 }
+
+// TestExampleQuestion: the example a reply gives is one the documents
+// answer: "What was stage 1?" of the case study, which numbers stages, and
+// a question about a document of a server's own corpus, which does not.
+func TestExampleQuestion(t *testing.T) {
+	empty := func(b *Bot) string {
+		return b.Handle(context.Background(), slash("ask", map[string]any{"question": "  "}, "1")).Content
+	}
+	b, _ := newTestBot(t, Options{Rate: 100})
+	if got := empty(b); !strings.HasSuffix(got, "What was stage 1?") {
+		t.Errorf("the case study: %q", got)
+	}
+	own := corpusBot(t, map[string]string{"tea.md": "# Tea in Ruritania\n\nThe Tea Board was founded in 1921.\n"})
+	if got := empty(own); !strings.HasSuffix(got, "What is Tea in Ruritania about?") || strings.Contains(got, "stage") {
+		t.Errorf("a corpus without stages: %q", got)
+	}
+	rep := own.Handle(context.Background(), Request{Kind: KindMention, ID: "m1", Text: "thanks!", User: User{ID: "2"}})
+	if !strings.Contains(rep.Content, "What is Tea in Ruritania about?") {
+		t.Errorf("a remark: %q", rep.Content)
+	}
+}

@@ -39,7 +39,7 @@ func (b *Bot) builtinCommands() []Command {
 			Run:     b.search,
 		},
 		{
-			Name: "stage", Description: "What happened in one stage of the case study",
+			Name: "stage", Description: "What happened in one of the stages the documents number",
 			Options:  []Option{{Name: "number", Description: "The stage's number", Type: IntegerOption, Required: true, Autocomplete: true, MinValue: &one}},
 			Limited:  true,
 			Run:      b.stage,
@@ -53,7 +53,7 @@ func (b *Bot) builtinCommands() []Command {
 			Complete: b.completeAgency,
 		},
 		{
-			Name: "factors", Description: "The case study's success factors",
+			Name: "factors", Description: "The success factors the documents list",
 			Limited: true,
 			Run:     b.factors,
 		},
@@ -89,7 +89,7 @@ func (b *Bot) builtinActions() []Action {
 func (b *Bot) ask(ctx context.Context, r Request) (Reply, error) {
 	q := withoutMarkup(strings.TrimSpace(r.String("question")))
 	if q == "" {
-		return Reply{}, userError{"Ask me a question, for example: /ask question: What was stage 1?"}
+		return Reply{}, userErrorf("Ask me a question, for example: /ask question: %s", b.example(ctx))
 	}
 	return b.answer(ctx, "ask", q, r.ID, answerOptions{Private: r.Bool("private"), Asker: asker(r)})
 }
@@ -123,13 +123,32 @@ func withoutMarkup(q string) string {
 
 // remarkReply answers a message that is no question ("thanks", "you're
 // the best", "help").
-const remarkReply = "I answer questions about the documents, with quoted passages; that reads as a remark, so I did not search them. Ask me something about them, for example: What was stage 1? (/help lists everything.)"
+func (b *Bot) remarkReply(ctx context.Context) string {
+	return "I answer questions about the documents, with quoted passages; that reads as a remark, so I did not search them. Ask me something about them, for example: " + b.example(ctx) + " (/help lists everything.)"
+}
+
+// example is a question to give as an example: "What was stage 1?" where
+// the documents number stages, as the case study does, else one about the
+// first document ("What is Tea in Ruritania about?"), so that a server
+// answering from its own documents is not told to ask about the case
+// study.
+func (b *Bot) example(ctx context.Context) string {
+	if st, err := b.eng.Stages(ctx); err == nil && len(st) > 0 {
+		return fmt.Sprintf("What was stage %d?", st[0].N)
+	}
+	for _, d := range b.eng.Info().Docs {
+		if t := strings.TrimSpace(d.Title); t != "" {
+			return "What is " + markdown(cut(t, 80), nil) + " about?"
+		}
+	}
+	return "What do the documents cover?"
+}
 
 // askMention answers a message that mentions the bot, or a DM.
 func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
 	q := withoutMarkup(strings.TrimSpace(r.Text))
 	if q == "" {
-		return Reply{Content: "Ask me something about the documents, for example: What was stage 1? (Or use /ask; /help lists everything.)"}, nil
+		return Reply{Content: "Ask me something about the documents, for example: " + b.example(ctx) + " (Or use /ask; /help lists everything.)"}, nil
 	}
 	if strings.EqualFold(strings.Trim(q, " !?."), "help") {
 		// "@casebot help", as most bots take it: the list of commands, in
@@ -162,7 +181,7 @@ func (b *Bot) answer(ctx context.Context, command, q, key string, o answerOption
 	if a.Remark {
 		// "thanks, that was helpful": nothing was searched, so no passages
 		// and no buttons, only what the bot is for.
-		return Reply{Content: remarkReply, Private: private}, nil
+		return Reply{Content: b.remarkReply(ctx), Private: private}, nil
 	}
 	if o.Asker != "" {
 		b.recent.put(o.Asker, recentQuestion{Question: a.Question, Asked: b.now(), Private: private})

@@ -569,3 +569,14 @@ func rawPDF(objs ...string) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return b.Bytes()
 }
+
+// TestHTMLDefinitionList: an HTML definition list keeps each term with its
+// definitions, in one paragraph: apart, "what is a bollard?" was answered
+// "Bollard".
+func TestHTMLDefinitionList(t *testing.T) {
+	got := searchable(t, "g.html", `<h1>Terms</h1><dl><dt>Bollard</dt><dd>A short post for mooring ropes.</dd><dt>Cleat</dt><dt>Bitt</dt><dd>A fitting to secure a rope.</dd></dl><p>After.</p>`)
+	want := []string{"Bollard\nA short post for mooring ropes.", "Cleat\nBitt\nA fitting to secure a rope.", "After."}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("passages %q, want %q", got, want)
+	}
+}

@@ -128,6 +128,9 @@ type htmlWriter struct {
 	depth          int // list nesting
 	list           int // group of the open outermost list
 	groups         int // groups handed out
+	// term is the group of the open definition list's last term and its
+	// definitions, written as one paragraph, or 0.
+	term int
 
 	title, author, published string
 }
@@ -209,6 +212,24 @@ func (w *htmlWriter) walk(n *html.Node) {
 		w.children(n)
 		w.flush()
 		w.prefix, w.indent = prefix, indent
+	case n.DataAtom == atom.Dl:
+		w.flush()
+		term := w.term
+		w.term = 0
+		w.children(n)
+		w.flush()
+		w.term = term
+	case n.DataAtom == atom.Dt || n.DataAtom == atom.Dd:
+		// a term and its definitions make one paragraph ("Bollard" / "A
+		// short post for mooring ropes."): apart, a question for the term
+		// finds the term alone
+		w.flush()
+		if n.DataAtom == atom.Dt && !prevIs(n, atom.Dt) {
+			w.groups++
+			w.term = w.groups
+		}
+		w.children(n)
+		w.flush()
 	case n.DataAtom == atom.Table:
 		w.flush()
 		w.table(n)
@@ -283,6 +304,8 @@ func (w *htmlWriter) flush() {
 	b := htmlBlock{text: strings.Join(lines, "\n")}
 	if w.indent != "" {
 		b.group = w.list
+	} else {
+		b.group = w.term
 	}
 	w.blocks = append(w.blocks, b)
 }
@@ -463,6 +486,16 @@ func textOf(n *html.Node, sep string) string {
 	}
 	visit(n)
 	return sb.String()
+}
+
+// prevIs reports whether the element before n among its siblings is an a.
+func prevIs(n *html.Node, a atom.Atom) bool {
+	for c := n.PrevSibling; c != nil; c = c.PrevSibling {
+		if c.Type == html.ElementNode {
+			return c.DataAtom == a
+		}
+	}
+	return false
 }
 
 func findChild(n *html.Node, a atom.Atom) *html.Node {

@@ -249,9 +249,13 @@ func markdownBlocks(d Document) []block {
 		}
 		if m := fenceRe.FindStringSubmatch(line); m != nil {
 			fence = m[1][:3]
+			if !(cur >= 0 && blocks[cur].kind == Item && (line[0] == ' ' || line[0] == '\t')) {
+				// a fence indented under a list item is part of the item:
+				// the list goes on after it
+				listStart = -1
+			}
 			blocks = append(blocks, block{kind: Code, list: -1})
 			cur = len(blocks) - 1
-			listStart = -1
 			blankBefore = false
 			continue
 		}
@@ -288,6 +292,18 @@ func markdownBlocks(d Document) []block {
 			listStart = -1
 			continue
 		}
+		if table == nil && cur >= 0 && blocks[cur].kind == Paragraph && len(blocks[cur].lines) == 1 && !blankBefore &&
+			strings.Contains(trimmed, "|") && strings.Contains(trimmed, "-") && tableSepRe.MatchString(line) &&
+			strings.Contains(blocks[cur].lines[0].text, "|") {
+			// a table without outer pipes ("a | b" over "--- | ---"): the
+			// paragraph line was its header row
+			b := &blocks[cur]
+			b.kind, b.lines[0].text = TableHeader, strings.TrimSpace(strings.Trim(b.lines[0].text, "|"))
+			table = b
+			closeBlock()
+			listStart = -1
+			continue
+		}
 		if strings.HasPrefix(trimmed, "|") || (table != nil && strings.Contains(trimmed, "|")) {
 			closeBlock()
 			listStart = -1
@@ -315,7 +331,7 @@ func markdownBlocks(d Document) []block {
 			continue
 		}
 		table = nil
-		if m := itemRe.FindStringSubmatch(line); m != nil {
+		if m := itemRe.FindStringSubmatch(line); m != nil && !continuesParagraph(blocks, cur, blankBefore, m[2]) {
 			indent := len(strings.ReplaceAll(m[1], "\t", "    "))
 			if listStart < 0 {
 				listStart = len(blocks)
@@ -360,6 +376,19 @@ func markdownBlocks(d Document) []block {
 		blankBefore = false
 	}
 	return dropEmpty(blocks)
+}
+
+// continuesParagraph reports whether a line opening with an ordered list
+// marker continues the open paragraph instead: in CommonMark an ordered
+// list interrupts a paragraph only when it starts at 1, so a hard-wrapped
+// line starting "1998. It moved" is text, not an item that would drop the
+// number.
+func continuesParagraph(blocks []block, cur int, blankBefore bool, marker string) bool {
+	if cur < 0 || blocks[cur].kind != Paragraph || blankBefore {
+		return false
+	}
+	n, err := strconv.Atoi(strings.TrimRight(marker, ".)"))
+	return err == nil && n != 1
 }
 
 // plainBlocks reads plain text: paragraphs separated by blank lines, bulleted

@@ -308,3 +308,63 @@ func TestSplitLinkDefinitions(t *testing.T) {
 		t.Errorf("plain text: passages %q, want %q", got, want)
 	}
 }
+
+// passageLines describes each passage of a document: kind, lines, list
+// and text.
+func passageLines(t *testing.T, name, text string) []string {
+	t.Helper()
+	var got []string
+	for _, p := range Split(mustParse(t, name, text)) {
+		got = append(got, fmt.Sprintf("%s %d-%d list=%d %q", p.Kind, p.LineStart, p.LineEnd, p.List, p.Text))
+	}
+	return got
+}
+
+// A hard-wrapped line that starts with a number and a full stop ("1998. It
+// moved") continues its paragraph: in CommonMark an ordered list interrupts
+// a paragraph only when it starts at 1. Read as a list item, the number was
+// dropped from every passage (not searched, not quoted), and "When was the
+// company founded?" was answered "... in Palo Alto in".
+func TestSplitWrappedNumberContinuesParagraph(t *testing.T) {
+	got := passageLines(t, "w.md", "The company was founded in a garage in\n1998. It moved to Mountain View later.\n\nSteps:\n1. one\n2. two\n")
+	want := []string{
+		`paragraph 1-2 list=-1 "The company was founded in a garage in\n1998. It moved to Mountain View later."`,
+		`paragraph 4-4 list=-1 "Steps:"`,
+		`item 5-5 list=2 "one"`,
+		`item 6-6 list=2 "two"`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("passages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A fenced code block inside a list item (indented under it) is part of
+// the item, and the list goes on after it: "what are the install steps?"
+// had listed steps 2 and 3 only.
+func TestSplitCodeInListItem(t *testing.T) {
+	got := passageLines(t, "c.md", "1. Download the installer:\n   ```\n   curl -O https://example.com/i.sh\n   ```\n2. Run the installer.\n3. Reboot.\n")
+	var lists []string
+	for _, g := range got {
+		if strings.HasPrefix(g, "item") {
+			lists = append(lists, strings.Fields(g)[2])
+		}
+	}
+	if want := []string{"list=0", "list=0", "list=0"}; !reflect.DeepEqual(lists, want) {
+		t.Errorf("items of lists %v, want one list %v; passages:\n%s", lists, want, strings.Join(got, "\n"))
+	}
+}
+
+// A GFM table without outer pipes ("a | b" over "--- | ---") is a table:
+// its rows are passages with the header as their columns, not one
+// paragraph quoting the "--- | ---" line.
+func TestSplitTableWithoutOuterPipes(t *testing.T) {
+	got := passageLines(t, "t.md", "Name | Role\n--- | ---\nAlice | Founder\nBob | Engineer\n")
+	want := []string{
+		`header 1-1 list=-1 "Name | Role"`,
+		`row 3-3 list=-1 "Alice | Founder"`,
+		`row 4-4 list=-1 "Bob | Engineer"`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("passages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -56,8 +56,11 @@ const layoutVersion = 3
 // letters (analysis.go), and leaves out what an HTML comment in Markdown
 // holds (corpus.Split); version 11 leaves out a Markdown link reference
 // definition and a script or style element, which a page does not show
-// (corpus.Split).
-const analysisVersion = 11
+// (corpus.Split); version 12 reads a wrapped line opening "1998. " as its
+// paragraph's text, keeps a list going past a code block indented in an
+// item, reads a table without outer pipes as a table, and keeps an HTML
+// definition list's term with its definition (corpus.Split, corpus.htmlText).
+const analysisVersion = 12
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
