@@ -405,7 +405,7 @@ func plainBlocks(d Document) []block {
 			cur = -1
 			continue
 		}
-		if m := plainItemRe.FindStringSubmatch(lines[i]); m != nil {
+		if m := plainItemRe.FindStringSubmatch(lines[i]); m != nil && !continuesParagraph(blocks, cur, false, m[2]) {
 			if listStart < 0 {
 				listStart = len(blocks)
 			}

@@ -336,6 +336,17 @@ func TestSplitWrappedNumberContinuesParagraph(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("passages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// The same in a text file: "12. The results" goes on the line before.
+	got = passageLines(t, "w.txt", "The figures are on page\n12. The results follow.\n\nSteps:\n1) one\n2) two\n")
+	want = []string{
+		`paragraph 1-2 list=-1 "The figures are on page\n12. The results follow."`,
+		`paragraph 4-4 list=-1 "Steps:"`,
+		`item 5-5 list=2 "one"`,
+		`item 6-6 list=2 "two"`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("text file passages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // A fenced code block inside a list item (indented under it) is part of

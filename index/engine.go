@@ -59,8 +59,10 @@ const layoutVersion = 3
 // (corpus.Split); version 12 reads a wrapped line opening "1998. " as its
 // paragraph's text, keeps a list going past a code block indented in an
 // item, reads a table without outer pipes as a table, and keeps an HTML
-// definition list's term with its definition (corpus.Split, corpus.htmlText).
-const analysisVersion = 12
+// definition list's term with its definition (corpus.Split, corpus.htmlText);
+// version 13 reads such a wrapped line ("12. The results") as its
+// paragraph's text in a text file too.
+const analysisVersion = 13
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
