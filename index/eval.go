@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -44,6 +45,18 @@ func (q EvalQuestion) alternatives() ([][]string, error) {
 		}
 		out = append(out, all)
 	}
+	// A phrase the comparison folds to nothing ("", "--", one in another
+	// script than Latin) is in every text, as an empty list is all there.
+	for _, alt := range out {
+		if len(alt) == 0 {
+			return nil, fmt.Errorf("question %s: an empty list of expected phrases matches any answer", q.ID)
+		}
+		for _, p := range alt {
+			if Fold(p) == "" {
+				return nil, fmt.Errorf("question %s: expected phrase %q has no ASCII letters or digits to compare, and would match any answer", q.ID, p)
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -71,7 +84,13 @@ func ReadQuestions(r io.Reader) ([]EvalQuestion, error) {
 		}
 		qs = append(qs, q)
 	}
-	return qs, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("line %d: %w", n+1, err)
+	}
+	if len(qs) == 0 {
+		return nil, errors.New("no questions")
+	}
+	return qs, nil
 }
 
 // EvalReport is how an index did on a question set.

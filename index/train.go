@@ -162,6 +162,13 @@ func Train(ctx context.Context, sets []TrainSet, opts TrainOptions) (*Model, err
 	if err != nil {
 		return nil, err
 	}
+	if !slices.ContainsFunc(eps, func(ep episode) bool {
+		return slices.ContainsFunc(ep.questions, func(a asked) bool { return a.scope == outOfScope })
+	}) {
+		// The threshold is set by the out-of-scope questions: without any,
+		// it would be 0, and every question answered.
+		return nil, errors.New("no out-of-scope questions to set the threshold with: add some (\"abstain\": true) or a set of articles")
+	}
 	logf("%d corpora, %d questions asked", len(eps), countAsked(eps))
 	bg := trainBackgrounds(sets)
 	exs, err := collect(ctx, sets, eps, opts, bg)
@@ -647,6 +654,13 @@ func standardise(rows func(yield func([]float64)), d int) standardiser {
 	})
 	for j := range s.scale {
 		s.scale[j] = math.Sqrt(s.scale[j] / math.Max(n, 1))
+		if s.min[j] == s.max[j] {
+			// Constant: its spread is the mean's rounding error (8.9e-16
+			// for a corpus size every training corpus shares), which would
+			// be written as a scale that turns any other value, or the
+			// mean rounded to six digits, into billions of spreads.
+			s.scale[j] = 0
+		}
 	}
 	return s
 }

@@ -139,7 +139,10 @@ func serveAdmin(ctx context.Context, addr string, m *metrics, log *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("admin server: listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: m.handler(), ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
+	// As the interactions endpoint's (bot/http.go): a connection left idle
+	// is closed, so that idle clients cannot pile up.
+	srv := &http.Server{Handler: m.handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 32 << 10}
 	log.Info("serving /healthz and /metrics", "admin_addr", ln.Addr().String())
 	done := make(chan struct{})
 	go func() {

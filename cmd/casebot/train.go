@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,6 +92,9 @@ func train(c *cli, args []string, tf trainFlags) error {
 	if err := dec.Decode(&spec); err != nil {
 		return usagef("%s: %v", specPath, err)
 	}
+	if dec.More() {
+		return usagef("%s: more than one JSON value (a training file is one object)", specPath)
+	}
 	if len(spec.Sets) == 0 {
 		return usagef("%s: no sets", specPath)
 	}
@@ -147,6 +151,15 @@ func train(c *cli, args []string, tf trainFlags) error {
 	}
 	// Training takes minutes: a place the files cannot be written to is
 	// told before it starts.
+	// An output is a new file or a regular one, and none of the inputs
+	// (the training file, its question files) nor another output.
+	var inputs []os.FileInfo
+	for _, d := range data {
+		if fi, err := os.Stat(filepath.FromSlash(d.Path)); err == nil && fi.Mode().IsRegular() {
+			inputs = append(inputs, fi)
+		}
+	}
+	outs := map[string]bool{}
 	for _, out := range []string{tf.out, tf.backgroundOut, tf.dump} {
 		if out == "" || out == "-" {
 			continue
@@ -154,6 +167,22 @@ func train(c *cli, args []string, tf trainFlags) error {
 		if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
 			return usagef("cannot write %s: no directory %s", out, filepath.Dir(out))
 		}
+		if fi, err := os.Stat(out); err == nil {
+			if why := corpus.NotRegular(fi.Mode()); why != "" {
+				return usagef("cannot write %s: %s", out, why)
+			}
+			if slices.ContainsFunc(inputs, func(in os.FileInfo) bool { return os.SameFile(in, fi) }) {
+				return usagef("cannot write %s: it is an input of the training", out)
+			}
+		}
+		abs, _ := filepath.Abs(out)
+		if outs[abs] {
+			return usagef("cannot write %s twice (--out, --background-out and --dump are three files)", out)
+		}
+		outs[abs] = true
+	}
+	if tf.backgroundOut != "" && !slices.ContainsFunc(sets, func(s index.TrainSet) bool { return s.Articles }) {
+		return usagef("--background-out needs a set of articles (\"articles\": true): the background is made of them")
 	}
 	opts := index.TrainOptions{Folds: tf.folds, MinDecline: tf.minDecline, Lambdas: tf.lambdas, AnswerLambdas: tf.answerLambdas, Now: trainYear}
 	if !tf.quiet {
@@ -192,7 +221,7 @@ func train(c *cli, args []string, tf trainFlags) error {
 		if err := m.WriteBackground(&bg); err != nil {
 			return err
 		}
-		if err := os.WriteFile(tf.backgroundOut, bg.Bytes(), 0o644); err != nil {
+		if err := writeOutput(tf.backgroundOut, bg.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -200,7 +229,16 @@ func train(c *cli, args []string, tf trainFlags) error {
 		_, err := c.stdout.Write(buf.Bytes())
 		return err
 	}
-	return os.WriteFile(tf.out, buf.Bytes(), 0o644)
+	return writeOutput(tf.out, buf.Bytes())
+}
+
+// writeOutput puts b in path whole or not at all: a failed write (a full
+// disk) leaves the file there as it was.
+func writeOutput(path string, b []byte) error {
+	if err := corpus.WriteFileAtomic(path, bytes.NewReader(b)); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o644)
 }
 
 // relativeTo resolves a path of the training file, relative to its directory.

@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -214,5 +216,148 @@ func checkDump(t *testing.T, path string, questions int) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp-*")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// tinyTrainingDir writes tinyTraining and a training file t.json of it (the
+// two sets, or spec).
+func tinyTrainingDir(t *testing.T, spec string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range tinyTraining {
+		writeFile(t, filepath.Join(dir, name), text)
+	}
+	if spec == "" {
+		spec = `{"sets":[{"name":"lake","corpus":"c1","questions":["q1.jsonl"]},{"name":"rockets","corpus":"c2","questions":["q2.jsonl"]}]}`
+	}
+	writeFile(t, filepath.Join(dir, "t.json"), spec)
+	return dir
+}
+
+var top1Re = regexp.MustCompile(`top1 [0-9.]+ \((\d+)/(\d+)\)`)
+
+// A model trained on two corpora of three documents each answers the
+// questions it was trained on: the training report says 13/13 held out.
+// It answered none (confidence 0 for every question): the answer
+// model's "docs" feature, constant in training, was written with a scale
+// of 8.9e-16 (the rounding error of its spread) and a mean rounded to six
+// digits, so that every corpus's value lay 5e9 spreads from the mean.
+func TestTrainTinyModelAnswers(t *testing.T) {
+	dir := tinyTrainingDir(t, "")
+	model := filepath.Join(dir, "m.json")
+	if code, _, errOut := runCasebot(t, "", "train", "-q", "--folds", "2", "--out", model, filepath.Join(dir, "t.json")); code != exitOK {
+		t.Fatalf("train: %d %s", code, errOut)
+	}
+	for _, set := range []string{"c1/q1.jsonl", "c2/q2.jsonl"} {
+		corpus, qs := filepath.Join(dir, filepath.Dir(set)), filepath.Join(dir, filepath.Base(set))
+		code, out, errOut := runCasebot(t, "", "eval", "--model", model, "--corpus", corpus, qs)
+		m := top1Re.FindStringSubmatch(out)
+		if code != exitOK || m == nil {
+			t.Fatalf("eval: %d %s %s", code, out, errOut)
+		}
+		if right, _ := strconv.Atoi(m[1]); right < 10 {
+			t.Errorf("%s: the trained model answers %s of %s right (training reported 13/13 held out)", set, m[1], m[2])
+		}
+	}
+}
+
+// A training file with no out-of-scope question (no "abstain" line, no
+// article set) cannot set a threshold. train wrote a model with threshold
+// 0 and an answer model fitted on answered questions alone: confidence 1
+// for every question, "Who is the mayor of the town?" answered.
+func TestTrainNeedsOutOfScope(t *testing.T) {
+	dir := tinyTrainingDir(t, `{"sets":[{"name":"lake","corpus":"c1","questions":["a.jsonl"]}]}`)
+	q, _ := os.ReadFile(filepath.Join(dir, "q1.jsonl"))
+	var keep []string
+	for _, l := range strings.Split(string(q), "\n") {
+		if l != "" && !strings.Contains(l, "abstain") {
+			keep = append(keep, l)
+		}
+	}
+	writeFile(t, filepath.Join(dir, "a.jsonl"), strings.Join(keep, "\n")+"\n")
+	model := filepath.Join(dir, "m.json")
+	code, _, errOut := runCasebot(t, "", "train", "-q", "--folds", "2", "--out", model, filepath.Join(dir, "t.json"))
+	if code == exitOK {
+		_, out, _ := runCasebot(t, "", "ask", "--json", "--model", model, "--corpus", filepath.Join(dir, "c1"), "Who is the mayor of the town?")
+		t.Errorf("train with no out-of-scope question succeeded; the model says %s", out)
+	} else if !strings.Contains(errOut, "out-of-scope") {
+		t.Errorf("exit %d: %q; want a reason naming the out-of-scope questions", code, errOut)
+	}
+}
+
+// Places the files cannot be written to are told before training starts
+// (train.go: "Training takes minutes"), and a file that is not written
+// leaves the one there as it was. --out a directory, --dump a directory
+// and --background-out of a training file without articles were told only
+// after training; --dump or --out naming an input overwrote it.
+func TestTrainOutputsToldFirst(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", "sub"}, "directory"},
+		{[]string{"--dump", "sub"}, "directory"},
+		{[]string{"--background-out", "bg.gz"}, "article"},
+		{[]string{"--dump", "t.json"}, "t.json"},
+		{[]string{"--out", "q1.jsonl"}, "q1.jsonl"},
+		{[]string{"--dump", "m.json", "--out", "m.json"}, "m.json"},
+	} {
+		dir := tinyTrainingDir(t, "")
+		spec := filepath.Join(dir, "t.json")
+		if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		c.args = append([]string(nil), c.args...)
+		for i := 1; i < len(c.args); i += 2 {
+			c.args[i] = filepath.Join(dir, c.args[i])
+		}
+		before := listing(t, dir)
+		code, _, errOut := runCasebot(t, "", append(append([]string{"train", "--folds", "2"}, c.args...), spec)...)
+		if code != exitUsage || strings.Contains(errOut, "train: ") || !strings.Contains(errOut, c.want) {
+			t.Errorf("%q: exit %d, %q; want exit 2 before training, naming %q", c.args, code, errOut, c.want)
+		}
+		after := listing(t, dir)
+		for k, v := range before {
+			if after[k] != v {
+				t.Errorf("%q: %s changed", c.args, k)
+			}
+		}
+		for k := range after {
+			if _, ok := before[k]; !ok {
+				t.Errorf("%q: left %s", c.args, k)
+			}
+		}
+	}
+}
+
+// A training file with something after its JSON object is not one.
+func TestTrainTrailingData(t *testing.T) {
+	dir := tinyTrainingDir(t, `{"sets":[{"name":"lake","corpus":"c1","questions":["q1.jsonl"]}]}
+{"sets":[{"name":"rockets","corpus":"c2","questions":["q2.jsonl"]}]}`)
+	code, _, errOut := runCasebot(t, "", "train", "-q", "--folds", "2", "--out", filepath.Join(dir, "m.json"), filepath.Join(dir, "t.json"))
+	if code != exitUsage {
+		t.Errorf("a training file of two objects: exit %d %q; want exit 2 (the second set was silently left out)", code, errOut)
+	}
+}
+
+// casebot eval's bars: an empty question file passed --min-top1 1 with
+// "top1 1.000 (0/0)"; an expect phrase with nothing the scorer compares
+// ("", "--", "로마 군인", an empty list) matched any answer.
+func TestEvalVacuous(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"empty":  "",
+		"blank":  "\n\n",
+		"phrase": `{"id":"x","q":"What was stage 1?","expect":[""]}`,
+		"punct":  `{"id":"x","q":"What was stage 1?","expect":["--"]}`,
+		"korean": `{"id":"x","q":"What was stage 1?","expect":["로마 군인"]}`,
+		"list":   `{"id":"x","q":"What was stage 1?","expect":[[]]}`,
+	} {
+		f := filepath.Join(dir, name+".jsonl")
+		writeFile(t, f, body)
+		code, out, errOut := runCasebot(t, "", "eval", "--min-top1", "1", f)
+		if code != exitUsage {
+			t.Errorf("%s: exit %d, %q %q; want exit 2, the file refused", name, code, out, errOut)
+		}
 	}
 }
