@@ -27,6 +27,14 @@ below the bars given.`,
 			if err := o.resolve(fs, c); err != nil {
 				return err
 			}
+			for _, bar := range []struct {
+				name string
+				v    float64
+			}{{"--min-top1", *minTop1}, {"--min-abstain", *minAbstain}, {"--min-valid", *minValid}} {
+				if !(bar.v >= 0 && bar.v <= 1) { // NaN too
+					return usagef("%s %v: want a rate from 0 to 1", bar.name, bar.v)
+				}
+			}
 			if len(args) == 0 {
 				return usagef("eval needs one or more question files (JSON lines; see README)")
 			}

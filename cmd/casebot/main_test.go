@@ -60,6 +60,8 @@ func TestExitCodes(t *testing.T) {
 		{"k not a number", []string{"ask", "x", "-k", "many"}, exitUsage, "invalid argument"},
 		{"search k 0", []string{"search", "-k", "0", "stage"}, exitUsage, "-k must be between 1 and 25"},
 		{"eval k 0", []string{"eval", "-k", "0", "q.jsonl"}, exitUsage, "-k must be between 1 and 25"},
+		{"eval bar over 1", []string{"eval", "--min-top1", "2", "q.jsonl"}, exitUsage, "--min-top1 2: want a rate from 0 to 1"},
+		{"eval bar not a number", []string{"eval", "--min-valid", "NaN", "q.jsonl"}, exitUsage, "--min-valid NaN: want a rate from 0 to 1"},
 		{"stage k 0", []string{"stage", "1", "-k", "0"}, exitUsage, "-k must be between 1 and 25"},
 		{"no such stage", []string{"stage", "99"}, exitUsage, "there is no stage 99"},
 		{"stage not a number", []string{"stage", "three"}, exitUsage, "stage wants a stage number"},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -196,6 +197,16 @@ func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) error {
 	if c.ShardCount < 1 || c.ShardID < 0 || c.ShardID >= c.ShardCount {
 		return usagef("SHARD_ID %d of SHARD_COUNT %d: want 0 <= SHARD_ID < SHARD_COUNT", c.ShardID, c.ShardCount)
 	}
+	// An address that cannot be listened on is told now, not after the
+	// index is opened, which can take a long build.
+	for _, a := range []struct{ name, addr string }{{"--admin-addr (CASEBOT_ADMIN_ADDR)", c.AdminAddr}, {"--http", c.HTTPAddr}} {
+		if a.addr == "" {
+			continue
+		}
+		if _, port, err := net.SplitHostPort(a.addr); err != nil || !validPort(port) {
+			return usagef("%s %q: want HOST:PORT, e.g. 127.0.0.1:9090", a.name, a.addr)
+		}
+	}
 	if c.HTTPAddr != "" {
 		key := strings.TrimSpace(lookup("DISCORD_PUBLIC_KEY"))
 		b, err := hex.DecodeString(key)
@@ -208,6 +219,15 @@ func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) error {
 		}
 	}
 	return nil
+}
+
+// validPort reports whether a port is a number a listener takes (0 picks
+// a free one) or a service name ("http").
+func validPort(p string) bool {
+	if n, err := strconv.Atoi(p); err == nil {
+		return n >= 0 && n <= 65535
+	}
+	return p != "" && !strings.ContainsAny(p, " \t")
 }
 
 // legacyDataDir reports whether ./data holds the feedback of an older

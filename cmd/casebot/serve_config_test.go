@@ -50,6 +50,9 @@ func TestServeConfigErrors(t *testing.T) {
 		{"bad log level", []string{"--env", empty, "--log-level", "loud"}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir}, `casebot: log level "loud"`},
 		{"bad log format", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir, "CASEBOT_LOG_FORMAT": "xml"}, `casebot: log format "xml"`},
 		{"no data directory", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: no place for casebot's data"},
+		{"admin address without a port", []string{"--env", empty, "--admin-addr", "9090"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR) "9090": want HOST:PORT`},
+		{"admin address port out of range", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_ADDR": "localhost:99999"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR) "localhost:99999": want HOST:PORT`},
+		{"http address with a space", []string{"--env", empty, "--http", "127.0.0.1:80 80"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --http "127.0.0.1:80 80": want HOST:PORT`},
 		{"upload cap not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_MAX_UPLOAD": "5MB"}, `casebot: CASEBOT_MAX_UPLOAD="5MB": want a whole number`},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -90,6 +91,9 @@ func train(c *cli, args []string, tf trainFlags) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
+		if errors.Is(err, io.EOF) {
+			return usagef("%s: the training file is empty (see README, \"Retraining\")", specPath)
+		}
 		return usagef("%s: %v", specPath, err)
 	}
 	if dec.More() {

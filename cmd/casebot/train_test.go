@@ -142,6 +142,8 @@ func TestTrainCommand(t *testing.T) {
 		`{"sets": [{"name": "x", "corpus": "nowhere", "questions": ["q.jsonl"]}]}`: "not found",
 		`{"sets": [{"name": "x"}]}`:   "needs a name, a corpus and question files",
 		`{"sets": [], "extra": true}`: "unknown field",
+		"":                            "the training file is empty",
+		"\n  \n":                      "the training file is empty",
 	} {
 		os.WriteFile(bad, []byte(body), 0o644)
 		code, _, errOut := runCasebot(t, "", "train", bad)
