@@ -105,7 +105,15 @@ type AskOptions struct {
 const maxSuggestions = 3
 
 // Ask answers a question from the index.
-func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Answer, error) {
+func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (ans Answer, err error) {
+	// A search that fails once ctx is done (a list's items, a numbered
+	// series) is not an error to the answer, which goes without it: the
+	// answer of a call whose context ended is not returned, its error is.
+	defer func() {
+		if cerr := ctx.Err(); err == nil && cerr != nil {
+			ans, err = Answer{Question: question}, cerr
+		}
+	}()
 	if opts.K <= 0 {
 		opts.K = 3
 	}
@@ -124,7 +132,7 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	if opts.Plain {
 		return st.askPlain(ctx, Answer{Question: question}, opts)
 	}
-	ans, err := st.ask(ctx, question, ix.scoring(), opts)
+	ans, err = st.ask(ctx, question, ix.scoring(), opts)
 	if err != nil || ans.Remark {
 		return ans, err
 	}

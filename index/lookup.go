@@ -56,6 +56,9 @@ func (ix *Index) Context(ctx context.Context, id string, n int) ([]Citation, err
 			at = i
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // fetch found nothing because ctx ended
+	}
 	got = got[max(0, at-n):min(len(got), at+n+1)]
 	out := make([]Citation, len(got))
 	for i, g := range got {
@@ -123,8 +126,12 @@ func (ix *Index) Numbered(ctx context.Context, word string) ([]Numbered, error) 
 	if len(terms) != 1 {
 		return nil, errors.New("want one word")
 	}
+	found := st.numbered(ctx, terms[0])
+	if err := ctx.Err(); err != nil {
+		return nil, err // not "no series": the search did not run
+	}
 	var out []Numbered
-	for _, c := range st.numbered(ctx, terms[0]) {
+	for _, c := range found {
 		n, _ := strconv.Atoi(numberedRe.FindStringSubmatch(c.text)[2])
 		a, z := firstSentence(c.text)
 		out = append(out, Numbered{N: n, Label: strings.TrimSpace(c.text[a:z]), Cite: st.citeMeta(c, plan{})})

@@ -357,3 +357,38 @@ func TestNumberedNotCachedAfterTimeout(t *testing.T) {
 		t.Errorf("after a timed-out search: %d stages (%v), want the series", len(got), err)
 	}
 }
+
+// TestCancelledAskAndLookups: with its context ended, Ask, Stages, Stage
+// and Context return the context's error. They had returned a lesser
+// result with no error: an answer without the list it should be (a list's
+// items are fetched by searches that fail on the ended context), no
+// stages (which the bot tells a member as "the documents do not number
+// any stages"), no context. Nothing is kept of it for the next call.
+func TestCancelledAskAndLookups(t *testing.T) {
+	ix := buildFS(t, corpus.Default()) // fresh: nothing cached
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if a, err := ix.Ask(ctx, "What are the success factors?", AskOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Ask cancelled: err %v, answered %v, list %v, %d citations", err, a.Answered, a.List, len(a.Citations))
+	}
+	if s, err := ix.Stages(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Stages cancelled: %d stages, err %v", len(s), err)
+	}
+	if _, err := ix.Stage(ctx, 3, AskOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Stage(3) cancelled: %v", err)
+	}
+	id := corpus.PassageID("south-korea-e-government.md", 10)
+	if cs, err := ix.Context(ctx, id, 2); !errors.Is(err, context.Canceled) {
+		t.Errorf("Context cancelled: %d passages, err %v", len(cs), err)
+	}
+	bg := context.Background()
+	if a, err := ix.Ask(bg, "What are the success factors?", AskOptions{}); err != nil || !a.List {
+		t.Errorf("Ask after: list %v, err %v", a.List, err)
+	}
+	if s, err := ix.Stages(bg); err != nil || len(s) < minSeries {
+		t.Errorf("Stages after: %d, %v", len(s), err)
+	}
+	if cs, err := ix.Context(bg, id, 2); err != nil || len(cs) < 2 {
+		t.Errorf("Context after: %d, %v", len(cs), err)
+	}
+}
