@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -361,9 +362,12 @@ func questionsReply(a index.Answer, info index.Info, o answerOptions) Reply {
 		if len(cites) > 0 {
 			// passageIDs keeps each question's first passage in this order,
 			// so a cached button names it by its place: "ctx:#KEY.N".
+			// Two questions citing the same passage first would give two
+			// buttons one id, and Discord takes one: the second is named by
+			// its place.
 			id := ref("ctx:", cites[0].ID, o.Key)
-			if strings.HasPrefix(id, "ctx:#") {
-				id += "." + strconv.Itoa(n)
+			if strings.HasPrefix(id, "ctx:#") || slices.ContainsFunc(r.Buttons, func(b Button) bool { return b.ID == id }) {
+				id = "ctx:#" + o.Key + "." + strconv.Itoa(n)
 			}
 			n++
 			r.Buttons = append(r.Buttons, Button{Label: fmt.Sprintf("Context %d", i+1), ID: id, Style: Secondary})

@@ -200,3 +200,90 @@ func TestExampleQuestion(t *testing.T) {
 		t.Errorf("a remark: %q", rep.Content)
 	}
 }
+
+// Each question of a message that asks several has its own Context button,
+// even when two of them cite the same passage first ("What is KONEPS? Who
+// launched it?"): Fit, which every reply goes through on its way to
+// Discord, drops a button whose id repeats another's.
+func TestEachQuestionHasAContextButton(t *testing.T) {
+	t.Parallel()
+	b, _ := newTestBot(t, Options{})
+	rep := Fit(b.Handle(context.Background(), slash("ask", map[string]any{"question": "What is KONEPS? Who launched it?"}, "s6")))
+	if len(rep.Embeds) != 2 {
+		t.Fatalf("%d embeds, want 2", len(rep.Embeds))
+	}
+	var labels []string
+	for _, bt := range rep.Buttons {
+		if strings.HasPrefix(bt.Label, "Context") {
+			labels = append(labels, bt.Label)
+		}
+	}
+	if strings.Join(labels, ",") != "Context 1,Context 2" {
+		t.Errorf("context buttons %q, want Context 1 and Context 2", labels)
+	}
+	for _, bt := range rep.Buttons {
+		if bt.Label == "Context 2" {
+			r := Request{Kind: KindButton, ID: "s6c", CustomID: bt.ID, User: User{ID: "s6"}}
+			if got := b.Handle(context.Background(), r); len(got.Embeds) == 0 || !strings.Contains(got.Embeds[0].Description, "KONEPS") {
+				t.Errorf("Context 2 shows %+v", got)
+			}
+		}
+	}
+}
+
+// A follow-up is read with the asker's own last question only, in a DM as
+// in a channel.
+func TestFollowUpOtherUserAndDM(t *testing.T) {
+	t.Parallel()
+	b, _ := newTestBot(t, Options{})
+	ctx := context.Background()
+	ask := func(id, user, channel, guild, q string) string {
+		r := slash("ask", map[string]any{"question": q}, user)
+		r.ID, r.ChannelID, r.GuildID = id, channel, guild
+		rep := b.Handle(ctx, r)
+		if len(rep.Embeds) == 0 {
+			return ""
+		}
+		return rep.Embeds[0].Title
+	}
+	ask("a1", "u1", "c1", "100", "What is KONEPS?")
+	if got := ask("a2", "u2", "c1", "100", "who launched it?"); got != "who launched it?" {
+		t.Errorf("another user's follow-up: %q", got)
+	}
+	ask("d1", "u3", "dm3", "", "What is KONEPS?")
+	if got := ask("d2", "u3", "dm3", "", "who launched it?"); got != "who launched KONEPS?" {
+		t.Errorf("a follow-up in a DM: %q", got)
+	}
+	// a follow-up that asks two things: both read with the question before
+	rep := func() Reply {
+		r := slash("ask", map[string]any{"question": "who launched it and when was it exported?"}, "u3")
+		r.ID, r.ChannelID, r.GuildID = "d3", "dm3", ""
+		return b.Handle(ctx, r)
+	}()
+	if len(rep.Embeds) != 2 || !strings.Contains(rep.Embeds[1].Title, "KONEPS") || !strings.Contains(rep.Embeds[0].Description, "Read as a follow-up") {
+		var ts []string
+		for _, e := range rep.Embeds {
+			ts = append(ts, e.Title)
+		}
+		t.Errorf("two-part follow-up: %q", ts)
+	}
+}
+
+// A mention longer than the question limit that asks several questions is
+// read from its first 500 characters, which may cut its last question
+// short: the reply says so, as an answer to one question does.
+func TestSeveralQuestionsCutShortSaySo(t *testing.T) {
+	t.Parallel()
+	b, _ := newTestBot(t, Options{})
+	msg := "I am reading the case study for my class and I have a few questions. " + strings.Repeat("I have been reading it for a while now. ", 9) + "What is KONEPS? Who launched it? When did stage 2 end and what came after it?"
+	rep := b.Handle(context.Background(), Request{Kind: KindMention, ID: "lm", Text: msg, User: User{ID: "lm"}})
+	if len(rep.Embeds) < 2 {
+		t.Fatalf("%d embeds, want one a question", len(rep.Embeds))
+	}
+	for _, e := range rep.Embeds {
+		if strings.Contains(e.Description, "Only the first 500 characters") {
+			return
+		}
+	}
+	t.Errorf("no embed says the message was cut short; last title %q", rep.Embeds[len(rep.Embeds)-1].Title)
+}

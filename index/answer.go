@@ -100,6 +100,10 @@ type AskOptions struct {
 	Plain bool
 }
 
+// truncatedNote says a question longer than MaxQuestionRunes was read from
+// its start.
+var truncatedNote = fmt.Sprintf("Only the first %d characters of the question were read.", MaxQuestionRunes)
+
 // maxSuggestions is how many passages are shown when a question is not
 // answered.
 const maxSuggestions = 3
@@ -143,6 +147,10 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (ans
 		}
 		ans.Questions = append(ans.Questions, pa)
 	}
+	if n := len(ans.Questions); n > 0 && strings.HasPrefix(ans.Note, truncatedNote) {
+		// the message was cut short, and its last question with it
+		ans.Questions[n-1].Note = joinNote(truncatedNote, ans.Questions[n-1].Note)
+	}
 	if len(ans.Questions) == 0 && !ans.Answered {
 		// "what is the difference between stage 1 and stage 2?": no
 		// passage compares them, so each is answered on its own.
@@ -167,7 +175,7 @@ func (st *state) ask(ctx context.Context, question string, m *compiled, opts Ask
 	p := st.plan(question)
 	ans.Corrections = p.corrections
 	if p.truncated {
-		ans.Note = fmt.Sprintf("Only the first %d characters of the question were read.", MaxQuestionRunes)
+		ans.Note = truncatedNote
 	}
 	if p.remark {
 		ans.Remark = true

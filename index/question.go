@@ -117,7 +117,9 @@ func cleanQuestion(q string) (string, bool) {
 	q = strings.ToValidUTF8(q, " ")
 	// "ＷＨＡＴ ＩＳ ＧＰＫＩ？", typed with a CJK keyboard, is "WHAT IS GPKI?".
 	if !isASCII(q) {
-		q = width.Fold.String(q)
+		// A full-width question mark ends a sentence with no space after
+		// it ("KONEPS是什么？NIA呢？"): the space is put in.
+		q = width.Fold.String(strings.ReplaceAll(q, "？", "？ "))
 	}
 	q = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == utf8.RuneError {
@@ -283,7 +285,7 @@ func asideSpans(q string) [][2]int {
 	var spans [][2]int
 	questions := 0
 	for _, s := range sentenceSpans(q) {
-		if strings.HasSuffix(strings.TrimSpace(q[s[0]:s[1]]), "?") {
+		if endsWithQuestionMark(strings.TrimSpace(q[s[0]:s[1]])) {
 			questions++
 		} else {
 			spans = append(spans, s)
@@ -293,6 +295,12 @@ func asideSpans(q string) [][2]int {
 		return nil
 	}
 	return spans
+}
+
+// endsWithQuestionMark reports whether a sentence ends with a question
+// mark, alone or among other marks ("?", "??", "?!", "!?").
+func endsWithQuestionMark(sentence string) bool {
+	return strings.Contains(sentence[len(strings.TrimRight(sentence, "?!.")):], "?")
 }
 
 // sentenceSpans are the byte spans of a message's sentences, each with the

@@ -44,10 +44,11 @@ func isWhWord(fold string) bool {
 // nothing to search for is read with the one before it ("what is GPKI?
 // what does it stand for"), or left out when it is a remark ("thanks!").
 func SplitQuestions(msg string) []string {
-	if !maySplit(msg) {
+	// cleaned first: a full-width "？" is a question mark
+	q, _ := cleanQuestion(msg)
+	if !maySplit(q) {
 		return nil
 	}
-	q, _ := cleanQuestion(msg)
 	spans := sentenceSpans(q)
 	// persons holds, for each question, the words its "he" or "she" was
 	// read as ("who's the author, what's his job, where did he study?")
@@ -56,7 +57,7 @@ func SplitQuestions(msg string) []string {
 	for i, s := range spans {
 		text := strings.TrimSpace(q[s[0]:s[1]])
 		last := i == len(spans)-1
-		if !strings.HasSuffix(text, "?") && !(last && asksOpenly(text)) {
+		if !endsWithQuestionMark(text) && !(last && asksOpenly(text)) {
 			context += text + " "
 			continue
 		}
@@ -87,6 +88,10 @@ func SplitQuestions(msg string) []string {
 	pending := ""
 	for _, c := range clauses {
 		switch {
+		case hasTopicWord(c) && slices.ContainsFunc(parts, func(p string) bool { return sameQuestion(p, pending+c) }):
+			// the same question twice ("What was stage 1? what was stage
+			// 1?") is answered once
+			pending = ""
 		case hasTopicWord(c):
 			parts = append(parts, pending+c)
 			pending = ""
@@ -101,6 +106,13 @@ func SplitQuestions(msg string) []string {
 		return nil
 	}
 	return parts[:min(len(parts), maxQuestionParts)]
+}
+
+// sameQuestion reports whether two questions are written alike but for
+// case, spaces and the marks that end them.
+func sameQuestion(a, b string) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.TrimRight(s, "?!. ")), " ") }
+	return strings.EqualFold(norm(a), norm(b))
 }
 
 // referring are the pronouns of a follow-up question that stand for what

@@ -139,3 +139,56 @@ func TestComparisonAnsweredSideBySide(t *testing.T) {
 		t.Errorf("answered %v from %.80q with %d sides: want the passage that compares", a.Answered, topText(a), len(a.Questions))
 	}
 }
+
+// A question mark followed by "!" ("?!") still ends a question: neither
+// question may be lost, nor read as an aside of the other.
+func TestSplitQuestionsInterrobang(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want []string
+	}{
+		{"What is KONEPS?! Who founded NIA?", []string{"What is KONEPS?!", "Who founded NIA?"}},
+		{"What was stage 1?? When did stage 2 end?!", []string{"What was stage 1??", "When did stage 2 end?!"}},
+	} {
+		if got := SplitQuestions(c.msg); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("SplitQuestions(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+	if s := asideSpans("What is KONEPS?! Who founded NIA?"); len(s) != 0 {
+		t.Errorf("asideSpans: %v, want none (both sentences are questions)", s)
+	}
+}
+
+// The whole message's answer must not drop a question that ends with "?!".
+func TestAskInterrobangKeepsBothQuestions(t *testing.T) {
+	a := ask(t, "What is KONEPS?! Who founded NIA?")
+	if len(a.Questions) != 2 || !strings.Contains(topText(a.Questions[0]), "KONEPS") || !strings.Contains(topText(a.Questions[1]), "NIA") {
+		t.Errorf("answered %v from %.80q with %d questions: want KONEPS and NIA answered each", a.Answered, topText(a), len(a.Questions))
+	}
+}
+
+// A full-width question mark, as a CJK keyboard types it (with a space
+// after it or, as is usual in CJK text, without), ends a question too.
+func TestSplitQuestionsFullWidthQuestionMark(t *testing.T) {
+	want := []string{"What is KONEPS?", "Who founded NIA?"}
+	for _, msg := range []string{"What is KONEPS？ Who founded NIA？", "What is KONEPS？Who founded NIA？"} {
+		if got := SplitQuestions(msg); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("SplitQuestions(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// The same question asked twice is answered once.
+func TestSplitQuestionsDuplicate(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want []string
+	}{
+		{"What was stage 1? what was STAGE 1?", nil},
+		{"What was stage 1? What was stage 1? What was stage 2?", []string{"What was stage 1?", "What was stage 2?"}},
+	} {
+		if got := SplitQuestions(c.msg); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("SplitQuestions(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
