@@ -44,7 +44,11 @@ func isWhWord(fold string) bool {
 // nothing to search for is read with the one before it ("what is GPKI?
 // what does it stand for"), or left out when it is a remark ("thanks!").
 func SplitQuestions(msg string) []string {
-	// cleaned first: a full-width "？" is a question mark
+	// Most messages ask one thing, told from the text as typed; one with a
+	// full-width "？" is told once cleaned, which makes it a question mark.
+	if !maySplit(msg) && !strings.Contains(msg, "？") {
+		return nil
+	}
 	q, _ := cleanQuestion(msg)
 	if !maySplit(q) {
 		return nil
