@@ -293,12 +293,11 @@ func markdownBlocks(d Document) []block {
 			continue
 		}
 		if table == nil && cur >= 0 && blocks[cur].kind == Paragraph && len(blocks[cur].lines) == 1 && !blankBefore &&
-			strings.Contains(trimmed, "|") && strings.Contains(trimmed, "-") && tableSepRe.MatchString(line) &&
-			strings.Contains(blocks[cur].lines[0].text, "|") {
+			strings.Contains(trimmed, "|") && tableSeparator(line) && strings.Contains(blocks[cur].lines[0].text, "|") {
 			// a table without outer pipes ("a | b" over "--- | ---"): the
 			// paragraph line was its header row
 			b := &blocks[cur]
-			b.kind, b.lines[0].text = TableHeader, strings.TrimSpace(strings.Trim(b.lines[0].text, "|"))
+			b.kind, b.lines[0].text = TableHeader, rowText(b.lines[0].text)
 			table = b
 			closeBlock()
 			listStart = -1
@@ -307,14 +306,14 @@ func markdownBlocks(d Document) []block {
 		if strings.HasPrefix(trimmed, "|") || (table != nil && strings.Contains(trimmed, "|")) {
 			closeBlock()
 			listStart = -1
-			if tableSepRe.MatchString(line) && strings.Contains(trimmed, "-") {
+			if tableSeparator(line) {
 				if table != nil && table.kind == Row {
 					table.kind = TableHeader
 				}
 				blankBefore = false
 				continue
 			}
-			text := strings.TrimSpace(strings.Trim(trimmed, "|"))
+			text := rowText(trimmed)
 			if text == "" {
 				continue
 			}
@@ -376,6 +375,17 @@ func markdownBlocks(d Document) []block {
 		blankBefore = false
 	}
 	return dropEmpty(blocks)
+}
+
+// tableSeparator reports whether a line is a table's header separator
+// ("|---|:--:|", "--- | ---").
+func tableSeparator(line string) bool {
+	return tableSepRe.MatchString(line) && strings.Contains(line, "-")
+}
+
+// rowText is a table row's text without its outer pipes.
+func rowText(line string) string {
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "|"))
 }
 
 // continuesParagraph reports whether a line opening with an ordered list
