@@ -42,6 +42,8 @@ func errorReply(err error) Reply {
 		msg = ue.msg
 	case errors.Is(err, index.ErrEmptyQuestion):
 		msg = "That question has no words I can search for: ask it in a few words, as you would ask a classmate."
+	case errors.Is(err, index.ErrOnlyExclusions):
+		msg = "Tell me some words to look for as well as the ones to leave out: /search query: procurement -covid"
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = "That took too long to answer. Try a shorter or more specific question."
 	}

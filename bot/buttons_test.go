@@ -287,3 +287,26 @@ func TestSeveralQuestionsCutShortSaySo(t *testing.T) {
 	}
 	t.Errorf("no embed says the message was cut short; last title %q", rep.Embeds[len(rep.Embeds)-1].Title)
 }
+
+// TestSearchPhrasesAndExclusions: /search reads a phrase in quotes (the
+// typographic quotes a phone types too) and a word left out with a minus
+// sign, and tells a member who only leaves words out what to add.
+func TestSearchPhrasesAndExclusions(t *testing.T) {
+	b, _ := newTestBot(t, Options{Rate: 100})
+	search := func(q string) Reply {
+		return b.Handle(context.Background(), slash("search", map[string]any{"query": q}, "s-"+q))
+	}
+	rep := search("“smart work” -sejong")
+	if len(rep.Embeds) == 0 || !strings.Contains(rep.Embeds[0].Description, "Smart Work") {
+		t.Fatalf("“smart work” -sejong: %q %+v", rep.Content, rep.Embeds)
+	}
+	for _, entry := range strings.Split(rep.Embeds[0].Description, "\n**")[1:] {
+		if text := strings.ReplaceAll(entry, "**", ""); !strings.Contains(text, "Smart Work") || strings.Contains(text, "Sejong") {
+			t.Errorf("“smart work” -sejong lists %q", entry)
+		}
+	}
+	rep = search("-covid")
+	if !rep.Private || !strings.Contains(rep.Content, "as well as the ones to leave out") {
+		t.Errorf("-covid: %+v", rep)
+	}
+}

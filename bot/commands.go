@@ -34,7 +34,7 @@ func (b *Bot) builtinCommands() []Command {
 		},
 		{
 			Name: "search", Description: "List the passages that best match some words",
-			Options: []Option{{Name: "query", Description: "Words to look for", Type: StringOption, Required: true, MaxLength: maxQuestionRunes}},
+			Options: []Option{{Name: "query", Description: `Words to look for; "a phrase" in quotes, -word to leave a word out`, Type: StringOption, Required: true, MaxLength: maxQuestionRunes}},
 			Limited: true,
 			Run:     b.search,
 		},

@@ -86,6 +86,8 @@ func TestExitCodes(t *testing.T) {
 		{"not found", []string{"ask", "Who painted the Mona Lisa?"}, exitOK, ""},
 		{"search", []string{"search", "stage"}, exitOK, ""},
 		{"empty search", []string{"search"}, exitUsage, "search needs a query"},
+		{"search only leaving out", []string{"search", "--", "-covid"}, exitUsage, "as well as words to leave out"},
+		{"search a phrase of common words", []string{"search", `"of the"`}, exitUsage, "common words such as"},
 		{"sources", []string{"sources"}, exitOK, ""},
 	}
 	for _, tt := range tests {

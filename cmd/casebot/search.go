@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,7 +12,9 @@ var searchCommand = &command{
 	name:    "search",
 	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] QUERY..."},
 	summary: "list the passages that best match some words (BM25)",
-	about:   `Lists the top passages of a plain BM25 search, one line each: score, file:line, text.`,
+	about: `Lists the top passages of a plain BM25 search, one line each: score, file:line, text.
+Words in double quotes are a phrase every passage listed holds ("master plan");
+a minus sign before a word or phrase leaves out the passages holding it (-covid).`,
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		var o queryOptions
 		fs.queryFlags(&o, 10, "passages")
@@ -29,7 +32,12 @@ var searchCommand = &command{
 			}
 			defer ix.Close()
 			hits, err := ix.Search(c.ctx, q, o.K)
-			if err != nil {
+			switch {
+			case errors.Is(err, index.ErrEmptyQuestion):
+				return usagef("search needs words to look for; common words such as \"the\" are not searched")
+			case errors.Is(err, index.ErrOnlyExclusions):
+				return usagef("search needs words to look for as well as words to leave out (-word)")
+			case err != nil:
 				return err
 			}
 			if o.JSON {
