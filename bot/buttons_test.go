@@ -310,3 +310,40 @@ func TestSearchPhrasesAndExclusions(t *testing.T) {
 		t.Errorf("-covid: %+v", rep)
 	}
 }
+
+// TestSearchInDocument: /search's document option narrows the passages
+// listed to one document, its More button keeps to that document on the
+// next page, and a document not in the index is named in the reply.
+func TestSearchInDocument(t *testing.T) {
+	b, _ := newTestBot(t, Options{Rate: 100})
+	rep := b.Handle(context.Background(), slash("search", map[string]any{"query": "government", "document": "Stages of Korean e-government in detail"}, "d1"))
+	if len(rep.Embeds) == 0 || !strings.Contains(rep.Embeds[0].Title, "notes/stages.md") {
+		t.Fatalf("%q %+v", rep.Content, rep.Embeds)
+	}
+	for page := 1; ; page++ {
+		entries := strings.Split(rep.Embeds[0].Description, "\n**")
+		for _, e := range entries {
+			if !strings.Contains(e, "`notes/stages.md:") {
+				t.Errorf("page %d lists %q", page, e)
+			}
+		}
+		id := buttonID(rep, "More")
+		if id == "" {
+			if page < 2 {
+				t.Fatal("no second page; the test needs one")
+			}
+			break
+		}
+		if page == 3 {
+			break
+		}
+		rep = click(b, "d-more-"+strconv.Itoa(page), id)
+		if len(rep.Embeds) == 0 {
+			t.Fatalf("page %d: %+v", page+1, rep)
+		}
+	}
+	rep = b.Handle(context.Background(), slash("search", map[string]any{"query": "government", "document": "no such thing"}, "d2"))
+	if !rep.Private || !strings.Contains(rep.Content, `No document is called "no such thing"`) {
+		t.Errorf("unknown document: %+v", rep)
+	}
+}

@@ -34,9 +34,13 @@ func (b *Bot) builtinCommands() []Command {
 		},
 		{
 			Name: "search", Description: "List the passages that best match some words",
-			Options: []Option{{Name: "query", Description: `Words to look for; "a phrase" in quotes, -word to leave a word out`, Type: StringOption, Required: true, MaxLength: maxQuestionRunes}},
-			Limited: true,
-			Run:     b.search,
+			Options: []Option{
+				{Name: "query", Description: `Words to look for; "a phrase" in quotes, -word to leave a word out`, Type: StringOption, Required: true, MaxLength: maxQuestionRunes},
+				{Name: "document", Description: "Search only this document", Type: StringOption, Autocomplete: true, MaxLength: 200},
+			},
+			Limited:  true,
+			Run:      b.search,
+			Complete: b.completeDocument,
 		},
 		{
 			Name: "stage", Description: "What happened in one of the stages the documents number",
@@ -65,7 +69,7 @@ func (b *Bot) builtinCommands() []Command {
 			Name: "cite", Description: "A reference to a document, ready to paste (APA style)",
 			Options:  []Option{{Name: "source", Description: "The document", Type: StringOption, Required: true, Autocomplete: true, MaxLength: 200}},
 			Run:      b.cite,
-			Complete: b.completeCite,
+			Complete: b.completeDocument,
 		},
 		{
 			Name: "help", Description: "What I can do",
@@ -205,19 +209,32 @@ func (b *Bot) search(ctx context.Context, r Request) (Reply, error) {
 	if q == "" {
 		return Reply{}, userError{"Give me some words to look for, for example: /search query: procurement"}
 	}
-	b.cache.put(r.ID, state{Question: q})
-	return b.searchPage(ctx, q, r.ID, 0, false)
+	st := state{Question: q}
+	if want := strings.TrimSpace(r.String("document")); want != "" {
+		d, ok := index.FindDoc(b.eng.Info().Docs, want)
+		if !ok {
+			return Reply{}, userErrorf("No document is called %q; /sources lists them.", want)
+		}
+		st.Source = d.Path
+	}
+	b.cache.put(r.ID, st)
+	return b.searchPage(ctx, st, r.ID, 0, false)
 }
 
 // searchPage lists one page of passages, one line each.
-func (b *Bot) searchPage(ctx context.Context, q, key string, page int, private bool) (Reply, error) {
-	cs, err := b.eng.Search(ctx, q, (page+1)*searchPageSize+1)
+func (b *Bot) searchPage(ctx context.Context, st state, key string, page int, private bool) (Reply, error) {
+	q := st.Question
+	cs, err := b.eng.Search(ctx, q, index.SearchOptions{K: (page+1)*searchPageSize + 1, Source: st.Source})
 	if err != nil {
 		return Reply{}, err
 	}
 	more := len(cs) > (page+1)*searchPageSize
 	cs = cs[min(len(cs), page*searchPageSize):min(len(cs), (page+1)*searchPageSize)]
-	e := Embed{Title: "Search: " + q, Footer: footer(b.eng.Info()), Color: colorInfo}
+	title := "Search: " + q
+	if st.Source != "" {
+		title = "Search in " + st.Source + ": " + q
+	}
+	e := Embed{Title: title, Footer: footer(b.eng.Info()), Color: colorInfo}
 	if len(cs) == 0 {
 		e.Description = "No passage matches those words."
 		if page > 0 {
@@ -232,7 +249,11 @@ func (b *Bot) searchPage(ctx context.Context, q, key string, page int, private b
 	e.Description = sb.String()
 	rep := Reply{Embeds: []Embed{e}, Private: private}
 	if more {
-		rep.Buttons = []Button{{Label: "More", ID: ref("more:s:"+strconv.Itoa(page+1)+":", q, key), Style: Secondary}}
+		id := ref("more:s:"+strconv.Itoa(page+1)+":", q, key)
+		if st.Source != "" {
+			id = "more:s:" + strconv.Itoa(page+1) + ":#" + key // the document is in the cache only
+		}
+		rep.Buttons = []Button{{Label: "More", ID: id, Style: Secondary}}
 	}
 	return rep, nil
 }
@@ -254,8 +275,8 @@ func (b *Bot) more(ctx context.Context, r Request) (Reply, error) {
 	}
 	if parts[0] == "s" {
 		// This page's More button may refer to its query by this click's id.
-		b.cache.put(r.ID, state{Question: st.Question})
-		return b.searchPage(ctx, st.Question, r.ID, page, true)
+		b.cache.put(r.ID, state{Question: st.Question, Source: st.Source})
+		return b.searchPage(ctx, st, r.ID, page, true)
 	}
 	// The first page showed every passage the answer cites, which may be
 	// more than citationsPerPage (a list cites each item): later pages
@@ -498,7 +519,7 @@ func (b *Bot) sources(ctx context.Context, r Request) (Reply, error) {
 func (b *Bot) cite(ctx context.Context, r Request) (Reply, error) {
 	want := strings.TrimSpace(r.String("source"))
 	info := b.eng.Info()
-	d, ok := findDoc(info.Docs, want)
+	d, ok := index.FindDoc(info.Docs, want)
 	if !ok {
 		return Reply{}, userErrorf("No document is called %q; /sources lists them.", want)
 	}
@@ -516,8 +537,10 @@ func (b *Bot) cite(ctx context.Context, r Request) (Reply, error) {
 	return Reply{Embeds: []Embed{e}}, nil
 }
 
-func (b *Bot) completeCite(ctx context.Context, r Request) ([]Choice, error) {
-	typed := strings.ToLower(strings.TrimSpace(r.String("source")))
+// completeDocument offers the documents whose title or path holds what is
+// typed into the focused option (/cite's source, /search's document).
+func (b *Bot) completeDocument(ctx context.Context, r Request) ([]Choice, error) {
+	typed := strings.ToLower(strings.TrimSpace(r.String(r.Focused)))
 	var out []Choice
 	for _, d := range b.eng.Info().Docs {
 		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
@@ -598,28 +621,4 @@ func docTitle(d index.DocInfo) string {
 		return t
 	}
 	return d.Path
-}
-
-// findDoc finds a document by path, then title, then a word of either.
-func findDoc(docs []index.DocInfo, want string) (index.DocInfo, bool) {
-	w := strings.ToLower(want)
-	for _, d := range docs {
-		if d.Path == want {
-			return d, true
-		}
-	}
-	for _, d := range docs {
-		if strings.ToLower(d.Title) == w {
-			return d, true
-		}
-	}
-	if w == "" {
-		return index.DocInfo{}, false
-	}
-	for _, d := range docs {
-		if strings.Contains(strings.ToLower(d.Title+" "+d.Path), w) {
-			return d, true
-		}
-	}
-	return index.DocInfo{}, false
 }

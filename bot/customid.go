@@ -34,6 +34,7 @@ func ref(prefix, text, key string) string {
 type state struct {
 	Question string
 	Passages []string // passage ids cited, in order
+	Source   string   // the document a search is narrowed to
 }
 
 // recentQuestion is an asker's last question, which a follow-up's "it" may

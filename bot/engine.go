@@ -12,7 +12,7 @@ import (
 // stand here.
 type Engine interface {
 	Ask(ctx context.Context, question string, opts index.AskOptions) (index.Answer, error)
-	Search(ctx context.Context, query string, k int) ([]index.Citation, error)
+	Search(ctx context.Context, query string, o index.SearchOptions) ([]index.Citation, error)
 	Context(ctx context.Context, passageID string, n int) ([]index.Citation, error)
 	Info() index.Info
 	// The lookups behind /stage, /agency and /factors.

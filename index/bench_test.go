@@ -75,7 +75,7 @@ func BenchmarkSearch(b *testing.B) {
 	ix := embedded(b)
 	ctx := context.Background()
 	benchTimes(b, func(q string) {
-		if _, err := ix.Search(ctx, q, 3); err != nil {
+		if _, err := ix.Search(ctx, q, SearchOptions{K: 3}); err != nil {
 			b.Fatal(err)
 		}
 	})

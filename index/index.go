@@ -671,3 +671,27 @@ func statesDuration(text string, spans []corpus.Span) bool {
 	}
 	return false
 }
+
+// FindDoc finds a document by path, then title, then a word of either.
+func FindDoc(docs []DocInfo, want string) (DocInfo, bool) {
+	w := strings.ToLower(want)
+	for _, d := range docs {
+		if d.Path == want {
+			return d, true
+		}
+	}
+	for _, d := range docs {
+		if strings.ToLower(d.Title) == w {
+			return d, true
+		}
+	}
+	if w == "" {
+		return DocInfo{}, false
+	}
+	for _, d := range docs {
+		if strings.Contains(strings.ToLower(d.Title+" "+d.Path), w) {
+			return d, true
+		}
+	}
+	return DocInfo{}, false
+}

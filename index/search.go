@@ -15,6 +15,13 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
+// SearchOptions are a search's: how many passages, and the document to
+// search in (its path as Info lists it; empty, every document).
+type SearchOptions struct {
+	K      int
+	Source string
+}
+
 // ErrOnlyExclusions is returned for a search that says only what to leave
 // out ("-covid"): there is nothing to rank the other passages by.
 var ErrOnlyExclusions = errors.New("a search needs words to look for, not only words to leave out")
@@ -28,8 +35,9 @@ var ErrOnlyExclusions = errors.New("a search needs words to look for, not only w
 // passage listed holds, in that order; a word or phrase with a minus sign
 // before it (-covid, -"smart work") leaves out the passages that hold it.
 // Nothing else in the query is syntax: bleve's query-string operators are
-// words like any other.
-func (ix *Index) Search(ctx context.Context, text string, k int) ([]Citation, error) {
+// words like any other. A source narrows the search to one document's
+// passages, their scores unchanged.
+func (ix *Index) Search(ctx context.Context, text string, o SearchOptions) ([]Citation, error) {
 	q, _ := cleanQuestion(text)
 	if strings.TrimSpace(q) == "" {
 		return nil, ErrEmptyQuestion
@@ -45,10 +53,19 @@ func (ix *Index) Search(ctx context.Context, text string, k int) ([]Citation, er
 	if err != nil {
 		return nil, err
 	}
+	if o.Source != "" {
+		// A filter, which bleve scores nothing for: the scores are the
+		// same as those of the search of every document.
+		src := bleve.NewTermQuery(o.Source)
+		src.SetField(fieldSource)
+		in := query.NewBooleanQuery(nil, []query.Query{bq}, nil)
+		in.AddFilter(src)
+		bq = in
+	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, maxTermSearchers)
-	req := bleve.NewSearchRequestOptions(bq, k, 0, false)
+	req := bleve.NewSearchRequestOptions(bq, o.K, 0, false)
 	res, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

@@ -40,7 +40,7 @@ func TestSearchSyntax(t *testing.T) {
 	ctx := context.Background()
 	search := func(q string) []Citation {
 		t.Helper()
-		hits, err := ix.Search(ctx, q, 25)
+		hits, err := ix.Search(ctx, q, SearchOptions{K: 25})
 		if err != nil {
 			t.Fatalf("Search(%q): %v", q, err)
 		}
@@ -101,8 +101,50 @@ func TestSearchSyntax(t *testing.T) {
 	}
 
 	for q, want := range map[string]error{"-covid": ErrOnlyExclusions, `-"smart work" -covid`: ErrOnlyExclusions, `"of the"`: ErrEmptyQuestion} {
-		if _, err := ix.Search(ctx, q, 5); !errors.Is(err, want) {
+		if _, err := ix.Search(ctx, q, SearchOptions{K: 5}); !errors.Is(err, want) {
 			t.Errorf("Search(%q): %v, want %v", q, err, want)
 		}
+	}
+}
+
+// TestSearchInDocument: a search narrowed to one document lists that
+// document's passages of the search of every document, in the same order
+// and with the same scores.
+func TestSearchInDocument(t *testing.T) {
+	ix := embedded(t)
+	ctx := context.Background()
+	for _, c := range []struct{ q, source string }{
+		{"government services", "notes/services.md"},
+		{`"e-government" -covid`, "notes/services.md"},
+		{"stage plan", "south-korea-e-government.md"},
+	} {
+		all, err := ix.Search(ctx, c.q, SearchOptions{K: 10000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []Citation
+		for _, h := range all {
+			if h.Source == c.source {
+				want = append(want, h)
+			}
+		}
+		got, err := ix.Search(ctx, c.q, SearchOptions{K: 10000, Source: c.source})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || len(want) == len(all) {
+			t.Fatalf("%q: %d of %d passages in %s; the test needs some and not all", c.q, len(want), len(all), c.source)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q in %s: %d passages, want %d", c.q, c.source, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID || got[i].Score != want[i].Score {
+				t.Errorf("%q in %s: #%d %s %.3f, want %s %.3f", c.q, c.source, i, got[i].ID, got[i].Score, want[i].ID, want[i].Score)
+			}
+		}
+	}
+	if got, err := ix.Search(ctx, "government", SearchOptions{K: 5, Source: "no/such.md"}); err != nil || len(got) != 0 {
+		t.Errorf("a document not in the index: %d passages, %v", len(got), err)
 	}
 }

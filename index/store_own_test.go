@@ -318,7 +318,7 @@ func TestClosedIndex(t *testing.T) {
 	if _, err := ix.Ask(ctx, "alpha1", AskOptions{}); err == nil {
 		t.Error("Ask after Close: no error")
 	}
-	if _, err := ix.Search(ctx, "alpha1", 3); err == nil {
+	if _, err := ix.Search(ctx, "alpha1", SearchOptions{K: 3}); err == nil {
 		t.Error("Search after Close: no error")
 	}
 	if _, err := ix.Numbered(ctx, "stage"); err == nil {

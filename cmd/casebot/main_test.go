@@ -86,6 +86,8 @@ func TestExitCodes(t *testing.T) {
 		{"not found", []string{"ask", "Who painted the Mona Lisa?"}, exitOK, ""},
 		{"search", []string{"search", "stage"}, exitOK, ""},
 		{"empty search", []string{"search"}, exitUsage, "search needs a query"},
+		{"search in no document", []string{"search", "--document", "no-such-thing", "stage"}, exitUsage, `no document is called "no-such-thing"`},
+		{"search in a document", []string{"search", "--document", "stages.md", "stage"}, exitOK, ""},
 		{"search only leaving out", []string{"search", "--", "-covid"}, exitUsage, "as well as words to leave out"},
 		{"search a phrase of common words", []string{"search", `"of the"`}, exitUsage, "common words such as"},
 		{"sources", []string{"sources"}, exitOK, ""},

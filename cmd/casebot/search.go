@@ -10,14 +10,17 @@ import (
 
 var searchCommand = &command{
 	name:    "search",
-	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] QUERY..."},
+	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] [--document DOC] QUERY..."},
 	summary: "list the passages that best match some words (BM25)",
 	about: `Lists the top passages of a plain BM25 search, one line each: score, file:line, text.
 Words in double quotes are a phrase every passage listed holds ("master plan");
-a minus sign before a word or phrase leaves out the passages holding it (-covid).`,
+a minus sign before a word or phrase leaves out the passages holding it (-covid).
+--document searches one document: its path as "casebot sources" lists it, its
+title, or a word of either.`,
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		var o queryOptions
 		fs.queryFlags(&o, 10, "passages")
+		doc := fs.String("document", "", "search only this document (path, title, or a word of either)")
 		return func(args []string) error {
 			if err := o.resolve(fs, c); err != nil {
 				return err
@@ -31,7 +34,15 @@ a minus sign before a word or phrase leaves out the passages holding it (-covid)
 				return err
 			}
 			defer ix.Close()
-			hits, err := ix.Search(c.ctx, q, o.K)
+			so := index.SearchOptions{K: o.K}
+			if *doc != "" {
+				d, ok := index.FindDoc(ix.Info().Docs, strings.TrimSpace(*doc))
+				if !ok {
+					return usagef("no document is called %q; casebot sources lists them", *doc)
+				}
+				so.Source = d.Path
+			}
+			hits, err := ix.Search(c.ctx, q, so)
 			switch {
 			case errors.Is(err, index.ErrEmptyQuestion):
 				return usagef("search needs words to look for; common words such as \"the\" are not searched")
