@@ -45,7 +45,8 @@ type Request struct {
 	// Permissions are the invoker's permissions in the channel, as Discord
 	// computed them (0 in a DM).
 	Permissions int64
-	// Text is a mention's question, the mention itself removed.
+	// Text is a mention's question, the mention itself removed, or the
+	// text of the message a message command was used on.
 	Text string
 	// Embeds are the embeds of the message a button was clicked on.
 	Embeds []Embed
@@ -138,6 +139,10 @@ type Command struct {
 	// default can be changed by a server's admins, and an HTTP endpoint
 	// must not trust that the client showed the command only to them.
 	Admin bool
+	// Message makes it a message command: offered in a message's Apps
+	// menu (right-click or long-press), it runs on the message's text,
+	// which the request brings in Text. It has no description or options.
+	Message bool
 	// Limited requests count against the per-user question rate.
 	Limited bool
 	// Private says, before the answer is known, whether it is ephemeral;
@@ -232,6 +237,9 @@ func (g *Registry) ApplicationCommands() []*discordgo.ApplicationCommand {
 			Name:        c.Name,
 			Description: c.Description,
 			Options:     []*discordgo.ApplicationCommandOption{},
+		}
+		if c.Message {
+			ac.Type, ac.Description, ac.Options = discordgo.MessageApplicationCommand, "", nil
 		}
 		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 		if c.Admin {

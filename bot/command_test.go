@@ -73,6 +73,14 @@ func TestBuiltinCommands(t *testing.T) {
 	t.Parallel()
 	b, _ := newTestBot(t, Options{})
 	for _, c := range b.Registry().Commands() {
+		if c.Message {
+			// A message command's name is what the Apps menu shows: 1 to
+			// 32 characters, capitals and spaces allowed; no options.
+			if n := len([]rune(c.Name)); n == 0 || n > 32 || len(c.Options) > 0 || c.Complete != nil {
+				t.Errorf("message command %q: bad name, or options", c.Name)
+			}
+			continue
+		}
 		if len(c.Name) > 32 || strings.ToLower(c.Name) != c.Name || c.Description == "" || len([]rune(c.Description)) > 100 {
 			t.Errorf("/%s: bad name or description %q", c.Name, c.Description)
 		}
@@ -136,6 +144,12 @@ func TestREADMECommands(t *testing.T) {
 	}
 	b, _ := newTestBot(t, Options{})
 	for _, c := range b.Registry().Commands() {
+		if c.Message {
+			if !strings.Contains(string(data), "**"+c.Name+"**") {
+				t.Errorf("the message command %q is not in the README", c.Name)
+			}
+			continue
+		}
 		var opts []string
 		for _, o := range c.Options {
 			if o.Required {

@@ -76,7 +76,29 @@ func (b *Bot) builtinCommands() []Command {
 			Private: func(Request) bool { return true },
 			Run:     b.help,
 		},
+		{
+			Name: lookUpCommand, Message: true,
+			Description: "What the documents say about a message, answered only to you",
+			Limited:     true,
+			Private:     func(Request) bool { return true },
+			Run:         b.lookUp,
+		},
 	}
+}
+
+// lookUpCommand is the message command's name, as a message's Apps menu
+// shows it.
+const lookUpCommand = "Find in documents"
+
+// lookUp answers a message's text as a question, privately: a member
+// checks what a classmate wrote against the documents without posting
+// anything, and may share the answer after.
+func (b *Bot) lookUp(ctx context.Context, r Request) (Reply, error) {
+	q := withoutMarkup(strings.TrimSpace(r.Text))
+	if q == "" {
+		return Reply{}, userError{"That message has no text I can look up in the documents."}
+	}
+	return b.answer(ctx, "lookup", q, r.ID, answerOptions{Private: true})
 }
 
 func (b *Bot) builtinActions() []Action {
@@ -581,7 +603,7 @@ func (b *Bot) help(ctx context.Context, r Request) (Reply, error) {
 	sb.WriteString("I answer questions about the documents with quoted, cited passages.\n\n")
 	list := func(admin bool) {
 		for _, c := range b.reg.Commands() {
-			if c.Admin != admin {
+			if c.Admin != admin || c.Message {
 				continue
 			}
 			fmt.Fprintf(&sb, "**/%s**", c.Name)
@@ -610,6 +632,7 @@ func (b *Bot) help(ctx context.Context, r Request) (Reply, error) {
 		}
 	}
 	sb.WriteString("\nYou can also mention me with a question, or write to me directly; ask two or three things at once and I answer each. ")
+	fmt.Fprintf(&sb, "To check a message against the documents, pick *Apps › %s* in its menu (right-click it, or press and hold). ", lookUpCommand)
 	sb.WriteString("Ask about a document as a whole too (\"what is the article about?\", \"who wrote it?\"), or about a section by its heading. ")
 	fmt.Fprintf(&sb, "Buttons under an answer show the passage in context, more passages, and let you say whether it helped. Everyone may ask %d questions a minute.", b.rate)
 	e := Embed{Title: "casebot", Description: sb.String(), Footer: footer(b.eng.Info()), Color: colorInfo}

@@ -48,6 +48,11 @@ func requestFrom(i *discordgo.Interaction) Request {
 		}
 		r.Command = d.Name
 		r.Options = map[string]any{}
+		if d.CommandType == discordgo.MessageApplicationCommand && d.Resolved != nil {
+			if m := d.Resolved.Messages[d.TargetID]; m != nil {
+				r.Text = m.Content
+			}
+		}
 		for _, o := range d.Options {
 			r.Options[o.Name] = o.Value
 			if o.Focused {

@@ -49,6 +49,12 @@ func TestRequestFrom(t *testing.T) {
 		t.Errorf("autocomplete: %+v", r)
 	}
 
+	claim := discordtest.Message{ID: "m0", ChannelID: "c1", GuildID: "100", Content: "Stage 1 began in 1987"}
+	mc := fake.MessageCommand("Find in documents", claim, alice)
+	if r := requestFrom(asDiscordgo(t, mc)); r.Kind != KindCommand || r.Command != "Find in documents" || r.Text != "Stage 1 began in 1987" || r.GuildID != "100" {
+		t.Errorf("message command: %+v", r)
+	}
+
 	msg := discordtest.Message{ID: "m1", ChannelID: "c1", GuildID: "100", Embeds: []json.RawMessage{json.RawMessage(`{"title":"T","description":"D","fields":[{"name":"n","value":"v"}],"footer":{"text":"F"}}`)}}
 	btn := fake.Button("share:=What?", alice, msg)
 	if r := requestFrom(asDiscordgo(t, btn)); r.Kind != KindButton || r.CustomID != "share:=What?" || len(r.Embeds) != 1 ||

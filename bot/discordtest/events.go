@@ -77,6 +77,25 @@ func (s *Server) Autocomplete(name string, opts map[string]any, focused string, 
 	return s.NewInteraction(InteractionAutocomplete, user, guildID, s.commandData(name, opts, focused, guildID))
 }
 
+// MessageCommand builds a message context menu command interaction (type
+// 3, from a message's Apps menu) used on target, in target's guild and
+// channel; the message travels in the data's resolved messages, as
+// Discord sends it.
+func (s *Server) MessageCommand(name string, target Message, user User) Interaction {
+	d := &CommandData{Name: name, Type: 3, TargetID: target.ID, Resolved: &Resolved{Messages: map[string]Message{target.ID: target.clone()}}}
+	s.mu.Lock()
+	d.ID = s.commandIDLocked(name, target.GuildID)
+	s.mu.Unlock()
+	i := s.NewInteraction(InteractionCommand, user, target.GuildID, d)
+	if target.ChannelID != "" {
+		i.ChannelID = target.ChannelID
+		s.mu.Lock()
+		s.registerLocked(i)
+		s.mu.Unlock()
+	}
+	return i
+}
+
 // Button builds a button click on msg (as the fake returned it, see
 // Original and Request.Message), in msg's guild and channel.
 func (s *Server) Button(customID string, user User, msg Message) Interaction {

@@ -105,6 +105,7 @@ type CommandOption struct {
 type Resolved struct {
 	Users       map[string]User       `json:"users,omitempty"`
 	Attachments map[string]Attachment `json:"attachments,omitempty"`
+	Messages    map[string]Message    `json:"messages,omitempty"`
 }
 
 // CommandData is the data of a slash command or autocomplete interaction.
@@ -115,6 +116,8 @@ type CommandData struct {
 	GuildID  string          `json:"guild_id,omitempty"`
 	Options  []CommandOption `json:"options,omitempty"`
 	Resolved *Resolved       `json:"resolved,omitempty"`
+	// TargetID is the message (or user) a context menu command was used on.
+	TargetID string `json:"target_id,omitempty"`
 }
 
 // ComponentData is the data of a button or select menu interaction.

@@ -36,12 +36,36 @@ func TestServeGateway(t *testing.T) {
 		for _, c := range cmds {
 			names = append(names, c.Name)
 		}
-		if got, want := strings.Join(names, " "), "ask search stage agency factors sources cite help reindex add-document remove-document"; got != want {
+		if got, want := strings.Join(names, " "), "ask search stage agency factors sources cite help Find in documents reindex add-document remove-document"; got != want {
 			t.Errorf("commands %q, want %q", got, want)
 		}
 		id, _ := fake.Identify()
 		if id.Intents != 1<<9|1<<12 {
 			t.Errorf("intents %d, want guild messages and DMs only (4608)", id.Intents)
+		}
+	})
+
+	t.Run("find in documents answers a message only to who picked it", func(t *testing.T) {
+		claim := s.fake.GuildMessage(guildID, "", user("12"), "Korea ranked 1st on the EGDI in 2010, right?")
+		i := s.fake.MessageCommand("Find in documents", claim, user("13"))
+		if err := s.fake.DispatchInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+		rep := s.answer(t, i)
+		line, n := corpusLine(t, "notes/recognition.md", "Korea ranked 1st on the EGDI in three UN surveys in a row")
+		if rep.Flags&64 == 0 || !cites(rep, "notes/recognition.md", n, line) {
+			t.Errorf("want a private answer citing notes/recognition.md:%d, got flags %d, %+v", n, rep.Flags, rep)
+		}
+		if _, ok := buttons(rep)["Share"]; !ok {
+			t.Errorf("no Share button: %v", buttons(rep))
+		}
+		empty := s.fake.GuildMessage(guildID, "", user("12"), "")
+		i = s.fake.MessageCommand("Find in documents", empty, user("13"))
+		if err := s.fake.DispatchInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+		if rep := s.answer(t, i); rep.Flags&64 == 0 || !strings.Contains(rep.Content, "no text I can look up") {
+			t.Errorf("a message without text: %+v", rep)
 		}
 	})
 
