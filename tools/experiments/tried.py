@@ -41,6 +41,7 @@ casebot_fit.py's:
     python3 tools/experiments/tried.py robustweight DUMP [A,A]  # the answer model with low-coverage right answers weighed up (stop 42)
     python3 tools/experiments/tried.py hyponym  DUMP [DEPTH]  # a question noun the passage names a kind of (WordNet hyponyms) or a class of (stop 42;
                                                        # HYPONYM_COLS=0 or 1 keeps one column, HYPONYM_POINTERS="@ @i #m #p #s" adds meronyms)
+    python3 tools/experiments/tried.py qkind    DUMP   # the kind of question (who, when, why, ...) as answer features (stop 45)
     python3 tools/experiments/tried.py hyponym_plain DUMP [DEPTH]  # the same read as casebot reads plain words (stop 42; HYPONYM_IDF=1, HYPONYM_STOPQ=1)
 
 The ranking and answer lambdas are casebot train's choices on the committed
@@ -1401,6 +1402,39 @@ def robustweight(header, passages, rows, alphas="1,3"):
             a, t, right, " ".join("%.3f" % ans[qk == k].mean() for k in range(4))), flush=True)
 
 
+QKINDS = ("who", "when", "where", "why", "how many", "how", "which", "what")
+
+
+def qkind_columns(q):
+    """One column per kind of question (QKINDS, the first that the question
+    holds as a word, "how many" and "how much" together; none of them: all
+    zero), for the answer model."""
+    words = re.findall(r"[a-z]+", q.lower())
+    text = " " + " ".join(words) + " "
+    out = np.zeros(len(QKINDS))
+    best = None
+    for k, kind in enumerate(QKINDS):
+        pats = [" how much "] if kind == "how many" else []
+        pats.append(" " + kind + " ")
+        if kind == "who":
+            pats += [" whom ", " whose "]
+        at = min((text.find(p) for p in pats if p in text), default=-1)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, k)
+    if best is not None:
+        out[best[1]] = 1
+    return out
+
+
+def qkind(header, passages, rows):
+    """The kind of question (who, when, where, why, how many, how, which,
+    what) as answer features: SQuAD's "why" and "how" questions are answered
+    right less often than its "when" and "who" ones, and out-of-scope
+    questions may be of other kinds than answerable ones (stop 45)."""
+    extra = np.array([qkind_columns(r["q"]) for r in rows])
+    report37("qkind", header, rows, extra=extra)
+
+
 if __name__ == "__main__":
     modes = {"assoc": assoc, "monotone": monotone, "gbm": gbm,
              "listrank": lambda h, p, r: with_columns("listrank", h, r, list_columns),
@@ -1412,7 +1446,7 @@ if __name__ == "__main__":
              "glove": glove, "wrongneg": wrongneg, "sizethreshold": sizethreshold,
              "gbrank": gbrank, "headnoun": headnoun, "top30": top30, "agree": agree,
              "necessity": necessity, "cascade": cascade, "ranks": ranks, "ranksize": ranksize, "poolidf": poolidf, "doctopical": doctopical,
-             "hyponym": hyponym, "hyponym_plain": hyponym_plain, "robustweight": robustweight}
+             "hyponym": hyponym, "hyponym_plain": hyponym_plain, "robustweight": robustweight, "qkind": qkind}
     if len(sys.argv) not in (3, 4, 5) or sys.argv[1] not in modes or len(sys.argv) == 4 and sys.argv[1] not in ("wntype", "qlm", "glove", "necessity", "cascade", "bestx", "hyponym", "hyponym_plain", "robustweight") \
             or sys.argv[1] == "glove" and len(sys.argv) != 4 or len(sys.argv) == 5 and sys.argv[1] != "necessity":
         sys.exit(__doc__)
