@@ -90,6 +90,8 @@ func TestExitCodes(t *testing.T) {
 		{"search in a document", []string{"search", "--document", "stages.md", "stage"}, exitOK, ""},
 		{"search only leaving out", []string{"search", "--", "-covid"}, exitUsage, "as well as words to leave out"},
 		{"search a phrase of common words", []string{"search", `"of the"`}, exitUsage, "common words such as"},
+		{"search of a mention alone", []string{"search", "@everyone"}, exitUsage, "search needs a query with words in it"},
+		{"search of bytes that are not UTF-8", []string{"search", "\xff\xfe"}, exitUsage, "search needs a query with words in it"},
 		{"sources", []string{"sources"}, exitOK, ""},
 	}
 	for _, tt := range tests {

@@ -45,7 +45,7 @@ title, or a word of either.`,
 			hits, err := ix.Search(c.ctx, q, so)
 			switch {
 			case errors.Is(err, index.ErrEmptyQuestion):
-				return usagef("search needs words to look for; common words such as \"the\" are not searched")
+				return usagef("search needs a query with words in it; common words such as \"the\" are not searched")
 			case errors.Is(err, index.ErrOnlyExclusions):
 				return usagef("search needs words to look for as well as words to leave out (-word)")
 			case err != nil:
