@@ -127,13 +127,18 @@ func askStream(c *cli, ix *index.Index, opts index.AskOptions, asJSON bool) erro
 	w := bufio.NewWriter(c.stdout)
 	enc := json.NewEncoder(w)
 	p := printer{w, styleFor(c.stdout, c.getenv)}
-	for {
+	for first := true; ; first = false {
 		line, long, err := readLine(rd, maxLineBytes)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("read questions: %w", err)
+		}
+		if first {
+			// A UTF-8 byte order mark (Windows Notepad, PowerShell) is
+			// no part of the first question, as of no document's text.
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 		}
 		q := string(line)
 		var ans index.Answer

@@ -98,6 +98,50 @@ func TestAskStreamLongLine(t *testing.T) {
 	}
 }
 
+// TestAskStreamByteOrderMark: a UTF-8 byte order mark before the first
+// line (a file saved by Windows Notepad, PowerShell's pipe) is no part of
+// the first question: it is not echoed as the question, and a first line
+// of the mark alone is empty. Later lines are read as they are.
+func TestAskStreamByteOrderMark(t *testing.T) {
+	t.Parallel()
+	type answer struct {
+		Question string
+		Answered bool
+		Note     string
+	}
+	tests := []struct {
+		name string
+		in   string
+		want []answer
+	}{
+		{"before a question", "\xef\xbb\xbfWhat was stage 1?\r\nWhat was stage 2?\r\n",
+			[]answer{{"What was stage 1?", true, ""}, {"What was stage 2?", true, ""}}},
+		{"alone on the first line", "\xef\xbb\xbf\nWhat was stage 2?\n",
+			[]answer{{"", false, "The question is empty."}, {"What was stage 2?", true, ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCasebot(t, tt.in, "ask", "--json", "-")
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("%d objects out for %d lines in", len(lines), len(tt.want))
+			}
+			for i, l := range lines {
+				var got answer
+				if err := json.Unmarshal([]byte(l), &got); err != nil {
+					t.Fatalf("line %d: %v", i+1, err)
+				}
+				if got != tt.want[i] {
+					t.Errorf("line %d: got %+v, want %+v", i+1, got, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
 // TestIndexRefusesForeignDirectory: the probe's first repro. An --index
 // directory that holds other files is refused, and they survive.
 func TestIndexRefusesForeignDirectory(t *testing.T) {
