@@ -68,7 +68,13 @@ func ReadQuestions(r io.Reader) ([]EvalQuestion, error) {
 	n := 0
 	for sc.Scan() {
 		n++
-		line := strings.TrimSpace(sc.Text())
+		line := sc.Text()
+		if n == 1 {
+			// A byte order mark (a file saved by Windows Notepad) is no
+			// part of the first line's JSON.
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
+		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}

@@ -331,6 +331,19 @@ func TestEval(t *testing.T) {
 	}
 }
 
+// TestEvalByteOrderMark: a question file saved with a UTF-8 byte order
+// mark and CRLF line ends (Windows Notepad) is read, not refused at its
+// first line.
+func TestEvalByteOrderMark(t *testing.T) {
+	qs := filepath.Join(t.TempDir(), "q.jsonl")
+	os.WriteFile(qs, []byte("\xef\xbb\xbf{\"id\":\"1\",\"q\":\"What was stage 1?\",\"expect\":[\"stage 1\"]}\r\n"+
+		"{\"id\":\"2\",\"q\":\"Who painted the Mona Lisa?\",\"abstain\":true}\r\n"), 0o644)
+	code, out, errOut := runCasebot(t, "", "eval", qs)
+	if code != exitOK || !strings.Contains(out, "for 2 questions") {
+		t.Errorf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
 // A model file trained with another background than the binary's still
 // answers, with a warning; the built-in model's own file gets none.
 func TestModelOtherBackground(t *testing.T) {
