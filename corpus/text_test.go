@@ -117,6 +117,26 @@ func TestParseVocabulary(t *testing.T) {
 	}
 }
 
+// TestParseVocabularyByteOrderMark: a vocabulary file saved with a UTF-8
+// byte order mark and CRLF line ends (Windows Notepad) reads as without
+// them; its first line, a comment, made the whole file a skip.
+func TestParseVocabularyByteOrderMark(t *testing.T) {
+	want := []Rule{{From: []string{"eggplant"}, To: []string{"aubergine"}, Where: "v.vocab:2"}}
+	for _, in := range []string{
+		"\ufeff# vocabulary\r\neggplant = aubergine\r\n",
+		"\ufeff\r\neggplant = aubergine\r\n",
+	} {
+		rules, err := ParseVocabulary("v.vocab", strings.NewReader(in))
+		if err != nil || !reflect.DeepEqual(rules, want) {
+			t.Errorf("ParseVocabulary(%q) = %+v, %v; want %+v", in, rules, err, want)
+		}
+	}
+	rules, err := ParseVocabulary("v.vocab", strings.NewReader("\ufeffeggplant = aubergine\n"))
+	if err != nil || len(rules) != 1 || rules[0].From[0] != "eggplant" {
+		t.Errorf("a rule after the mark: %+v, %v", rules, err)
+	}
+}
+
 func TestLoadSkipsBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, data []byte) {

@@ -40,7 +40,13 @@ func ParseVocabulary(name string, r io.Reader) ([]Rule, error) {
 	n := 0
 	for sc.Scan() {
 		n++
-		line := strings.TrimSpace(sc.Text())
+		line := sc.Text()
+		if n == 1 {
+			// A byte order mark (Windows Notepad) is no part of the first
+			// line: "\ufeff# comment" is a comment, not a malformed rule.
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
