@@ -312,22 +312,41 @@ func prepare(c *corpus.Corpus, path string, m mapping.IndexMapping, now int) pre
 		p.docs = append(p.docs, doc)
 		p.info.Terms += len(textFreqs(doc))
 	}
+	var words docWords
 	for _, ps := range ps {
 		if ps.Kind.Searchable() {
-			p.words = appendWords(p.words, ps.Text)
-			if len(p.words) > maxDocWords {
-				// A long document repeats its words: keep each once.
-				slices.Sort(p.words)
-				p.words = slices.Compact(p.words)
-			}
+			words.add(ps.Text)
 		}
 	}
+	p.words = words.list
 	return p
 }
 
 // maxDocWords is how many words a prepared document lists before its list
 // is made duplicate-free.
 const maxDocWords = 8192
+
+// docWords collects a document's words, passage by passage. A long
+// document repeats its words, so the list is made duplicate-free when it
+// grows past a limit.
+type docWords struct {
+	list        []string // may share the document's memory
+	limit       int      // the list is compacted when it grows past this (at least maxDocWords)
+	compactions int      // how many times it was (a test checks the cost)
+}
+
+func (dw *docWords) add(text string) {
+	dw.list = appendWords(dw.list, text)
+	if len(dw.list) > max(dw.limit, maxDocWords) {
+		slices.Sort(dw.list)
+		dw.list = slices.Compact(dw.list)
+		// Next time when it has doubled: a document of words that do not
+		// repeat (a base64 data: image) would otherwise sort every word so
+		// far after each passage, its build time growing as its square.
+		dw.limit = 2 * len(dw.list)
+		dw.compactions++
+	}
+}
 
 // prepareAll prepares the documents at paths on every core and hands them to
 // put one at a time, in the order of paths. A few documents are prepared
