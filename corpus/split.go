@@ -591,7 +591,7 @@ func cutBlock(b block) []chunk {
 // cutSpans returns byte spans covering text, each at most max runes, cut at
 // sentence ends where possible, then at spaces, then anywhere between runes.
 func cutSpans(text string, max int) [][2]int {
-	if utf8.RuneCountInString(text) <= max {
+	if !longerThan(text, max) {
 		return [][2]int{{0, len(text)}}
 	}
 	var out [][2]int
@@ -599,14 +599,14 @@ func cutSpans(text string, max int) [][2]int {
 	for _, s := range Sentences(text) {
 		// s[1] is where this sentence ends; extend the current chunk over it
 		// when it fits, else close the chunk at the previous sentence end.
-		if utf8.RuneCountInString(text[start:s[1]]) <= max {
+		if !longerThan(text[start:s[1]], max) {
 			continue
 		}
 		if s[0] > start {
 			out = append(out, [2]int{start, s[0]})
 			start = s[0]
 		}
-		for utf8.RuneCountInString(text[start:s[1]]) > max {
+		for longerThan(text[start:s[1]], max) {
 			cut := cutAtSpace(text[start:s[1]], max)
 			out = append(out, [2]int{start, start + cut})
 			start += cut
@@ -616,6 +616,23 @@ func cutSpans(text string, max int) [][2]int {
 		out = append(out, [2]int{start, len(text)})
 	}
 	return out
+}
+
+// longerThan reports whether s holds more than n runes. It reads at most
+// n+1 of them: counting the rest of a sentence of megabytes (a base64 blob,
+// a file of one line) at each cut made splitting it take time growing as
+// the square of its length.
+func longerThan(s string, n int) bool {
+	if len(s) <= n {
+		return false
+	}
+	for range s {
+		if n == 0 {
+			return true
+		}
+		n--
+	}
+	return false
 }
 
 // cutAtSpace returns a byte length of s, at most max runes, ending after a
