@@ -55,6 +55,36 @@ func TestFlagsAfterArguments(t *testing.T) {
 	}
 }
 
+// TestFlagWithoutItsValue: a flag that takes a value, followed by another
+// flag, is a usage mistake that writes nothing: "--index -k 3" built an
+// index in a directory "--k" of the working directory, "3 ..." asked as
+// the question. A name that starts with a dash is given as "./-k".
+func TestFlagWithoutItsValue(t *testing.T) {
+	wd := t.TempDir()
+	t.Chdir(wd)
+	for _, args := range [][]string{
+		{"ask", "--index", "-k", "3", "What was stage 1?"},
+		{"ask", "What was stage 1?", "-index", "--json"},
+		{"ask", "--index", "--", "What was stage 1?"},
+		{"search", "--corpus", "--index", "x", "stage"},
+		{"index", "--corpus", "-json"},
+		{"sources", "--model", "--json"},
+	} {
+		code, _, errOut := runCasebot(t, "", args...)
+		if code != exitUsage || !strings.Contains(errOut, "flag needs an argument") || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%q: exit %d, %q; want exit 2 and 'flag needs an argument'", args, code, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir(wd); len(entries) != 0 {
+		t.Errorf("written in the working directory: %v", entries)
+	}
+	dashed := filepath.Join(wd, "-k")
+	code, out, errOut := runCasebot(t, "", "ask", "--index", "./-k", "-k", "1", "--json", "What was stage 1?")
+	if code != exitOK || !strings.Contains(out, `"answered":true`) || !index.Exists(dashed) {
+		t.Errorf("--index ./-k: exit %d, %s; index built there: %v", code, errOut, index.Exists(dashed))
+	}
+}
+
 // TestHelpMatchesREADME: every command's usage lines and flags, as -h
 // prints them, are in the README's "Using it" and configuration.
 func TestHelpMatchesREADME(t *testing.T) {

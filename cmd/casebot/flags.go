@@ -50,6 +50,9 @@ func newFlagSet(cmd *command) *flagSet {
 // help to stdout and returns errHelp; a mistake is a usageError naming the
 // flag, with a hint where to find the command's help.
 func (fs *flagSet) parse(c *cli, args []string) error {
+	if err := fs.valuesGiven(args); err != nil {
+		return err
+	}
 	err := fs.Parse(fs.normalize(args))
 	if errors.Is(err, pflag.ErrHelp) {
 		fs.printHelp(c.stdout)
@@ -79,6 +82,47 @@ func (fs *flagSet) normalize(args []string) []string {
 		out = append(out, a)
 	}
 	return out
+}
+
+// valuesGiven refuses a flag that takes a value followed by another flag
+// ("--index -k 3", "--corpus --json", "--index --"): the value was left
+// out, and pflag would take the next flag for it, so that "--index -k"
+// built an index in a directory named "--k" of the working directory.
+// A file or directory whose name starts with a dash is written "./-k".
+func (fs *flagSet) valuesGiven(args []string) error {
+	for i := 0; i+1 < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return nil
+		}
+		f := fs.flagOf(a)
+		if f == nil || f.NoOptDefVal != "" || strings.Contains(a, "=") {
+			continue // not a flag, a bool flag, or one with its value
+		}
+		next := args[i+1]
+		if next == "--" || fs.flagOf(next) != nil {
+			return usagef("flag needs an argument: %s (%s is a flag; a file or directory of that name is ./%s) (see casebot %s -h)",
+				a, next, next, fs.cmd.name)
+		}
+		i++ // the value
+	}
+	return nil
+}
+
+// flagOf is the flag of the set that arg names ("-k", "--json", "-json",
+// "--k=3"), or nil.
+func (fs *flagSet) flagOf(arg string) *pflag.Flag {
+	if len(arg) < 2 || arg[0] != '-' {
+		return nil
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(arg[1:], "-"), "=")
+	if f := fs.Lookup(name); f != nil {
+		return f
+	}
+	if len(name) == 1 && arg[1] != '-' {
+		return fs.ShorthandLookup(name)
+	}
+	return nil
 }
 
 // printHelp prints the command's usage, what it does and its flags: the
