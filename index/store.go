@@ -360,6 +360,31 @@ func (s *store) claim() error {
 	return s.mark()
 }
 
+// CheckDir reports, writing nothing, whether Create would build in dir:
+// nil for a directory that is missing, empty or a store, ErrNotIndexDir
+// for one that holds other things (what a dry run says Create would do).
+func CheckDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("index directory %s: %w", dir, err)
+	}
+	foreign := false
+	for _, e := range entries {
+		if n := e.Name(); n == markerName || n == "CURRENT" {
+			return nil
+		} else if !markerTmpRe.MatchString(n) {
+			foreign = true
+		}
+	}
+	if foreign {
+		return fmt.Errorf("index directory %s: %w", dir, ErrNotIndexDir)
+	}
+	return nil
+}
+
 // markerTmpRe matches the temporary file of the marker's atomic write.
 var markerTmpRe = regexp.MustCompile(`^\.` + regexp.QuoteMeta(markerName) + `\.tmp-[0-9]+$`)
 

@@ -62,6 +62,10 @@ func runIndex(c *cli, cfg Config, opts index.Options, asJSON bool) error {
 		}
 		sum = s
 	case opts.DryRun:
+		// Say so where the build would refuse the directory.
+		if err := index.CheckDir(cfg.Index); err != nil {
+			return err
+		}
 		sum = index.PlanBuild(corp)
 	default:
 		ix, s, err := index.Create(c.ctx, cfg.Index, corp, opts)

@@ -155,6 +155,7 @@ func TestIndexRefusesForeignDirectory(t *testing.T) {
 	before := listing(t, dir)
 	for _, args := range [][]string{
 		{"index", "--corpus", filepath.Join("..", "..", "corpus", "docs"), "--index", dir},
+		{"index", "--dry-run", "--corpus", filepath.Join("..", "..", "corpus", "docs"), "--index", dir},
 		{"ask", "--index", dir, "What was stage 1?"},
 	} {
 		code, _, stderr := runCasebot(t, "", args...)
