@@ -280,6 +280,11 @@ func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 		return nil, usagef("corpus %s is not a directory", dir)
 	}
 	c, err := corpus.Scan(ctx, os.DirFS(dir), corpus.Options{})
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == "." {
+		// The root itself: "stat .: permission denied" would not say which.
+		return nil, corpusError{fmt.Errorf("corpus directory %s: %w", dir, pe.Err)}
+	}
 	if err != nil {
 		return nil, corpusError{err}
 	}

@@ -168,6 +168,29 @@ func TestIndexRefusesForeignDirectory(t *testing.T) {
 	}
 }
 
+// TestUnreadableCorpusDirectory: a corpus directory the process may not
+// list is named in the one-line reason; it said "load corpus: stat .:
+// permission denied". Root lists any directory, so the test needs another
+// user.
+func TestUnreadableCorpusDirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root lists any directory")
+	}
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "locked")
+	writeFile(t, filepath.Join(dir, "a.md"), "# A\n\nThe quokka lives here.\n")
+	for _, mode := range []os.FileMode{0o000, 0o311} { // neither read nor searched; searched, not read
+		if err := os.Chmod(dir, mode); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCasebot(t, "", "ask", "--corpus", dir, "quokka")
+		if want := "casebot: corpus directory " + dir + ": permission denied\n"; code != exitFail || stderr != want {
+			t.Errorf("mode %o: exit %d, stderr %q; want 1 and %q", mode, code, stderr, want)
+		}
+	}
+	os.Chmod(dir, 0o755)
+}
+
 // TestIndexSkipsNamedPipe: "casebot index" on a corpus with a named pipe
 // lists it as skipped instead of waiting on it forever.
 func TestIndexSkipsNamedPipe(t *testing.T) {
