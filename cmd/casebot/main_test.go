@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,6 +108,39 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("want a one-line reason, got %q", stderr)
 			}
 		})
+	}
+}
+
+// fullWriter fails every write, as a full disk does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestStdoutFull: a command whose output cannot be written (standard
+// output on a full disk) fails, exit 1 with the reason: "casebot ask Q >
+// answer.txt" exited 0 with nothing written, and a script took the empty
+// file for an answer. Only "ask --json -" said so.
+func TestStdoutFull(t *testing.T) {
+	docs := filepath.Join("..", "..", "corpus", "docs")
+	qs := filepath.Join(t.TempDir(), "q.jsonl")
+	os.WriteFile(qs, []byte(`{"id":"1","q":"What was stage 1?","expect":["stage 1"]}`+"\n"), 0o644)
+	for _, args := range [][]string{
+		{"ask", "What was stage 1?"},
+		{"ask", "--json", "What was stage 1?"},
+		{"search", "stage"},
+		{"sources"},
+		{"stage", "1"},
+		{"eval", qs},
+		{"index", "--corpus", docs, "--index", filepath.Join(t.TempDir(), "idx")},
+		{"version"},
+		{"help"},
+	} {
+		var errb bytes.Buffer
+		env := map[string]string{"XDG_DATA_HOME": t.TempDir()}
+		code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), fullWriter{}, &errb)
+		if code != exitFail || !strings.Contains(errb.String(), "no space left on device") {
+			t.Errorf("%q: exit %d, stderr %q; want 1 and the reason", args, code, errb.String())
+		}
 	}
 }
 

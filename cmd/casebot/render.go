@@ -33,6 +33,9 @@ const minWrapWidth = 30
 // styleFor looks at where output goes: a terminal gets color (unless
 // NO_COLOR is set or TERM is dumb) and wrapping to its width.
 func styleFor(w io.Writer, getenv env) style {
+	if o, ok := w.(*outWriter); ok {
+		w = o.Writer
+	}
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return style{}

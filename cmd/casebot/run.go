@@ -75,7 +75,14 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 // run runs the command args name and returns the exit code.
 func (c *cli) run(args []string) int {
 	stderr := c.stderr
+	out := &outWriter{Writer: c.stdout}
+	c.stdout = out
 	err := c.dispatch(args)
+	if (err == nil || errors.Is(err, errHelp)) && out.err != nil {
+		// An answer that did not reach standard output (a full disk) is
+		// not a success: a script would take the empty file for one.
+		err = out.err
+	}
 	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
@@ -140,6 +147,21 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", cmd.name, cmd.summary)
 	}
 	fmt.Fprintln(w, "\nFlags may come before or after the arguments. Run \"casebot COMMAND -h\" for a command's flags.")
+}
+
+// outWriter is standard output, remembering the first write that failed:
+// the commands print with fmt.Fprintf, which returns errors nobody reads.
+type outWriter struct {
+	io.Writer
+	err error
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	n, err := o.Writer.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return n, err
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
