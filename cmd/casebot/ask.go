@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ a line (one JSON object a line with --json), flushed after each.`,
 			defer ix.Close()
 			opts := index.AskOptions{K: o.K, Explain: *explain, Plain: *plain}
 			if stream {
-				return askStream(c, ix, opts, o.JSON)
+				return askStream(c, ix, opts, o.JSON, o.log)
 			}
 			ans, err := ix.Ask(c.ctx, question, opts)
 			if errors.Is(err, index.ErrEmptyQuestion) {
@@ -119,10 +120,18 @@ func (o *queryOptions) open(c *cli) (*index.Index, error) {
 	return openIndex(c, cfg, o.log)
 }
 
+// asker is what askStream asks: an index.
+type asker interface {
+	Ask(ctx context.Context, question string, opts index.AskOptions) (index.Answer, error)
+}
+
 // askStream answers one question a line, flushing each answer as it goes.
 // An empty, unusable or too long line gets an unanswered object with a
-// note, so the output keeps one line per input line, whatever the input.
-func askStream(c *cli, ix *index.Index, opts index.AskOptions, asJSON bool) error {
+// note, so the output keeps one line per input line, whatever the input;
+// so does a question that fails (a search past its deadline on a busy
+// machine), whose error is logged. Only the end of the run (an interrupt)
+// ends the stream early.
+func askStream(c *cli, ix asker, opts index.AskOptions, asJSON bool, log *slog.Logger) error {
 	rd := bufio.NewReader(c.stdin)
 	w := bufio.NewWriter(c.stdout)
 	enc := json.NewEncoder(w)
@@ -150,8 +159,11 @@ func askStream(c *cli, ix *index.Index, opts index.AskOptions, asJSON bool) erro
 			switch {
 			case errors.Is(err, index.ErrEmptyQuestion):
 				ans = index.Answer{Question: q, Note: "The question is empty."}
-			case err != nil:
+			case err != nil && c.ctx.Err() != nil:
 				return err
+			case err != nil:
+				log.Error("question not answered", "question", firstRunes(q, 80), "err", oneLine(err.Error()))
+				ans = index.Answer{Question: q, Note: "casebot could not answer this question (" + oneLine(err.Error()) + "); ask it again."}
 			}
 		}
 		if asJSON {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casebot/casebot/bot/discordtest"
+	"github.com/casebot/casebot/index"
 )
 
 // TestEnvFileErrorsHideContent: a .env file godotenv cannot parse is named
@@ -469,5 +472,61 @@ func TestServeReadOnlyIndex(t *testing.T) {
 	}
 	if code != want || !strings.Contains(out.String(), "cannot be brought up to date with the corpus") {
 		t.Errorf("serve of a read-only index with a corpus: exit %d\n%s", code, out.String())
+	}
+}
+
+// failOn answers from a real index, except one question, whose search
+// fails as a search past its deadline does.
+type failOn struct {
+	ix       *index.Index
+	question string
+}
+
+func (f failOn) Ask(ctx context.Context, q string, o index.AskOptions) (index.Answer, error) {
+	if q == f.question {
+		return index.Answer{}, fmt.Errorf("search: %w", context.DeadlineExceeded)
+	}
+	return f.ix.Ask(ctx, q, o)
+}
+
+// TestAskStreamQuestionFails: a question whose answering fails gets an
+// unanswered object saying so, its error is logged, and the questions
+// after it are answered: one object a line, whatever happens to one of
+// them. An interrupt (the run's context ended) still ends the stream.
+func TestAskStreamQuestionFails(t *testing.T) {
+	t.Parallel()
+	ix, err := index.Build(t.Context(), mustDefaultCorpus(t), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var out, errOut strings.Builder
+	c := &cli{ctx: t.Context(), getenv: func(string) string { return "" },
+		stdin: strings.NewReader("What was stage 1?\nWhat was stage 2?\nWhat was stage 3?\n"), stdout: &out, stderr: &errOut}
+	log := slog.New(slog.NewTextHandler(&errOut, nil))
+	if err := askStream(c, failOn{ix, "What was stage 2?"}, index.AskOptions{K: 3}, true, log); err != nil {
+		t.Fatal(err)
+	}
+	var got []index.Answer
+	for _, l := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+		var a index.Answer
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		got = append(got, a)
+	}
+	if len(got) != 3 || !got[0].Answered || got[1].Answered || !got[2].Answered ||
+		got[1].Question != "What was stage 2?" || !strings.Contains(got[1].Note, "could not answer") {
+		t.Fatalf("answers: %+v", got)
+	}
+	if !strings.Contains(errOut.String(), "question not answered") || !strings.Contains(errOut.String(), "deadline exceeded") {
+		t.Errorf("log: %q", errOut.String())
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	c.ctx, c.stdin = ctx, strings.NewReader("What was stage 2?\nWhat was stage 3?\n")
+	if err := askStream(c, failOn{ix, "What was stage 2?"}, index.AskOptions{K: 3}, true, log); err == nil {
+		t.Error("an interrupted run went on")
 	}
 }
