@@ -44,8 +44,8 @@ type Corpus struct {
 
 // Skip is a file that was left out of a corpus.
 type Skip struct {
-	Path   string
-	Reason string
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
 }
 
 // Options tune Load and Scan.

@@ -437,7 +437,7 @@ func (s *store) acquire() error {
 	}
 	if s.readOnly || !s.sharedNow() {
 		return fmt.Errorf("%w, which opened it for writing (casebot serve or index, or casebot ask or search without --read-only): "+
-			"wait for it to finish or stop it, or reindex from Discord with /reindex", ErrLocked)
+			"wait for it to finish or stop it (a running casebot serve reindexes its corpus on /reindex)", ErrLocked)
 	}
 	// No writer has it: readers do, or its holder has just let go.
 	l = flock.New(filepath.Join(s.dir, "LOCK"), opts...)

@@ -214,6 +214,10 @@ func TestIndexDryRunFirstBuild(t *testing.T) {
 	writeFile(t, filepath.Join(docs, "bad.md"), "---\ntitle: [x\n---\nbody\n")
 	dir := filepath.Join(t.TempDir(), "idx")
 	code, out, errOut := runCasebot(t, "", "index", "--corpus", docs, "--index", dir, "--dry-run", "--json")
+	// The JSON's keys are lower case throughout, those of the skipped files too.
+	if !strings.Contains(out, `{"path":"bin.txt","reason":"not a text file"}`) {
+		t.Errorf("skipped files in the JSON: %s", out)
+	}
 	var sum index.Summary
 	if err := json.Unmarshal([]byte(out), &sum); code != exitOK || err != nil {
 		t.Fatalf("index --dry-run: exit %d, %v: %s %s", code, err, out, errOut)
