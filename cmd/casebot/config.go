@@ -136,8 +136,14 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 		}
 		cfg.Index = dir
 	}
-	if fi, err := os.Stat(cfg.Index); err == nil && !fi.IsDir() {
+	fi, err := os.Stat(cfg.Index)
+	if err == nil && !fi.IsDir() {
 		return usagef("index %s is a file: the index is a directory (--index DIR or CASEBOT_INDEX)", cfg.Index)
+	}
+	if errors.Is(err, os.ErrNotExist) && cfg.Index != "" {
+		if target, lerr := os.Readlink(cfg.Index); lerr == nil {
+			return usagef("index %s is a symbolic link to %s, which does not exist: make that directory, or name another", cfg.Index, target)
+		}
 	}
 	return nil
 }

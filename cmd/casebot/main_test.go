@@ -44,6 +44,10 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(unreadable, "b.txt"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dangling := filepath.Join(t.TempDir(), "idx") // a symbolic link to a directory that is not there
+	if err := os.Symlink(missing, dangling); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -51,6 +55,8 @@ func TestExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{"no command", nil, exitUsage, "no command given"},
+		{"index a dangling link", []string{"ask", "--corpus", docs, "--index", dangling, "what?"}, exitUsage,
+			"index " + dangling + " is a symbolic link to " + missing + ", which does not exist"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"empty question", []string{"ask", ""}, exitUsage, "ask needs a question"},
 		{"blank question", []string{"ask", "   "}, exitUsage, "ask needs a question"},
