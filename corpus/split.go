@@ -556,11 +556,11 @@ func cutBlock(b block) []chunk {
 	}
 	text := sb.String()
 	lineAt := func(off int) int { // line number holding byte off
-		i := len(offsets) - 1
-		for i > 0 && offsets[i] > off {
-			i--
-		}
-		return b.lines[i].n
+		// the last line starting at or before off; found by halving, as a
+		// paragraph of many short lines has a chunk every few hundred lines,
+		// and a scan from its end for each was quadratic in its lines
+		i, _ := slices.BinarySearch(offsets, off+1)
+		return b.lines[max(i-1, 0)].n
 	}
 	var out []chunk
 	for _, span := range cutSpans(text, MaxPassageRunes) {

@@ -223,6 +223,35 @@ func TestSplitOneLongSentence(t *testing.T) {
 	}
 }
 
+// TestSplitManyShortLines: a paragraph of many short lines (a text file
+// wrapped at every sentence, a <br> after each line of a page) is cut into
+// passages whose line ranges hold their text. Each passage's lines were
+// found by a scan from the paragraph's last line, so that splitting a
+// 5 MB paragraph of 8-byte lines took 2.2 s; 0.26 s now, the same passages.
+func TestSplitManyShortLines(t *testing.T) {
+	words := []string{"Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"}
+	var b strings.Builder
+	for i := 0; i < 30000; i++ {
+		fmt.Fprintf(&b, "%s %d.\n", words[i%len(words)], i)
+	}
+	for _, name := range []string{"lines.md", "lines.txt"} {
+		d := mustParse(t, name, b.String())
+		lines := d.Lines()
+		got := Split(d)
+		if len(got) < 100 {
+			t.Fatalf("%s: %d passages, want the paragraph cut in many", name, len(got))
+		}
+		for _, p := range got {
+			ls := strings.Split(p.Text, "\n")
+			if len(ls) != p.LineEnd-p.LineStart+1 || !strings.HasSuffix(lines[p.LineStart-1], ls[0]) ||
+				!strings.HasPrefix(lines[p.LineEnd-1], ls[len(ls)-1]) {
+				t.Fatalf("%s: passage %d says lines %d-%d, which do not hold %q...%q",
+					name, p.Seq, p.LineStart, p.LineEnd, ls[0], ls[len(ls)-1])
+			}
+		}
+	}
+}
+
 func TestEmbeddedArticle(t *testing.T) {
 	c, err := Load(context.Background(), Default(), Options{})
 	if err != nil {
