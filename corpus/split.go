@@ -409,6 +409,7 @@ func plainBlocks(d Document) []block {
 	var blocks []block
 	cur := -1
 	listStart := -1
+	headed := false // a heading was read: the first is level 1, the rest level 2
 	for i := d.bodyLine - 1; i < len(lines); i++ {
 		n, trimmed := i+1, strings.TrimSpace(lines[i])
 		if trimmed == "" {
@@ -430,8 +431,8 @@ func plainBlocks(d Document) []block {
 		blankAfter := i+1 >= len(lines) || strings.TrimSpace(lines[i+1]) == ""
 		if blankAfter && looksLikeHeading(trimmed) {
 			level := 2
-			if !hasHeading(blocks) {
-				level = 1
+			if !headed {
+				level, headed = 1, true
 			}
 			blocks = append(blocks, block{kind: Heading, level: level, lines: []blockLine{{n, trimmed}}, list: -1})
 			listStart = -1
@@ -503,15 +504,6 @@ func headingsOnly(blocks []block) {
 			blocks[i].kind, blocks[i].level = Paragraph, 0
 		}
 	}
-}
-
-func hasHeading(blocks []block) bool {
-	for _, b := range blocks {
-		if b.kind == Heading {
-			return true
-		}
-	}
-	return false
 }
 
 func looksLikeHeading(s string) bool {
