@@ -46,7 +46,8 @@ type Document struct {
 	// Size is the file's size in bytes.
 	Size int64
 
-	// From the front matter, or derived when it is absent.
+	// From the front matter, or derived when it is absent. Title and Kind
+	// are cut to MaxLabelRunes.
 	Title     string
 	Author    string
 	Published string // as written, usually YYYY-MM-DD
@@ -127,6 +128,7 @@ func Parse(name string, data []byte) (Document, error) {
 	if d.Title == "" {
 		d.Title = titleFromName(name)
 	}
+	d.Title, d.Kind = shorten(d.Title, MaxLabelRunes), shorten(d.Kind, MaxLabelRunes)
 	return d, nil
 }
 

@@ -13,6 +13,16 @@ import (
 // MaxPassageRunes is the longest a passage may be, in characters.
 const MaxPassageRunes = 700
 
+// MaxLabelRunes is the longest a document's title and kind, and each
+// heading of a passage's section, may be, in characters (as many as
+// Discord shows of an embed's title); a table row's header row is cut to
+// MaxPassageRunes. Longer ones are cut (see shorten). Every passage of a
+// document carries these and the index keeps them with each, so that a
+// heading or a header row of megabytes (a long line marked as a heading,
+// a table of thousands of columns) was kept again for every passage under
+// it, and a document's index grew as the product of the two.
+const MaxLabelRunes = 256
+
 // Kind says what kind of block a passage comes from.
 type Kind string
 
@@ -155,7 +165,7 @@ func Split(d Document) []Passage {
 	listSeq := map[int]int{}
 	for _, b := range blocks {
 		if b.kind == Heading {
-			text := b.lines[0].text
+			text := shorten(b.lines[0].text, MaxLabelRunes)
 			for len(headings) < b.level {
 				headings = append(headings, "")
 			}
@@ -321,7 +331,7 @@ func markdownBlocks(d Document) []block {
 			if table != nil {
 				ctx = table.context
 				if table.kind == TableHeader {
-					ctx = table.lines[0].text
+					ctx = shorten(table.lines[0].text, MaxPassageRunes)
 				}
 			}
 			blocks = append(blocks, block{kind: Row, lines: []blockLine{{n, text}}, list: -1, context: ctx})
@@ -625,6 +635,15 @@ func longerThan(s string, n int) bool {
 		n--
 	}
 	return false
+}
+
+// shorten returns s when it has at most n runes, else s cut as cutAtSpace
+// cuts it, its spaces trimmed.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return strings.TrimSpace(s[:cutAtSpace(s, n)])
 }
 
 // cutAtSpace returns a byte length of s, at most max runes, ending after a

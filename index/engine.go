@@ -61,8 +61,11 @@ const layoutVersion = 3
 // item, reads a table without outer pipes as a table, and keeps an HTML
 // definition list's term with its definition (corpus.Split, corpus.htmlText);
 // version 13 reads such a wrapped line ("12. The results") as its
-// paragraph's text in a text file too.
-const analysisVersion = 13
+// paragraph's text in a text file too; version 14 cuts a title, a kind and
+// each heading of a passage's section to corpus.MaxLabelRunes and a row's
+// header row to corpus.MaxPassageRunes (only documents with longer ones
+// index differently).
+const analysisVersion = 14
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model
