@@ -52,6 +52,11 @@ type lexicon struct {
 	// "e-gov", "bluehouse" of "Blue House") to the phrase's key: people type
 	// the phrase solid in a chat.
 	solid map[string]string
+	// linked holds, while rules are added, the position in alts[key] of
+	// each alternative by its terms joined by " ", so that a rule finds its
+	// alternatives already there without reading them all: a term that
+	// stands in thousands of rules made compiling them quadratic.
+	linked map[string]map[string]int
 }
 
 // fieldWord is a word that asks for a front matter field ("author"),
@@ -105,6 +110,7 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 		lx.alts[k] = append([]alternative(nil), v...)
 	}
 	lx.add(sharedAnalyzer(), corpusRules, vocabMatch)
+	lx.linked = nil
 	lx.close()
 	lx.solid = solidForms(sharedAnalyzer(), corpusRules)
 	return lx
@@ -180,6 +186,7 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 			lx.maxLen = max(lx.maxLen, len(ts))
 		}
 	}
+	lx.linked = nil
 	return lx
 })
 
@@ -202,23 +209,30 @@ func (lx *lexicon) add(a *analyzer, rules []corpus.Rule, kind matchKind) {
 
 func (lx *lexicon) link(from []string, to [][]string, kind matchKind, where string) {
 	key := strings.Join(from, " ")
+	pos := lx.linked[key]
+	if pos == nil {
+		pos = make(map[string]int, len(lx.alts[key]))
+		for i, have := range lx.alts[key] {
+			pos[strings.Join(have.terms, " ")] = i
+		}
+		if lx.linked == nil {
+			lx.linked = map[string]map[string]int{}
+		}
+		lx.linked[key] = pos
+	}
 	for _, t := range to {
 		tk := strings.Join(t, " ")
 		if tk == key {
 			continue
 		}
-		dup := false
-		for i, have := range lx.alts[key] {
-			if strings.Join(have.terms, " ") == tk {
-				dup = true
-				if kind < have.kind {
-					lx.alts[key][i].kind = kind
-				}
+		if i, ok := pos[tk]; ok {
+			if kind < lx.alts[key][i].kind {
+				lx.alts[key][i].kind = kind
 			}
+			continue
 		}
-		if !dup {
-			lx.alts[key] = append(lx.alts[key], alternative{terms: t, kind: kind, rule: where})
-		}
+		pos[tk] = len(lx.alts[key])
+		lx.alts[key] = append(lx.alts[key], alternative{terms: t, kind: kind, rule: where})
 	}
 	if len(from) > lx.maxLen {
 		lx.maxLen = len(from)
@@ -231,6 +245,18 @@ func (lx *lexicon) link(from []string, to [][]string, kind matchKind, where stri
 // Two other steps are not chained: "adopt" is "use", and "use" is "employ",
 // but "adopt" is not "employer".
 func (lx *lexicon) close() {
+	// forms are each key's alternatives that are forms of it, in order: a
+	// step that is no form chains only with these, and reading every
+	// alternative of a term that stands in thousands of rules, for each of
+	// them, was quadratic
+	forms := map[string][]alternative{}
+	for key, alts := range lx.alts {
+		for _, a := range alts {
+			if a.kind == formMatch {
+				forms[key] = append(forms[key], a)
+			}
+		}
+	}
 	next := map[string][]alternative{}
 	for key, alts := range lx.alts {
 		out := append([]alternative(nil), alts...)
@@ -239,7 +265,11 @@ func (lx *lexicon) close() {
 			have[strings.Join(a.terms, " ")] = i
 		}
 		for _, a := range alts {
-			for _, b := range lx.alts[strings.Join(a.terms, " ")] {
+			bs := forms[strings.Join(a.terms, " ")]
+			if a.kind == formMatch {
+				bs = lx.alts[strings.Join(a.terms, " ")]
+			}
+			for _, b := range bs {
 				if a.kind != formMatch && b.kind != formMatch {
 					continue
 				}
