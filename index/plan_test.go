@@ -236,6 +236,18 @@ func TestCompoundWord(t *testing.T) {
 			t.Errorf("splitCompound(%q) = %q, want %q", q, got, want)
 		}
 	}
+	// A run of letters longer than two words is not read as two: its
+	// splits are not tried (each was two strings of its length, so that a
+	// message of one 8,000-letter word took 3.7 s to read).
+	calls := 0
+	long := strings.Repeat("a", maxCompoundRunes+1)
+	counting := func(a, b string) bool { calls++; return false }
+	if got, _ := splitCompound("what is "+long+"?", func(string) bool { return false }, counting); calls != 0 || got != "what is "+long+"?" {
+		t.Errorf("a word of %d letters: %d splits tried", len(long), calls)
+	}
+	if splitCompound("what is "+long[1:]+"?", func(string) bool { return false }, counting); calls != maxCompoundRunes-5 {
+		t.Errorf("a word of %d letters: %d splits tried, want %d", maxCompoundRunes, calls, maxCompoundRunes-5)
+	}
 	ix := buildFS(t, wikiArticles(t, "new-york-city.md", "kanye-west.md"))
 	a, err := ix.Ask(t.Context(), "When was the most recent superbowl held in NYC for football?", AskOptions{K: 3})
 	if err != nil {

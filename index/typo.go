@@ -330,11 +330,13 @@ func rewriteWords(q string, read func(word string) (string, bool)) (string, []Co
 // reports whether some passage has the two words in a row). Only letters,
 // six or more, each part three or more and a word of content; of several
 // splits the one with the shortest first part. The reading is reported as
-// a correction.
+// a correction. A word longer than maxCompoundRunes is no two words (it is
+// a run of letters pasted into a message): trying its splits, each two
+// strings of its length, took time growing as the square of it.
 func splitCompound(q string, known func(word string) bool, together func(a, b string) bool) (string, []Correction) {
 	return rewriteWords(q, func(word string) (string, bool) {
 		n := utf8.RuneCountInString(word)
-		if n < 6 || !isLetters(word) || known(word) {
+		if n < 6 || n > maxCompoundRunes || !isLetters(word) || known(word) {
 			return "", false
 		}
 		runes := []rune(word)
@@ -346,6 +348,11 @@ func splitCompound(q string, known func(word string) bool, together func(a, b st
 		return "", false
 	})
 }
+
+// maxCompoundRunes is the longest word splitCompound reads as two: longer
+// than any two English words written together ("counterrevolutionaries"
+// has 22 letters).
+const maxCompoundRunes = 48
 
 func isLetters(w string) bool {
 	for _, r := range w {
