@@ -439,3 +439,27 @@ func TestAskersShareAnIndex(t *testing.T) {
 		t.Errorf("the stream: exit %d", code)
 	}
 }
+
+// TestSourcesColumns: "casebot sources" lines its titles up as a terminal
+// shows them, whatever the paths hold: a combining accent takes no column,
+// a CJK character two (fmt's width counted runes).
+func TestSourcesColumns(t *testing.T) {
+	docs := t.TempDir()
+	writeFile(t, filepath.Join(docs, "cafe\u0301.md"), "# Cafe Title\n\nCoffee.\n")
+	writeFile(t, filepath.Join(docs, "報告.md"), "# Report Title\n\nReport.\n")
+	writeFile(t, filepath.Join(docs, "plain.md"), "# Plain Title\n\nText.\n")
+	code, out, errOut := runCasebot(t, "", "sources", "--corpus", docs, "--index", filepath.Join(t.TempDir(), "idx"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	cols := map[int]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		if i := strings.Index(line, " Title"); i > 0 {
+			at := strings.LastIndex(line[:i], "  ") + 2
+			cols[uniseg.StringWidth(line[:at])] = true
+		}
+	}
+	if len(cols) != 1 {
+		t.Errorf("titles start at columns %v:\n%s", cols, out)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rivo/uniseg"
+
 	"github.com/casebot/casebot/index"
 )
 
@@ -140,7 +142,7 @@ var sourcesCommand = &command{
 				return printJSON(c.stdout, info)
 			}
 			for _, d := range info.Docs {
-				fmt.Fprintf(c.stdout, "%4d  %-40s  %s\n", d.Passages, shown(d.Path), shown(d.Title))
+				fmt.Fprintf(c.stdout, "%4d  %s  %s\n", d.Passages, padTo(shown(d.Path), 40), shown(d.Title))
 			}
 			where := "in memory"
 			if ix.Dir() != "" {
@@ -151,4 +153,14 @@ var sourcesCommand = &command{
 			return nil
 		}
 	},
+}
+
+// padTo pads s with spaces to n columns as a terminal shows it: a combining
+// accent takes none and a CJK character two, where fmt's width counts
+// runes, so that a column after "café.md" (decomposed) or "報告.md" lines up.
+func padTo(s string, n int) string {
+	if w := uniseg.StringWidth(s); w < n {
+		return s + strings.Repeat(" ", n-w)
+	}
+	return s
 }
