@@ -21,6 +21,9 @@ type command struct {
 	usage   []string // after "casebot NAME "
 	summary string   // one line, for "casebot help"
 	about   string   // paragraphs for "casebot NAME -h"
+	// unknownFlag, when set, is said after an unknown flag: what a word
+	// with a leading minus may have meant instead.
+	unknownFlag string
 	// setup declares the command's flags on fs and returns what runs the
 	// command with the arguments left after them.
 	setup func(c *cli, fs *flagSet) func(args []string) error
@@ -57,6 +60,9 @@ func (fs *flagSet) parse(c *cli, args []string) error {
 	if errors.Is(err, pflag.ErrHelp) {
 		fs.printHelp(c.stdout)
 		return errHelp
+	}
+	if err != nil && fs.cmd.unknownFlag != "" && strings.HasPrefix(err.Error(), "unknown ") {
+		return usagef("%s: %s (see casebot %s -h)", oneLine(err.Error()), fs.cmd.unknownFlag, fs.cmd.name)
 	}
 	if err != nil {
 		return usagef("%s (see casebot %s -h)", oneLine(err.Error()), fs.cmd.name)

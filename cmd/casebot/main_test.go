@@ -95,6 +95,8 @@ func TestExitCodes(t *testing.T) {
 		{"empty search", []string{"search"}, exitUsage, "search needs a query"},
 		{"search in no document", []string{"search", "--document", "no-such-thing", "stage"}, exitUsage, `no document is called "no-such-thing"`},
 		{"search in a document", []string{"search", "--document", "stages.md", "stage"}, exitOK, ""},
+		{"search leaving a word out before --", []string{"search", "pandemic", "-covid"}, exitUsage,
+			"to leave a word out of the search, put the query after --"},
 		{"search only leaving out", []string{"search", "--", "-covid"}, exitUsage, "as well as words to leave out"},
 		{"search a phrase of common words", []string{"search", `"of the"`}, exitUsage, "common words such as"},
 		{"search of a mention alone", []string{"search", "@everyone"}, exitUsage, "search needs a query with words in it"},

@@ -14,6 +14,8 @@ var searchCommand = &command{
 	name:    "search",
 	usage:   []string{"[--json] [--corpus DIR] [--index DIR] [--read-only] [-k N] [--document DOC] QUERY..."},
 	summary: "list the passages that best match some words (BM25)",
+	unknownFlag: "to leave a word out of the search, put the query after --, as in " +
+		"casebot search -- pandemic -covid, or quote it whole: casebot search 'pandemic -covid'",
 	about: `Lists the top passages of a plain BM25 search, one line each: score, file:line, text.
 Words in double quotes are a phrase every passage listed holds ("master plan");
 a minus sign before a word or phrase leaves out the passages holding it (-covid).
