@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -461,5 +463,38 @@ func TestSourcesColumns(t *testing.T) {
 	}
 	if len(cols) != 1 {
 		t.Errorf("titles start at columns %v:\n%s", cols, out)
+	}
+}
+
+// TestFirstBuildsAtOnce: several casebots asked of one corpus at once build
+// its index once; the ones that waited for it open it and say nothing of a
+// build (they had logged "index built" with documents=0, and repeated the
+// skipped files' warnings).
+func TestFirstBuildsAtOnce(t *testing.T) {
+	docs := t.TempDir()
+	for i := range 40 {
+		writeFile(t, filepath.Join(docs, fmt.Sprintf("doc%02d.md", i)), fmt.Sprintf("# Doc %d\n\nThe quokka number %d lives here.\n", i, i))
+	}
+	writeFile(t, filepath.Join(docs, "empty.md"), "")
+	dir := filepath.Join(t.TempDir(), "idx")
+	const n = 3
+	var wg sync.WaitGroup
+	logs := make([]string, n)
+	for i := range n {
+		wg.Go(func() {
+			code, _, errOut := runCasebot(t, "", "ask", "--corpus", docs, "--index", dir, "where does the quokka live?")
+			if code != exitOK {
+				t.Errorf("exit %d: %s", code, errOut)
+			}
+			logs[i] = errOut
+		})
+	}
+	wg.Wait()
+	all := strings.Join(logs, "")
+	if got := strings.Count(all, "index built"); got != 1 {
+		t.Errorf("%d logs of a build, want 1:\n%s", got, all)
+	}
+	if got := strings.Count(all, "file skipped"); got != 1 {
+		t.Errorf("%d warnings of the skipped file, want 1:\n%s", got, all)
 	}
 }

@@ -222,11 +222,7 @@ func openIndexDir(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 			ix.Close()
 			return nil, err
 		}
-		if sum.Changes() {
-			log.Info("index updated from the corpus directory", "index", cfg.Index, "full", sum.Full,
-				"added", len(sum.Added), "changed", len(sum.Changed), "removed", len(sum.Removed), "version", sum.Version)
-			logSkipped(log, sum)
-		}
+		logUpdate(log, cfg.Index, sum)
 		return ix, nil
 	}
 	corp, err := loadCorpus(ctx, cfg.Corpus)
@@ -240,9 +236,25 @@ func openIndexDir(c *cli, cfg Config, log *slog.Logger) (*index.Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	if sum.Previous > 0 {
+		// Another casebot built it while this one waited: this one only
+		// brought it up to date.
+		logUpdate(log, cfg.Index, sum)
+		return ix, nil
+	}
 	log.Info("index built", "index", cfg.Index, "documents", len(sum.Added), "passages", sum.Passages)
 	logSkipped(log, sum)
 	return ix, nil
+}
+
+// logUpdate logs what an update of the index from the corpus directory
+// changed, if anything.
+func logUpdate(log *slog.Logger, dir string, sum index.Summary) {
+	if sum.Changes() {
+		log.Info("index updated from the corpus directory", "index", dir, "full", sum.Full,
+			"added", len(sum.Added), "changed", len(sum.Changed), "removed", len(sum.Removed), "version", sum.Version)
+		logSkipped(log, sum)
+	}
 }
 
 // logSkipped warns of each file of the corpus directory that the index
