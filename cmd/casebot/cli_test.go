@@ -464,6 +464,14 @@ func TestSourcesColumns(t *testing.T) {
 	if len(cols) != 1 {
 		t.Errorf("titles start at columns %v:\n%s", cols, out)
 	}
+	if !strings.Contains(out, "   3 passages in 3 documents (") {
+		t.Errorf("no count of passages and documents:\n%s", out)
+	}
+	one := t.TempDir()
+	writeFile(t, filepath.Join(one, "a.md"), "# A\n\nText.\n")
+	if _, out, _ := runCasebot(t, "", "sources", "--corpus", one, "--index", filepath.Join(t.TempDir(), "idx")); !strings.Contains(out, "   1 passage in 1 document (") {
+		t.Errorf("one passage in one document:\n%s", out)
+	}
 }
 
 // TestFirstBuildsAtOnce: several casebots asked of one corpus at once build

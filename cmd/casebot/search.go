@@ -24,7 +24,7 @@ title, or a word of either.`,
 	setup: func(c *cli, fs *flagSet) func([]string) error {
 		var o queryOptions
 		fs.queryFlags(&o, 10, "passages")
-		doc := fs.String("document", "", "search only this document (path, title, or a word of either)")
+		doc := fs.String("document", "", "search only this document, `DOC` its path, its title, or a word of either")
 		return func(args []string) error {
 			if err := o.resolve(fs, c); err != nil {
 				return err
@@ -150,8 +150,9 @@ var sourcesCommand = &command{
 			if ix.Dir() != "" {
 				where = "in " + shown(ix.Dir())
 			}
-			fmt.Fprintf(c.stdout, "%4d passages in %d documents (index version %d, built %s, %s)\n",
-				info.Passages, len(info.Docs), info.Version, info.Built.UTC().Format("2006-01-02 15:04 UTC"), where)
+			fmt.Fprintf(c.stdout, "%4d %s in %d %s (index version %d, built %s, %s)\n",
+				info.Passages, plural(info.Passages, "passage"), len(info.Docs), plural(len(info.Docs), "document"),
+				info.Version, info.Built.UTC().Format("2006-01-02 15:04 UTC"), where)
 			return nil
 		}
 	},
@@ -165,4 +166,12 @@ func padTo(s string, n int) string {
 		return s + strings.Repeat(" ", n-w)
 	}
 	return s
+}
+
+// plural is word, with an "s" unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
