@@ -311,17 +311,7 @@ func removable(docs []index.DocInfo, want string) (string, bool) {
 }
 
 func (b *Bot) completeRemove(ctx context.Context, r Request) ([]Choice, error) {
-	typed := strings.ToLower(strings.TrimSpace(r.String("source")))
-	var out []Choice
-	for _, d := range b.eng.Info().Docs {
-		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
-			continue
-		}
-		if v, ok := docValue(b.eng.Info().Docs, d); ok {
-			out = append(out, Choice{Name: cut(d.Path+" · "+docTitle(d), MaxChoiceRunes), Value: v})
-		}
-	}
-	return out, nil
+	return b.documentChoices(r, func(d index.DocInfo) string { return d.Path + " · " + docTitle(d) }), nil
 }
 
 // reason is a parse error without the file name it may start with.

@@ -562,17 +562,25 @@ func (b *Bot) cite(ctx context.Context, r Request) (Reply, error) {
 // completeDocument offers the documents whose title or path holds what is
 // typed into the focused option (/cite's source, /search's document).
 func (b *Bot) completeDocument(ctx context.Context, r Request) ([]Choice, error) {
+	return b.documentChoices(r, docTitle), nil
+}
+
+// documentChoices are the autocomplete choices for the documents whose
+// title or path holds what is typed into the focused option, each named
+// by name.
+func (b *Bot) documentChoices(r Request, name func(index.DocInfo) string) []Choice {
 	typed := strings.ToLower(strings.TrimSpace(r.String(r.Focused)))
+	docs := b.eng.Info().Docs
 	var out []Choice
-	for _, d := range b.eng.Info().Docs {
+	for _, d := range docs {
 		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
 			continue
 		}
-		if v, ok := docValue(b.eng.Info().Docs, d); ok {
-			out = append(out, Choice{Name: cut(docTitle(d), MaxChoiceRunes), Value: v})
+		if v, ok := docValue(docs, d); ok {
+			out = append(out, Choice{Name: cut(name(d), MaxChoiceRunes), Value: v})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // docValue is what an autocomplete choice for d sends back: its path, or,

@@ -86,14 +86,7 @@ func (s *Server) MessageCommand(name string, target Message, user User) Interact
 	s.mu.Lock()
 	d.ID = s.commandIDLocked(name, target.GuildID)
 	s.mu.Unlock()
-	i := s.NewInteraction(InteractionCommand, user, target.GuildID, d)
-	if target.ChannelID != "" {
-		i.ChannelID = target.ChannelID
-		s.mu.Lock()
-		s.registerLocked(i)
-		s.mu.Unlock()
-	}
-	return i
+	return s.inChannel(s.NewInteraction(InteractionCommand, user, target.GuildID, d), target.ChannelID)
 }
 
 // Button builds a button click on msg (as the fake returned it, see
@@ -102,8 +95,15 @@ func (s *Server) Button(customID string, user User, msg Message) Interaction {
 	i := s.NewInteraction(InteractionComponent, user, msg.GuildID, &ComponentData{CustomID: customID, ComponentType: 2})
 	m := msg.clone()
 	i.Message = &m
-	if msg.ChannelID != "" {
-		i.ChannelID = msg.ChannelID
+	return s.inChannel(i, msg.ChannelID)
+}
+
+// inChannel moves an interaction built by NewInteraction to the channel
+// of the message it concerns (unless that is ""), and registers it again
+// as it now is.
+func (s *Server) inChannel(i Interaction, channelID string) Interaction {
+	if channelID != "" {
+		i.ChannelID = channelID
 	}
 	s.mu.Lock()
 	s.registerLocked(i)

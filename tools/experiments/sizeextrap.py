@@ -73,51 +73,8 @@ def doc_topical(header, rows, oof):
     plain words of log(share of the best candidate's document's paragraphs
     holding the word / share of the background's), the background being the
     44 articles less those of the episode (or the case study's documents)."""
-    import json as _json
-    from collections import Counter
     import tried as tr
-    art = tr.paragraph_counts(tr.WIKI_CORPUS)
-    n_all, df_all = tr.pooled(art)
-    cs = tr.paragraph_counts(tr.CASE_STUDY)
-    qfile = os.path.join(tr.WIKI_CORPUS, "..", "questions.jsonl")
-    texts = {f: re.sub(r"[^0-9a-z]+", " ", open(os.path.join(tr.WIKI_CORPUS, f), encoding="utf-8").read().lower())
-             for f in art}
-    about = {}
-    for line in open(qfile, encoding="utf-8"):
-        d = _json.loads(line)
-        for e in d.get("expect", []):
-            e = e if isinstance(e, str) else " ".join(e)
-            e = re.sub(r"[^0-9a-z]+", " ", e.lower()).strip()
-            hit = [f for f, t in texts.items() if e and e in t]
-            if len(hit) == 1:
-                about[d["q"]] = hit[0]
-                break
-    extra = np.zeros((len(rows), 3))
-    for i, r in enumerate(rows):
-        s = oof[i]
-        if s is None or not len(s):
-            continue
-        src = cf.split_id(r["ids"][int(np.argmax(s))])[0]
-        ws = list(dict.fromkeys(tr.plain_words(r["q"])))
-        if not ws:
-            continue
-        if r["set"] == 0:
-            m = re.search(r"\[(.*)\]", r.get("episode", ""))
-            own = set(m.group(1).split(",")) if m else set()
-            if r["q"] in about:
-                own.add(about[r["q"]])
-            own &= set(art)
-            nb = n_all - sum(art[a][0] for a in own)
-            dfb = lambda w: df_all[w] - sum(art[a][1][w] for a in own)  # noqa: E731
-            nd, cd = art.get(src, (0, Counter()))
-        else:
-            nb, dfb = n_all, lambda w: df_all[w]  # noqa: E731
-            nd, cd = cs.get(src, (0, Counter()))
-        if not nd:
-            continue
-        v = [np.log(((cd[w] + 0.5) / (nd + 1)) / ((dfb(w) + 0.5) / (nb + 1))) for w in ws]
-        extra[i] = [np.mean(v), min(v), max(v)]
-    return extra
+    return tr.doctopical_columns(rows, oof)
 
 
 def prepare(dump, cache):

@@ -793,6 +793,14 @@ def doctopical(header, passages, rows):
     topicality does not fall when unrelated documents join the corpus, the
     corpus's does (stop 41: wiki-dev with 12 training articles beside it
     lost 9 points of answers to the threshold, 4.5 without them)."""
+    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
+    extra = doctopical_columns(rows, oof)
+    report37("doctopical", header, rows, None, extra)
+
+
+def doctopical_columns(rows, oof):
+    """doctopical's three columns for each row, given the held-out ranking
+    scores oof (also sizeextrap.py's)."""
     import json as _json
     from collections import Counter
 
@@ -812,7 +820,6 @@ def doctopical(header, passages, rows):
             if len(hit) == 1:
                 about[d["q"]] = hit[0]
                 break
-    oof = cf.cross_rank([r["x"] for r in rows], rows, LAMBDA, header["folds"])
     extra = np.zeros((len(rows), 3))
     for i, r in enumerate(rows):
         s = oof[i]
@@ -838,7 +845,7 @@ def doctopical(header, passages, rows):
             continue
         v = [np.log(((cd[w] + 0.5) / (nd + 1)) / ((dfb(w) + 0.5) / (nb + 1))) for w in ws]
         extra[i] = [np.mean(v), min(v), max(v)]
-    report37("doctopical", header, rows, None, extra)
+    return extra
 
 
 NAME_ASKED = re.compile(r"\b(name|named|names|called|call|term|termed|terms|known as|refer|referred|nickname|nicknamed)\b", re.I)
