@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,10 +14,12 @@ import (
 )
 
 // Intents are the gateway events the bot asks for: messages in guilds
-// and in DMs. Neither is privileged; without the message content intent
-// Discord still sends the content of messages that mention the bot and of
-// DMs, which are the only ones it answers.
-const Intents = discordgo.IntentGuildMessages | discordgo.IntentDirectMessages
+// and in DMs, and guilds (GUILD_CREATE and role events), whose roles and
+// the bot's own member tell which role is the bot's (ownRoleMentioned).
+// None is privileged; without the message content intent Discord still
+// sends the content of messages that mention the bot and of DMs, which
+// are the only ones it answers.
+const Intents = discordgo.IntentGuilds | discordgo.IntentGuildMessages | discordgo.IntentDirectMessages
 
 // GatewayOptions configure RunGateway.
 type GatewayOptions struct {
@@ -165,8 +168,9 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session, appID, guildID
 	return nil
 }
 
-// onMessage answers a message that mentions the bot, or a DM, with a
-// reply to it. Messages by bots, the bot itself included, are ignored.
+// onMessage answers a message that mentions the bot or its role, or a DM,
+// with a reply to it. Messages by bots, the bot itself included, are
+// ignored.
 func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message) {
 	if m.Author == nil || m.Author.Bot {
 		return
@@ -183,14 +187,18 @@ func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.
 			mentioned = true
 		}
 	}
-	if m.GuildID != "" && !mentioned {
-		return
+	role := ""
+	if m.GuildID != "" {
+		role = ownRoleMentioned(s.State, m, me.ID)
+		if !mentioned && role == "" {
+			return
+		}
 	}
 	b.stats.requests.Add(1)
 	req := Request{
 		Kind: KindMention, ID: m.ID, GuildID: m.GuildID, ChannelID: m.ChannelID,
 		User: User{ID: m.Author.ID, Name: m.Author.Username},
-		Text: stripMention(m.Content, me.ID),
+		Text: stripMention(m.Content, me.ID, role),
 	}
 	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
 	rep := b.Handle(hctx, req)
@@ -232,9 +240,44 @@ func (b *Bot) sendMessage(ctx context.Context, s *discordgo.Session, channelID s
 	}
 }
 
-// stripMention removes the bot's mention (<@id> or <@!id>) from a
-// message, and the punctuation that followed it ("@casebot, what …").
-func stripMention(content, botID string) string {
-	re := regexp.MustCompile(`<@!?` + regexp.QuoteMeta(botID) + `>[\s,:;.!?-]*`)
+// ownRoleMentioned returns the role among m's mention_roles that is the
+// bot's own, or "". Discord makes a role with the bot's name when it joins
+// a guild, and members often pick it in the @ menu instead of the bot.
+// discordgo v0.29.0's Role has no tags.bot_id, so the bot's role is the
+// managed one it holds: a managed role (another bot's, the booster role)
+// cannot be given by hand. Both come from the session's state
+// (GUILD_CREATE, then role and own-member events; see Intents), so no
+// REST call is made; a guild the state lacks gets "", and no answer.
+func ownRoleMentioned(st *discordgo.State, m *discordgo.Message, botID string) string {
+	if len(m.MentionRoles) == 0 {
+		return ""
+	}
+	member, err := st.Member(m.GuildID, botID)
+	if err != nil {
+		return ""
+	}
+	st.RLock()
+	held := slices.Clone(member.Roles) // MemberAdd overwrites *member under the lock
+	st.RUnlock()
+	for _, id := range m.MentionRoles {
+		if !slices.Contains(held, id) {
+			continue
+		}
+		if r, err := st.Role(m.GuildID, id); err == nil && r.Managed {
+			return id
+		}
+	}
+	return ""
+}
+
+// stripMention removes the bot's mention (<@id> or <@!id>), and that of
+// its role (<@&roleID>) unless roleID is "", from a message, with the
+// punctuation that followed it ("@casebot, what …").
+func stripMention(content, botID, roleID string) string {
+	pat := `<@!?` + regexp.QuoteMeta(botID) + `>`
+	if roleID != "" {
+		pat = `(?:` + pat + `|<@&` + regexp.QuoteMeta(roleID) + `>)`
+	}
+	re := regexp.MustCompile(pat + `[\s,:;.!?-]*`)
 	return strings.Join(strings.Fields(re.ReplaceAllString(content, " ")), " ")
 }

@@ -138,17 +138,107 @@ func TestGatewayShard(t *testing.T) {
 
 func TestStripMention(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ in, want string }{
-		{"<@999> What was stage 1?", "What was stage 1?"},
-		{"<@!999>, what is NIA?", "what is NIA?"},
-		{"So <@999>: which stage came first?", "So which stage came first?"},
-		{"<@999>", ""},
-		{"<@9999> not me", "<@9999> not me"},
-		{"no mention at all", "no mention at all"},
+	for _, c := range []struct{ in, role, want string }{
+		{"<@999> What was stage 1?", "", "What was stage 1?"},
+		{"<@!999>, what is NIA?", "", "what is NIA?"},
+		{"So <@999>: which stage came first?", "", "So which stage came first?"},
+		{"<@999>", "", ""},
+		{"<@9999> not me", "", "<@9999> not me"},
+		{"no mention at all", "", "no mention at all"},
+		// The bot's role, picked in the @ menu instead of the bot.
+		{"<@&555>, what is NIA?", "555", "what is NIA?"},
+		{"<@&555> <@999> help", "555", "help"},
+		{"<@&5555> <@&556> not mine", "555", "<@&5555> <@&556> not mine"},
+		{"<@&555> no role given", "", "<@&555> no role given"},
 	} {
-		if got := stripMention(c.in, "999"); got != c.want {
-			t.Errorf("stripMention(%q) = %q, want %q", c.in, got, c.want)
+		if got := stripMention(c.in, "999", c.role); got != c.want {
+			t.Errorf("stripMention(%q, role %q) = %q, want %q", c.in, c.role, got, c.want)
 		}
+	}
+}
+
+// TestRoleMention: a member who picks the bot's role in the @ menu
+// instead of the bot ("<@&id>", in mention_roles, no user mention) is
+// answered as if they had mentioned the bot, the role's markup and the
+// comma after it left out of the question; a mention of another role,
+// another bot's managed role included, is not for the bot.
+func TestRoleMention(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	const guild = "100"
+	teacher := fake.AddRole(guild, discordtest.Role{Name: "teacher", Mentionable: true})
+	otherBot := fake.AddRole(guild, discordtest.Role{Name: "otherbot", Managed: true, Tags: &discordtest.RoleTags{BotID: "555"}})
+	mine := fake.BotRole(guild)
+	b, logs := newTestBot(t, Options{})
+	runGateway(t, b, fake, GatewayOptions{})
+	eve := discordtest.User{ID: "41", Username: "eve"}
+	say := func(content string) discordtest.Message { return fake.GuildMessage(guild, "", eve, content) }
+
+	ignored := []discordtest.Message{
+		say("<@&" + teacher.ID + "> What was stage 1?"),
+		say("<@&" + otherBot.ID + "> What was stage 2?"),
+		say("@everyone What was stage 3?"),
+	}
+	asked := say("<@&" + mine.ID + ">, what was stage 1?")
+	help := say("<@&" + mine.ID + "> help")
+	if len(asked.MentionRoles) != 1 || asked.MentionRoles[0] != mine.ID || len(asked.Mentions) != 0 {
+		t.Fatalf("the fake's message mentions %v and roles %v; want the bot's role %s only", asked.Mentions, asked.MentionRoles, mine.ID)
+	}
+	for _, m := range append(ignored, asked, help) {
+		if err := fake.DispatchMessage(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	reply := func(m discordtest.Message) discordtest.Reply {
+		t.Helper()
+		r, err := fake.WaitRequest(ctx, func(r discordtest.Request) bool {
+			var body struct {
+				Ref *discordtest.MessageReference `json:"message_reference"`
+			}
+			return r.Method == "POST" && r.Path == "/api/v9/channels/"+m.ChannelID+"/messages" &&
+				r.JSON(&body) == nil && body.Ref != nil && body.Ref.MessageID == m.ID
+		})
+		if err != nil {
+			t.Fatalf("no reply to %q: %v\n%s", m.Content, err, logs)
+		}
+		rep, _ := r.Reply()
+		if r.Status != 200 {
+			t.Errorf("reply to %q refused: %s %s", m.Content, r, r.Response)
+		}
+		return rep
+	}
+	rep := reply(asked)
+	if len(rep.Embeds) == 0 || len(rep.Embeds[0].Fields) == 0 {
+		t.Fatalf("reply to %q cites no passage: %+v", asked.Content, rep)
+	}
+	if title := rep.Embeds[0].Title; title != "what was stage 1?" {
+		t.Errorf("answered the question %q, want %q", title, "what was stage 1?")
+	}
+	if rep := reply(help); len(rep.Embeds) == 0 || !strings.Contains(rep.Embeds[0].Description, "/ask") {
+		t.Errorf("%q did not get the list of commands: %+v", help.Content, rep)
+	}
+
+	// The ignored messages came in first and the replies to the later
+	// ones are in; once every handler has returned, none got a reply.
+	if err := b.inflight.drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range fake.Requests() {
+		var body struct {
+			Ref *discordtest.MessageReference `json:"message_reference"`
+		}
+		if r.Method == "POST" && r.JSON(&body) == nil && body.Ref != nil {
+			for _, m := range ignored {
+				if body.Ref.MessageID == m.ID {
+					t.Errorf("answered %q", m.Content)
+				}
+			}
+		}
+	}
+	if n := b.stats.requests.Load(); n != 2 {
+		t.Errorf("%d messages handled, want the 2 for the bot's role", n)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -590,6 +591,106 @@ func TestMessages(t *testing.T) {
 			t.Errorf("error = %v; want Invalid Form Body", err)
 		}
 	})
+}
+
+// TestGuilds: a client that asks for the GUILDS intent gets a guild's
+// GUILD_CREATE, after READY for a guild the fake knows and before the
+// first event of one it learns of later, with @everyone, the bot's managed
+// role and the bot's own member holding it; a role added later comes as
+// GUILD_ROLE_CREATE. A message's mention_roles are the guild's roles its
+// content mentions. A client without the intent gets no GUILD_CREATE.
+func TestGuilds(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	teacher := fake.AddRole("100", discordtest.Role{Name: "teacher", Mentionable: true})
+	bot := fake.BotUser()
+	dg := newSession(t, fake)
+	dg.Identify.Intents |= discordgo.IntentGuilds
+	created := make(chan string, 4)
+	dg.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { created <- g.ID })
+	roles := make(chan string, 4)
+	dg.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) { roles <- r.Role.ID })
+	type seen struct {
+		m     *discordgo.Message
+		known bool // the state knew the bot's member when the message came
+	}
+	messages := make(chan seen, 4)
+	dg.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		_, err := s.State.Member(m.GuildID, bot.ID)
+		messages <- seen{m.Message, err == nil}
+	})
+	open(t, dg)
+	if id := receive(t, created); id != "100" {
+		t.Fatalf("GUILD_CREATE for %s, want 100", id)
+	}
+	checkRoles := func(guildID string) {
+		t.Helper()
+		own := fake.BotRole(guildID)
+		m, err := dg.State.Member(guildID, bot.ID)
+		if err != nil {
+			t.Fatalf("guild %s: the bot's member: %v", guildID, err)
+		}
+		if len(m.Roles) != 1 || m.Roles[0] != own.ID {
+			t.Errorf("guild %s: the bot holds %v, want its role %s", guildID, m.Roles, own.ID)
+		}
+		if r, err := dg.State.Role(guildID, own.ID); err != nil || !r.Managed || r.Name != bot.Username {
+			t.Errorf("guild %s: the bot's role %+v (%v), want managed and named %s", guildID, r, err, bot.Username)
+		}
+		if r, err := dg.State.Role(guildID, guildID); err != nil || r.Name != "@everyone" {
+			t.Errorf("guild %s: @everyone %+v (%v)", guildID, r, err)
+		}
+	}
+	checkRoles("100")
+	if r, err := dg.State.Role("100", teacher.ID); err != nil || r.Managed {
+		t.Errorf("teacher role %+v (%v)", r, err)
+	}
+
+	own := fake.BotRole("100")
+	m := fake.GuildMessage("100", "", alice, "<@&"+teacher.ID+"> <@&"+own.ID+"> <@&"+teacher.ID+"> <@&100> <@&12345> hi")
+	if want := []string{teacher.ID, own.ID}; !slices.Equal(m.MentionRoles, want) {
+		t.Errorf("mention_roles %v, want %v: the guild's roles, once each, not @everyone", m.MentionRoles, want)
+	}
+	if err := fake.DispatchMessage(m); err != nil {
+		t.Fatal(err)
+	}
+	if got := receive(t, messages); !slices.Equal(got.m.MentionRoles, m.MentionRoles) {
+		t.Errorf("discordgo read mention_roles %v, want %v", got.m.MentionRoles, m.MentionRoles)
+	}
+
+	// A guild first heard of now, as when the bot joins one.
+	if err := fake.DispatchMessage(fake.GuildMessage("200", "", alice, "hello")); err != nil {
+		t.Fatal(err)
+	}
+	if got := receive(t, messages); !got.known {
+		t.Error("a message of guild 200 came before its GUILD_CREATE")
+	}
+	if id := receive(t, created); id != "200" {
+		t.Errorf("GUILD_CREATE for %s, want 200", id)
+	}
+	checkRoles("200")
+	other := fake.AddRole("200", discordtest.Role{Name: "otherbot", Managed: true, Tags: &discordtest.RoleTags{BotID: "555"}})
+	if id := receive(t, roles); id != other.ID {
+		t.Errorf("GUILD_ROLE_CREATE for %s, want %s", id, other.ID)
+	}
+	if r, err := dg.State.Role("200", other.ID); err != nil || !r.Managed {
+		t.Errorf("the other bot's role %+v (%v)", r, err)
+	}
+
+	// Without the intent, Discord sends no GUILD_CREATE.
+	plain := newSession(t, fake)
+	known := make(chan bool, 1)
+	plain.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		_, err := s.State.Member(m.GuildID, bot.ID)
+		known <- err == nil
+	})
+	open(t, plain)
+	if err := fake.DispatchMessage(fake.GuildMessage("100", "", alice, "hi")); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, messages)
+	if receive(t, known) {
+		t.Error("a client without the GUILDS intent got GUILD_CREATE")
+	}
 }
 
 func TestRateLimit(t *testing.T) {

@@ -28,8 +28,11 @@
 // Each connection gets HELLO (heartbeat_interval 45 s unless
 // WithHeartbeatInterval), then IDENTIFY is answered with READY (user
 // BotUser(), application ApplicationID(), a fresh session_id, the shard if
-// one was sent) and RESUME with RESUMED for a session the fake made, op 9
-// otherwise. Heartbeats are acknowledged. Refusals use Discord's close
+// one was sent, the guilds the fake knows as unavailable) and RESUME with
+// RESUMED for a session the fake made, op 9 otherwise. A client that asked
+// for the GUILDS intent then gets each guild's GUILD_CREATE, and that of a
+// guild the fake learns of later before the guild's first event, as when
+// the bot joins it; without the intent, none. Heartbeats are acknowledged. Refusals use Discord's close
 // codes: 4004 bad token (WithToken), 4014 privileged intents
 // (WithPrivilegedIntents), 4010 bad shard, 4005 identifying twice, 4001
 // unknown opcode. Several connections, for example one per shard, may be
@@ -48,6 +51,14 @@
 // and webhooks are accepted even when a test sends them to an HTTP
 // interactions endpoint instead of dispatching them; an interaction made by
 // hand is registered by DispatchInteraction.
+//
+// A guild is made when first used, with the roles of a guild the bot was
+// added to: @everyone (the guild's id) and the bot's managed role, named
+// after it (BotRole), which the bot's own member, the one member in
+// GUILD_CREATE, holds. AddRole adds others, a teacher role or another
+// bot's managed role, say (GUILD_ROLE_CREATE to clients that have the
+// guild). A message's mention_roles are the guild's roles its content
+// mentions ("<@&id>").
 //
 // # REST
 //

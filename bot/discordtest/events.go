@@ -226,6 +226,8 @@ func (s *Server) DispatchInteraction(i Interaction) error {
 // GuildMessage builds a message by author in guildID's channelID (""
 // for the guild's default channel). To mention the bot, put
 // "<@"+s.BotUser().ID+">" into content and s.BotUser() into mentions.
+// The guild's roles that content mentions ("<@&"+s.BotRole(guildID).ID+">")
+// are its mention_roles, as Discord resolves them.
 func (s *Server) GuildMessage(guildID, channelID string, author User, content string, mentions ...User) Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -234,13 +236,14 @@ func (s *Server) GuildMessage(guildID, channelID string, author User, content st
 	}
 	s.channelGuild[channelID] = guildID
 	m := Message{
-		ID:        s.nextIDLocked(),
-		ChannelID: channelID,
-		GuildID:   guildID,
-		Author:    author,
-		Member:    &Member{Roles: []string{}, JoinedAt: joinedAt},
-		Content:   content,
-		Mentions:  append([]User(nil), mentions...),
+		ID:           s.nextIDLocked(),
+		ChannelID:    channelID,
+		GuildID:      guildID,
+		Author:       author,
+		Member:       &Member{Roles: []string{}, JoinedAt: joinedAt},
+		Content:      content,
+		Mentions:     append([]User(nil), mentions...),
+		MentionRoles: s.mentionRolesLocked(guildID, content),
 	}
 	m.normalize()
 	return m

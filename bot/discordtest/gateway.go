@@ -57,7 +57,8 @@ type gatewaySession struct {
 	id       string
 	identify IdentifyPayload
 	seq      atomic.Int64
-	conn     *gatewayConn // guarded by Server.mu; nil while detached
+	conn     *gatewayConn    // guarded by Server.mu; nil while detached
+	guilds   map[string]bool // guarded by Server.mu; guilds whose GUILD_CREATE it got
 }
 
 func (g *gatewaySession) shard() (id, count int) {
@@ -243,8 +244,20 @@ func (s *Server) identify(c *gatewayConn, data json.RawMessage) bool {
 
 	s.mu.Lock()
 	s.sessionCount++
-	sess := &gatewaySession{id: "session-" + strconv.Itoa(s.sessionCount), identify: id}
+	sess := &gatewaySession{id: "session-" + strconv.Itoa(s.sessionCount), identify: id, guilds: map[string]bool{}}
+	shard, shards := sess.shard()
+	var guildIDs []string
+	for gid := range s.guilds {
+		if shardOf(gid, shards) == shard {
+			guildIDs = append(guildIDs, gid)
+		}
+	}
 	s.mu.Unlock()
+	sort.Strings(guildIDs)
+	unavailable := []any{}
+	for _, gid := range guildIDs {
+		unavailable = append(unavailable, map[string]any{"id": gid, "unavailable": true})
+	}
 
 	ready := map[string]any{
 		"v":                  9,
@@ -252,7 +265,7 @@ func (s *Server) identify(c *gatewayConn, data json.RawMessage) bool {
 		"session_id":         sess.id,
 		"resume_gateway_url": s.wsURL,
 		"application":        map[string]any{"id": s.cfg.appID, "flags": 0},
-		"guilds":             []any{},
+		"guilds":             unavailable,
 		"private_channels":   []any{},
 	}
 	if id.Shard != nil {
@@ -271,7 +284,16 @@ func (s *Server) identify(c *gatewayConn, data json.RawMessage) bool {
 	s.sessions[sess.id] = sess
 	s.attachLocked(c, sess)
 	s.mu.Unlock()
-	return c.dispatch(sess, "READY", raw) == nil
+	if c.dispatch(sess, "READY", raw) != nil {
+		return false
+	}
+	// Then each guild READY listed as unavailable, as Discord sends them.
+	for _, gid := range guildIDs {
+		if s.sendGuild(c, sess, gid) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // attachLocked makes c the connection of sess, detaching any previous one.
@@ -442,7 +464,16 @@ func (s *Server) dispatch(event string, raw json.RawMessage, guildID string) err
 	var errs []error
 	for _, t := range ts {
 		t.c.wmu.Lock()
-		err := t.c.dispatch(t.sess, event, raw)
+		var err error
+		if event != "GUILD_CREATE" {
+			// A guild the fake first heard of after READY: the bot has
+			// joined it, and Discord sends its GUILD_CREATE before any of
+			// its events.
+			err = s.sendGuild(t.c, t.sess, guildID)
+		}
+		if err == nil {
+			err = t.c.dispatch(t.sess, event, raw)
+		}
 		t.c.wmu.Unlock()
 		if err != nil {
 			errs = append(errs, fmt.Errorf("dispatch %s: %w", event, err))

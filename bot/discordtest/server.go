@@ -92,6 +92,7 @@ type Server struct {
 	dmChannels   map[string]string // user id -> DM channel id
 	guildChans   map[string]string // guild id -> default channel id
 	channelGuild map[string]string // channel id -> guild id
+	guilds       map[string]*guild // guild id -> its roles, made on first use
 	files        map[string]file   // URL path -> attachment
 }
 
@@ -133,6 +134,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		dmChannels:   map[string]string{},
 		guildChans:   map[string]string{},
 		channelGuild: map[string]string{},
+		guilds:       map[string]*guild{},
 		files:        map[string]file{},
 	}
 	s.mux = s.routes()

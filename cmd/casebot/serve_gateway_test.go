@@ -40,8 +40,8 @@ func TestServeGateway(t *testing.T) {
 			t.Errorf("commands %q, want %q", got, want)
 		}
 		id, _ := fake.Identify()
-		if id.Intents != 1<<9|1<<12 {
-			t.Errorf("intents %d, want guild messages and DMs only (4608)", id.Intents)
+		if id.Intents != 1<<0|1<<9|1<<12 {
+			t.Errorf("intents %d, want guilds, guild messages and DMs only (4609)", id.Intents)
 		}
 	})
 
@@ -107,19 +107,20 @@ func TestServeGateway(t *testing.T) {
 		}
 	})
 
-	t.Run("mention and DM answered as replies; bots ignored", func(t *testing.T) {
+	t.Run("mention, role mention and DM answered as replies; bots ignored", func(t *testing.T) {
 		me := fake.BotUser()
 		mention := fake.GuildMessage(guildID, "", user("13"), "<@"+me.ID+"> What was stage 1?", me)
+		roleMention := fake.GuildMessage(guildID, "", user("13"), "<@&"+fake.BotRole(guildID).ID+"> What was stage 2?")
 		dm := fake.DirectMessage(user("14"), "What is NIA?")
 		own := fake.GuildMessage(guildID, "", me, "<@"+me.ID+"> What was stage 1?", me)
 		otherBot := fake.GuildMessage(guildID, "", discordtest.User{ID: "555", Username: "otherbot", Bot: true}, "<@"+me.ID+"> What was stage 2?", me)
 		unmentioned := fake.GuildMessage(guildID, "", user("13"), "What was stage 3?")
-		for _, m := range []discordtest.Message{own, otherBot, unmentioned, mention, dm} {
+		for _, m := range []discordtest.Message{own, otherBot, unmentioned, mention, roleMention, dm} {
 			if err := fake.DispatchMessage(m); err != nil {
 				t.Fatal(err)
 			}
 		}
-		for _, m := range []discordtest.Message{mention, dm} {
+		for _, m := range []discordtest.Message{mention, roleMention, dm} {
 			r, err := fake.WaitRequest(timeout(t), func(r discordtest.Request) bool {
 				var body struct {
 					Ref *discordtest.MessageReference `json:"message_reference"`
@@ -139,7 +140,7 @@ func TestServeGateway(t *testing.T) {
 				t.Errorf("reply to %q has no citations: %+v", m.Content, rep)
 			}
 		}
-		// The mention and the DM were dispatched after the others, and
+		// The mentions and the DM were dispatched after the others, and
 		// their replies are in; the others got none.
 		for _, r := range fake.Requests() {
 			var body struct {
