@@ -48,6 +48,8 @@ type Request struct {
 	// Text is a mention's question, the mention itself removed, or the
 	// text of the message a message command was used on.
 	Text string
+	// ByRole is set on a mention that named the bot's role, not the bot.
+	ByRole bool
 	// Embeds are the embeds of the message a button was clicked on.
 	Embeds []Embed
 	// Attachments are the files given to attachment options, by option

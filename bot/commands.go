@@ -174,7 +174,14 @@ func (b *Bot) example(ctx context.Context) string {
 func (b *Bot) askMention(ctx context.Context, r Request) (Reply, error) {
 	q := withoutMarkup(strings.TrimSpace(r.Text))
 	if q == "" {
-		return Reply{Content: "Ask me something about the documents, for example: " + b.example(ctx) + " (Or use /ask; /help lists everything.)"}, nil
+		ask := "Ask me something about the documents, for example: " + b.example(ctx) + " (Or use /ask; /help lists everything.)"
+		if r.ByRole {
+			// Discord sends the text of a message that mentions the bot
+			// without the message content intent; whether a mention of its
+			// role counts is not documented, and the text may come empty.
+			ask += " If you wrote a question, I did not get it: you mentioned my role. Pick me, the bot, in the @ menu, or use /ask."
+		}
+		return Reply{Content: ask}, nil
 	}
 	if strings.EqualFold(strings.Trim(q, " !?."), "help") {
 		// "@casebot help", as most bots take it: the list of commands, in

@@ -198,7 +198,7 @@ func (b *Bot) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.
 	req := Request{
 		Kind: KindMention, ID: m.ID, GuildID: m.GuildID, ChannelID: m.ChannelID,
 		User: User{ID: m.Author.ID, Name: m.Author.Username},
-		Text: stripMention(m.Content, me.ID, role),
+		Text: stripMention(m.Content, me.ID, role), ByRole: !mentioned && role != "",
 	}
 	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
 	rep := b.Handle(hctx, req)

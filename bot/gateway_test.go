@@ -181,10 +181,14 @@ func TestRoleMention(t *testing.T) {
 	}
 	asked := say("<@&" + mine.ID + ">, what was stage 1?")
 	help := say("<@&" + mine.ID + "> help")
+	// Discord may leave out the text of a role's mention (no message
+	// content intent): the reply says how to ask so that it comes.
+	emptied := say("<@&" + mine.ID + "> what was stage 2?")
+	emptied.Content = ""
 	if len(asked.MentionRoles) != 1 || asked.MentionRoles[0] != mine.ID || len(asked.Mentions) != 0 {
 		t.Fatalf("the fake's message mentions %v and roles %v; want the bot's role %s only", asked.Mentions, asked.MentionRoles, mine.ID)
 	}
-	for _, m := range append(ignored, asked, help) {
+	for _, m := range append(ignored, asked, help, emptied) {
 		if err := fake.DispatchMessage(m); err != nil {
 			t.Fatal(err)
 		}
@@ -219,6 +223,9 @@ func TestRoleMention(t *testing.T) {
 	if rep := reply(help); len(rep.Embeds) == 0 || !strings.Contains(rep.Embeds[0].Description, "/ask") {
 		t.Errorf("%q did not get the list of commands: %+v", help.Content, rep)
 	}
+	if rep := reply(emptied); !strings.Contains(rep.Content, "you mentioned my role") {
+		t.Errorf("a role's mention without its text got %q, want how to mention the bot", rep.Content)
+	}
 
 	// The ignored messages came in first and the replies to the later
 	// ones are in; once every handler has returned, none got a reply.
@@ -237,8 +244,8 @@ func TestRoleMention(t *testing.T) {
 			}
 		}
 	}
-	if n := b.stats.requests.Load(); n != 2 {
-		t.Errorf("%d messages handled, want the 2 for the bot's role", n)
+	if n := b.stats.requests.Load(); n != 3 {
+		t.Errorf("%d messages handled, want the 3 for the bot's role", n)
 	}
 }
 
