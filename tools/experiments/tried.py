@@ -458,21 +458,27 @@ def wntype(header, passages, rows, root="/usr/share/wordnet"):
 # one a question is about (articles found by their expected answers), as a
 # server could calibrate its own corpus with questions about other articles.
 
-def percorpus(header, passages, rows):
+def question_articles():
+    """{question: the one Wikipedia training article holding its expected
+    answer}, for the questions whose answer stands in exactly one."""
     import json
-    questions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "wiki-train")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "wiki-train")
     fold = lambda x: " " + re.sub(r"[^0-9a-z]+", " ", x.lower()).strip() + " "
-    docs = {f: fold(open(os.path.join(questions, "corpus", f), encoding="utf-8").read())
-            for f in os.listdir(os.path.join(questions, "corpus")) if f.endswith(".md")}
+    docs = {f: fold(open(os.path.join(root, "corpus", f), encoding="utf-8").read())
+            for f in os.listdir(os.path.join(root, "corpus")) if f.endswith(".md")}
     article = {}
-    for line in open(os.path.join(questions, "questions.jsonl"), encoding="utf-8"):
+    for line in open(os.path.join(root, "questions.jsonl"), encoding="utf-8"):
         q = json.loads(line)
         if q.get("expect"):
             e = q["expect"][0]
-            e = fold(e if isinstance(e, str) else " ".join(e))
-            hits = [d for d, text in docs.items() if e in text]
+            hits = [d for d, text in docs.items() if fold(e if isinstance(e, str) else " ".join(e)) in text]
             if len(hits) == 1:
                 article[q["q"]] = hits[0]
+    return article
+
+
+def percorpus(header, passages, rows):
+    article = question_articles()
     oof, A, lab, w = answer_base(header, rows)
     p = cf.cross_answer(rows, A, lab, w, LAMBDA, header["folds"])
     si = header["sets"].index("wikipedia")
@@ -1562,20 +1568,8 @@ def thresholdgroups(header, passages, rows):
     one other article), at the committed threshold and lower ones, with the
     Wikipedia questions answered right at each (stop 46). An out-of-scope
     question's article is the one training article holding its expected
-    answer (as percorpus finds it)."""
-    import json
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "wiki-train")
-    fold = lambda x: " " + re.sub(r"[^0-9a-z]+", " ", x.lower()).strip() + " "
-    docs = {f: fold(open(os.path.join(root, "corpus", f), encoding="utf-8").read())
-            for f in os.listdir(os.path.join(root, "corpus")) if f.endswith(".md")}
-    article = {}
-    for line in open(os.path.join(root, "questions.jsonl"), encoding="utf-8"):
-        q = json.loads(line)
-        if q.get("expect"):
-            e = q["expect"][0]
-            hits = [d for d, text in docs.items() if fold(e if isinstance(e, str) else " ".join(e)) in text]
-            if len(hits) == 1:
-                article[q["q"]] = hits[0]
+    answer (question_articles)."""
+    article = question_articles()
     oof, p, t = held_out(header, rows)
     si = header["sets"].index("wikipedia")
     groups = {}
