@@ -20,8 +20,9 @@ import (
 )
 
 // The admin commands change the corpus directory and reindex it. Discord
-// offers them only to members who can manage the server, and allowed
-// checks again, as for every admin command.
+// offers them only to members who can manage the server and, given
+// AdminGuilds, only in those servers; allowed checks both again, as for
+// every admin command.
 
 // reindexTimeout bounds an admin command: a full rebuild of a large
 // corpus takes minutes, and a deferred answer can be edited for 15.

@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/casebot/casebot/bot/discordtest"
 	"github.com/casebot/casebot/corpus"
 	"github.com/casebot/casebot/index"
 )
@@ -188,5 +190,154 @@ func TestCommandTimeout(t *testing.T) {
 	}
 	if _, err := New(Options{Engine: testIndex(t), DataDir: t.TempDir(), MaxUploadBytes: DefaultMaxUploadBytes + 1}); err == nil {
 		t.Error("New took uploads larger than the corpus reads")
+	}
+}
+
+// TestAdminGuilds: with AdminGuilds, the admin commands run only in those
+// servers; elsewhere, and in a DM, even a manager is told the documents are
+// managed from another server, privately, and /help and autocomplete do not
+// offer them. Without AdminGuilds any server's managers may, as before.
+func TestAdminGuilds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	req := func(kind Kind, cmd, guild string, perms int64) Request {
+		r := slash(cmd, nil, "7")
+		r.Kind, r.GuildID, r.Permissions = kind, guild, perms
+		if kind == KindAutocomplete {
+			r.Options, r.Focused = map[string]any{"source": ""}, "source"
+		}
+		return r
+	}
+	const manager = 32 // Manage Server
+	restricted, _ := newTestBot(t, Options{AdminGuilds: []string{"200", "300"}})
+	open, _ := newTestBot(t, Options{})
+	for _, c := range []struct {
+		name string
+		b    *Bot
+		req  Request
+		want string // a substring of the private reply
+	}{
+		// The test bot serves the embedded corpus, so a command that runs
+		// says there is no corpus directory.
+		{"a manager in an admin server", restricted, req(KindCommand, "reindex", "200", manager), "no corpus directory"},
+		{"a manager in the other admin server", restricted, req(KindCommand, "add-document", "300", manager), "no corpus directory"},
+		{"a manager in another server", restricted, req(KindCommand, "reindex", "100", manager), "managed from another server, so /reindex works only there. Nothing was changed."},
+		{"a manager in another server, removing", restricted, req(KindCommand, "remove-document", "100", manager), "managed from another server"},
+		{"a DM", restricted, req(KindCommand, "add-document", "", manager), "managed from another server"},
+		{"a member in an admin server", restricted, req(KindCommand, "reindex", "200", 0), "for members who can manage this server"},
+		{"no admin servers: a manager anywhere", open, req(KindCommand, "reindex", "100", manager), "no corpus directory"},
+		{"no admin servers: a DM", open, req(KindCommand, "reindex", "", manager), "for members who can manage this server"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.b.Private(c.req) {
+				t.Error("the answer would be deferred in public")
+			}
+			rep := c.b.Handle(ctx, c.req)
+			if !rep.Private || !strings.Contains(rep.Content, c.want) {
+				t.Errorf("reply %+v, want a private one saying %q", rep, c.want)
+			}
+		})
+	}
+
+	rx := corpusBot(t, map[string]string{"tea.md": "# Tea\n\nTea came in 1921.\n"})
+	rx.adminGuilds = []string{"200"}
+	if got := rx.Handle(ctx, req(KindAutocomplete, "remove-document", "200", manager)).Choices; len(got) != 1 {
+		t.Errorf("autocomplete in the admin server: %+v, want the document", got)
+	}
+	if got := rx.Handle(ctx, req(KindAutocomplete, "remove-document", "100", manager)).Choices; len(got) != 0 {
+		t.Errorf("autocomplete in another server offered %+v", got)
+	}
+
+	for guild, want := range map[string]bool{"200": true, "100": false, "": false} {
+		d := restricted.Handle(ctx, req(KindCommand, "help", guild, manager)).Embeds[0].Description
+		if got := strings.Contains(d, "/reindex") || strings.Contains(d, "For members who can manage"); got != want {
+			t.Errorf("/help to a manager in guild %q lists the admin commands: %v, want %v:\n%s", guild, got, want, d)
+		}
+	}
+	if _, err := New(Options{Engine: testIndex(t), DataDir: t.TempDir(), AdminGuilds: []string{""}}); err == nil {
+		t.Error("New took an empty admin guild id")
+	}
+}
+
+// TestRegisterAdminGuilds: with AdminGuilds, the admin commands are
+// registered in those servers alone, as guild commands, and left out of
+// the global or guild registration of the others; a guild that is itself
+// an admin server gets them with the rest in one overwrite.
+func TestRegisterAdminGuilds(t *testing.T) {
+	t.Parallel()
+	admin := []string{"add-document", "reindex", "remove-document"}
+	for _, c := range []struct {
+		name   string
+		guild  string
+		admins []string
+		want   map[string]string // scope ("" global) -> "admin", "others" or "all"
+	}{
+		{"global, no admin servers", "", nil, map[string]string{"": "all"}},
+		{"global, two admin servers", "", []string{"200", "300"}, map[string]string{"": "others", "200": "admin", "300": "admin"}},
+		{"a guild that is the admin server", "100", []string{"100"}, map[string]string{"100": "all"}},
+		{"a guild and another admin server", "100", []string{"200"}, map[string]string{"100": "others", "200": "admin"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.New(t)
+			b, _ := newTestBot(t, Options{AdminGuilds: c.admins})
+			runGateway(t, b, fake, GatewayOptions{GuildID: c.guild})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			// Wait for the last scope's registration.
+			last := c.guild
+			if n := len(c.admins); n > 0 && c.admins[n-1] != c.guild {
+				last = c.admins[n-1]
+			}
+			if _, err := fake.WaitRequest(ctx, func(r discordtest.Request) bool {
+				return r.Method == "PUT" && strings.HasSuffix(r.Path, "/guilds/"+last+"/commands") == (last != "")
+			}); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, r := range fake.Requests() {
+				if r.Method != "PUT" {
+					continue
+				}
+				if r.Status != 200 {
+					t.Errorf("%s: status %d", r, r.Status)
+				}
+				var cmds []struct {
+					Name        string
+					Permissions *string `json:"default_member_permissions"`
+				}
+				if err := r.JSON(&cmds); err != nil {
+					t.Fatal(err)
+				}
+				var names, admins []string
+				for _, cmd := range cmds {
+					names = append(names, cmd.Name)
+					if slices.Contains(admin, cmd.Name) {
+						admins = append(admins, cmd.Name)
+						if cmd.Permissions == nil || *cmd.Permissions != "32" {
+							t.Errorf("%s: /%s without default_member_permissions Manage Server", r.Path, cmd.Name)
+						}
+					}
+				}
+				slices.Sort(admins)
+				kind := "others"
+				switch {
+				case len(admins) == len(names) && slices.Equal(admins, admin):
+					kind = "admin"
+				case slices.Equal(admins, admin):
+					kind = "all"
+				case len(admins) > 0:
+					kind = fmt.Sprintf("some admin commands: %v", admins)
+				}
+				scope := strings.TrimSuffix(strings.TrimPrefix(r.Path, "/api/v9/applications/app-1/guilds/"), "/commands")
+				if r.Path == "/api/v9/applications/app-1/commands" {
+					scope = ""
+				}
+				got[scope] = kind
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("registered %v, want %v", got, c.want)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,11 @@ type Options struct {
 	// Reindexer is the corpus directory the admin commands change and
 	// reindex; nil when the bot serves the embedded corpus, and they say so.
 	Reindexer *Reindexer
+	// AdminGuilds are the servers (guild ids) whose managers may run the
+	// admin commands, which change the one corpus directory every server is
+	// answered from; elsewhere, DMs included, they change nothing and say
+	// so, and they are registered only there. None: any server's managers.
+	AdminGuilds []string
 	// MaxUploadBytes caps /add-document's files (default and at most
 	// DefaultMaxUploadBytes, the largest document the corpus reads).
 	MaxUploadBytes int64
@@ -50,24 +56,25 @@ type Options struct {
 // Bot answers requests. Its methods are safe for concurrent use; the
 // gateway and HTTP transports call Handle from one goroutine a request.
 type Bot struct {
-	eng        Engine
-	log        *slog.Logger
-	reg        *Registry
-	lim        *limiter
-	rate       int
-	fb         *feedbackLog
-	cache      *cache[state]
-	recent     *cache[recentQuestion] // each asker's last question, by channel and user
-	seenMu     sync.Mutex
-	seen       *cache[time.Time] // interaction ids the HTTP endpoint has run, when
-	deferAfter time.Duration
-	now        func() time.Time
-	stats      counters
-	inflight   tracker
-	rx         *Reindexer
-	maxUpload  int64
-	download   *http.Client
-	observe    func(command string, answered bool, took time.Duration)
+	eng         Engine
+	log         *slog.Logger
+	reg         *Registry
+	lim         *limiter
+	rate        int
+	fb          *feedbackLog
+	cache       *cache[state]
+	recent      *cache[recentQuestion] // each asker's last question, by channel and user
+	seenMu      sync.Mutex
+	seen        *cache[time.Time] // interaction ids the HTTP endpoint has run, when
+	deferAfter  time.Duration
+	now         func() time.Time
+	stats       counters
+	inflight    tracker
+	rx          *Reindexer
+	adminGuilds []string
+	maxUpload   int64
+	download    *http.Client
+	observe     func(command string, answered bool, took time.Duration)
 }
 
 // New returns a bot with the built-in commands registered.
@@ -96,6 +103,11 @@ func New(o Options) (*Bot, error) {
 	if o.DataDir == "" {
 		return nil, errors.New("bot: no data directory")
 	}
+	for _, g := range o.AdminGuilds {
+		if g == "" {
+			return nil, errors.New("bot: an admin guild id is empty")
+		}
+	}
 	if o.MaxUploadBytes <= 0 {
 		o.MaxUploadBytes = DefaultMaxUploadBytes
 	}
@@ -110,21 +122,22 @@ func New(o Options) (*Bot, error) {
 		return nil, err
 	}
 	b := &Bot{
-		eng:        o.Engine,
-		log:        o.Logger,
-		reg:        NewRegistry(),
-		lim:        newLimiter(o.Rate, o.MaxUsers),
-		rate:       o.Rate,
-		fb:         fb,
-		cache:      newCache[state](o.CacheSize),
-		recent:     newCache[recentQuestion](o.CacheSize),
-		seen:       newCache[time.Time](o.CacheSize),
-		deferAfter: o.DeferAfter,
-		now:        o.Now,
-		rx:         o.Reindexer,
-		maxUpload:  o.MaxUploadBytes,
-		download:   o.Download,
-		observe:    o.Observe,
+		eng:         o.Engine,
+		log:         o.Logger,
+		reg:         NewRegistry(),
+		lim:         newLimiter(o.Rate, o.MaxUsers),
+		rate:        o.Rate,
+		fb:          fb,
+		cache:       newCache[state](o.CacheSize),
+		recent:      newCache[recentQuestion](o.CacheSize),
+		seen:        newCache[time.Time](o.CacheSize),
+		deferAfter:  o.DeferAfter,
+		now:         o.Now,
+		rx:          o.Reindexer,
+		adminGuilds: slices.Clone(o.AdminGuilds),
+		maxUpload:   o.MaxUploadBytes,
+		download:    o.Download,
+		observe:     o.Observe,
 	}
 	if err := b.reg.Add(append(b.builtinCommands(), b.adminCommands()...)...); err != nil {
 		return nil, err
@@ -167,7 +180,7 @@ func (b *Bot) handle(ctx context.Context, r Request) (Reply, error) {
 	switch r.Kind {
 	case KindAutocomplete:
 		c, ok := b.reg.Command(r.Command)
-		if !ok || c.Complete == nil || !allowed(c, r) {
+		if !ok || c.Complete == nil || !b.allowed(c, r) {
 			return Reply{}, nil
 		}
 		choices, err := c.Complete(ctx, r)
@@ -180,8 +193,8 @@ func (b *Bot) handle(ctx context.Context, r Request) (Reply, error) {
 		if !ok {
 			return Reply{}, userErrorf("I do not know the command /%s any more; Discord may still be showing an old list. Try /help.", r.Command)
 		}
-		if !allowed(c, r) {
-			return Reply{}, userErrorf("/%s is for members who can manage this server.", r.Command)
+		if err := b.refusal(c, r); err != nil {
+			return Reply{}, err
 		}
 		if c.Limited {
 			if rep, ok := b.throttle(r); !ok {
@@ -239,7 +252,7 @@ func (b *Bot) Private(r Request) bool {
 	switch r.Kind {
 	case KindCommand:
 		c, ok := b.reg.Command(r.Command)
-		return !ok || !allowed(c, r) || (c.Private != nil && c.Private(r))
+		return !ok || !b.allowed(c, r) || (c.Private != nil && c.Private(r))
 	case KindButton:
 		a, _, ok := b.reg.Action(r.CustomID)
 		return !ok || a.Private

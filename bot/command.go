@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,6 +141,7 @@ type Command struct {
 	// server (default_member_permissions), and checked again here: the
 	// default can be changed by a server's admins, and an HTTP endpoint
 	// must not trust that the client showed the command only to them.
+	// With Options.AdminGuilds they run only in those servers.
 	Admin bool
 	// Message makes it a message command: offered in a message's Apps
 	// menu (right-click or long-press), it runs on the message's text,
@@ -232,8 +234,17 @@ func (g *Registry) Action(customID string) (Action, string, bool) {
 
 // ApplicationCommands is the registry as Discord's bulk overwrite takes it.
 func (g *Registry) ApplicationCommands() []*discordgo.ApplicationCommand {
+	return g.applicationCommands(func(Command) bool { return true })
+}
+
+// applicationCommands is the commands keep keeps, as Discord's bulk
+// overwrite takes them.
+func (g *Registry) applicationCommands(keep func(Command) bool) []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(g.commands))
 	for _, c := range g.commands {
+		if !keep(c) {
+			continue
+		}
 		ac := &discordgo.ApplicationCommand{
 			Type:        discordgo.ChatApplicationCommand,
 			Name:        c.Name,
@@ -266,7 +277,27 @@ func (g *Registry) ApplicationCommands() []*discordgo.ApplicationCommand {
 	return out
 }
 
-// allowed reports whether the invoker may run c.
-func allowed(c Command, r Request) bool {
-	return !c.Admin || (r.GuildID != "" && r.Permissions&adminPermissions != 0)
+// allowed reports whether the invoker may run c where they asked.
+func (b *Bot) allowed(c Command, r Request) bool { return b.refusal(c, r) == nil }
+
+// refusal says why the invoker may not run c where they asked, or is nil.
+// An admin command changes the documents every server is answered from,
+// so it needs one of the servers that manage them (Options.AdminGuilds)
+// and, there, a member who can manage the server.
+func (b *Bot) refusal(c Command, r Request) error {
+	switch {
+	case !c.Admin:
+		return nil
+	case !b.adminHere(r.GuildID):
+		return userErrorf("The documents I answer from are managed from another server, so /%s works only there. Nothing was changed.", r.Command)
+	case r.GuildID == "" || r.Permissions&adminPermissions == 0:
+		return userErrorf("/%s is for members who can manage this server.", r.Command)
+	}
+	return nil
+}
+
+// adminHere reports whether the admin commands work in guildID ("" for a
+// DM): in any server when no AdminGuilds were given, else in those alone.
+func (b *Bot) adminHere(guildID string) bool {
+	return len(b.adminGuilds) == 0 || slices.Contains(b.adminGuilds, guildID)
 }

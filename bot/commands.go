@@ -635,7 +635,7 @@ func (b *Bot) help(ctx context.Context, r Request) (Reply, error) {
 	list(false)
 	var admin []Command
 	for _, c := range b.reg.Commands() {
-		if c.Admin && allowed(c, r) {
+		if c.Admin && b.allowed(c, r) {
 			admin = append(admin, c)
 		}
 	}

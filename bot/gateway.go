@@ -152,19 +152,42 @@ func (b *Bot) closeSession(s *discordgo.Session) {
 	}
 }
 
-// register replaces the application's commands with the registry's.
+// register replaces the application's commands with the registry's, in
+// guildID, or globally when it is "". With AdminGuilds, the admin commands
+// are left out there unless guildID is one of them, and each of those
+// servers gets them as its own guild commands, so no other server is
+// offered them. An admin server that refuses them (the bot is not in it)
+// is logged and passed over: every other server's answers go on.
 func (b *Bot) register(ctx context.Context, s *discordgo.Session, appID, guildID string) error {
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	cmds, err := s.ApplicationCommandBulkOverwrite(appID, guildID, b.reg.ApplicationCommands(), discordgo.WithContext(rctx))
-	if err != nil {
-		return fmt.Errorf("register commands: %w", err)
+	overwrite := func(guild string, keep func(Command) bool) error {
+		cmds, err := s.ApplicationCommandBulkOverwrite(appID, guild, b.reg.applicationCommands(keep), discordgo.WithContext(rctx))
+		if err != nil {
+			return fmt.Errorf("register commands: %w", err)
+		}
+		scope := "global"
+		if guild != "" {
+			scope = "guild " + guild
+		}
+		b.log.Info("commands registered", "count", len(cmds), "scope", scope)
+		return nil
 	}
-	scope := "global"
-	if guildID != "" {
-		scope = "guild " + guildID
+	adminHere := b.adminHere(guildID)
+	if err := overwrite(guildID, func(c Command) bool { return !c.Admin || adminHere }); err != nil {
+		return err
 	}
-	b.log.Info("commands registered", "count", len(cmds), "scope", scope)
+	for _, g := range b.adminGuilds {
+		if g == guildID {
+			continue
+		}
+		if err := overwrite(g, func(c Command) bool { return c.Admin }); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			b.log.Error("the admin commands could not be registered in an admin server: is the bot in it?", "guild", g, "err", err)
+		}
+	}
 	return nil
 }
 

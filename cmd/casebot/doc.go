@@ -12,7 +12,7 @@
 //	casebot sources [--json] [--corpus DIR] [--index DIR] [--read-only]
 //	casebot eval [-v] [--plain] [--min-top1 F] [--min-abstain F] [--min-valid F] [--corpus DIR] [--index DIR] [-k N] FILE...
 //	casebot index --corpus DIR [--index DIR] [--full] [--dry-run] [--json]
-//	casebot serve [--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--read-only] [--log-format text|json] [--log-level LEVEL]
+//	casebot serve [--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--admin-guilds IDS] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--read-only] [--log-format text|json] [--log-level LEVEL]
 //	casebot version [--json]
 //
 // Flags may come before or after the arguments, with one dash or two;
@@ -68,10 +68,12 @@
 // DISCORD_GUILD_ID, DISCORD_PUBLIC_KEY, DISCORD_API_URL, SHARD_ID, SHARD_COUNT,
 // CASEBOT_CORPUS, CASEBOT_INDEX, CASEBOT_DATA, CASEBOT_RATE,
 // CASEBOT_MAX_UPLOAD, CASEBOT_WATCH, CASEBOT_WATCH_DELAY, CASEBOT_ADMIN_ADDR,
-// CASEBOT_LOG_FORMAT and CASEBOT_LOG_LEVEL from the environment and from .env
-// (the environment wins; a flag wins over both); .env.example describes each.
-// --watch reindexes when the corpus directory changes; --admin-addr serves
-// /healthz and /metrics (Prometheus).
+// CASEBOT_ADMIN_GUILDS, CASEBOT_LOG_FORMAT and CASEBOT_LOG_LEVEL from the
+// environment and from .env (the environment wins; a flag wins over both);
+// .env.example describes each. --watch reindexes when the corpus directory
+// changes; --admin-addr serves /healthz and /metrics (Prometheus);
+// --admin-guilds names the servers whose managers may change the documents
+// from Discord (default: DISCORD_GUILD_ID's).
 //
 // Exit status: 0 for an answer or a "not found", 2 for a usage mistake, 1 for
 // any other failure, each with a one-line reason on standard error.

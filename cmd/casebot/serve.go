@@ -14,7 +14,7 @@ import (
 
 var serveCommand = &command{
 	name:    "serve",
-	usage:   []string{"[--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--read-only] [--log-format text|json] [--log-level LEVEL]"},
+	usage:   []string{"[--http ADDR] [--admin-addr ADDR] [--watch] [--watch-delay DURATION] [--admin-guilds IDS] [--env FILE] [--data DIR] [--rate N] [--corpus DIR] [--index DIR] [--read-only] [--log-format text|json] [--log-level LEVEL]"},
 	summary: "run the Discord bot (gateway, or the HTTP interactions endpoint)",
 	about: `Runs the Discord bot until SIGINT or SIGTERM: over the gateway, or with --http
 as Discord's interactions endpoint. Reads DISCORD_TOKEN, DISCORD_APP_ID,
@@ -73,10 +73,14 @@ func runServe(c *cli, sc serveConfig) (err error) {
 	var rx *bot.Reindexer
 	if sc.Corpus != "" {
 		rx = bot.NewReindexer(ix, sc.Corpus, log)
+		if len(sc.AdminGuilds) == 0 {
+			log.Warn("the managers of any server the bot is in can change the corpus directory with /add-document, /remove-document and /reindex: "+
+				"set CASEBOT_ADMIN_GUILDS (or --admin-guilds) to the server ids that own it", "corpus", sc.Corpus)
+		}
 	}
 	m := newMetrics(ix, rx)
 	b, err := bot.New(bot.Options{
-		Engine: ix, Logger: log, DataDir: sc.DataDir, Rate: sc.Rate, Reindexer: rx, MaxUploadBytes: sc.MaxUpload,
+		Engine: ix, Logger: log, DataDir: sc.DataDir, Rate: sc.Rate, Reindexer: rx, AdminGuilds: sc.AdminGuilds, MaxUploadBytes: sc.MaxUpload,
 		Observe: m.observe,
 	})
 	if err != nil {

@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casebot/casebot/bot/discordtest"
 )
@@ -20,8 +22,18 @@ const manageServer = "32"
 // admin dispatches a slash command from a member who can manage the server.
 func (s *served) admin(t *testing.T, name string, opts map[string]any) discordtest.Interaction {
 	t.Helper()
-	i := s.fake.SlashCommand(name, opts, user("7"), guildID)
-	i.Member.Permissions = manageServer
+	return s.adminIn(t, guildID, name, opts)
+}
+
+// adminIn dispatches a slash command from a member who can manage the
+// server guild, or from a DM when guild is "" (where Discord sends no
+// permissions).
+func (s *served) adminIn(t *testing.T, guild, name string, opts map[string]any) discordtest.Interaction {
+	t.Helper()
+	i := s.fake.SlashCommand(name, opts, user("7"), guild)
+	if i.Member != nil {
+		i.Member.Permissions = manageServer
+	}
 	if err := s.fake.DispatchInteraction(i); err != nil {
 		t.Fatal(err)
 	}
@@ -375,4 +387,196 @@ func TestServeAdmin(t *testing.T) {
 			t.Errorf("index version %s, want %s", got, v)
 		}
 	})
+}
+
+// registered returns the names of the commands the last bulk overwrite of
+// a scope registered: global for "", else the guild's.
+func registered(t *testing.T, fake *discordtest.Server, guild string) []string {
+	t.Helper()
+	path := "/api/v9/applications/" + fake.ApplicationID() + "/commands"
+	if guild != "" {
+		path = "/api/v9/applications/" + fake.ApplicationID() + "/guilds/" + guild + "/commands"
+	}
+	r, err := fake.WaitRequest(timeout(t), func(r discordtest.Request) bool { return r.Method == "PUT" && r.Path == path })
+	if err != nil {
+		t.Fatalf("no commands registered at %s: %v", path, err)
+	}
+	var cmds []struct{ Name string }
+	if err := r.JSON(&cmds); err != nil || r.Status != 200 {
+		t.Fatalf("%s: %v", r, err)
+	}
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// refusedElsewhere checks that a manager of a server other than the
+// admin servers, and anyone in a DM, is refused each admin command
+// privately with words saying where the documents are managed, and that
+// the corpus directory, the index and the attachment are left alone.
+func refusedElsewhere(t *testing.T, s *served, dir string, guilds ...string) {
+	t.Helper()
+	// A witness: any reindex would add it and change the version.
+	writeFile(t, filepath.Join(dir, "pending.md"), "# Pending\n\nNot yet indexed.\n")
+	defer os.Remove(filepath.Join(dir, "pending.md"))
+	before, v := listing(t, dir), s.version(t)
+	att := s.fake.AddAttachment("elsewhere.md", []byte("# Elsewhere\n\nWritten in another server.\n"))
+	for _, g := range guilds {
+		for _, c := range []struct {
+			cmd  string
+			opts map[string]any
+		}{
+			{"add-document", map[string]any{"file": att}},
+			{"add-document", map[string]any{"file": att, "replace": true}},
+			{"remove-document", map[string]any{"source": "tea.md"}},
+			{"reindex", nil},
+		} {
+			rep := s.answer(t, s.adminIn(t, g, c.cmd, c.opts))
+			if rep.Flags&64 == 0 || !strings.Contains(rep.Content, "managed from another server, so /"+c.cmd+" works only there. Nothing was changed.") {
+				t.Errorf("/%s in guild %q: reply %q (flags %d), want a private refusal", c.cmd, g, rep.Content, rep.Flags)
+			}
+		}
+	}
+	if after := listing(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("the corpus directory changed:\n%v\n%v", before, after)
+	}
+	if got := s.version(t); got != v {
+		t.Errorf("index version %s, want %s", got, v)
+	}
+	for _, r := range s.fake.Requests() {
+		if strings.HasPrefix(r.Path, "/attachments/"+att.ID+"/") {
+			t.Errorf("downloaded an attachment given in another server: %s", r)
+		}
+	}
+}
+
+// TestServeAdminGuilds: a bot in several servers, its commands registered
+// globally, serving one corpus directory that CASEBOT_ADMIN_GUILDS gives to
+// one server. The admin commands are registered in that server alone; its
+// managers add a document, which every server is answered from; a manager
+// of another server, or anyone in a DM, changes nothing.
+func TestServeAdminGuilds(t *testing.T) {
+	t.Parallel()
+	const adminGuild = "200" // the class that owns the documents; guildID is another
+	dir := filepath.Join(t.TempDir(), "corpus")
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	s := startGateway(t, map[string]string{
+		"CASEBOT_CORPUS":       dir,
+		"CASEBOT_INDEX":        filepath.Join(t.TempDir(), "index"),
+		"DISCORD_GUILD_ID":     "", // global commands: the bot serves every server it is in
+		"CASEBOT_ADMIN_GUILDS": adminGuild,
+	})
+
+	t.Run("admin commands registered only in the admin server", func(t *testing.T) {
+		admin := []string{"reindex", "add-document", "remove-document"}
+		global := registered(t, s.fake, "")
+		for _, name := range admin {
+			if slices.Contains(global, name) {
+				t.Errorf("/%s is registered globally: %v", name, global)
+			}
+		}
+		if !slices.Contains(global, "ask") {
+			t.Errorf("global commands: %v", global)
+		}
+		if got := registered(t, s.fake, adminGuild); !slices.Equal(got, admin) {
+			t.Errorf("guild %s: %v, want %v", adminGuild, got, admin)
+		}
+		for _, r := range s.fake.Requests() {
+			if r.Method == "PUT" && strings.Contains(r.Path, "/guilds/"+guildID+"/") {
+				t.Errorf("registered in the other server: %s", r)
+			}
+		}
+	})
+
+	t.Run("refused in another server and in a DM", func(t *testing.T) {
+		refusedElsewhere(t, s, dir, guildID, "")
+		i := s.fake.Autocomplete("remove-document", map[string]any{"source": ""}, "source", user("7"), guildID)
+		i.Member.Permissions = manageServer
+		if err := s.fake.DispatchInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+		if rep := s.answer(t, i); len(rep.Choices) != 0 {
+			t.Errorf("autocomplete offered another server's manager the documents: %+v", rep.Choices)
+		}
+		if d := s.answer(t, s.adminIn(t, guildID, "help", nil)).Embeds[0].Description; strings.Contains(d, "/reindex") {
+			t.Errorf("/help in another server lists the admin commands: %q", d)
+		}
+	})
+
+	t.Run("an admin of the admin server adds a document", func(t *testing.T) {
+		att := s.fake.AddAttachment("harbour.md", []byte("# Harbour\n\nThe harbour of Port Zembla handles 12 million tonnes of grain a year.\n"))
+		rep := s.answer(t, s.adminIn(t, adminGuild, "add-document", map[string]any{"file": att}))
+		if txt := embedText(rep); rep.Flags&64 == 0 || !strings.Contains(txt, "Added harbour.md") {
+			t.Errorf("/add-document in the admin server: %s", txt)
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, "harbour.md")); err != nil || !strings.Contains(string(b), "Port Zembla") {
+			t.Errorf("not stored: %v", err)
+		}
+		// One corpus: the other server is answered from it too.
+		rep = s.answer(t, s.slash(t, "ask", map[string]any{"question": "How much grain does the harbour of Port Zembla handle?"}, user("52")))
+		if !citesSource(rep, "harbour.md") {
+			t.Errorf("the added document is not answered from: %s", embedText(rep))
+		}
+		if d := s.answer(t, s.adminIn(t, adminGuild, "help", nil)).Embeds[0].Description; !strings.Contains(d, "**/add-document** *file* [*replace*]") {
+			t.Errorf("/help in the admin server lists no admin commands: %q", d)
+		}
+	})
+
+	if strings.Contains(s.out.String(), "CASEBOT_ADMIN_GUILDS") {
+		t.Errorf("warned although CASEBOT_ADMIN_GUILDS is set:\n%s", s.out)
+	}
+}
+
+// TestServeAdminGuildDefault: without CASEBOT_ADMIN_GUILDS, the server of
+// DISCORD_GUILD_ID, where the commands are registered, is the admin
+// server: a manager of another server (commands left registered there
+// globally by an earlier run, say) changes nothing.
+func TestServeAdminGuildDefault(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "corpus")
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	s := startGateway(t, map[string]string{"CASEBOT_CORPUS": dir, "CASEBOT_INDEX": filepath.Join(t.TempDir(), "index")})
+	if got := registered(t, s.fake, guildID); !slices.Contains(got, "add-document") || !slices.Contains(got, "ask") {
+		t.Errorf("guild %s: %v, want every command", guildID, got)
+	}
+	refusedElsewhere(t, s, dir, "300")
+	att := s.fake.AddAttachment("harbour.md", []byte("# Harbour\n\nThe harbour of Port Zembla handles 12 million tonnes of grain a year.\n"))
+	if txt := embedText(s.answer(t, s.admin(t, "add-document", map[string]any{"file": att}))); !strings.Contains(txt, "Added harbour.md") {
+		t.Errorf("/add-document in DISCORD_GUILD_ID's server: %s", txt)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "harbour.md")); err != nil {
+		t.Error(err)
+	}
+	if strings.Contains(s.out.String(), "CASEBOT_ADMIN_GUILDS") {
+		t.Errorf("warned although DISCORD_GUILD_ID is set:\n%s", s.out)
+	}
+}
+
+// TestServeAdminGuildsUnset: with neither CASEBOT_ADMIN_GUILDS nor
+// DISCORD_GUILD_ID, any server's managers may change the documents, as
+// before, and the log says so once, naming the setting; without a corpus
+// directory there is nothing to warn of.
+func TestServeAdminGuildsUnset(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "corpus")
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	s := startGateway(t, map[string]string{"CASEBOT_CORPUS": dir, "CASEBOT_INDEX": filepath.Join(t.TempDir(), "index"), "DISCORD_GUILD_ID": ""})
+	if got := registered(t, s.fake, ""); !slices.Contains(got, "add-document") {
+		t.Errorf("global commands: %v, want every command", got)
+	}
+	if n := strings.Count(s.out.String(), "set CASEBOT_ADMIN_GUILDS"); n != 1 {
+		t.Errorf("%d warnings naming CASEBOT_ADMIN_GUILDS, want 1:\n%s", n, s.out)
+	}
+	for _, g := range []string{guildID, "300"} {
+		if txt := embedText(s.answer(t, s.adminIn(t, g, "reindex", map[string]any{"dry_run": true}))); !strings.Contains(txt, "Dry run") {
+			t.Errorf("/reindex by a manager of guild %s: %s", g, txt)
+		}
+	}
+
+	embedded := startGateway(t, map[string]string{"DISCORD_GUILD_ID": ""})
+	if _, ok := waitLog(embedded.out, "index ready", 10*time.Second); !ok || strings.Contains(embedded.out.String(), "CASEBOT_ADMIN_GUILDS") {
+		t.Errorf("the embedded corpus: want no warning:\n%s", embedded.out)
+	}
 }

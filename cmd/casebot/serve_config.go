@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +40,11 @@ type serveConfig struct {
 	// Watch reindexes the corpus directory WatchDelay after it changes.
 	Watch      bool
 	WatchDelay time.Duration
-	Log        logConfig
+	// AdminGuilds are the servers whose managers may change the corpus
+	// directory from Discord; none means any server's.
+	AdminGuilds []string
+	adminGuilds string // as --admin-guilds gave them
+	Log         logConfig
 	// LegacyData is set when DataDir is ./data, the old default, kept
 	// because feedback is there.
 	LegacyData bool
@@ -71,6 +76,7 @@ func (c *serveConfig) flags(fs *flagSet) {
 	fs.IntVar(&c.Rate, "rate", 0, "questions a minute, `N`, each member may ask (env CASEBOT_RATE, default 5)")
 	fs.BoolVar(&c.Watch, "watch", false, "reindex when the corpus directory changes (env CASEBOT_WATCH)")
 	fs.DurationVar(&c.WatchDelay, "watch-delay", 0, "with --watch, reindex this `DURATION` after the last change (env CASEBOT_WATCH_DELAY, default 1s)")
+	fs.StringVar(&c.adminGuilds, "admin-guilds", "", "the servers, comma-separated `IDS`, whose managers may change the documents from Discord (env CASEBOT_ADMIN_GUILDS; default DISCORD_GUILD_ID, else any server)")
 	fs.logFlags(&c.Log)
 }
 
@@ -126,6 +132,21 @@ func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) error {
 	c.APIURL = strings.TrimSpace(lookup("DISCORD_API_URL"))
 	if c.Token == "" {
 		return usagef("DISCORD_TOKEN is not set: put the bot's token in the environment or in %s (see .env.example)", c.EnvFile)
+	}
+	if c.GuildID != "" && !snowflake(c.GuildID) {
+		return usagef("DISCORD_GUILD_ID=%q: want a server id, which is digits (%s)", c.GuildID, copyServerID)
+	}
+	// The admin commands change the documents every server is answered
+	// from: by default only the server the commands are registered in may.
+	name, list := "--admin-guilds", c.adminGuilds
+	if !set.Changed("admin-guilds") {
+		name, list = "CASEBOT_ADMIN_GUILDS", lookup("CASEBOT_ADMIN_GUILDS")
+	}
+	if c.AdminGuilds, err = guildIDs(name, list); err != nil {
+		return err
+	}
+	if len(c.AdminGuilds) == 0 && c.GuildID != "" {
+		c.AdminGuilds = []string{c.GuildID}
 	}
 	if !set.Changed("rate") {
 		if c.Rate, err = intSetting(lookup, "CASEBOT_RATE", defaultRate); err != nil {
@@ -240,6 +261,35 @@ func legacyDataDir() bool {
 		}
 	}
 	return false
+}
+
+// copyServerID says where a server's id is found.
+const copyServerID = "with Developer Mode on, right-click the server and Copy Server ID"
+
+// guildIDs reads a comma-separated list of server ids, each a Discord
+// snowflake (digits), leaving out blanks and repeats.
+func guildIDs(name, list string) ([]string, error) {
+	var ids []string
+	for _, id := range strings.Split(list, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" || slices.Contains(ids, id) {
+			continue
+		}
+		if !snowflake(id) {
+			return nil, usagef("%s: %q is not a server id: want server ids, which are digits, separated by commas (%s)", name, id, copyServerID)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// snowflake reports whether s is a Discord id: a 64-bit number in decimal.
+func snowflake(s string) bool {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
 }
 
 func intSetting(lookup env, name string, def int) (int, error) {

@@ -53,6 +53,12 @@ func TestServeConfigErrors(t *testing.T) {
 		{"admin address without a port", []string{"--env", empty, "--admin-addr", "9090"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR) "9090": want HOST:PORT`},
 		{"admin address port out of range", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_ADDR": "localhost:99999"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR) "localhost:99999": want HOST:PORT`},
 		{"http address with a space", []string{"--env", empty, "--http", "127.0.0.1:80 80"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --http "127.0.0.1:80 80": want HOST:PORT`},
+		{"admin guild not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123, my-class"}, `casebot: CASEBOT_ADMIN_GUILDS: "my-class" is not a server id: want server ids, which are digits, separated by commas`},
+		{"admin guilds separated by semicolons", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123;456"}, `casebot: CASEBOT_ADMIN_GUILDS: "123;456" is not a server id`},
+		{"admin guild negative", []string{"--env", empty, "--admin-guilds", "-5"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-guilds: "-5" is not a server id`},
+		{"admin guild over 64 bits", []string{"--env", empty, "--admin-guilds=18446744073709551616"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-guilds: "18446744073709551616" is not a server id`},
+		{"admin guild flag wins and is checked", []string{"--env", empty, "--admin-guilds", "abc"}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123"}, `casebot: --admin-guilds: "abc" is not a server id`},
+		{"guild id not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "DISCORD_GUILD_ID": "My Server"}, `casebot: DISCORD_GUILD_ID="My Server": want a server id, which is digits`},
 		{"upload cap not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_MAX_UPLOAD": "5MB"}, `casebot: CASEBOT_MAX_UPLOAD="5MB": want a whole number`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -243,5 +249,47 @@ func TestServeEmptyEnvWins(t *testing.T) {
 	}
 	if c.GuildID != "" || string(c.Token) != "from-file" || c.AppID != "7" {
 		t.Errorf("guild %q, token %q, app %q; want \"\" from the environment, the rest from .env", c.GuildID, c.Token, c.AppID)
+	}
+}
+
+// TestServeAdminGuildsSetting: CASEBOT_ADMIN_GUILDS is read as the other
+// settings are (a flag wins over the environment, which wins over .env,
+// even set to ""), and defaults to DISCORD_GUILD_ID, else to none (any
+// server).
+func TestServeAdminGuildsSetting(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		args   []string
+		env    map[string]string // nil: nothing set
+		dotenv string
+		want   []string
+	}{
+		{"neither set: any server", nil, nil, "", nil},
+		{"default: DISCORD_GUILD_ID", nil, map[string]string{"DISCORD_GUILD_ID": "55"}, "", []string{"55"}},
+		{"default: DISCORD_GUILD_ID from .env", nil, nil, "DISCORD_GUILD_ID=56\n", []string{"56"}},
+		{"the setting wins over DISCORD_GUILD_ID", nil, map[string]string{"DISCORD_GUILD_ID": "55", "CASEBOT_ADMIN_GUILDS": "200"}, "", []string{"200"}},
+		{"a list, spaces, repeats and a trailing comma", nil, map[string]string{"CASEBOT_ADMIN_GUILDS": " 200 ,300,200, "}, "", []string{"200", "300"}},
+		{"real snowflakes", nil, map[string]string{"CASEBOT_ADMIN_GUILDS": "1234567890123456789,18446744073709551615"}, "", []string{"1234567890123456789", "18446744073709551615"}},
+		{"from .env", nil, nil, "CASEBOT_ADMIN_GUILDS=300\n", []string{"300"}},
+		{"the environment wins over .env", nil, map[string]string{"CASEBOT_ADMIN_GUILDS": "200"}, "CASEBOT_ADMIN_GUILDS=300\n", []string{"200"}},
+		{"the environment's empty value wins over .env", nil, map[string]string{"CASEBOT_ADMIN_GUILDS": "", "DISCORD_GUILD_ID": "55"}, "CASEBOT_ADMIN_GUILDS=300\n", []string{"55"}},
+		{"a flag wins over both", []string{"--admin-guilds", "400,500"}, map[string]string{"CASEBOT_ADMIN_GUILDS": "200"}, "CASEBOT_ADMIN_GUILDS=300\n", []string{"400", "500"}},
+		{"an empty flag: the default", []string{"--admin-guilds="}, map[string]string{"CASEBOT_ADMIN_GUILDS": "200", "DISCORD_GUILD_ID": "55"}, "", []string{"55"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			envFile := filepath.Join(t.TempDir(), ".env")
+			writeFile(t, envFile, "DISCORD_TOKEN=from-file\n"+c.dotenv)
+			cl := &cli{ctx: context.Background(), getenv: func(k string) string { return c.env[k] },
+				isSet: func(k string) bool { _, ok := c.env[k]; return ok },
+				stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+			sc, err := parseServe(cl, append([]string{"--env", envFile, "--data", t.TempDir()}, c.args...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(sc.AdminGuilds) != fmt.Sprint(c.want) || (c.want == nil) != (sc.AdminGuilds == nil) {
+				t.Errorf("admin guilds %q, want %q", sc.AdminGuilds, c.want)
+			}
+		})
 	}
 }
