@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -578,5 +580,89 @@ func TestServeAdminGuildsUnset(t *testing.T) {
 	embedded := startGateway(t, map[string]string{"DISCORD_GUILD_ID": ""})
 	if _, ok := waitLog(embedded.out, "index ready", 10*time.Second); !ok || strings.Contains(embedded.out.String(), "CASEBOT_ADMIN_GUILDS") {
 		t.Errorf("the embedded corpus: want no warning:\n%s", embedded.out)
+	}
+}
+
+// TestServeHTTPAdminGuilds: "casebot serve --http", which has no gateway,
+// registers and checks the admin commands as the gateway does: globally
+// without them, in the admin server alone; a signed /reindex from a
+// manager of another server or from a DM changes nothing, and autocomplete
+// there offers no document; in the admin server it runs.
+func TestServeHTTPAdminGuilds(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	signer := discordtest.NewSigner()
+	dir := filepath.Join(t.TempDir(), "corpus")
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	const adminGuild = "200"
+	s := startServe(t, fake, map[string]string{
+		"DISCORD_PUBLIC_KEY":   signer.PublicKeyHex(),
+		"DISCORD_APP_ID":       fake.ApplicationID(),
+		"CASEBOT_CORPUS":       dir,
+		"CASEBOT_INDEX":        filepath.Join(t.TempDir(), "index"),
+		"CASEBOT_ADMIN_GUILDS": adminGuild,
+	}, "--http", "127.0.0.1:0")
+	line, ok := waitLog(s.out, "serving HTTP interactions", 5*time.Second)
+	if !ok {
+		t.Fatalf("no address logged:\n%s", s.out)
+	}
+	url := "http://" + regexp.MustCompile(`addr=(\S+)`).FindStringSubmatch(line)[1] + "/interactions"
+
+	admin := []string{"reindex", "add-document", "remove-document"}
+	if got := registered(t, fake, adminGuild); !slices.Equal(got, admin) {
+		t.Errorf("guild %s: %v, want %v", adminGuild, got, admin)
+	}
+	if global := registered(t, fake, ""); slices.ContainsFunc(global, func(n string) bool { return slices.Contains(admin, n) }) {
+		t.Errorf("admin commands registered globally: %v", global)
+	}
+
+	// post sends a signed interaction and returns the HTTP response's
+	// type and message.
+	post := func(i discordtest.Interaction) (int, discordtest.Reply) {
+		t.Helper()
+		if i.Member != nil {
+			i.Member.Permissions = manageServer
+		}
+		req, err := signer.NewRequest(url, i, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct {
+			Type int
+			Data discordtest.Reply
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v", resp.Status, err)
+		}
+		return body.Type, body.Data
+	}
+	before := listing(t, dir)
+	for _, g := range []string{guildID, ""} {
+		_, rep := post(fake.SlashCommand("reindex", nil, user("7"), g))
+		if rep.Flags&64 == 0 || !strings.Contains(rep.Content, "managed from another server") {
+			t.Errorf("/reindex in guild %q: %q (flags %d), want a private refusal", g, rep.Content, rep.Flags)
+		}
+	}
+	if typ, rep := post(fake.Autocomplete("remove-document", map[string]any{"source": ""}, "source", user("7"), guildID)); typ != 8 || len(rep.Choices) != 0 {
+		t.Errorf("autocomplete in another server: type %d, choices %+v", typ, rep.Choices)
+	}
+	if typ, rep := post(fake.Autocomplete("remove-document", map[string]any{"source": ""}, "source", user("7"), adminGuild)); typ != 8 || len(rep.Choices) != 1 {
+		t.Errorf("autocomplete in the admin server: type %d, choices %+v", typ, rep.Choices)
+	}
+	if after := listing(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("the corpus directory changed: %v", after)
+	}
+	i := fake.SlashCommand("reindex", map[string]any{"dry_run": true}, user("7"), adminGuild)
+	if typ, rep := post(i); typ == 5 {
+		if txt := embedText(s.answer(t, i)); !strings.Contains(txt, "Dry run") {
+			t.Errorf("/reindex in the admin server: %s", txt)
+		}
+	} else if txt := embedText(rep); !strings.Contains(txt, "Dry run") {
+		t.Errorf("/reindex in the admin server: %s", txt)
 	}
 }
