@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -102,11 +103,13 @@ func buildNew(ctx context.Context, path string, c *corpus.Corpus, opts Options, 
 			w.skip(p)
 			return nil
 		}
-		w.put(p)
+		if err := w.put(&p, true); err != nil {
+			return err
+		}
 		sum.Added = append(sum.Added, p.path)
 		sum.Analyzed++
 		sum.Bytes += p.info.Size
-		return w.flushIfFull()
+		return nil
 	})
 	var info Info
 	if err == nil {
@@ -152,6 +155,34 @@ func withDefaults(opts Options) Options {
 // make more, smaller segments for scorch to merge; more hold more in memory.
 const defaultBatchSize = 1000
 
+// maxBatchPostings bounds a full build's batch by what it indexes, as well
+// as by its passages: a batch is written once it holds this many postings
+// (postingsOf), if it fills before its passages do. Passages many times
+// longer than usual, or naming many years (a passage's years are each
+// indexed as a number, of numericTerms terms), would otherwise make a batch
+// of any size: a list of years of 1 MB made 171,000 numbers in one batch.
+// 1,000 passages of Wikipedia articles hold about 190,000. How the passages
+// are cut into batches changes nothing that is scored (bm25Stats).
+const maxBatchPostings = 250_000
+
+// maxAheadPostings is how much of a document the worker that prepares it
+// maps before it is written (prepared.next): every document of usual size,
+// whole.
+const maxAheadPostings = maxBatchPostings / 4
+
+// maxUpdatePostings and maxUpdatePassages bound the one batch of an update
+// in place, that searches see whole or not at all: an update that would
+// hold more is made a rebuild beside the index, written in bounded batches
+// and swapped in whole (Update).
+const (
+	maxUpdatePostings = 2 * maxBatchPostings
+	maxUpdatePassages = 5 * defaultBatchSize
+)
+
+// errLargeUpdate stops an update in place that would hold more than
+// maxUpdatePostings or maxUpdatePassages.
+var errLargeUpdate = errors.New("update too large for one batch")
+
 // create makes a new, empty bleve index. On disk (a full build into a
 // generation that nothing reads yet) batches are written without waiting
 // for each to reach the disk ("unsafe_batch"); the writer waits once, for
@@ -185,26 +216,41 @@ type bleveDoc struct {
 	Analyzed map[string]analysis.TokenStream
 }
 
-// bleveDocs turns a corpus document into its bleve documents: one for each
-// searchable passage (passageDoc), then the document's record, which keeps
-// its stored text (records.go). Everything the index holds of a document is
-// made here. Each passage's text is analysed once, for its fields and its
-// metadata, and the title, kind, sections and table headers once per
-// document.
-func bleveDocs(d corpus.Document, ps []corpus.Passage, now int) []bleveDoc {
+// docMaker makes the bleve documents of a corpus document, one at a time:
+// one for each searchable passage (passageDoc), then the document's record,
+// which keeps its stored text (records.go). Everything the index holds of a
+// document is made here. Each passage's text is analysed once, for its
+// fields and its metadata, and the title, kind, sections and table headers
+// once per document.
+type docMaker struct {
+	d       corpus.Document
+	ps      []corpus.Passage
+	now     int
+	memo    map[string]analysis.TokenStream
+	lead    []int
+	docLead int
+	at      int // the passage made next; len(ps) for the record, len(ps)+1 once done
+}
+
+func newDocMaker(d corpus.Document, ps []corpus.Passage, now int) *docMaker {
+	lead, docLead := leads(ps)
+	return &docMaker{d: d, ps: ps, now: now, memo: map[string]analysis.TokenStream{}, lead: lead, docLead: docLead}
+}
+
+// next makes the document's next bleve document; false once there is none.
+func (dm *docMaker) next() (bleveDoc, bool) {
 	an := sharedAnalyzer()
-	memo := map[string]analysis.TokenStream{}
 	analyzed := func(s string) analysis.TokenStream {
-		t, ok := memo[s]
+		t, ok := dm.memo[s]
 		if !ok {
 			t = an.Analyze([]byte(s))
-			memo[s] = t
+			dm.memo[s] = t
 		}
 		return t
 	}
-	lead, docLead := leads(ps)
-	out := make([]bleveDoc, 0, len(ps)+1)
-	for i, p := range ps {
+	for dm.at < len(dm.ps) {
+		i, p := dm.at, dm.ps[dm.at]
+		dm.at++
 		if !p.Kind.Searchable() {
 			continue
 		}
@@ -213,15 +259,18 @@ func bleveDocs(d corpus.Document, ps []corpus.Passage, now int) []bleveDoc {
 			fieldText:    toks,
 			fieldSection: analyzed(p.SectionPath()),
 			fieldTitle:   analyzed(p.Title),
-			fieldKind:    analyzed(d.Kind),
+			fieldKind:    analyzed(dm.d.Kind),
 		}
 		if p.Context != "" {
 			pre[fieldContext] = analyzed(p.Context)
 		}
-		out = append(out, bleveDoc{p.ID, passageDoc(p, d.Kind, d.Boost, now, lead[i], docLead, toks), pre})
+		return bleveDoc{p.ID, passageDoc(p, dm.d.Kind, dm.d.Boost, dm.now, dm.lead[i], dm.docLead, toks), pre}, true
 	}
-	out = append(out, bleveDoc{ID: docRecordID(d.Path), Fields: map[string]interface{}{fieldDocText: d.Text}})
-	return out
+	if dm.at > len(dm.ps) {
+		return bleveDoc{}, false
+	}
+	dm.at++
+	return bleveDoc{ID: docRecordID(dm.d.Path), Fields: map[string]interface{}{fieldDocText: dm.d.Text}}, true
 }
 
 // mapDoc makes a bleve document with the mapping. A field analysed
@@ -282,19 +331,46 @@ func (f *analyzedField) AnalyzedLength() int { return f.length }
 func (f *analyzedField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies { return f.freqs }
 
 // prepared is what one corpus document becomes before it is written: its
-// bleve documents, mapped, its manifest entry and its words.
+// bleve documents, mapped (next), its manifest entry and its words. The
+// worker that prepares a document maps its first bleve documents, up to
+// maxAheadPostings; the rest are mapped as they are written, so that a
+// long document is never held whole as bleve documents.
 type prepared struct {
-	path  string
-	skip  string // why the document is left out, or ""
-	hash  string // with skip, the file's hash, if it could be read
-	err   error  // a failure that stops the build
+	path string
+	skip string // why the document is left out, or ""
+	hash string // with skip, the file's hash, if it could be read
+	err  error  // a failure that stops the build
+	size int64  // of the document's text
+	// info is the document's manifest entry; its Terms counts the terms of
+	// the passages mapped so far, and is the document's once next has
+	// returned them all.
 	info  DocInfo
-	docs  []*document.Document
 	words []string // may share the document's memory
+
+	m     mapping.IndexMapping
+	maker *docMaker
+	ahead []mappedDoc // mapped by the worker, not yet taken by next
 }
 
-func prepare(c *corpus.Corpus, path string, m mapping.IndexMapping, now int) prepared {
+// mappedDoc is a bleve document ready for a batch, with its postings
+// (postingsOf).
+type mappedDoc struct {
+	doc      *document.Document
+	postings int
+	passage  bool // not the document's record
+}
+
+// prepare reads, splits and maps a document. hold, when set, is called
+// with the size of its text once it is read (0 if it could not be), before
+// the rest, and may wait (aheadBudget); its error stops the preparation.
+func prepare(c *corpus.Corpus, path string, m mapping.IndexMapping, now int, hold func(size int64) error) prepared {
 	d, err := c.Document(path)
+	size := int64(len(d.Text))
+	if hold != nil {
+		if err := hold(size); err != nil {
+			return prepared{path: path, err: err}
+		}
+	}
 	if err != nil {
 		p := prepared{path: path, skip: err.Error()}
 		if fp, err := c.FingerprintOf(path); err == nil {
@@ -303,14 +379,17 @@ func prepare(c *corpus.Corpus, path string, m mapping.IndexMapping, now int) pre
 		return p
 	}
 	ps := corpus.Split(d)
-	p := prepared{path: path, info: docInfo(d, ps)}
-	for _, bd := range bleveDocs(d, ps, now) {
-		doc, err := mapDoc(m, bd)
+	p := prepared{path: path, size: size, info: docInfo(d, ps), m: m, maker: newDocMaker(d, ps, now)}
+	for n := 0; n < maxAheadPostings; {
+		md, ok, err := p.mapNext()
 		if err != nil {
 			return prepared{path: path, err: err}
 		}
-		p.docs = append(p.docs, doc)
-		p.info.Terms += len(textFreqs(doc))
+		if !ok {
+			break
+		}
+		p.ahead = append(p.ahead, md)
+		n += md.postings
 	}
 	var words docWords
 	for _, ps := range ps {
@@ -320,6 +399,63 @@ func prepare(c *corpus.Corpus, path string, m mapping.IndexMapping, now int) pre
 	}
 	p.words = words.list
 	return p
+}
+
+// next returns the document's next bleve document, mapped; false once
+// there is none.
+func (p *prepared) next() (mappedDoc, bool, error) {
+	if len(p.ahead) > 0 {
+		md := p.ahead[0]
+		p.ahead[0] = mappedDoc{} // the batch holds it now, not the prepared document
+		p.ahead = p.ahead[1:]
+		return md, true, nil
+	}
+	return p.mapNext()
+}
+
+// mapNext makes and maps the document's next bleve document.
+func (p *prepared) mapNext() (mappedDoc, bool, error) {
+	if p.maker == nil {
+		return mappedDoc{}, false, nil
+	}
+	bd, ok := p.maker.next()
+	if !ok {
+		p.maker = nil
+		return mappedDoc{}, false, nil
+	}
+	doc, err := mapDoc(p.m, bd)
+	if err != nil {
+		return mappedDoc{}, false, err
+	}
+	p.info.Terms += len(textFreqs(doc))
+	return mappedDoc{doc: doc, postings: postingsOf(doc), passage: bd.Analyzed != nil}, true, nil
+}
+
+// numericTerms is how many terms bleve indexes a number as: one for each
+// precision it searches ranges at (document.NumericField.Analyze).
+const numericTerms = int(64 / document.DefaultPrecisionStep)
+
+// postingsOf counts what a mapped bleve document adds to the index, the
+// measure of what a batch holding it costs in memory while it is written:
+// a posting for each token of an analysed text field, numericTerms for each
+// number (a passage's years), one for a keyword (a passage's source).
+// Stored values are not counted: a passage's are short, and a document's
+// record is one value.
+func postingsOf(doc *document.Document) int {
+	n := 0
+	for _, f := range doc.Fields {
+		switch f := f.(type) {
+		case *analyzedField:
+			n += f.length
+		case *document.NumericField:
+			n += numericTerms
+		default:
+			if f.Options().IsIndexed() {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // maxDocWords is how many words a prepared document lists before its list
@@ -350,28 +486,32 @@ func (dw *docWords) add(text string) {
 
 // prepareAll prepares the documents at paths on every core and hands them to
 // put one at a time, in the order of paths. A few documents are prepared
-// ahead; put's error or ctx's stops it.
+// ahead, no more than 4 per core, and, beside the one being written, no
+// more than aheadBytes of them (aheadBudget); put's error or ctx's stops
+// it.
 func prepareAll(ctx context.Context, c *corpus.Corpus, paths []string, m mapping.IndexMapping, now int, put func(prepared) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
 	type job struct {
+		i    int // the place of path in paths
 		path string
 		out  chan prepared
 	}
 	jobs := make(chan job)
 	order := make(chan chan prepared, 4*workers)
+	budget := newAheadBudget(ctx, aheadBytes)
 	for range workers {
 		go func() {
 			for j := range jobs {
-				j.out <- prepare(c, j.path, m, now)
+				j.out <- prepare(c, j.path, m, now, func(size int64) error { return budget.take(ctx, j.i, size) })
 			}
 		}()
 	}
 	go func() {
 		defer close(jobs)
 		defer close(order)
-		for _, p := range paths {
+		for i, p := range paths {
 			out := make(chan prepared, 1)
 			select {
 			case order <- out:
@@ -379,7 +519,7 @@ func prepareAll(ctx context.Context, c *corpus.Corpus, paths []string, m mapping
 				return
 			}
 			select {
-			case jobs <- job{p, out}:
+			case jobs <- job{i, p, out}:
 			case <-ctx.Done():
 				return
 			}
@@ -388,6 +528,7 @@ func prepareAll(ctx context.Context, c *corpus.Corpus, paths []string, m mapping
 	// The workers are not waited for: after an error or the end of ctx they
 	// finish the document in hand (a read of a hung file system may take
 	// long) and stop, touching nothing of the caller's.
+	i := 0
 	for out := range order {
 		var p prepared
 		select {
@@ -401,8 +542,70 @@ func prepareAll(ctx context.Context, c *corpus.Corpus, paths []string, m mapping
 		if err := put(p); err != nil {
 			return err
 		}
+		budget.release(i, p.size)
+		i++
 	}
 	return ctx.Err()
+}
+
+// aheadBytes bounds the documents prepared ahead of the one being written
+// by their size, as well as by their count (prepareAll): each is held whole
+// until it is written (its text, its passages and what is mapped ahead,
+// several times its size), and a corpus of long documents would otherwise
+// hold up to 4 a core of them. Documents of usual size are held by their
+// count alone.
+var aheadBytes int64 = 8 << 20
+
+// aheadBudget holds a worker back, once it has read a document, while the
+// documents prepared ahead would hold more than their bound. Documents are
+// counted in in the order of paths, so that one further on cannot take the
+// room the next one is owed; the document written next is never held back,
+// and goes alone if it is larger.
+type aheadBudget struct {
+	mu    sync.Mutex
+	moved sync.Cond // a document was counted in or out, or ctx ended
+	max   int64
+	held  int64 // the size of the documents counted in and not yet written
+	turn  int   // the place in paths of the document counted in next
+	next  int   // the place in paths of the document written next
+}
+
+func newAheadBudget(ctx context.Context, max int64) *aheadBudget {
+	b := &aheadBudget{max: max}
+	b.moved.L = &b.mu
+	context.AfterFunc(ctx, func() {
+		b.mu.Lock() // a worker between its check of ctx and its Wait is woken
+		b.moved.Broadcast()
+		b.mu.Unlock()
+	})
+	return b
+}
+
+// take waits until it is document i's turn and its size fits, or it is the
+// document written next, and counts it in; it returns ctx's error if ctx
+// ends first.
+func (b *aheadBudget) take(ctx context.Context, i int, size int64) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i != b.turn || b.held+size > b.max && i != b.next {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b.moved.Wait()
+	}
+	b.held += size
+	b.turn++
+	b.moved.Broadcast()
+	return nil
+}
+
+// release counts document i, of size bytes, out once it is written.
+func (b *aheadBudget) release(i int, size int64) {
+	b.mu.Lock()
+	b.held -= size
+	b.next = i + 1
+	b.moved.Broadcast()
+	b.mu.Unlock()
 }
 
 // writer puts documents into bleve batches. A full build writes them as
@@ -413,9 +616,13 @@ type writer struct {
 	b        *bleve.Batch
 	opts     Options
 	passages int // in b
-	docs     []DocInfo
-	words    map[string]struct{}
-	skips    []skipRecord // the files left out, written with the manifest
+	postings int // in b (postingsOf)
+	// fullest is the most passages and the most postings of a batch
+	// handed to the writing goroutine so far (a test checks the bounds).
+	fullest struct{ passages, postings int }
+	docs    []DocInfo
+	words   map[string]struct{}
+	skips   []skipRecord // the files left out, written with the manifest
 
 	queue  chan queued // full batches for the writing goroutine
 	done   chan error  // its result, when the queue is closed
@@ -488,9 +695,7 @@ type queued struct {
 // the index (searchable, not necessarily on disk).
 func (w *writer) drain() error {
 	if w.b.Size() > 0 {
-		w.queue <- queued{b: w.b}
-		w.b = w.bi.NewBatch()
-		w.passages = 0
+		w.send()
 	}
 	applied := make(chan struct{})
 	w.queue <- queued{applied: applied}
@@ -516,38 +721,66 @@ func (w *writer) failed() error {
 	return w.err
 }
 
-// put adds a prepared document to the batch.
-func (w *writer) put(p prepared) {
-	for _, doc := range p.docs {
-		// IndexAdvanced fails only on an empty id, which bleveDocs never makes.
-		_ = w.b.IndexAdvanced(doc)
+// put adds a prepared document to the batch. A full build (flush) hands
+// each batch to the writing goroutine as soon as it is full, within a
+// document as between documents; an update's one batch takes no more than
+// maxUpdatePostings and maxUpdatePassages (errLargeUpdate).
+func (w *writer) put(p *prepared, flush bool) error {
+	for {
+		md, ok, err := p.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		// IndexAdvanced fails only on an empty id, which docMaker never makes.
+		_ = w.b.IndexAdvanced(md.doc)
+		w.postings += md.postings
+		if md.passage {
+			w.passages++
+		}
+		if flush {
+			if err := w.flushIfFull(); err != nil {
+				return err
+			}
+		} else if w.postings > maxUpdatePostings || w.passages > maxUpdatePassages {
+			return errLargeUpdate
+		}
 	}
-	w.passages += p.info.Passages
 	w.docs = append(w.docs, p.info)
 	for _, wd := range p.words {
 		if _, ok := w.words[wd]; !ok {
 			w.words[strings.Clone(wd)] = struct{}{} // not the document's memory
 		}
 	}
+	return nil
 }
 
-// flushIfFull hands a full batch to the writing goroutine (waiting while it
-// still writes the one before) and starts the next.
+// flushIfFull sends the batch once it holds opts.BatchSize passages or
+// maxBatchPostings postings.
 func (w *writer) flushIfFull() error {
-	if w.passages < w.opts.BatchSize {
-		return w.failed()
+	if w.passages >= w.opts.BatchSize || w.postings >= maxBatchPostings {
+		w.send()
 	}
+	return w.failed()
+}
+
+// send hands the batch being filled to the writing goroutine (waiting
+// while it still writes the one before) and starts the next.
+func (w *writer) send() {
+	w.fullest.passages = max(w.fullest.passages, w.passages)
+	w.fullest.postings = max(w.fullest.postings, w.postings)
 	w.queue <- queued{b: w.b}
 	w.b = w.bi.NewBatch()
-	w.passages = 0
-	return w.failed()
+	w.passages, w.postings = 0, 0
 }
 
 // close writes the last batch and waits until every batch is written (and,
 // for an unsafe index, on disk).
 func (w *writer) close() error {
 	if w.b.Size() > 0 {
-		w.queue <- queued{b: w.b}
+		w.send()
 	}
 	close(w.queue)
 	return <-w.done
@@ -710,11 +943,13 @@ const fullRebuildShare = 0.5
 // Update brings the index up to date with a corpus. Every document is read
 // and hashed; only added and changed documents are split and analysed,
 // removed ones are deleted, all in one batch that searches see whole or not
-// at all. With opts.Full, or when most of the corpus changed, the index is
-// rebuilt beside the current one and swapped in. Questions asked meanwhile
-// are answered from the old index or the new one. With opts.DryRun nothing
-// changes (added and changed documents are read, to tell those that would
-// be skipped).
+// at all. With opts.Full, when most of the corpus changed, or when the
+// batch would hold more than maxUpdatePostings or maxUpdatePassages, the
+// index is rebuilt beside the current one and swapped in. Questions asked
+// meanwhile are answered from the old index or the new one. With
+// opts.DryRun nothing changes (added and changed documents are read, to
+// tell those that would be skipped; whether the batch would be too large
+// is not told).
 func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Summary, error) {
 	start := time.Now()
 	opts = withDefaults(opts)
@@ -785,19 +1020,22 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 	if ix.ReadOnly() {
 		return sum, ErrReadOnly
 	}
-	if full {
+	rebuild := func() (Summary, error) {
 		s, err := ix.rebuild(ctx, c, opts, st.info.Version+1, start)
 		s.Previous = st.info.Version
 		if err == nil && !opts.Full {
-			// So many documents changed that the index was rebuilt, which
-			// lists every document as added: say instead what changed, as
-			// the dry run does.
+			// So much changed that the index was rebuilt, which lists every
+			// document as added: say instead what changed, as the dry run
+			// does.
 			s.Added, s.Changed, s.Removed, s.Unchanged = sum.Added, sum.Changed, sum.Removed, sum.Unchanged
 			for _, sk := range s.Skipped {
 				s.dropSkipped(sk.Path)
 			}
 		}
 		return s, err
+	}
+	if full {
+		return rebuild()
 	}
 	if touched == 0 && rulesEqual(c.Rules, st.vocabRules) {
 		sum.Skipped = sortSkips(skipped)
@@ -836,11 +1074,18 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus, opts Options) (Su
 			w.skip(p)
 			return nil
 		}
-		w.put(p)
+		if err := w.put(&p, false); err != nil {
+			return err
+		}
 		sum.Analyzed++
 		sum.Bytes += p.info.Size
 		return nil
 	})
+	if errors.Is(err, errLargeUpdate) {
+		// More than one batch should hold (a long document, or one naming
+		// many years): the batch made so far is dropped.
+		return rebuild()
+	}
 	if err != nil {
 		return sum, err
 	}

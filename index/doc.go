@@ -65,9 +65,10 @@
 // In memory (Build with no directory) or on disk as a store of generations
 // with an atomic CURRENT pointer and a lock (store.go). A build streams the
 // corpus (corpus.Scan) through workers on every core to one writer, in
-// bounded batches (build.go). Update re-analyses only what changed, in one
-// batch, or rebuilds beside the live index and swaps it in; an index another
-// engine version wrote is refused by Open and rebuilt by OpenCorpus
-// (engine.go). An Index is safe for concurrent use throughout; what it reads
+// batches bounded by their passages and by their postings, a long document
+// mapped a part at a time as it is written (build.go). Update re-analyses
+// only what changed, in one bounded batch, or rebuilds beside the live index
+// and swaps it in; an index another engine version wrote is refused by Open
+// and rebuilt by OpenCorpus (engine.go). An Index is safe for concurrent use throughout; what it reads
 // on demand it keeps in bounded caches (cache.go).
 package index

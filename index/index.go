@@ -144,8 +144,9 @@ type Options struct {
 	// the year of the build.
 	Now int
 	// BatchSize is the number of passages written at a time when building a
-	// whole index; 0 means defaultBatchSize. An update of an existing index is written in
-	// one batch, so that it is seen whole or not at all.
+	// whole index (fewer when they hold more than maxBatchPostings
+	// postings); 0 means defaultBatchSize. An update of an existing index is
+	// written in one batch, so that it is seen whole or not at all.
 	BatchSize int
 	// Full rebuilds the whole index beside the current one and swaps it in,
 	// instead of re-analysing only added and changed documents.

@@ -339,7 +339,7 @@ func TestCachesBounded(t *testing.T) {
 }
 
 // TestPreAnalysedFields checks that the documents of a build, whose text
-// fields are analysed beforehand (bleveDocs), index exactly as the mapping
+// fields are analysed beforehand (docMaker), index exactly as the mapping
 // alone would make them.
 func TestPreAnalysedFields(t *testing.T) {
 	c, err := corpus.Load(context.Background(), corpus.Default(), corpus.Options{})
@@ -349,7 +349,8 @@ func TestPreAnalysedFields(t *testing.T) {
 	m := newMapping()
 	n := 0
 	for _, d := range c.Docs {
-		for _, bd := range bleveDocs(d, corpus.Split(d), 2026) {
+		dm := newDocMaker(d, corpus.Split(d), 2026)
+		for bd, ok := dm.next(); ok; bd, ok = dm.next() {
 			pre, err := mapDoc(m, bd)
 			if err != nil {
 				t.Fatal(err)
