@@ -121,8 +121,7 @@ func embedText(rep discordtest.Reply) string {
 func TestServeAdmin(t *testing.T) {
 	t.Parallel()
 	top := t.TempDir() // holds the corpus, and what must stay outside it
-	dir := filepath.Join(top, "corpus")
-	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	dir := teaCorpus(t, top)
 	writeFile(t, filepath.Join(dir, "rivers.md"), "# Rivers\n\nThe river Vltava flows through Prague and joins the Elbe at Melnik.\n")
 	writeFile(t, filepath.Join(dir, "notes", "ports.md"), "# Ports\n\nThe port of Gdynia was built between 1921 and 1930.\n")
 	writeFile(t, filepath.Join(top, "victim.md"), "# Outside\n\nThis file is outside the corpus directory.\n")
@@ -462,8 +461,7 @@ func refusedElsewhere(t *testing.T, s *served, dir string, guilds ...string) {
 func TestServeAdminGuilds(t *testing.T) {
 	t.Parallel()
 	const adminGuild = "200" // the class that owns the documents; guildID is another
-	dir := filepath.Join(t.TempDir(), "corpus")
-	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	dir := teaCorpus(t, t.TempDir())
 	s := startGateway(t, map[string]string{
 		"CASEBOT_CORPUS":       dir,
 		"CASEBOT_INDEX":        filepath.Join(t.TempDir(), "index"),
@@ -537,8 +535,7 @@ func TestServeAdminGuilds(t *testing.T) {
 // globally by an earlier run, say) changes nothing.
 func TestServeAdminGuildDefault(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "corpus")
-	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	dir := teaCorpus(t, t.TempDir())
 	s := startGateway(t, map[string]string{"CASEBOT_CORPUS": dir, "CASEBOT_INDEX": filepath.Join(t.TempDir(), "index")})
 	if got := registered(t, s.fake, guildID); !slices.Contains(got, "add-document") || !slices.Contains(got, "ask") {
 		t.Errorf("guild %s: %v, want every command", guildID, got)
@@ -562,8 +559,7 @@ func TestServeAdminGuildDefault(t *testing.T) {
 // directory there is nothing to warn of.
 func TestServeAdminGuildsUnset(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "corpus")
-	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	dir := teaCorpus(t, t.TempDir())
 	s := startGateway(t, map[string]string{"CASEBOT_CORPUS": dir, "CASEBOT_INDEX": filepath.Join(t.TempDir(), "index"), "DISCORD_GUILD_ID": ""})
 	if got := registered(t, s.fake, ""); !slices.Contains(got, "add-document") {
 		t.Errorf("global commands: %v, want every command", got)
@@ -592,8 +588,7 @@ func TestServeHTTPAdminGuilds(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.New(t)
 	signer := discordtest.NewSigner()
-	dir := filepath.Join(t.TempDir(), "corpus")
-	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	dir := teaCorpus(t, t.TempDir())
 	const adminGuild = "200"
 	s := startServe(t, fake, map[string]string{
 		"DISCORD_PUBLIC_KEY":   signer.PublicKeyHex(),
@@ -665,4 +660,13 @@ func TestServeHTTPAdminGuilds(t *testing.T) {
 	} else if txt := embedText(rep); !strings.Contains(txt, "Dry run") {
 		t.Errorf("/reindex in the admin server: %s", txt)
 	}
+}
+
+// teaCorpus writes a corpus directory of one document, tea.md, under top
+// and returns its path.
+func teaCorpus(t *testing.T, top string) string {
+	t.Helper()
+	dir := filepath.Join(top, "corpus")
+	writeFile(t, filepath.Join(dir, "tea.md"), "# Tea\n\nThe Tea Board of Ruritania was founded in 1921 to regulate tea exports.\n")
+	return dir
 }
