@@ -341,3 +341,141 @@ func TestRegisterAdminGuilds(t *testing.T) {
 		})
 	}
 }
+
+// TestRegisterRemovesStale: commands an earlier run registered in a server
+// where this run registers none (an admin server no more, or the server of
+// a DISCORD_GUILD_ID since left empty) are removed at start; an admin
+// server, and the server of DISCORD_GUILD_ID, keep theirs; a server with
+// none is read and not written to. Scopes end up as want says: "all" the
+// commands, the "admin" ones, the "others", or "none".
+func TestRegisterRemovesStale(t *testing.T) {
+	t.Parallel()
+	type run struct {
+		guild  string
+		admins []string
+	}
+	many := make([]string, 201) // more than one page of GET /users/@me/guilds
+	for i := range many {
+		many[i] = fmt.Sprint(1001 + i)
+	}
+	for _, c := range []struct {
+		name           string
+		guilds         []string // the servers the bot is in
+		earlier, later run
+		want           map[string]string // scope ("" global) -> kind
+	}{
+		{"a server taken out of the admin servers", []string{"100", "200", "300", "400"},
+			run{"", []string{"200", "300"}}, run{"", []string{"200"}},
+			map[string]string{"": "others", "200": "admin", "300": "none", "100": "none", "400": "none"}},
+		{"admin servers unset: the global commands hold the admin ones once", []string{"100", "200"},
+			run{"", []string{"200"}}, run{"", nil},
+			map[string]string{"": "all", "200": "none", "100": "none"}},
+		{"DISCORD_GUILD_ID unset: its server's copies go", []string{"100", "200"},
+			run{"100", nil}, run{"", nil},
+			map[string]string{"": "all", "100": "none", "200": "none"}},
+		{"the server of DISCORD_GUILD_ID and an admin server keep theirs", []string{"100", "200", "300"},
+			run{"", []string{"200", "300"}}, run{"100", []string{"300"}},
+			map[string]string{"": "others", "100": "others", "200": "none", "300": "admin"}},
+		{"more servers than a page", many,
+			run{"", []string{"1001", many[200]}}, run{"", []string{"1001"}},
+			map[string]string{"": "others", "1001": "admin", many[200]: "none", many[100]: "none"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.New(t)
+			for _, g := range c.guilds {
+				fake.AddGuild(g)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			client, err := APIClient(fake.URL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := newSession("test-token", client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			earlier, _ := newTestBot(t, Options{AdminGuilds: c.earlier.admins})
+			if err := earlier.register(ctx, s, fake.ApplicationID(), c.earlier.guild); err != nil {
+				t.Fatal(err)
+			}
+			stale := map[string]bool{}
+			for _, g := range c.guilds {
+				stale[g] = len(fake.CommandNames(g)) > 0
+			}
+			seeded := len(fake.Requests())
+
+			b, logs := newTestBot(t, Options{AdminGuilds: c.later.admins})
+			runGateway(t, b, fake, GatewayOptions{GuildID: c.later.guild})
+			// The guilds are checked in order: wait for the last one's.
+			path := func(g string) string {
+				return "/api/v9/applications/" + fake.ApplicationID() + "/guilds/" + g + "/commands"
+			}
+			var last string
+			for _, g := range c.guilds {
+				if g != c.later.guild && !slices.Contains(c.later.admins, g) {
+					last = g
+				}
+			}
+			if _, err := fake.WaitRequest(ctx, func(r discordtest.Request) bool {
+				return r.Seq > seeded && r.Path == path(last) && r.Method == map[bool]string{true: "PUT", false: "GET"}[stale[last]]
+			}); err != nil {
+				t.Fatalf("guild %s not checked: %v", last, err)
+			}
+			got := map[string]string{}
+			for scope := range c.want {
+				got[scope] = commandKind(fake.CommandNames(scope))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("commands %v, want %v", got, c.want)
+			}
+			prefix := "/api/v9/applications/" + fake.ApplicationID() + "/guilds/"
+			for _, r := range fake.Requests()[seeded:] {
+				g := strings.TrimSuffix(strings.TrimPrefix(r.Path, prefix), "/commands")
+				if r.Method != "PUT" || !strings.HasPrefix(r.Path, prefix) || g == c.later.guild || slices.Contains(c.later.admins, g) {
+					continue
+				}
+				if !stale[g] || string(r.Body) != "[]" {
+					t.Errorf("%s with %s: want one overwrite with [] of a server that had commands", r, r.Body)
+				}
+			}
+			// Logged after the overwrite's answer.
+			for g, kind := range c.want {
+				if g == "" || !stale[g] || kind != "none" {
+					continue
+				}
+				for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "guild="+g+" "); time.Sleep(10 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Errorf("the removal from guild %s is not logged:\n%s", g, logs)
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
+// commandKind says which of the bot's commands names are: "all", the
+// "admin" ones, the "others", or "none".
+func commandKind(names []string) string {
+	admin := []string{"add-document", "reindex", "remove-document"}
+	var admins []string
+	for _, n := range names {
+		if slices.Contains(admin, n) {
+			admins = append(admins, n)
+		}
+	}
+	slices.Sort(admins)
+	switch {
+	case len(names) == 0:
+		return "none"
+	case len(admins) == 0:
+		return "others"
+	case !slices.Equal(admins, admin):
+		return fmt.Sprintf("some admin commands: %v", admins)
+	case len(names) == len(admins):
+		return "admin"
+	}
+	return "all"
+}

@@ -106,6 +106,7 @@ func (b *Bot) RunGateway(ctx context.Context, o GatewayOptions) error {
 			}
 			return err
 		}
+		b.removeStale(ctx, s, appID, o.GuildID)
 	}
 
 	<-ctx.Done()
@@ -157,7 +158,8 @@ func (b *Bot) closeSession(s *discordgo.Session) {
 // are left out there unless guildID is one of them, and each of those
 // servers gets them as its own guild commands, so no other server is
 // offered them. An admin server that refuses them (the bot is not in it)
-// is logged and passed over: every other server's answers go on.
+// is logged and passed over: every other server's answers go on. The
+// other servers' commands are removeStale's.
 func (b *Bot) register(ctx context.Context, s *discordgo.Session, appID, guildID string) error {
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -189,6 +191,84 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session, appID, guildID
 		}
 	}
 	return nil
+}
+
+// removeStale removes this application's guild commands from each server
+// the bot is in where register puts none: neither guildID nor an admin
+// server. An earlier run left them there when the server was an admin
+// server, or DISCORD_GUILD_ID: they would stay in its managers' menu,
+// refusing to run, or show twice beside the global commands. A server's
+// commands are read first and overwritten with none only when it has
+// some, so a start writes nothing to the servers that have none. Discord
+// lists and overwrites this application's commands alone. A server that
+// cannot be read or cleared is logged and passed over, as is the list of
+// servers: the commands registered stand either way.
+func (b *Bot) removeStale(ctx context.Context, s *discordgo.Session, appID, guildID string) {
+	guilds, err := userGuilds(ctx, s)
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.Warn("could not list the servers the bot is in, to remove commands an earlier run left in them", "err", err)
+		}
+		return
+	}
+	for _, g := range guilds {
+		if g == guildID || slices.Contains(b.adminGuilds, g) {
+			continue
+		}
+		names, err := b.clearGuild(ctx, s, appID, g)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			b.log.Warn("could not remove the commands an earlier run left in a server", "guild", g, "err", err)
+		case len(names) > 0:
+			b.log.Info("commands an earlier run left in a server removed", "guild", g, "commands", names)
+		}
+	}
+}
+
+// clearGuild overwrites a guild's commands with none if it has any, and
+// returns the names of those it had.
+func (b *Bot) clearGuild(ctx context.Context, s *discordgo.Session, appID, guildID string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmds, err := s.ApplicationCommands(appID, guildID, discordgo.WithContext(ctx))
+	if err != nil || len(cmds) == 0 {
+		return nil, err
+	}
+	// An empty list, not nil: Discord wants a list, and [] is none.
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, guildID, []*discordgo.ApplicationCommand{}, discordgo.WithContext(ctx)); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(cmds))
+	for i, c := range cmds {
+		names[i] = c.Name
+	}
+	return names, nil
+}
+
+// userGuilds returns the ids of the guilds the bot is in, from REST rather
+// than the gateway's state: HTTP mode has no gateway, and a shard's state
+// holds its own guilds only.
+func userGuilds(ctx context.Context, s *discordgo.Session) ([]string, error) {
+	const page = 200 // the most Discord returns at once
+	var ids []string
+	after := ""
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		gs, err := s.UserGuilds(page, "", after, false, discordgo.WithContext(pctx))
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("list guilds: %w", err)
+		}
+		for _, g := range gs {
+			ids = append(ids, g.ID)
+		}
+		if len(gs) < page {
+			return ids, nil
+		}
+		after = gs[len(gs)-1].ID
+	}
 }
 
 // onMessage answers a message that mentions the bot or its role, or a DM,

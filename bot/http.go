@@ -110,6 +110,8 @@ func (b *Bot) ServeHTTP(ctx context.Context, ln net.Listener, o HTTPOptions) err
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Interactions are answered meanwhile.
+	b.removeStale(ctx, s, o.AppID, o.GuildID)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

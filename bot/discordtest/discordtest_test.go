@@ -401,6 +401,24 @@ func TestBulkOverwrite(t *testing.T) {
 	if i := fake.SlashCommand("ask", nil, alice, "100"); i.Data.(*discordtest.CommandData).ID != guildCmds[0].ID {
 		t.Errorf("interaction data.id = %s; want the registered id %s", i.Data.(*discordtest.CommandData).ID, guildCmds[0].ID)
 	}
+	if got := fake.CommandNames("100"); !slices.Equal(got, []string{"ask", "reindex"}) {
+		t.Errorf("CommandNames(100) = %v", got)
+	}
+	// An empty list removes a scope's commands; null is not a list.
+	if _, err := dg.RequestWithBucketID("PUT", discordgo.EndpointApplicationGuildCommands("app-1", "100"), json.RawMessage("null"), "null"); err == nil {
+		t.Error("a null body was taken")
+	} else if status, code := restCode(err); status != 400 || code != 50035 {
+		t.Errorf("a null body: %v; want 400 Invalid Form Body", err)
+	}
+	if got, err := dg.ApplicationCommandBulkOverwrite("app-1", "100", []*discordgo.ApplicationCommand{}); err != nil || len(got) != 0 {
+		t.Errorf("overwrite with none: %v, %v", got, err)
+	}
+	if got, err := dg.ApplicationCommands("app-1", "100"); err != nil || len(got) != 0 || fake.CommandNames("100") != nil {
+		t.Errorf("after overwriting with none: %v, %v, %v", got, err, fake.CommandNames("100"))
+	}
+	if got := fake.CommandNames(""); len(got) != 2 {
+		t.Errorf("the global commands went too: %v", got)
+	}
 
 	for _, tc := range []struct {
 		name  string
@@ -674,6 +692,40 @@ func TestGuilds(t *testing.T) {
 	}
 	if r, err := dg.State.Role("200", other.ID); err != nil || !r.Managed {
 		t.Errorf("the other bot's role %+v (%v)", r, err)
+	}
+
+	// Added to a guild: GUILD_CREATE, and the guild is listed.
+	fake.AddGuild("3000")
+	if id := receive(t, created); id != "3000" {
+		t.Errorf("GUILD_CREATE for %s, want 3000", id)
+	}
+	ids := func(gs []*discordgo.UserGuild) []string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		limit         int
+		before, after string
+		want          []string
+	}{
+		{0, "", "", []string{"100", "200", "3000"}}, // by id, not text
+		{2, "", "", []string{"100", "200"}},
+		{2, "", "200", []string{"3000"}},
+		{1, "3000", "", []string{"200"}},
+	} {
+		gs, err := dg.UserGuilds(c.limit, c.before, c.after, false)
+		if err != nil || !slices.Equal(ids(gs), c.want) {
+			t.Errorf("UserGuilds(%d, %q, %q) = %v, %v; want %v", c.limit, c.before, c.after, ids(gs), err, c.want)
+		}
+		if err == nil && gs[0].Permissions == 0 {
+			t.Errorf("no permissions: %+v", gs[0])
+		}
+	}
+	if _, err := dg.UserGuilds(201, "", "", false); err == nil {
+		t.Error("a limit over 200 was taken")
 	}
 
 	// Without the intent, Discord sends no GUILD_CREATE.

@@ -71,7 +71,13 @@
 //     /applications/{app}/guilds/{g}/commands: bulk overwrite echoes the
 //     commands with ids (kept across overwrites by name), after checking
 //     names, descriptions, option order, choices and the 100/25 limits;
-//     another application's id gets 403.
+//     an empty list removes them all, and a body that is not a list (null)
+//     gets 400; another application's id gets 403. Each scope holds this
+//     application's commands only, as on Discord; CommandNames shows them.
+//     The fake does not check that the bot is in a guild it registers in.
+//   - GET /users/@me/guilds: the guilds the bot is in (AddGuild, or made
+//     when first used), as partial guilds by id ascending, 200 at most a
+//     page (limit 1 to 200, after, before, with_counts).
 //   - POST /interactions/{id}/{token}/callback: 204 once; 404 (10062) for
 //     an unknown interaction, 400 (40060) when already acknowledged, 400
 //     for a callback type the interaction does not take (autocomplete takes

@@ -58,6 +58,26 @@ func (s *Server) guildLocked(id string) *guild {
 	return g
 }
 
+// AddGuild puts the bot in guildID, as adding it to a server does: GET
+// /users/@me/guilds lists it, and connected clients that asked for the
+// GUILDS intent get its GUILD_CREATE (a client that connects later finds it
+// in READY). A guild is also made when first used (an interaction or a
+// message in it, BotRole, AddRole); AddGuild is for one the bot is in
+// without any.
+func (s *Server) AddGuild(guildID string) {
+	s.mu.Lock()
+	s.guildLocked(guildID)
+	s.mu.Unlock()
+	for _, t := range s.targets(guildID) {
+		t.c.wmu.Lock()
+		err := s.sendGuild(t.c, t.sess, guildID)
+		t.c.wmu.Unlock()
+		if err != nil {
+			s.tb.Logf("discordtest: GUILD_CREATE %s: %v", guildID, err)
+		}
+	}
+}
+
 // BotRole returns the role Discord made for the bot in guildID when it
 // joined: managed, named after the bot, held by the bot's member. Members
 // who pick it in the @ menu instead of the bot send "<@&id>".

@@ -3,11 +3,13 @@ package discordtest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -31,6 +33,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("GET "+api+"/gateway", s.gateway)
 	m.HandleFunc("GET "+api+"/gateway/bot", s.gatewayBot)
 	m.HandleFunc("GET "+api+"/users/@me", s.me)
+	m.HandleFunc("GET "+api+"/users/@me/guilds", s.userGuilds)
 	m.HandleFunc("GET "+api+"/users/{user}", s.user)
 	m.HandleFunc("GET "+api+"/users/@me/channels", s.listDMs)
 	m.HandleFunc("POST "+api+"/users/@me/channels", s.createDM)
@@ -253,6 +256,73 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.cfg.botUser)
 }
 
+// maxUserGuilds is the most guilds GET /users/@me/guilds returns at once,
+// and its default limit.
+const maxUserGuilds = 200
+
+// userGuilds lists the guilds the bot is in as partial guilds, by id
+// ascending, a page at a time: limit (1 to 200, default 200), after and
+// before page through them as on Discord.
+func (s *Server) userGuilds(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := maxUserGuilds
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			writeInvalid(w, []fieldError{{"limit", "NUMBER_TYPE_COERCE", fmt.Sprintf("Value %q is not int.", v)}})
+			return
+		case n < 1 || n > maxUserGuilds:
+			writeInvalid(w, []fieldError{{"limit", "NUMBER_TYPE_MAX", fmt.Sprintf("int value should be between 1 and %d.", maxUserGuilds)}})
+			return
+		}
+		limit = n
+	}
+	after, before := q.Get("after"), q.Get("before")
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.guilds))
+	for id := range s.guilds {
+		if (after == "" || idLess(after, id)) && (before == "" || idLess(id, before)) {
+			ids = append(ids, id)
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(ids, func(i, j int) bool { return idLess(ids[i], ids[j]) })
+	if len(ids) > limit {
+		if before != "" && after == "" {
+			ids = ids[len(ids)-limit:] // the page just before
+		} else {
+			ids = ids[:limit]
+		}
+	}
+	out := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		g := map[string]any{
+			"id": id, "name": "guild " + id, "icon": nil, "banner": nil, "owner": false,
+			"permissions": botPermissions, "features": []string{},
+		}
+		if q.Get("with_counts") == "true" {
+			g["approximate_member_count"], g["approximate_presence_count"] = 1, 1
+		}
+		out = append(out, g)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// idLess orders snowflakes by value; ids that are not numbers (a test's
+// "g1") come after, by text.
+func idLess(a, b string) bool {
+	x, errA := strconv.ParseUint(a, 10, 64)
+	y, errB := strconv.ParseUint(b, 10, 64)
+	switch {
+	case errA == nil && errB == nil:
+		return x < y
+	case errA == nil || errB == nil:
+		return errA == nil
+	}
+	return a < b
+}
+
 func (s *Server) user(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	u, ok := s.users[r.PathValue("user")]
@@ -342,6 +412,11 @@ func (s *Server) overwriteCommands(w http.ResponseWriter, r *http.Request) {
 		badJSON(w)
 		return
 	}
+	if cmds == nil {
+		// null is not a list: no commands is [].
+		writeInvalid(w, []fieldError{{"", "BASE_TYPE_REQUIRED", "This field is required"}})
+		return
+	}
 	if errs := validateCommands(specs); len(errs) > 0 {
 		writeInvalid(w, errs)
 		return
@@ -356,6 +431,19 @@ func (s *Server) overwriteCommands(w http.ResponseWriter, r *http.Request) {
 	}
 	s.commands[guild] = out
 	writeJSON(w, http.StatusOK, out)
+}
+
+// CommandNames returns the names of the commands registered in a scope,
+// guildID's or, for "", the global one, in the order they were registered.
+func (s *Server) CommandNames(guildID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	for _, c := range s.commands[guildID] {
+		name, _ := c["name"].(string)
+		names = append(names, name)
+	}
+	return names
 }
 
 func (s *Server) createCommand(w http.ResponseWriter, r *http.Request) {

@@ -43,12 +43,16 @@ type fieldError struct {
 }
 
 // nestErrors turns dotted paths into Discord's nested "errors" object:
-// {"embeds": {"0": {"description": {"_errors": [{code, message}]}}}}.
+// {"embeds": {"0": {"description": {"_errors": [{code, message}]}}}}. An
+// error of the body as a whole has the path "".
 func nestErrors(errs []fieldError) map[string]any {
 	root := map[string]any{}
 	for _, e := range errs {
 		node := root
 		for _, part := range strings.Split(e.path, ".") {
+			if e.path == "" {
+				break
+			}
 			next, ok := node[part].(map[string]any)
 			if !ok {
 				next = map[string]any{}

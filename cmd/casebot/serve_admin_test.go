@@ -662,6 +662,68 @@ func TestServeHTTPAdminGuilds(t *testing.T) {
 	}
 }
 
+// TestServeStaleAdminCommands: three starts of "casebot serve" in turn,
+// in a bot that is in servers 200 and 300. The first registers the admin
+// commands in both; the second, with 300 taken out of
+// CASEBOT_ADMIN_GUILDS, removes them from 300 and keeps them in 200; the
+// third, with neither setting, registers them globally and removes 200's
+// copies, so each shows once. (HTTP mode, whose runs stop cleanly at any
+// time; the gateway does the same: TestRegisterRemovesStale.)
+func TestServeStaleAdminCommands(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	fake.AddGuild("200")
+	fake.AddGuild("300")
+	signer := discordtest.NewSigner()
+	dir := teaCorpus(t, t.TempDir())
+	index := filepath.Join(t.TempDir(), "index")
+	admin := []string{"reindex", "add-document", "remove-document"}
+	// serve runs casebot until the test ends, and returns once it has
+	// overwritten guild's commands.
+	serve := func(t *testing.T, admins, guild string) {
+		t.Helper()
+		since := len(fake.Requests())
+		startServe(t, fake, map[string]string{
+			"DISCORD_PUBLIC_KEY": signer.PublicKeyHex(), "DISCORD_APP_ID": fake.ApplicationID(),
+			"CASEBOT_CORPUS": dir, "CASEBOT_INDEX": index, "CASEBOT_ADMIN_GUILDS": admins,
+		}, "--http", "127.0.0.1:0")
+		path := "/api/v9/applications/" + fake.ApplicationID() + "/guilds/" + guild + "/commands"
+		if _, err := fake.WaitRequest(timeout(t), func(r discordtest.Request) bool {
+			return r.Seq > since && r.Method == "PUT" && r.Path == path
+		}); err != nil {
+			t.Fatalf("guild %s: no overwrite: %v", guild, err)
+		}
+	}
+	scopes := func() map[string][]string {
+		return map[string][]string{"": fake.CommandNames(""), "200": fake.CommandNames("200"), "300": fake.CommandNames("300")}
+	}
+	t.Run("an earlier run, two admin servers", func(t *testing.T) {
+		serve(t, "200,300", "300")
+		if got := scopes(); !slices.Equal(got["200"], admin) || !slices.Equal(got["300"], admin) {
+			t.Errorf("commands %v, want the admin ones in 200 and 300", got)
+		}
+	})
+	t.Run("300 no longer an admin server", func(t *testing.T) {
+		serve(t, "200", "300")
+		got := scopes()
+		if !slices.Equal(got["200"], admin) || len(got["300"]) != 0 || slices.Contains(got[""], "reindex") {
+			t.Errorf("commands %v, want the admin ones in 200 alone", got)
+		}
+	})
+	t.Run("neither setting", func(t *testing.T) {
+		serve(t, "", "200")
+		got := scopes()
+		for _, name := range admin {
+			if n := strings.Count(" "+strings.Join(append(got[""], got["200"]...), " ")+" ", " "+name+" "); n != 1 {
+				t.Errorf("/%s shows %d times in server 200: %v", name, n, got)
+			}
+		}
+		if len(got["300"]) != 0 {
+			t.Errorf("server 300: %v", got["300"])
+		}
+	})
+}
+
 // teaCorpus writes a corpus directory of one document, tea.md, under top
 // and returns its path.
 func teaCorpus(t *testing.T, top string) string {
