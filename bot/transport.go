@@ -24,11 +24,8 @@ func APIClient(base string) (*http.Client, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		if err != nil || u.User != nil || u.Opaque != "" {
-			// not quoted, as it may hold a password
-			return nil, errors.New("DISCORD_API_URL: want an http or https URL")
-		}
-		return nil, fmt.Errorf("DISCORD_API_URL %q: want an http or https URL", base)
+		// Not quoted: it may hold a password, or a secret pasted there.
+		return nil, errors.New("DISCORD_API_URL: want an http or https URL")
 	}
 	c.Transport = rewrite{base: u, next: tr}
 	return c, nil

@@ -89,7 +89,7 @@ func (o *queryOptions) resolve(fs *flagSet, c *cli) error {
 	o.log = log
 	if err := o.Config.resolve(fs, c.getenv); err != nil {
 		var ue usageError
-		if !errors.As(err, &ue) || o.Corpus == "" || o.IndexGiven {
+		if !errors.As(err, &ue) || errors.As(err, new(tokenError)) || o.Corpus == "" || o.IndexGiven {
 			return err
 		}
 		// No data directory for the default index: answer from memory.

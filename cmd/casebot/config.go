@@ -47,6 +47,9 @@ case study is indexed in memory unless --index names a directory.`
 // dataDir is the data directory the environment names.
 func dataDir(getenv env) (string, error) {
 	if d := strings.TrimSpace(getenv("CASEBOT_DATA")); d != "" {
+		if err := tokenIn("CASEBOT_DATA", d, secret(strings.TrimSpace(getenv("DISCORD_TOKEN")))); err != nil {
+			return "", err
+		}
 		return d, nil
 	}
 	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
@@ -127,6 +130,19 @@ func (cfg *Config) resolve(fs *flagSet, lookup env) error {
 	}
 	if !fs.Changed("model") {
 		cfg.Model = strings.TrimSpace(lookup("CASEBOT_MODEL"))
+	}
+	// These paths are quoted by errors and logs.
+	token := secret(strings.TrimSpace(lookup("DISCORD_TOKEN")))
+	for _, s := range []struct{ flag, env, v string }{
+		{"corpus", "CASEBOT_CORPUS", cfg.Corpus}, {"index", "CASEBOT_INDEX", cfg.Index}, {"model", "CASEBOT_MODEL", cfg.Model},
+	} {
+		name := s.env
+		if fs.Changed(s.flag) {
+			name = "--" + s.flag
+		}
+		if err := tokenIn(name, s.v, token); err != nil {
+			return err
+		}
 	}
 	cfg.IndexGiven = cfg.Index != ""
 	if cfg.Index == "" && cfg.Corpus != "" {
@@ -384,7 +400,7 @@ func (lc logConfig) logger(w io.Writer) (*slog.Logger, error) {
 	case "error":
 		lv = slog.LevelError
 	default:
-		return nil, usagef("log level %q: want debug, info, warn or error", level)
+		return nil, usagef("log level (CASEBOT_LOG_LEVEL or --log-level): want debug, info, warn or error, %s", got(level))
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	switch strings.ToLower(strings.TrimSpace(format)) {
@@ -393,5 +409,5 @@ func (lc logConfig) logger(w io.Writer) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usagef("log format %q: want text or json", format)
+	return nil, usagef("log format (CASEBOT_LOG_FORMAT or --log-format): want text or json, %s", got(format))
 }

@@ -86,16 +86,21 @@ func (c *cli) run(args []string) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
+	// No error quotes the token, nor an argument that looks like one
+	// (pflag quotes a flag's value it cannot parse); serve redacts the
+	// token of its .env file itself.
+	token := secret(strings.TrimSpace(c.getenv("DISCORD_TOKEN")))
+	words := func(msg string) string { return hideTokens(msg, args, token) }
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "casebot: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "casebot: %s\n", words(ue.msg))
 		return exitUsage
 	case errors.Is(err, index.ErrNotIndexDir):
-		fmt.Fprintf(stderr, "casebot: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(stderr, "casebot: %s\n", words(oneLine(err.Error())))
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "casebot: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(stderr, "casebot: %s\n", words(oneLine(err.Error())))
 		return exitFail
 	}
 }

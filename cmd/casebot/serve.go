@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
-	"strings"
 
 	"github.com/casebot/casebot/bot"
 )
@@ -39,13 +37,8 @@ func runServe(c *cli, sc serveConfig) (err error) {
 	ctx := c.ctx
 	// Discord's answers, and a proxy's, are quoted in errors and log lines
 	// as they came: one that echoes the request would show the token.
-	token := string(sc.Token)
-	defer func() {
-		if err != nil && token != "" && strings.Contains(err.Error(), token) {
-			err = errors.New(strings.ReplaceAll(err.Error(), token, "[token]"))
-		}
-	}()
-	log, err := sc.Log.logger(redactWriter{w: c.stderr, secret: []byte(token)})
+	defer func() { err = redactToken(err, sc.Token) }()
+	log, err := sc.Log.logger(redactWriter{w: c.stderr, secret: []byte(sc.Token)})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -50,14 +49,6 @@ type serveConfig struct {
 	LegacyData bool
 }
 
-// secret is a value that must never reach a log line or an error.
-type secret string
-
-func (secret) String() string                 { return "[redacted]" }
-func (secret) GoString() string               { return "[redacted]" }
-func (secret) LogValue() slog.Value           { return slog.StringValue("[redacted]") }
-func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
 const defaultEnvFile = ".env"
 
 // Defaults of the settings that have one.
@@ -92,11 +83,25 @@ func parseServe(c *cli, args []string) (serveConfig, error) {
 	return sc, err
 }
 
+// serveSettings are the variables serve reads besides DISCORD_TOKEN, all
+// of them in .env.example.
+var serveSettings = []string{
+	"DISCORD_APP_ID", "DISCORD_GUILD_ID", "DISCORD_PUBLIC_KEY", "DISCORD_API_URL", "SHARD_ID", "SHARD_COUNT",
+	"CASEBOT_CORPUS", "CASEBOT_INDEX", "CASEBOT_MODEL", "CASEBOT_DATA", "CASEBOT_RATE", "CASEBOT_ADMIN_GUILDS",
+	"CASEBOT_MAX_UPLOAD", "CASEBOT_WATCH", "CASEBOT_WATCH_DELAY", "CASEBOT_ADMIN_ADDR", "CASEBOT_LOG_FORMAT",
+	"CASEBOT_LOG_LEVEL",
+}
+
 // resolve reads the .env file and fills every setting the flags left
-// unset, then checks them.
-func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) error {
+// unset, then checks them. No error quotes the token (see tokenIn).
+func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) (err error) {
+	defer func() { err = redactToken(err, c.Token) }()
 	if len(args) > 0 {
-		return usagef("serve takes no arguments (got %q)", args[0])
+		return usagef("serve takes no arguments, %s", got(args[0]))
+	}
+	// The .env file may hold the token; the environment's is known now.
+	if err := tokenElsewhere(set, nil, nil, secret(strings.TrimSpace(cl.getenv("DISCORD_TOKEN")))); err != nil {
+		return err
 	}
 	dotenv, err := readEnvFile(c.EnvFile)
 	var syntax envSyntaxError
@@ -133,8 +138,14 @@ func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) error {
 	if c.Token == "" {
 		return usagef("DISCORD_TOKEN is not set: put the bot's token in the environment or in %s (see .env.example)", c.EnvFile)
 	}
+	if err := tokenElsewhere(set, lookup, serveSettings, c.Token); err != nil {
+		return err
+	}
 	if c.GuildID != "" && !snowflake(c.GuildID) {
-		return usagef("DISCORD_GUILD_ID=%q: want a server id, which is digits (%s)", c.GuildID, copyServerID)
+		return usagef("DISCORD_GUILD_ID: want a server id, which is digits, %s (%s)", got(c.GuildID), copyServerID)
+	}
+	if _, err := bot.APIClient(c.APIURL); err != nil {
+		return usagef("%v, %s", err, got(c.APIURL))
 	}
 	// The admin commands change the documents every server is answered
 	// from: by default only the server the commands are registered in may.
@@ -225,7 +236,7 @@ func (c *serveConfig) resolve(set *flagSet, cl *cli, args []string) error {
 			continue
 		}
 		if _, port, err := net.SplitHostPort(a.addr); err != nil || !validPort(port) {
-			return usagef("%s %q: want HOST:PORT, e.g. 127.0.0.1:9090", a.name, a.addr)
+			return usagef("%s: want HOST:PORT, e.g. 127.0.0.1:9090, %s", a.name, got(a.addr))
 		}
 	}
 	if c.HTTPAddr != "" {
@@ -276,7 +287,7 @@ func guildIDs(name, list string) ([]string, error) {
 			continue
 		}
 		if !snowflake(id) {
-			return nil, usagef("%s: %q is not a server id: want server ids, which are digits, separated by commas (%s)", name, id, copyServerID)
+			return nil, usagef("%s: want server ids, which are digits, separated by commas, %s (%s)", name, got(id), copyServerID)
 		}
 		ids = append(ids, id)
 	}
@@ -299,7 +310,7 @@ func intSetting(lookup env, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, usagef("%s=%q: want a whole number", name, v)
+		return 0, usagef("%s: want a whole number, %s", name, got(v))
 	}
 	return n, nil
 }
@@ -311,7 +322,7 @@ func boolSetting(lookup env, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, usagef("%s=%q: want true or false", name, v)
+		return false, usagef("%s: want true or false, %s", name, got(v))
 	}
 	return b, nil
 }
@@ -323,7 +334,7 @@ func durationSetting(lookup env, name string, def time.Duration) (time.Duration,
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil {
-		return 0, usagef("%s=%q: want a duration such as 1s or 500ms", name, v)
+		return 0, usagef("%s: want a duration such as 1s or 500ms, %s", name, got(v))
 	}
 	return d, nil
 }

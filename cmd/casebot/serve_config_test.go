@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,31 +37,31 @@ func TestServeConfigErrors(t *testing.T) {
 	}{
 		{"missing token", []string{"--env", empty}, nil, "casebot: DISCORD_TOKEN is not set"},
 		{"shard out of range", []string{"--env", withToken}, map[string]string{"SHARD_ID": "2"}, "casebot: SHARD_ID 2 of SHARD_COUNT 2"},
-		{"bad shard count", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "SHARD_COUNT": "zero"}, `casebot: SHARD_COUNT="zero": want a whole number`},
+		{"bad shard count", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "SHARD_COUNT": "zero"}, `casebot: SHARD_COUNT: want a whole number, got "zero"`},
 		{"bad rate", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_RATE": "-1"}, "casebot: CASEBOT_RATE must be 1 or more"},
 		{"http without key", []string{"--env", empty, "--http", ":0"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: HTTP mode needs DISCORD_PUBLIC_KEY"},
-		{"bad API URL", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "DISCORD_API_URL": "ftp://x"}, `casebot: DISCORD_API_URL "ftp://x"`},
+		{"bad API URL", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "DISCORD_API_URL": "ftp://x"}, `casebot: DISCORD_API_URL: want an http or https URL, got "ftp://x"`},
 		{"missing env file", []string{"--env", filepath.Join(dir, "nope.env")}, nil, "casebot: env file"},
 		{"stray argument", []string{"--env", empty, "hello"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: serve takes no arguments"},
 		{"watch without a corpus", []string{"--env", empty, "--watch"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: --watch needs a corpus directory"},
 		{"watch from the environment without a corpus", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH": "true"}, "casebot: --watch needs a corpus directory"},
-		{"bad watch setting", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH": "sometimes"}, `casebot: CASEBOT_WATCH="sometimes": want true or false`},
-		{"bad watch delay", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH_DELAY": "soon"}, `casebot: CASEBOT_WATCH_DELAY="soon": want a duration`},
+		{"bad watch setting", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH": "sometimes"}, `casebot: CASEBOT_WATCH: want true or false, got "sometimes"`},
+		{"bad watch delay", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_WATCH_DELAY": "soon"}, `casebot: CASEBOT_WATCH_DELAY: want a duration such as 1s or 500ms, got "soon"`},
 		{"negative watch delay", []string{"--env", empty, "--watch-delay", "-1s"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: the watch delay must be more than 0"},
 		{"upload cap over what the corpus reads", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_MAX_UPLOAD": "10000000"}, "casebot: CASEBOT_MAX_UPLOAD must be 1 to 5242880 bytes"},
-		{"bad log level", []string{"--env", empty, "--log-level", "loud"}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir}, `casebot: log level "loud"`},
-		{"bad log format", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir, "CASEBOT_LOG_FORMAT": "xml"}, `casebot: log format "xml"`},
+		{"bad log level", []string{"--env", empty, "--log-level", "loud"}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir}, `casebot: log level (CASEBOT_LOG_LEVEL or --log-level): want debug, info, warn or error, got "loud"`},
+		{"bad log format", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "HOME": dir, "CASEBOT_LOG_FORMAT": "xml"}, `casebot: log format (CASEBOT_LOG_FORMAT or --log-format): want text or json, got "xml"`},
 		{"no data directory", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, "casebot: no place for casebot's data"},
-		{"admin address without a port", []string{"--env", empty, "--admin-addr", "9090"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR) "9090": want HOST:PORT`},
-		{"admin address port out of range", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_ADDR": "localhost:99999"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR) "localhost:99999": want HOST:PORT`},
-		{"http address with a space", []string{"--env", empty, "--http", "127.0.0.1:80 80"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --http "127.0.0.1:80 80": want HOST:PORT`},
-		{"admin guild not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123, my-class"}, `casebot: CASEBOT_ADMIN_GUILDS: "my-class" is not a server id: want server ids, which are digits, separated by commas`},
-		{"admin guilds separated by semicolons", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123;456"}, `casebot: CASEBOT_ADMIN_GUILDS: "123;456" is not a server id`},
-		{"admin guild negative", []string{"--env", empty, "--admin-guilds", "-5"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-guilds: "-5" is not a server id`},
-		{"admin guild over 64 bits", []string{"--env", empty, "--admin-guilds=18446744073709551616"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-guilds: "18446744073709551616" is not a server id`},
-		{"admin guild flag wins and is checked", []string{"--env", empty, "--admin-guilds", "abc"}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123"}, `casebot: --admin-guilds: "abc" is not a server id`},
-		{"guild id not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "DISCORD_GUILD_ID": "My Server"}, `casebot: DISCORD_GUILD_ID="My Server": want a server id, which is digits`},
-		{"upload cap not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_MAX_UPLOAD": "5MB"}, `casebot: CASEBOT_MAX_UPLOAD="5MB": want a whole number`},
+		{"admin address without a port", []string{"--env", empty, "--admin-addr", "9090"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR): want HOST:PORT, e.g. 127.0.0.1:9090, got "9090"`},
+		{"admin address port out of range", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_ADDR": "localhost:99999"}, `casebot: --admin-addr (CASEBOT_ADMIN_ADDR): want HOST:PORT, e.g. 127.0.0.1:9090, got "localhost:99999"`},
+		{"http address with a space", []string{"--env", empty, "--http", "127.0.0.1:80 80"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --http: want HOST:PORT, e.g. 127.0.0.1:9090, got "127.0.0.1:80 80"`},
+		{"admin guild not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123, my-class"}, `casebot: CASEBOT_ADMIN_GUILDS: want server ids, which are digits, separated by commas, got "my-class" (with Developer Mode`},
+		{"admin guilds separated by semicolons", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123;456"}, `casebot: CASEBOT_ADMIN_GUILDS: want server ids, which are digits, separated by commas, got "123;456"`},
+		{"admin guild negative", []string{"--env", empty, "--admin-guilds", "-5"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-guilds: want server ids, which are digits, separated by commas, got "-5"`},
+		{"admin guild over 64 bits", []string{"--env", empty, "--admin-guilds=18446744073709551616"}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, `casebot: --admin-guilds: want server ids, which are digits, separated by commas, got "18446744073709551616"`},
+		{"admin guild flag wins and is checked", []string{"--env", empty, "--admin-guilds", "abc"}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_ADMIN_GUILDS": "123"}, `casebot: --admin-guilds: want server ids, which are digits, separated by commas, got "abc"`},
+		{"guild id not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "DISCORD_GUILD_ID": "My Server"}, `casebot: DISCORD_GUILD_ID: want a server id, which is digits, got "My Server" (with Developer Mode`},
+		{"upload cap not a number", []string{"--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", "CASEBOT_MAX_UPLOAD": "5MB"}, `casebot: CASEBOT_MAX_UPLOAD: want a whole number, got "5MB"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -83,6 +85,141 @@ func TestServeConfigErrors(t *testing.T) {
 				t.Errorf("a token was printed: %q", out)
 			}
 		})
+	}
+}
+
+// TestConfigSecrets: a token, or another secret, pasted into the wrong
+// setting or flag is never printed, whatever the setting: an error names
+// the setting instead. A token-shaped value (or DISCORD_TOKEN's own) is
+// refused as one in any setting; a long value that is not a token is
+// refused by the setting's own check without being quoted.
+func TestConfigSecrets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.env")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A bot token's shape: the bot's id in base64, a timestamp, a signature.
+	token := base64.RawURLEncoding.EncodeToString([]byte("123456789012345678")) + ".GaBcDe.SECRETsignatureABCDEFGHIJKLMNOPQRSTU"
+	// DISCORD_TOKEN's value, in no token's shape (as in tests), and an
+	// OAuth2 client secret: 32 letters.
+	own, clientSecret := "own-SECRET-token-of-this-bot-0123456789", "SECRETclientSecretABCDEFGHIJKLMN"
+	withToken := filepath.Join(dir, "token.env")
+	if err := os.WriteFile(withToken, []byte("DISCORD_TOKEN="+own+"\nDISCORD_GUILD_ID="+own+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		name  string
+		args  []string
+		env   map[string]string
+		value string // must not be printed
+		want  string // must be: the setting's name and what is wrong
+	}
+	var rows []row
+	for _, name := range serveSettings {
+		rows = append(rows,
+			row{name + " holds a token", []string{"serve", "--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", name: token},
+				token, name + " holds what looks like a Discord bot token"},
+			row{name + " holds DISCORD_TOKEN's value", []string{"serve", "--env", empty}, map[string]string{"DISCORD_TOKEN": own, name: own},
+				own, name + " holds what looks like a Discord bot token"})
+	}
+	for _, f := range []string{"corpus", "index", "model", "data", "env", "http", "admin-addr", "admin-guilds", "log-format", "log-level", "rate", "watch-delay"} {
+		rows = append(rows, row{"--" + f + " holds a token", []string{"serve", "--env", empty, "--" + f, token}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, token, "--" + f})
+	}
+	for name, want := range map[string]string{
+		"DISCORD_GUILD_ID":     "DISCORD_GUILD_ID: want a server id, which is digits",
+		"CASEBOT_ADMIN_GUILDS": "CASEBOT_ADMIN_GUILDS: want server ids, which are digits, separated by commas",
+		"DISCORD_API_URL":      "DISCORD_API_URL: want an http or https URL",
+		"SHARD_ID":             "SHARD_ID: want a whole number",
+		"SHARD_COUNT":          "SHARD_COUNT: want a whole number",
+		"CASEBOT_RATE":         "CASEBOT_RATE: want a whole number",
+		"CASEBOT_MAX_UPLOAD":   "CASEBOT_MAX_UPLOAD: want a whole number",
+		"CASEBOT_WATCH":        "CASEBOT_WATCH: want true or false",
+		"CASEBOT_WATCH_DELAY":  "CASEBOT_WATCH_DELAY: want a duration such as 1s or 500ms",
+		"CASEBOT_ADMIN_ADDR":   "(CASEBOT_ADMIN_ADDR): want HOST:PORT, e.g. 127.0.0.1:9090",
+		"CASEBOT_LOG_FORMAT":   "(CASEBOT_LOG_FORMAT or --log-format): want text or json",
+		"CASEBOT_LOG_LEVEL":    "(CASEBOT_LOG_LEVEL or --log-level): want debug, info, warn or error",
+	} {
+		rows = append(rows, row{name + " holds another secret", []string{"serve", "--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", name: clientSecret},
+			clientSecret, want + ", got 32 characters, not shown"})
+	}
+	rows = append(rows,
+		row{"--http holds another secret", []string{"serve", "--env", empty, "--http", clientSecret}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, clientSecret, "--http: want HOST:PORT"},
+		row{"--admin-guilds holds another secret", []string{"serve", "--env", empty, "--admin-guilds", clientSecret}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, clientSecret, "--admin-guilds: want server ids"},
+		row{"DISCORD_GUILD_ID in .env holds the token of .env", []string{"serve", "--env", withToken}, nil, own, "DISCORD_GUILD_ID holds what looks like a Discord bot token"},
+		row{"a token as an argument", []string{"serve", "--env", empty, token}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, token, "serve takes no arguments, got 68 characters, not shown"},
+		row{"ask: CASEBOT_CORPUS holds a token", []string{"ask", "what?"}, map[string]string{"CASEBOT_CORPUS": token}, token, "CASEBOT_CORPUS holds what looks like a Discord bot token"},
+		row{"ask: --index holds DISCORD_TOKEN's value", []string{"ask", "--index", own, "what?"}, map[string]string{"DISCORD_TOKEN": own}, own, "--index holds what looks like a Discord bot token"},
+		row{"ask: CASEBOT_LOG_LEVEL holds another secret", []string{"ask", "what?"}, map[string]string{"CASEBOT_LOG_LEVEL": clientSecret}, clientSecret, "(CASEBOT_LOG_LEVEL or --log-level): want debug"},
+		row{"ask: -k holds a token", []string{"ask", "-k", token, "what?"}, nil, token, `"-k, --k" flag`},
+		row{"index: CASEBOT_DATA holds a token", []string{"index", "--corpus", dir}, map[string]string{"CASEBOT_DATA": token}, token, "CASEBOT_DATA holds what looks like a Discord bot token"},
+	)
+	for _, c := range rows {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			vars := map[string]string{"HOME": dir}
+			for k, v := range c.env {
+				vars[k] = v
+			}
+			code := run(context.Background(), c.args, func(k string) string { return vars[k] }, strings.NewReader(""), &stdout, &stderr)
+			out := stderr.String() + stdout.String()
+			if code != exitUsage || !strings.Contains(out, c.want) || strings.Count(out, "\n") != 1 {
+				t.Errorf("exit %d, output %q; want exit %d and one line saying %q", code, out, exitUsage, c.want)
+			}
+			for _, part := range append(strings.Split(c.value, "."), c.value) {
+				if len(part) >= 20 && strings.Contains(out, part) {
+					t.Errorf("printed the value: %q", out)
+				}
+			}
+		})
+	}
+}
+
+// TestServeSettingsListed: serveSettings, which are checked for a token,
+// are the variables .env.example lists besides DISCORD_TOKEN.
+func TestServeSettingsListed(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if name, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(name, "#") && name != "DISCORD_TOKEN" {
+			listed = append(listed, name)
+		}
+	}
+	slices.Sort(listed)
+	want := slices.Sorted(slices.Values(serveSettings))
+	if !slices.Equal(listed, want) {
+		t.Errorf(".env.example lists %v\nserveSettings are %v", listed, want)
+	}
+}
+
+// TestLooksLikeToken: the shape of a bot token is told from paths,
+// addresses and keys.
+func TestLooksLikeToken(t *testing.T) {
+	t.Parallel()
+	id := base64.RawURLEncoding.EncodeToString([]byte("1098765432109876543"))
+	tok := id + ".GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+	for _, c := range []struct {
+		v    string
+		want bool
+	}{
+		{tok, true},
+		{"Bot " + tok, true},
+		{"Bot" + tok, true},
+		{"/srv/" + tok + "/docs", true},
+		{"/srv/documents_of_the_class.2024-spring.snapshot_of_all_documents", false},
+		{"/srv/" + base64.RawURLEncoding.EncodeToString([]byte("not an id at all ok")) + ".GaBcDe.abcdefghijklmnopqrstuvwxyz", false},
+		{strings.Repeat("ab", 32), false}, // a public key
+		{"127.0.0.1:9090", false},
+		{"", false},
+	} {
+		if got := looksLikeToken(c.v); got != c.want {
+			t.Errorf("looksLikeToken(%q) = %v, want %v", c.v, got, c.want)
+		}
 	}
 }
 
