@@ -150,7 +150,7 @@ func TestConfigSecrets(t *testing.T) {
 		row{"DISCORD_GUILD_ID in .env holds the token of .env", []string{"serve", "--env", withToken}, nil, own, "DISCORD_GUILD_ID holds what looks like a Discord bot token"},
 		row{"a token as an argument", []string{"serve", "--env", empty, token}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, token, "serve takes no arguments, got 68 characters, not shown"},
 		row{"ask: CASEBOT_CORPUS holds a token", []string{"ask", "what?"}, map[string]string{"CASEBOT_CORPUS": token}, token, "CASEBOT_CORPUS holds what looks like a Discord bot token"},
-		row{"ask: --index holds DISCORD_TOKEN's value", []string{"ask", "--index", own, "what?"}, map[string]string{"DISCORD_TOKEN": own}, own, "--index holds what looks like a Discord bot token"},
+		row{"ask: --index holds DISCORD_TOKEN's value", []string{"ask", "--index", filepath.Join(dir, own), "what?"}, map[string]string{"DISCORD_TOKEN": own}, own, "--index holds what looks like a Discord bot token"},
 		row{"ask: CASEBOT_LOG_LEVEL holds another secret", []string{"ask", "what?"}, map[string]string{"CASEBOT_LOG_LEVEL": clientSecret}, clientSecret, "(CASEBOT_LOG_LEVEL or --log-level): want debug"},
 		row{"ask: -k holds a token", []string{"ask", "-k", token, "what?"}, nil, token, `"-k, --k" flag`},
 		row{"index: CASEBOT_DATA holds a token", []string{"index", "--corpus", dir}, map[string]string{"CASEBOT_DATA": token}, token, "CASEBOT_DATA holds what looks like a Discord bot token"},
