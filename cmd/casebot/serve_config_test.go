@@ -109,6 +109,20 @@ func TestConfigSecrets(t *testing.T) {
 	if err := os.WriteFile(withToken, []byte("DISCORD_TOKEN="+own+"\nDISCORD_GUILD_ID="+own+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A path setting holding a token is refused; were it not, what it
+	// names would be made in the temporary directory, not here.
+	paths := map[string]bool{"CASEBOT_CORPUS": true, "CASEBOT_INDEX": true, "CASEBOT_MODEL": true, "CASEBOT_DATA": true,
+		"corpus": true, "index": true, "model": true, "data": true, "env": true}
+	at := func(name, v string) string {
+		if paths[name] {
+			return filepath.Join(dir, v)
+		}
+		return v
+	}
+	here, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
 	type row struct {
 		name  string
 		args  []string
@@ -119,13 +133,13 @@ func TestConfigSecrets(t *testing.T) {
 	var rows []row
 	for _, name := range serveSettings {
 		rows = append(rows,
-			row{name + " holds a token", []string{"serve", "--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", name: token},
+			row{name + " holds a token", []string{"serve", "--env", empty}, map[string]string{"DISCORD_TOKEN": "x-SECRET", name: at(name, token)},
 				token, name + " holds what looks like a Discord bot token"},
-			row{name + " holds DISCORD_TOKEN's value", []string{"serve", "--env", empty}, map[string]string{"DISCORD_TOKEN": own, name: own},
+			row{name + " holds DISCORD_TOKEN's value", []string{"serve", "--env", empty}, map[string]string{"DISCORD_TOKEN": own, name: at(name, own)},
 				own, name + " holds what looks like a Discord bot token"})
 	}
 	for _, f := range []string{"corpus", "index", "model", "data", "env", "http", "admin-addr", "admin-guilds", "log-format", "log-level", "rate", "watch-delay"} {
-		rows = append(rows, row{"--" + f + " holds a token", []string{"serve", "--env", empty, "--" + f, token}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, token, "--" + f})
+		rows = append(rows, row{"--" + f + " holds a token", []string{"serve", "--env", empty, "--" + f, at(f, token)}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, token, "--" + f})
 	}
 	for name, want := range map[string]string{
 		"DISCORD_GUILD_ID":     "DISCORD_GUILD_ID: want a server id, which is digits",
@@ -149,11 +163,11 @@ func TestConfigSecrets(t *testing.T) {
 		row{"--admin-guilds holds another secret", []string{"serve", "--env", empty, "--admin-guilds", clientSecret}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, clientSecret, "--admin-guilds: want server ids"},
 		row{"DISCORD_GUILD_ID in .env holds the token of .env", []string{"serve", "--env", withToken}, nil, own, "DISCORD_GUILD_ID holds what looks like a Discord bot token"},
 		row{"a token as an argument", []string{"serve", "--env", empty, token}, map[string]string{"DISCORD_TOKEN": "x-SECRET"}, token, "serve takes no arguments, got 68 characters, not shown"},
-		row{"ask: CASEBOT_CORPUS holds a token", []string{"ask", "what?"}, map[string]string{"CASEBOT_CORPUS": token}, token, "CASEBOT_CORPUS holds what looks like a Discord bot token"},
+		row{"ask: CASEBOT_CORPUS holds a token", []string{"ask", "what?"}, map[string]string{"CASEBOT_CORPUS": at("CASEBOT_CORPUS", token)}, token, "CASEBOT_CORPUS holds what looks like a Discord bot token"},
 		row{"ask: --index holds DISCORD_TOKEN's value", []string{"ask", "--index", filepath.Join(dir, own), "what?"}, map[string]string{"DISCORD_TOKEN": own}, own, "--index holds what looks like a Discord bot token"},
 		row{"ask: CASEBOT_LOG_LEVEL holds another secret", []string{"ask", "what?"}, map[string]string{"CASEBOT_LOG_LEVEL": clientSecret}, clientSecret, "(CASEBOT_LOG_LEVEL or --log-level): want debug"},
 		row{"ask: -k holds a token", []string{"ask", "-k", token, "what?"}, nil, token, `"-k, --k" flag`},
-		row{"index: CASEBOT_DATA holds a token", []string{"index", "--corpus", dir}, map[string]string{"CASEBOT_DATA": token}, token, "CASEBOT_DATA holds what looks like a Discord bot token"},
+		row{"index: CASEBOT_DATA holds a token", []string{"index", "--corpus", dir}, map[string]string{"CASEBOT_DATA": at("CASEBOT_DATA", token)}, token, "CASEBOT_DATA holds what looks like a Discord bot token"},
 	)
 	for _, c := range rows {
 		t.Run(c.name, func(t *testing.T) {
@@ -173,6 +187,9 @@ func TestConfigSecrets(t *testing.T) {
 				}
 			}
 		})
+	}
+	if now, err := os.ReadDir("."); err != nil || len(now) != len(here) {
+		t.Errorf("the package directory went from %d entries to %d (%v): a refused setting made what it names", len(here), len(now), err)
 	}
 }
 
