@@ -1,10 +1,12 @@
 package index
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // A question can ask about a piece of writing as a whole ("what is the
@@ -237,5 +239,66 @@ func TestQuestionsForAField(t *testing.T) {
 	ix = buildFS(t, fstest.MapFS{"lighthouses.md": {Data: []byte("# Lighthouses\n\nA lighthouse is a tower built to guide ships.\n")}})
 	if p := ix.st.plan("who wrote the lighthouses article?"); p.field != "" {
 		t.Errorf("field %q of a corpus without front matter", p.field)
+	}
+}
+
+// A question can ask where a piece of writing ends ("how does the article
+// end?"): the passages that end the documents it names become candidates,
+// marked for the doc_end feature; "when did stage 2 end?" names none.
+func TestQuestionsForAnEnding(t *testing.T) {
+	st := embedded(t).st
+	endingText := func(p plan) []string {
+		var out []string
+		for _, id := range slices.Sorted(maps.Keys(p.endings)) {
+			sp, ok := st.stored(id)
+			if !ok {
+				t.Fatalf("ending %s is no stored passage", id)
+			}
+			out = append(out, sp.text)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		q      string
+		ending bool
+		want   []string // openings of the passages that end the documents named
+	}{
+		{"How does the article end?", true, []string{"As a thought-leader some of the articles", "Mohammad J Sear is focused"}},
+		{"what's the last section of the case study", true, []string{"As a thought-leader some of the articles", "Mohammad J Sear is focused"}},
+		{"how does the covid note conclude", true, nil},
+		{"when did stage 2 end?", false, nil},
+		{"what was the last stage?", false, nil},
+		{"how did the article's stage 5 end?", false, nil},
+	} {
+		p := st.plan(tt.q)
+		got := endingText(p)
+		if p.ending != tt.ending || tt.ending && len(got) == 0 {
+			t.Errorf("%q: ending %v with %d passages, want %v", tt.q, p.ending, len(got), tt.ending)
+			continue
+		}
+		for _, w := range tt.want {
+			if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, w) }) {
+				t.Errorf("%q: endings %.60q, want one opening %q", tt.q, got, w)
+			}
+		}
+	}
+	// each named document's ending is a candidate, marked doc_end
+	p := st.plan("how does the covid note end?")
+	cands, err := st.candidates(t.Context(), p, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.measure(p, cands)
+	marked := 0
+	for _, c := range cands {
+		if c.f[fDocEnd] == 1 {
+			marked++
+			if !strings.HasPrefix(c.id, "notes/covid-19.md#") {
+				t.Errorf("doc_end on %s, want only the covid note's ending", c.id)
+			}
+		}
+	}
+	if marked == 0 {
+		t.Errorf("no candidate marked doc_end among %d", len(cands))
 	}
 }

@@ -64,8 +64,9 @@ const layoutVersion = 3
 // paragraph's text in a text file too; version 14 cuts a title, a kind and
 // each heading of a passage's section to corpus.MaxLabelRunes and a row's
 // header row to corpus.MaxPassageRunes (only documents with longer ones
-// index differently).
-const analysisVersion = 14
+// index differently); version 15 keeps the passage that ends each document
+// (DocInfo.End).
+const analysisVersion = 15
 
 // engineData lists the embedded data whose content changes answers: the
 // general English lexicon (the lexicon/ directory) and the scoring model

@@ -84,6 +84,7 @@ const (
 	fTypeClose             // ... one stands within nearClose words of a question word
 	fQLM                   // the question's likelihood under the passage's words, Dirichlet-smoothed, less the best candidate's
 	fSoft                  // soft.go: the question words no candidate holds, matched by their GloVe neighbours
+	fDocEnd                // the question asks where a piece of writing ends, and the passage ends it or opens its last section
 	numFeatures
 )
 
@@ -95,7 +96,7 @@ var featureNames = [numFeatures]string{
 	"type_number", "type_count", "type_duration", "type_name", "type_thing", "type_sentence", "section_lead", "lead_specific",
 	"doc_lead", "intro", "intro_asked", "item", "table_row", "meta", "boost", "length",
 	"doc_coverage", "doc_bm25", "doc_share", "cov_local", "cov_topical", "title_line", "doc_asked",
-	"field_asked", "type_near", "type_dense", "type_close", "qlm", "soft",
+	"field_asked", "type_near", "type_dense", "type_close", "qlm", "soft", "doc_end",
 }
 
 // features is a candidate's feature vector.
@@ -537,6 +538,7 @@ func (st *state) measureOne(q *weighed, c *candidate, matches []conceptMatch) {
 		f[fDocAsked] = b2f(q.aboutDocument(inTitle))
 	}
 	f[fFieldAsked] = b2f(p.holdsField(m.Source, c.text))
+	f[fDocEnd] = b2f(p.endings[c.id])
 	if m.Boost > 0 {
 		f[fBoost] = math.Log(m.Boost)
 	}

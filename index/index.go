@@ -124,7 +124,10 @@ type DocInfo struct {
 	Hash      string   `json:"hash"`
 	Size      int64    `json:"size"`
 	Passages  int      `json:"passages"`
-	Boost     float64  `json:"boost"`
+	// End is the Seq of the passage that ends the document: its last of
+	// leadWords words or more outside the front matter, -1 for none.
+	End   int     `json:"end"`
+	Boost float64 `json:"boost"`
 	// Acronyms are those the document defines in its text ("Long Form (LF)").
 	Acronyms []corpus.Rule `json:"acronyms,omitempty"`
 	// Initials are its commonest names of several capitalised words, with
@@ -501,15 +504,18 @@ func (ix *Index) Info() Info {
 }
 
 func docInfo(d corpus.Document, ps []corpus.Passage) DocInfo {
-	n := 0
+	n, end := 0, -1
 	for _, p := range ps {
 		if p.Kind.Searchable() {
 			n++
+			if p.Kind != corpus.Meta && p.Kind != corpus.TitleLine && hasWords(p.Text, leadWords) {
+				end = p.Seq
+			}
 		}
 	}
 	return DocInfo{
 		Path: d.Path, Title: d.Title, Kind: d.Kind, Author: d.Author, Published: d.Published,
-		Sources: d.Sources, Hash: d.Hash, Size: d.Size, Passages: n, Boost: d.Boost,
+		Sources: d.Sources, Hash: d.Hash, Size: d.Size, Passages: n, End: end, Boost: d.Boost,
 		Acronyms: acronymRules(d.Path, ps), Initials: initialismsOf(ps),
 	}
 }

@@ -40,9 +40,10 @@ type lexicon struct {
 	// document holds the analyzed words and phrases (terms joined by " ")
 	// that name a piece of writing as a whole: "article", "case study";
 	// about the words that frame a question about one ("summarize"), and
-	// section those that name a part of one ("section", "chapter").
-	document, about, section map[string]bool
-	chat                     map[string]bool // analyzed chat words, fillers when the corpus lacks them
+	// section those that name a part of one ("section", "chapter"), and
+	// ending those that ask where one ends ("how does the article end?").
+	document, about, section, ending map[string]bool
+	chat                             map[string]bool // analyzed chat words, fillers when the corpus lacks them
 	// field maps the analyzed words that ask for a front matter field of a
 	// piece of writing to the field: "author", "date"; fieldTerms lists
 	// each field's words that find the others.
@@ -105,7 +106,7 @@ func compileLexicon(corpusRules []corpus.Rule) *lexicon {
 	base := baseLexicon()
 	lx := &lexicon{alts: make(map[string][]alternative, len(base.alts)), maxLen: base.maxLen,
 		filler: base.filler, frame: base.frame, chat: base.chat, document: base.document, about: base.about, section: base.section,
-		field: base.field, fieldTerms: base.fieldTerms}
+		ending: base.ending, field: base.field, fieldTerms: base.fieldTerms}
 	for k, v := range base.alts {
 		lx.alts[k] = append([]alternative(nil), v...)
 	}
@@ -157,7 +158,8 @@ var baseLexicon = sync.OnceValue(func() *lexicon {
 	lx := &lexicon{alts: map[string][]alternative{}, document: map[string]bool{},
 		filler: terms(builtinWords("question-words.txt")), frame: terms(builtinWords("frame-words.txt")),
 		about: terms(builtinWords("about-words.txt")), section: terms(builtinWords("section-words.txt")),
-		chat: terms(builtinWords("chat-words.txt")), field: map[string]fieldWord{},
+		ending: terms(builtinWords("ending-words.txt")),
+		chat:   terms(builtinWords("chat-words.txt")), field: map[string]fieldWord{},
 		fieldTerms: map[string][]string{}}
 	for _, l := range fieldWordLines() {
 		for i, w := range l.words {

@@ -25,6 +25,13 @@ type plan struct {
 	// section when it names a section by its heading ("what does the policy
 	// continuity section say?").
 	document, section bool
+	// ending is true when the question asks where a piece of writing ends
+	// ("how does the article end?", "the last paragraph of the report",
+	// "what does the essay conclude?"); endings then holds the passages
+	// that end the documents it names, and the openings of their last
+	// sections, by ID.
+	ending  bool
+	endings map[string]bool
 	// field is the front matter field a question asks for, "author" or
 	// "date" ("who wrote the case study?"), of the documents it names, or
 	// of any when it names none ("who wrote it?"); fieldLines are those
@@ -141,9 +148,11 @@ func (st *state) plan(question string) plan {
 		c.part = len(c.alts[0].terms) == 1 && st.lex.section[c.alts[0].terms[0]]
 	}
 	st.asksForField(&p)
-	p.document = p.field == "" && st.asksAboutDocument(p)
-	p.section = !p.document && st.asksAboutSection(p)
-	aboutWriting := p.document || p.section
+	// "how does the article end?" asks where it ends, not what it is about
+	p.ending = p.field == "" && st.asksForEnding(p)
+	p.document = p.field == "" && !p.ending && st.asksAboutDocument(p)
+	p.section = !p.document && !p.ending && st.asksAboutSection(p)
+	aboutWriting := p.document || p.section || p.ending
 	topics := 0
 	for i := range p.concepts {
 		c := &p.concepts[i]
@@ -152,7 +161,7 @@ func (st *state) plan(question string) plan {
 		// whose, which the field lines already are.
 		c.filler = single && st.lex.filler[c.alts[0].terms[0]] || p.field != "" && c.doc
 		c.frame = single && (st.lex.frame[c.alts[0].terms[0]] || aboutWriting && st.lex.about[c.alts[0].terms[0]]) ||
-			c.count || p.section && c.part
+			c.count || p.section && c.part || p.ending && (c.part || single && st.lex.ending[c.alts[0].terms[0]])
 		if c.topic() {
 			topics++
 		}
@@ -208,7 +217,73 @@ func (st *state) plan(question string) plan {
 		}
 		c.predicate = !c.own && isPredicate(strings.ToLower(c.word))
 	}
+	if p.ending {
+		p.endings = st.endingsOf(p)
+	}
 	return p
+}
+
+// asksForEnding reports whether a question asks where a piece of writing
+// ends: it names one ("the article") or a part of one ("the last
+// paragraph"), it has a word that asks for an end (lexicon/ending-words.txt:
+// "end", "last", "conclude"), and each of its other words is a question
+// word, a frame, a word that asks about writing or a word of one
+// document's title and kind. "When did stage 2 end?" names no writing;
+// "how did the war in the article end?" asks about the war.
+func (st *state) asksForEnding(p plan) bool {
+	if len(p.spans) > 0 {
+		return false
+	}
+	named, ends := false, false
+	var rest []concept // the words a title must hold
+	for _, c := range p.concepts {
+		t := c.alts[0].terms
+		switch {
+		case c.aside:
+		case c.doc:
+			named = true
+			if st.inTitles(c.alts) {
+				rest = append(rest, c)
+			}
+		case c.part:
+			named = true
+		case len(t) == 1 && st.lex.ending[t[0]]:
+			ends = true
+		case st.asks(c):
+		default:
+			rest = append(rest, c)
+		}
+	}
+	return named && ends && st.someTitleHolds(rest)
+}
+
+// endingsOf are the passages that end the documents a question asking
+// where one ends names (as documentOpenings finds them): each one's last
+// passage (DocInfo.End), and the opening of the section it ends.
+func (st *state) endingsOf(p plan) map[string]bool {
+	docs, err := st.docsByBoost()
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	named := 0
+	for _, d := range docs {
+		if named == documentCandidates {
+			break
+		}
+		if !p.names(st.titleTerms(d)) {
+			continue
+		}
+		named++
+		if d.End < 0 {
+			continue
+		}
+		out[corpus.PassageID(d.Path, d.End)] = true
+		if sp, ok := st.stored(corpus.PassageID(d.Path, d.End)); ok && sp.meta.Lead >= 0 {
+			out[corpus.PassageID(d.Path, sp.meta.Lead)] = true
+		}
+	}
+	return out
 }
 
 // asksAboutDocument reports whether a question asks about a piece of
@@ -237,10 +312,13 @@ func (st *state) asksAboutDocument(p plan) bool {
 			rest = append(rest, c)
 		}
 	}
-	if !named {
-		return false
-	}
-	if len(rest) == 0 {
+	return named && st.someTitleHolds(rest)
+}
+
+// someTitleHolds reports whether one document's title and kind hold all
+// the concepts (none: any does).
+func (st *state) someTitleHolds(concepts []concept) bool {
+	if len(concepts) == 0 {
 		return true
 	}
 	docs, err := st.docs()
@@ -249,7 +327,7 @@ func (st *state) asksAboutDocument(p plan) bool {
 	}
 	return slices.ContainsFunc(docs, func(d DocInfo) bool {
 		title := st.titleTerms(d)
-		return !slices.ContainsFunc(rest, func(c concept) bool { return !c.in(title) })
+		return !slices.ContainsFunc(concepts, func(c concept) bool { return !c.in(title) })
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -246,6 +247,9 @@ func (st *state) candidates(ctx context.Context, p plan, timeout time.Duration) 
 	}
 	if p.document {
 		out = st.documentOpenings(p, out, at)
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.endings)) { // "how does the article end?"
+		out = st.addStored(out, at, id)
 	}
 	for _, id := range p.fieldLines { // "who wrote it?": the author lines
 		out = st.addStored(out, at, id)

@@ -225,7 +225,7 @@ var readingWords = sync.OnceValue(func() []string {
 	for _, l := range fieldWordLines() {
 		words = append(words, l.words...)
 	}
-	for _, name := range []string{"document-words.txt", "section-words.txt", "about-words.txt", "question-words.txt"} {
+	for _, name := range []string{"document-words.txt", "section-words.txt", "about-words.txt", "ending-words.txt", "question-words.txt"} {
 		words = append(words, builtinWords(name)...) // "case study" gives "case" and "study"
 	}
 	var out []string
