@@ -261,20 +261,8 @@ func (st *state) asksForEnding(p plan) bool {
 // where one ends names (as documentOpenings finds them): each one's last
 // passage (DocInfo.End), and the opening of the section it ends.
 func (st *state) endingsOf(p plan) map[string]bool {
-	docs, err := st.docsByBoost()
-	if err != nil {
-		return nil
-	}
 	out := map[string]bool{}
-	named := 0
-	for _, d := range docs {
-		if named == documentCandidates {
-			break
-		}
-		if !p.names(st.titleTerms(d)) {
-			continue
-		}
-		named++
+	for _, d := range st.namedDocs(p) {
 		if d.End < 0 {
 			continue
 		}

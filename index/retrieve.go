@@ -287,19 +287,7 @@ const documentCandidates = 5
 // about?": the documents whose title and kind hold its words): the words
 // that name a document seldom find its opening.
 func (st *state) documentOpenings(p plan, out []candidate, at map[string]int) []candidate {
-	docs, err := st.docsByBoost()
-	if err != nil {
-		return out
-	}
-	added := 0
-	for _, d := range docs {
-		if added == documentCandidates {
-			break
-		}
-		if !p.names(st.titleTerms(d)) {
-			continue
-		}
-		added++
+	for _, d := range st.namedDocs(p) {
 		first, ok := st.stored(corpus.PassageID(d.Path, 0))
 		if !ok {
 			continue
@@ -309,6 +297,26 @@ func (st *state) documentOpenings(p plan, out []candidate, at map[string]int) []
 		}
 		for _, id := range st.frontLines(d, []string{"title"}) {
 			out = st.addStored(out, at, id)
+		}
+	}
+	return out
+}
+
+// namedDocs are the documents a question about a piece of writing names
+// (their titles and kinds hold its words; see names), those with the
+// highest boost first, at most documentCandidates.
+func (st *state) namedDocs(p plan) []DocInfo {
+	docs, err := st.docsByBoost()
+	if err != nil {
+		return nil
+	}
+	var out []DocInfo
+	for _, d := range docs {
+		if len(out) == documentCandidates {
+			break
+		}
+		if p.names(st.titleTerms(d)) {
+			out = append(out, d)
 		}
 	}
 	return out
