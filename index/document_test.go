@@ -301,4 +301,22 @@ func TestQuestionsForAnEnding(t *testing.T) {
 	if marked == 0 {
 		t.Errorf("no candidate marked doc_end among %d", len(cands))
 	}
+
+	// A document without headings has no last section: only its last
+	// passage ends it, not its opening.
+	ix := buildFS(t, fstest.MapFS{"lighthouses.md": {Data: []byte("# Lighthouses\n\n" +
+		"A lighthouse is a tower built to send out light from a system of lamps and lenses, to guide ships at sea.\n\n" +
+		"The oldest known lighthouse stood at Alexandria, and its fire could be seen from far out at sea.\n\n" +
+		"Keepers trimmed the wicks and wound the clockwork every few hours through the night.\n")}})
+	p = ix.st.plan("how does the lighthouses article end?")
+	if got := slices.Sorted(maps.Keys(p.endings)); !p.ending || len(got) != 1 {
+		t.Fatalf("lighthouses: ending %v, endings %v; want the last passage alone", p.ending, got)
+	}
+	a, err := ix.Ask(t.Context(), "how does the lighthouses article end?", AskOptions{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(topText(a), "Keepers trimmed the wicks") {
+		t.Errorf("how does the lighthouses article end?: answered %v from %.60q, want its last passage", a.Answered, topText(a))
+	}
 }

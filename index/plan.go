@@ -259,7 +259,8 @@ func (st *state) asksForEnding(p plan) bool {
 
 // endingsOf are the passages that end the documents a question asking
 // where one ends names (as documentOpenings finds them): each one's last
-// passage (DocInfo.End), and the opening of the section it ends.
+// passage (DocInfo.End), and the opening of the section it ends when that
+// is not the document's opening.
 func (st *state) endingsOf(p plan) map[string]bool {
 	out := map[string]bool{}
 	for _, d := range st.namedDocs(p) {
@@ -267,7 +268,9 @@ func (st *state) endingsOf(p plan) map[string]bool {
 			continue
 		}
 		out[corpus.PassageID(d.Path, d.End)] = true
-		if sp, ok := st.stored(corpus.PassageID(d.Path, d.End)); ok && sp.meta.Lead >= 0 {
+		// the last section's opening, when the passage is under a heading:
+		// a document without sections has no last section, only an opening
+		if sp, ok := st.stored(corpus.PassageID(d.Path, d.End)); ok && len(sp.meta.Section) > 0 && sp.meta.Lead >= 0 && sp.meta.Lead != sp.meta.DocLead {
 			out[corpus.PassageID(d.Path, sp.meta.Lead)] = true
 		}
 	}
