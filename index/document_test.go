@@ -263,7 +263,8 @@ func TestQuestionsForAnEnding(t *testing.T) {
 		ending bool
 		want   []string // openings of the passages that end the documents named
 	}{
-		{"How does the article end?", true, []string{"As a thought-leader some of the articles", "Mohammad J Sear is focused"}},
+		// its last passage; and, for a question naming a part, its last section's opening
+		{"How does the article end?", true, []string{"As a thought-leader some of the articles"}},
 		{"what's the last section of the case study", true, []string{"As a thought-leader some of the articles", "Mohammad J Sear is focused"}},
 		{"how does the covid note conclude", true, nil},
 		{"when did stage 2 end?", false, nil},
@@ -281,6 +282,10 @@ func TestQuestionsForAnEnding(t *testing.T) {
 				t.Errorf("%q: endings %.60q, want one opening %q", tt.q, got, w)
 			}
 		}
+	}
+	// without a part named, a section's opening is no ending
+	if got := endingText(st.plan("How does the article end?")); slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "Mohammad J Sear is focused") }) {
+		t.Errorf("How does the article end?: endings %.60q hold the last section's opening", got)
 	}
 	// each named document's ending is a candidate, marked doc_end
 	p := st.plan("how does the covid note end?")

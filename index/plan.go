@@ -259,17 +259,23 @@ func (st *state) asksForEnding(p plan) bool {
 
 // endingsOf are the passages that end the documents a question asking
 // where one ends names (as documentOpenings finds them): each one's last
-// passage (DocInfo.End), and the opening of the section it ends when that
-// is not the document's opening.
+// passage (DocInfo.End), and, for a question that names a part of one ("the
+// last section"), the opening of the section it ends when that is not the
+// document's opening.
 func (st *state) endingsOf(p plan) map[string]bool {
 	out := map[string]bool{}
+	part := slices.ContainsFunc(p.concepts, func(c concept) bool { return c.part })
 	for _, d := range st.namedDocs(p) {
 		if d.End < 0 {
 			continue
 		}
 		out[corpus.PassageID(d.Path, d.End)] = true
-		// the last section's opening, when the passage is under a heading:
+		// the last section's opening, when the question names a part of the
+		// document ("the last section") and the passage is under a heading:
 		// a document without sections has no last section, only an opening
+		if !part {
+			continue
+		}
 		if sp, ok := st.stored(corpus.PassageID(d.Path, d.End)); ok && len(sp.meta.Section) > 0 && sp.meta.Lead >= 0 && sp.meta.Lead != sp.meta.DocLead {
 			out[corpus.PassageID(d.Path, sp.meta.Lead)] = true
 		}
