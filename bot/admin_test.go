@@ -388,14 +388,7 @@ func TestRegisterRemovesStale(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			client, err := APIClient(fake.URL())
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := newSession("test-token", client)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := fakeSession(t, fake)
 			earlier, _ := newTestBot(t, Options{AdminGuilds: c.earlier.admins})
 			if err := earlier.register(ctx, s, fake.ApplicationID(), c.earlier.guild); err != nil {
 				t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/casebot/casebot/bot/discordtest"
 )
 
@@ -69,9 +70,8 @@ func TestVerify(t *testing.T) {
 // TestHTTPEndpoint drives the endpoint's handler with signed requests;
 // a slow engine makes the answer deferred (type 5 in the HTTP response)
 // and edited in over REST.
-// serveHTTP serves b's interactions endpoint until the test ends, with
-// the fake Discord for its REST calls.
-func serveHTTP(t *testing.T, b *Bot, fake *discordtest.Server, signer *discordtest.Signer) *httptest.Server {
+// fakeSession is a REST session against the fake Discord.
+func fakeSession(t *testing.T, fake *discordtest.Server) *discordgo.Session {
 	t.Helper()
 	client, err := APIClient(fake.URL())
 	if err != nil {
@@ -81,6 +81,14 @@ func serveHTTP(t *testing.T, b *Bot, fake *discordtest.Server, signer *discordte
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// serveHTTP serves b's interactions endpoint until the test ends, with
+// the fake Discord for its REST calls.
+func serveHTTP(t *testing.T, b *Bot, fake *discordtest.Server, signer *discordtest.Signer) *httptest.Server {
+	t.Helper()
+	s := fakeSession(t, fake)
 	srv := httptest.NewServer(b.handler(context.Background(), s, HTTPOptions{PublicKey: signer.PublicKey}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { _ = b.inflight.drain(context.Background()) })

@@ -234,27 +234,16 @@ func (st *state) asksForEnding(p plan) bool {
 	if len(p.spans) > 0 {
 		return false
 	}
-	named, ends := false, false
-	var rest []concept // the words a title must hold
+	ending := func(c concept) bool { t := c.alts[0].terms; return len(t) == 1 && st.lex.ending[t[0]] }
+	named, rest := st.writingWords(p, func(c concept) bool { return c.part || ending(c) || st.asks(c) })
+	part, ends := false, false
 	for _, c := range p.concepts {
-		t := c.alts[0].terms
-		switch {
-		case c.aside:
-		case c.doc:
-			named = true
-			if st.inTitles(c.alts) {
-				rest = append(rest, c)
-			}
-		case c.part:
-			named = true
-		case len(t) == 1 && st.lex.ending[t[0]]:
-			ends = true
-		case st.asks(c):
-		default:
-			rest = append(rest, c)
+		if !c.aside && !c.doc {
+			part = part || c.part
+			ends = ends || !c.part && ending(c)
 		}
 	}
-	return named && ends && st.someTitleHolds(rest)
+	return (named || part) && ends && st.someTitleHolds(rest)
 }
 
 // endingsOf are the passages that end the documents a question asking
@@ -294,8 +283,14 @@ func (st *state) asksAboutDocument(p plan) bool {
 	if len(p.spans) > 0 {
 		return false
 	}
-	named := false
-	var rest []concept // the words a title must hold
+	named, rest := st.writingWords(p, st.asks)
+	return named && st.someTitleHolds(rest)
+}
+
+// writingWords reads a question that may name a piece of writing: whether
+// a word names one, and the words a title must hold (the naming words some
+// title has, and every word that neither names writing nor asks, by asks).
+func (st *state) writingWords(p plan, asks func(concept) bool) (named bool, rest []concept) {
 	for _, c := range p.concepts {
 		switch {
 		case c.aside:
@@ -304,12 +299,12 @@ func (st *state) asksAboutDocument(p plan) bool {
 			if st.inTitles(c.alts) {
 				rest = append(rest, c)
 			}
-		case st.asks(c):
+		case asks(c):
 		default:
 			rest = append(rest, c)
 		}
 	}
-	return named && st.someTitleHolds(rest)
+	return named, rest
 }
 
 // someTitleHolds reports whether one document's title and kind hold all
